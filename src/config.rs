@@ -1,0 +1,76 @@
+//! Typed settings read from the environment (or the equivalent command-line
+//! flags), validated once at start-up.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::db::DatabaseUrl;
+
+/// Server settings. Every field has an environment variable and a default, listed
+/// in README.md.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database to use: `sqlite://PATH` (embedded, the default) or
+    /// `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/outreach.db", global = true)]
+    pub database_url: DatabaseUrl,
+
+    /// Address and port the HTTP server listens on.
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    pub bind_addr: SocketAddr,
+
+    /// Maximum number of pooled database connections (2x the cores is a good value).
+    #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256), global = true)]
+    pub pool_size: u32,
+
+    /// Directory for local state (the embedded database by default, the generated
+    /// JWT secret). Created on start.
+    #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Comma-separated list of origins allowed by CORS (`*` allows any origin).
+    /// Empty: no cross-origin access.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "", global = true)]
+    pub cors_allowed_origins: String,
+
+    /// Log filter, e.g. `info` or `outreach=debug,actix_web=info`.
+    #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
+    pub log_level: String,
+
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
+    pub log_format: String,
+
+    /// Number of HTTP worker threads (0: one per core).
+    #[arg(long, env = "HTTP_WORKERS", default_value_t = 0, global = true)]
+    pub http_workers: usize,
+}
+
+impl Config {
+    /// A configuration for an embedded database at `database_url`, everything else
+    /// at its default. Used by tests and tools.
+    pub fn for_database(database_url: DatabaseUrl, data_dir: PathBuf) -> Self {
+        Self {
+            database_url,
+            bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            pool_size: 4,
+            data_dir,
+            cors_allowed_origins: String::new(),
+            log_level: "info".into(),
+            log_format: "text".into(),
+            http_workers: 0,
+        }
+    }
+
+    /// The allowed CORS origins, trimmed, empty entries dropped.
+    pub fn cors_origins(&self) -> Vec<String> {
+        self.cors_allowed_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|origin| !origin.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}

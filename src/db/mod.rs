@@ -1,0 +1,146 @@
+//! The data layer: one code base over the embedded SQLite default and PostgreSQL,
+//! chosen at run time from `DATABASE_URL`.
+//!
+//! Queries are written once against [`DbConn`], a diesel `MultiConnection`; only
+//! where the SQL really differs (upserts, some `RETURNING` forms) does a query
+//! match on the variant. Every call runs off the async reactor via [`Db::run`].
+
+pub mod branches;
+mod pool;
+pub mod schema;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+pub use pool::{DbPool, build_pool};
+
+/// A database connection of either backend.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Where the data lives, parsed from `DATABASE_URL`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://PATH`: a file, relative to the working directory unless absolute
+    /// (`sqlite:///var/lib/outreach.db`).
+    Sqlite(PathBuf),
+    /// `postgres://...` or `postgresql://...`, passed to libpq as is.
+    Postgres(String),
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(url: &str) -> Result<Self, Self::Err> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("an sqlite:// URL needs a file path, e.g. sqlite://data/outreach.db".into());
+            }
+            Ok(Self::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else {
+            Err("must start with sqlite:// or postgres://".into())
+        }
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    /// Shows the URL without its password, so it can be logged.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme_end), Some(at)) if at > scheme_end => {
+                    let credentials = &url[scheme_end + 3..at];
+                    let user = credentials.split(':').next().unwrap_or_default();
+                    write!(f, "{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                }
+                _ => f.write_str(url),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+type MigrationError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Applies every pending migration of the connection's backend.
+pub fn run_migrations(conn: &mut DbConn) -> Result<(), MigrationError> {
+    match conn {
+        DbConn::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),
+        DbConn::Postgresql(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop),
+    }
+}
+
+/// Reverts every applied migration (runs each `down.sql`); used by the test that
+/// proves the down migrations work.
+pub fn revert_all_migrations(conn: &mut DbConn) -> Result<(), MigrationError> {
+    match conn {
+        DbConn::Sqlite(conn) => conn.revert_all_migrations(SQLITE_MIGRATIONS).map(drop),
+        DbConn::Postgresql(conn) => conn.revert_all_migrations(POSTGRES_MIGRATIONS).map(drop),
+    }
+}
+
+/// The shared handle handlers use to reach the database.
+#[derive(Clone)]
+pub struct Db {
+    pool: DbPool,
+}
+
+/// How long a request waits for a pooled connection before answering 503.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the readiness probe waits: it must answer quickly when the database is down.
+const READY_CHECKOUT_TIMEOUT: Duration = Duration::from_millis(750);
+
+impl Db {
+    pub fn new(pool: DbPool) -> Self {
+        Self { pool }
+    }
+
+    /// Runs `work` with one pooled connection on the blocking thread pool, so diesel
+    /// never blocks an async worker.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get_timeout(CHECKOUT_TIMEOUT).map_err(ApiError::unavailable)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Checks that the database answers a trivial query, quickly.
+    pub async fn ping(&self) -> Result<(), ApiError> {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            use diesel::connection::SimpleConnection;
+            let mut conn = pool.get_timeout(READY_CHECKOUT_TIMEOUT).map_err(ApiError::unavailable)?;
+            conn.batch_execute("SELECT 1").map_err(ApiError::unavailable)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+}

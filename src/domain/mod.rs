@@ -1,0 +1,3 @@
+//! Rules with no actix or diesel in them.
+
+pub mod time;

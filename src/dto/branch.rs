@@ -1,0 +1,85 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::db::branches::Branch;
+use crate::domain::time::utc;
+
+/// A city of republican significance or a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BranchKind {
+    City,
+    Region,
+}
+
+impl BranchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::City => "city",
+            Self::Region => "region",
+        }
+    }
+
+    fn from_db(kind: &str) -> Self {
+        if kind == "city" { Self::City } else { Self::Region }
+    }
+}
+
+/// A name in the three languages of the campaign.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LocalizedName {
+    /// Kazakh.
+    pub kk: String,
+    /// Russian.
+    pub ru: String,
+    /// English.
+    pub en: String,
+}
+
+/// A regional branch of the campaign.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BranchOut {
+    /// ISO 3166-2:KZ code, e.g. `KZ-71` (Astana).
+    #[schema(example = "KZ-71")]
+    pub code: String,
+    pub kind: BranchKind,
+    pub name: LocalizedName,
+    /// The administrative centre.
+    pub centre: LocalizedName,
+    /// IANA time zone in which the branch's local dates and times are read.
+    #[schema(example = "Asia/Almaty")]
+    pub timezone: String,
+    pub office_address: Option<String>,
+    pub phone: Option<String>,
+    pub head_coordinator: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl From<Branch> for BranchOut {
+    fn from(row: Branch) -> Self {
+        Self {
+            kind: BranchKind::from_db(&row.kind),
+            name: LocalizedName { kk: row.name_kk, ru: row.name_ru, en: row.name_en },
+            centre: LocalizedName { kk: row.centre_kk, ru: row.centre_ru, en: row.centre_en },
+            code: row.code,
+            timezone: row.timezone,
+            office_address: row.office_address,
+            phone: row.phone,
+            head_coordinator: row.head_coordinator,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            version: row.version,
+        }
+    }
+}
+
+/// Filters of the branch list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BranchFilterQuery {
+    /// Only cities or only regions.
+    pub kind: Option<BranchKind>,
+}

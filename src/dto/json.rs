@@ -1,0 +1,109 @@
+//! `ValidJson<T>`: the JSON body extractor of every endpoint.
+//!
+//! Unlike `actix_web::web::Json` it reports *where* a body is wrong (the field path,
+//! via serde_path_to_error), rejects unknown fields (the DTOs deny them), runs the
+//! `validator` rules, and maps each failure to the right status: 415 not JSON,
+//! 413 too large, 400 malformed JSON, 422 well-formed but breaking a rule.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::error::{ApiError, FieldError};
+
+/// A JSON request body, deserialized and validated.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+impl<T> ValidJson<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json_content_type(req);
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "the body must be JSON sent as Content-Type: application/json".into(),
+                ));
+            }
+            let bytes = body.await.map_err(|err| {
+                if err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge("the request body is larger than this endpoint accepts".into())
+                } else {
+                    ApiError::BadRequest {
+                        detail: format!("the request body could not be read: {err}"),
+                        errors: Vec::new(),
+                    }
+                }
+            })?;
+            let value: T = parse_json(&bytes)?;
+            value.validate()?;
+            Ok(Self(value))
+        })
+    }
+}
+
+fn is_json_content_type(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses `bytes` as one JSON document of type `T`, naming the offending field on
+/// failure.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
+    deserializer.end().map_err(|err| ApiError::BadRequest {
+        detail: "the body holds more than one JSON document".into(),
+        errors: vec![FieldError::new("body", "malformed_json", err.to_string())],
+    })?;
+    Ok(value)
+}
+
+fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = err.path().to_string();
+    let inner = err.inner();
+    let message = inner.to_string();
+    let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+    if !inner.is_data() {
+        return ApiError::BadRequest {
+            detail: format!("the body is not valid JSON: {message}"),
+            errors: vec![FieldError::new("body", "malformed_json", message)],
+        };
+    }
+    let field = |name: Option<&str>| match (path.as_str(), name) {
+        (".", Some(name)) | ("", Some(name)) => name.to_owned(),
+        (".", None) | ("", None) => "body".to_owned(),
+        (path, Some(name)) => format!("{path}.{name}"),
+        (path, None) => path.to_owned(),
+    };
+    let quoted = message.split('`').nth(1);
+    let error = if message.starts_with("unknown field") {
+        // The path already ends with the unknown field's name.
+        FieldError::new(field(None), "unknown_field", format!("unknown field; {message}"))
+    } else if message.starts_with("missing field") {
+        FieldError::new(field(quoted), "required", "this field is required")
+    } else if message.starts_with("unknown variant") {
+        FieldError::new(field(None), "unknown_value", message)
+    } else {
+        FieldError::new(field(None), "invalid_type", message)
+    };
+    ApiError::Validation(vec![error])
+}

@@ -1,0 +1,10 @@
+//! Request and response shapes: serde for the wire, validator for the rules,
+//! `ToSchema` for the OpenAPI spec. Row types never leave the data layer.
+
+pub mod branch;
+pub mod health;
+pub mod json;
+pub mod page;
+
+pub use json::ValidJson;
+pub use page::{Page, PageQuery};

@@ -1,0 +1,82 @@
+//! Cursor (keyset) pagination shared by every list.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiError;
+
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+pub const MAX_PAGE_SIZE: u32 = 200;
+
+/// One page of a list, in a stable order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The paging parameters every list accepts.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// Only records changed at or after this instant (RFC 3339), for incremental sync.
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+impl PageQuery {
+    /// The page size, checked against the allowed range.
+    pub fn limit(&self) -> Result<u32, ApiError> {
+        match self.limit.unwrap_or(DEFAULT_PAGE_SIZE) {
+            limit @ 1..=MAX_PAGE_SIZE => Ok(limit),
+            _ => Err(ApiError::invalid("limit", "range", format!("limit must be between 1 and {MAX_PAGE_SIZE}"))),
+        }
+    }
+
+    /// The decoded cursor: the sort key of the last item of the previous page.
+    pub fn after(&self) -> Result<Option<String>, ApiError> {
+        self.cursor.as_deref().map(decode_cursor).transpose()
+    }
+
+    pub fn updated_since(&self) -> Option<NaiveDateTime> {
+        self.updated_since.map(|at| at.naive_utc())
+    }
+}
+
+pub fn encode_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(key)
+}
+
+fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| ApiError::invalid("cursor", "invalid_cursor", "cursor is not one this API issued"))
+}
+
+/// Builds a page from up to `limit + 1` loaded rows: the extra row only tells that
+/// another page exists.
+pub fn paginate<R, T: ToSchema>(
+    mut rows: Vec<R>,
+    limit: u32,
+    key: impl Fn(&R) -> String,
+    out: impl Fn(R) -> T,
+) -> Page<T> {
+    let limit = limit as usize;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|row| encode_cursor(&key(row)))
+    } else {
+        None
+    };
+    Page { items: rows.into_iter().map(out).collect(), next_cursor }
+}

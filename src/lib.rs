@@ -1,0 +1,18 @@
+//! outreach: the REST API that coordinates the volunteers and outreach work of a
+//! nationwide civic campaign across the 20 regional branches of Kazakhstan.
+//!
+//! The crate is a library so that the integration tests build exactly the same
+//! application as the binary does (see [`startup`]).
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod dto;
+pub mod error;
+pub mod openapi;
+pub mod request_context;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

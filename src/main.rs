@@ -1,0 +1,18 @@
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = outreach::cli::Cli::parse();
+    match outreach::cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One clear line, no backtrace: configuration and start-up failures are
+            // for an operator to read.
+            eprintln!("outreach: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

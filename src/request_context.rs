@@ -1,0 +1,108 @@
+//! The outermost middleware: gives every request an id, logs it, and makes sure
+//! every error response is a complete problem document.
+//!
+//! - `X-Request-Id` is echoed when the client sent a sensible one, generated
+//!   (UUID v7) otherwise, and returned on every response.
+//! - Error responses built by [`ApiError`] get the request id and path filled in;
+//!   any other 4xx/5xx (from actix itself or a library) is replaced by a generic
+//!   problem of the same status, so no client ever sees a plain-text error.
+//! - Internal errors are logged here, with their cause, under the request id.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+use tracing::Instrument;
+
+use crate::error::{ApiError, PROBLEM_JSON, Problem};
+
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The id of the current request, available to handlers as request data.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// An id from the client is kept only when it is short and plain, so it can be
+/// logged and echoed safely.
+fn client_request_id(req: &ServiceRequest) -> Option<String> {
+    let value = req.headers().get(&REQUEST_ID_HEADER)?.to_str().ok()?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
+    (!value.is_empty() && value.len() <= 128 && value.chars().all(plain)).then(|| value.to_owned())
+}
+
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let request_id = client_request_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+    // The request must not be cloned before routing (actix needs sole ownership
+    // to record path parameters), so keep what the log and the problem need.
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let span = tracing::info_span!("request", request_id = %request_id);
+    let started = Instant::now();
+
+    let response = match next.call(req).instrument(span.clone()).await {
+        Ok(response) => response.map_into_boxed_body(),
+        // Only a middleware (CORS) fails this way; actix renders the error itself.
+        Err(err) => {
+            let status = err.as_response_error().status_code();
+            return Err(ApiError::from_status(status, err.to_string()).into());
+        }
+    };
+    let mut response = complete_problem(response, &path, &request_id);
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+
+    let _entered = span.enter();
+    tracing::info!(
+        method = %method,
+        path = %path,
+        status = response.status().as_u16(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request handled"
+    );
+    Ok(response)
+}
+
+fn complete_problem(response: ServiceResponse<BoxBody>, path: &str, request_id: &str) -> ServiceResponse<BoxBody> {
+    let status = response.status();
+    if !status.is_client_error() && !status.is_server_error() {
+        return response;
+    }
+    let mut problem = response.response().extensions().get::<Problem>().cloned().unwrap_or_else(|| {
+        let detail = response.response().error().map(ToString::to_string).unwrap_or_default();
+        let mut problem = Problem::for_status(status, status.canonical_reason().unwrap_or("error"));
+        if status.is_server_error() {
+            problem.internal_cause = Some(detail);
+        } else if !detail.is_empty() {
+            problem.detail = detail;
+        }
+        problem
+    });
+    if status.is_server_error() {
+        tracing::error!(
+            request_id,
+            status = status.as_u16(),
+            cause = problem.internal_cause.as_deref().unwrap_or("unknown"),
+            "request failed"
+        );
+        if status == actix_web::http::StatusCode::INTERNAL_SERVER_ERROR {
+            // Whatever produced it, a 500 says nothing about its cause.
+            problem = Problem::for_status(status, "an internal error occurred; quote the request id when reporting it");
+        }
+    }
+    problem.instance = path.to_owned();
+    problem.request_id = request_id.to_owned();
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    response.map_body(|head, _| {
+        head.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        head.headers.remove(header::CONTENT_LENGTH);
+        BoxBody::new(body)
+    })
+}

@@ -1,0 +1,60 @@
+use actix_web::{HttpResponse, get, web};
+
+use crate::db::Db;
+use crate::db::branches::{self as branch_queries, BranchFilter};
+use crate::dto::branch::{BranchFilterQuery, BranchOut};
+use crate::dto::page::paginate;
+use crate::dto::{Page, PageQuery};
+use crate::error::{ApiError, Problem};
+use crate::routes::etag;
+
+/// List the regional branches
+///
+/// The 20 branches (3 cities of republican significance and 17 regions), ordered
+/// by code, with their names in Kazakh, Russian and English.
+#[utoipa::path(
+    tag = "branches",
+    params(BranchFilterQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of branches", body = Page<BranchOut>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid paging parameters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/branches")]
+pub async fn list_branches(
+    db: web::Data<Db>,
+    filter: web::Query<BranchFilterQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<BranchOut>>, ApiError> {
+    let limit = page.limit()?;
+    let filter = BranchFilter {
+        kind: filter.kind.map(|kind| kind.as_str().to_owned()),
+        updated_since: page.updated_since(),
+        after: page.after()?,
+    };
+    let rows = db.run(move |conn| Ok(branch_queries::list(conn, &filter, i64::from(limit) + 1)?)).await?;
+    Ok(web::Json(paginate(rows, limit, |row| row.code.clone(), BranchOut::from)))
+}
+
+/// Get one branch
+///
+/// An unknown or malformed code answers 404.
+#[utoipa::path(
+    tag = "branches",
+    params(("code" = String, Path, description = "ISO 3166-2:KZ code", example = "KZ-71")),
+    responses(
+        (status = 200, description = "The branch; `ETag` carries its version", body = BranchOut),
+        (status = 404, description = "No such branch", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/branches/{code}")]
+pub async fn get_branch(db: web::Data<Db>, code: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    let branch = db
+        .run(move |conn| {
+            branch_queries::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("branch {code}")))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(branch.version)).json(BranchOut::from(branch)))
+}

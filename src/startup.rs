@@ -1,0 +1,100 @@
+//! Builds the application from a [`Config`]: the one path used by `main` and by
+//! the tests.
+
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::body::BoxBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{App, Error, HttpResponse, HttpServer, web};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::error::{ApiError, FieldError};
+use crate::request_context::request_context;
+use crate::routes::fallback::{RouteTable, no_route};
+
+/// Largest JSON body accepted by default. Endpoints that take batches raise it.
+pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+
+/// Everything the handlers share, cheap to clone into each worker.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+/// Opens the pool for `config` and applies pending migrations.
+pub fn prepare(config: Config) -> Result<AppState, String> {
+    let pool = db::build_pool(&config.database_url, config.pool_size)?;
+    let mut conn = pool.get().map_err(|err| format!("cannot connect to {}: {err}", config.database_url))?;
+    db::run_migrations(&mut conn).map_err(|err| format!("migrations failed on {}: {err}", config.database_url))?;
+    drop(conn);
+    Ok(AppState { db: Db::new(pool), config: Arc::new(config) })
+}
+
+/// The whole application: documented routes, docs, error mapping, middleware.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<BoxBody>, Error = Error, InitError = ()>,
+> {
+    let (app, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(crate::openapi::spec())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    let routes = RouteTable::from_spec(&spec);
+    app.app_data(web::Data::new(state.db.clone()))
+        .app_data(web::Data::from(state.config.clone()))
+        .app_data(web::Data::new(routes))
+        .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            let detail = format!("the query string is malformed: {err}");
+            ApiError::BadRequest { errors: vec![FieldError::new("query", "malformed_query", err.to_string())], detail }
+                .into()
+        }))
+        .app_data(
+            web::PathConfig::default()
+                .error_handler(|_, req| ApiError::NotFound(format!("no resource at {}", req.path())).into()),
+        )
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec))
+        .route(
+            "/docs",
+            web::get().to(|| async { HttpResponse::Found().insert_header(("Location", "/docs/")).finish() }),
+        )
+        .default_service(web::to(no_route))
+        .wrap(cors(&state.config))
+        .wrap(from_fn(request_context))
+}
+
+fn cors(config: &Config) -> Cors {
+    let origins = config.cors_origins();
+    let cors = Cors::default()
+        .allow_any_method()
+        .allow_any_header()
+        .expose_headers(["etag", "x-request-id", "retry-after"])
+        .max_age(3600);
+    if origins.iter().any(|origin| origin == "*") {
+        return cors.allow_any_origin();
+    }
+    origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
+}
+
+/// Runs the HTTP server until SIGTERM or Ctrl-C; in-flight requests finish first.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let bind_addr = config.bind_addr;
+    let workers = config.http_workers;
+    let state = web::block(move || prepare(config)).await.map_err(|err| err.to_string())??;
+    tracing::info!(database = %state.config.database_url, "database ready, migrations applied");
+    let mut server = HttpServer::new(move || build_app(state.clone())).shutdown_timeout(30);
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    let server = server.bind(bind_addr).map_err(|err| format!("cannot listen on {bind_addr}: {err}"))?;
+    tracing::info!(address = %bind_addr, "listening; API docs at http://{bind_addr}/docs");
+    server.run().await.map_err(|err| format!("server error: {err}"))
+}

@@ -1,0 +1,87 @@
+//! Garbage in gets the right status and a problem document, never a 500 and
+//! never plain text.
+
+use crate::helpers::TestApp;
+
+#[actix_web::test]
+async fn unknown_paths_and_methods_get_problem_documents() {
+    let app = TestApp::sqlite().await;
+    let problem = app.get("/api/v1/nothing-here").send().await.problem(404);
+    assert_eq!(problem["instance"], "/api/v1/nothing-here");
+
+    let res = app.delete("/api/v1/branches/KZ-71").send().await;
+    res.problem(405);
+    assert_eq!(res.header("allow"), Some("GET"));
+    app.post("/api/v1/branches").send().await.problem(405);
+}
+
+#[actix_web::test]
+async fn request_ids_are_echoed_or_generated() {
+    let app = TestApp::sqlite().await;
+    let res = app.get("/api/v1/branches/KZ-00").header("x-request-id", "client-abc-123").send().await;
+    assert_eq!(res.header("x-request-id"), Some("client-abc-123"));
+    assert_eq!(res.problem(404)["request_id"], "client-abc-123");
+
+    // An id that could forge log lines is replaced by a generated one.
+    let res = app.get("/health/live").header("x-request-id", "bad id\twith spaces").send().await;
+    let generated = res.header("x-request-id").unwrap();
+    assert!(uuid::Uuid::parse_str(generated).is_ok(), "{generated}");
+}
+
+#[actix_web::test]
+async fn the_json_extractor_maps_each_failure_to_its_status() {
+    use outreach::dto::json::parse_json;
+    use outreach::error::ApiError;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Probe {
+        name: String,
+        inner: Inner,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: u32,
+    }
+
+    let field_of = |err: ApiError| match err {
+        ApiError::Validation(errors) => (errors[0].field.clone(), errors[0].code.clone()),
+        other => panic!("expected 422, got {other}"),
+    };
+    assert_eq!(
+        field_of(parse_json::<Probe>(br#"{"name":"a","inner":{"count":1},"nmae":1}"#).unwrap_err()),
+        ("nmae".into(), "unknown_field".into())
+    );
+    assert_eq!(
+        field_of(parse_json::<Probe>(br#"{"name":"a","inner":{"count":1,"x":2}}"#).unwrap_err()),
+        ("inner.x".into(), "unknown_field".into())
+    );
+    assert_eq!(
+        field_of(parse_json::<Probe>(br#"{"name":"a","inner":{"count":"many"}}"#).unwrap_err()),
+        ("inner.count".into(), "invalid_type".into())
+    );
+    assert_eq!(
+        field_of(parse_json::<Probe>(br#"{"inner":{"count":1}}"#).unwrap_err()),
+        ("name".into(), "required".into())
+    );
+    assert!(matches!(parse_json::<Probe>(br#"{"name": "#).unwrap_err(), ApiError::BadRequest { .. }));
+    assert!(matches!(
+        parse_json::<Probe>(br#"{"name":"a","inner":{"count":1}} {}"#).unwrap_err(),
+        ApiError::BadRequest { .. }
+    ));
+    let parsed =
+        parse_json::<Probe>("{\"name\":\"Қазақстан Республикасы\",\"inner\":{\"count\":1}}".as_bytes()).unwrap();
+    assert_eq!(parsed.name, "Қазақстан Республикасы");
+}
+
+#[actix_web::test]
+async fn oversized_bodies_to_unknown_routes_are_refused_cleanly() {
+    let app = TestApp::sqlite().await;
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let res = app.post("/api/v1/branches").header("content-type", "application/json").body(big).send().await;
+    assert!(matches!(res.status.as_u16(), 405 | 413), "{}", res.status);
+    res.problem(res.status.as_u16());
+}

@@ -1,0 +1,220 @@
+//! The test harness: a fresh database per test, the app built exactly as `main`
+//! builds it, and a small request builder that reads like the API docs.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use actix_http::Request;
+use actix_service::boxed::{self, BoxService};
+use actix_web::body::{BoxBody, to_bytes};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::test::{TestRequest, init_service};
+use actix_web::web::Bytes;
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use outreach::config::Config;
+use outreach::db::DatabaseUrl;
+use outreach::startup::{AppState, build_app, prepare};
+use serde_json::Value;
+
+/// Runs each listed test body once per backend: `<name>::sqlite` always,
+/// `<name>::postgres` when `TEST_DATABASE_URL` is set (and fails when
+/// `TEST_REQUIRE_POSTGRES=1` but it is not, so CI cannot skip it silently).
+macro_rules! on_both_databases {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn run($app: $crate::helpers::TestApp) $body
+
+                #[actix_web::test]
+                async fn sqlite() {
+                    run($crate::helpers::TestApp::sqlite().await).await
+                }
+
+                #[actix_web::test]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::TestApp::postgres().await {
+                        run(app).await
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// A running application over its own database, dropped with the test.
+pub struct TestApp {
+    service: BoxService<Request, ServiceResponse<BoxBody>, actix_web::Error>,
+    pub state: AppState,
+    database: TestDatabase,
+}
+
+enum TestDatabase {
+    Sqlite { dir: PathBuf },
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self {
+            Self::Sqlite { dir } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Self::Postgres { admin_url, name } => {
+                if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                    let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            }
+        }
+    }
+}
+
+fn unique_name() -> String {
+    format!("outreach_test_{}", uuid::Uuid::now_v7().simple())
+}
+
+impl TestApp {
+    /// A fresh SQLite database in its own temporary directory.
+    pub async fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join(unique_name());
+        std::fs::create_dir_all(&dir).expect("create test directory");
+        let url = DatabaseUrl::Sqlite(dir.join("outreach.db"));
+        Self::start(url, dir.clone(), TestDatabase::Sqlite { dir }).await
+    }
+
+    /// A fresh PostgreSQL database on the server named by `TEST_DATABASE_URL`.
+    pub async fn postgres() -> Option<Self> {
+        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+            assert!(
+                std::env::var("TEST_REQUIRE_POSTGRES").is_err(),
+                "TEST_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
+            );
+            eprintln!("TEST_DATABASE_URL not set: PostgreSQL variant skipped");
+            return None;
+        };
+        let name = unique_name();
+        let mut admin = PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let base = admin_url.rsplit_once('/').map(|(base, _)| base).expect("TEST_DATABASE_URL has a database path");
+        let url = DatabaseUrl::Postgres(format!("{base}/{name}"));
+        let data_dir = std::env::temp_dir().join(&name);
+        Some(Self::start(url, data_dir, TestDatabase::Postgres { admin_url, name }).await)
+    }
+
+    async fn start(url: DatabaseUrl, data_dir: PathBuf, database: TestDatabase) -> Self {
+        let config = Config::for_database(url, data_dir);
+        let state = actix_web::web::block(move || prepare(config)).await.expect("blocking pool").expect("prepare app");
+        let service = boxed::service(init_service(build_app(state.clone())).await);
+        Self { service, state, database }
+    }
+
+    /// Drops the PostgreSQL database under the running app (connections included).
+    pub fn drop_database_now(&self) {
+        if let TestDatabase::Postgres { admin_url, name } = &self.database {
+            let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
+            conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).expect("drop database");
+        }
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder<'_> {
+        self.request(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str) -> RequestBuilder<'_> {
+        self.request(Method::POST, path)
+    }
+
+    pub fn patch(&self, path: &str) -> RequestBuilder<'_> {
+        self.request(Method::PATCH, path)
+    }
+
+    pub fn delete(&self, path: &str) -> RequestBuilder<'_> {
+        self.request(Method::DELETE, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder<'_> {
+        RequestBuilder { app: self, request: TestRequest::default().method(method).uri(path) }
+    }
+}
+
+pub struct RequestBuilder<'a> {
+    app: &'a TestApp,
+    request: TestRequest,
+}
+
+impl RequestBuilder<'_> {
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.request = self.request.insert_header((name, value));
+        self
+    }
+
+    /// A JSON body with `Content-Type: application/json`.
+    pub fn json(mut self, body: &Value) -> Self {
+        self.request = self.request.set_json(body);
+        self
+    }
+
+    /// A raw body, with whatever content type the test sets.
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.request = self.request.set_payload(body.into());
+        self
+    }
+
+    pub fn bearer(self, token: &str) -> Self {
+        self.header("authorization", &format!("Bearer {token}"))
+    }
+
+    pub async fn send(self) -> TestResponse {
+        use actix_service::Service;
+        let response = self.app.service.call(self.request.to_request()).await.expect("the app answers every request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = to_bytes(response.into_body()).await.unwrap_or_default();
+        TestResponse { status, headers, body }
+    }
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|err| panic!("body is not JSON ({err}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(HeaderName::from_bytes(name.as_bytes()).ok()?).and_then(|v: &HeaderValue| v.to_str().ok())
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn assert_status(&self, expected: u16) -> &Self {
+        assert_eq!(self.status.as_u16(), expected, "unexpected status; body: {}", String::from_utf8_lossy(&self.body));
+        self
+    }
+
+    /// Asserts a complete problem document of `status` and returns it.
+    #[track_caller]
+    pub fn problem(&self, status: u16) -> Value {
+        self.assert_status(status);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"));
+        let problem = self.json();
+        assert_eq!(problem["status"], status);
+        for member in ["type", "title", "detail", "instance", "request_id"] {
+            assert!(problem[member].is_string(), "problem lacks {member}: {problem}");
+        }
+        assert!(problem["errors"].is_array(), "problem lacks errors: {problem}");
+        assert_eq!(Some(problem["request_id"].as_str().unwrap_or_default()), self.header("x-request-id"));
+        problem
+    }
+}

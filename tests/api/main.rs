@@ -1,0 +1,16 @@
+//! Integration tests: the real application, real databases, HTTP in and out.
+//!
+//! Every test written with [`on_both_databases!`] runs on a fresh SQLite file and,
+//! when `TEST_DATABASE_URL` names a PostgreSQL server, on a fresh PostgreSQL
+//! database too.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod helpers;
+
+mod branches;
+mod errors;
+mod migrations;
+mod openapi;
+mod operations;

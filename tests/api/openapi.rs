@@ -1,0 +1,40 @@
+//! The committed spec is what the code generates, and it is valid OpenAPI 3.1.
+
+use crate::helpers::TestApp;
+
+#[test]
+fn committed_spec_matches_the_code() {
+    let generated = outreach::openapi::spec_json().unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    if committed != generated {
+        if std::env::var("UPDATE_OPENAPI").is_ok() {
+            std::fs::write(path, &generated).unwrap();
+            return;
+        }
+        panic!(
+            "openapi/openapi.json is out of date with the code.\n\
+             Regenerate it with: cargo run -- openapi > openapi/openapi.json\n\
+             (or UPDATE_OPENAPI=1 cargo test --test api openapi) and commit the result."
+        );
+    }
+}
+
+#[actix_web::test]
+async fn served_spec_is_openapi_3_1_and_documents_errors() {
+    let app = TestApp::sqlite().await;
+    let spec = app.get("/api-docs/openapi.json").send().await.assert_status(200).json();
+    assert_eq!(spec["openapi"], "3.1.0");
+    assert!(spec["components"]["schemas"]["Problem"].is_object());
+    let paths = spec["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/api/v1/branches/{code}"));
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            assert!(operation["summary"].is_string(), "{method} {path} has a summary");
+            assert!(
+                operation["responses"].as_object().unwrap().keys().any(|code| code.starts_with('2')),
+                "{method} {path} documents success"
+            );
+        }
+    }
+}
