@@ -25,6 +25,15 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI 3.1 document to standard output.
     Openapi,
+    /// Create an admin account (the password is asked for, or read from stdin).
+    CreateAdmin {
+        /// Email of the new admin.
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input instead of a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 pub fn run(cli: Cli) -> Result<(), String> {
@@ -41,6 +50,21 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let url = config.database_url.clone();
             crate::startup::prepare(config)?;
             tracing::info!(database = %url, "migrations applied");
+            Ok(())
+        }
+        Command::CreateAdmin { email, password_stdin } => {
+            crate::telemetry::init(&config.log_level, &config.log_format)?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(|err| format!("cannot read the password: {err}"))?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                rpassword::prompt_password(format!("Password for {email}: "))
+                    .map_err(|err| format!("cannot read the password: {err}"))?
+            };
+            let state = crate::startup::prepare(config)?;
+            state.db.run_blocking(|conn| crate::auth::bootstrap::create_admin(conn, &email, Some(&password)))?;
+            eprintln!("admin {email} created");
             Ok(())
         }
         Command::Serve => {

@@ -43,6 +43,21 @@ pub struct Config {
     #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
     pub log_format: String,
 
+    /// Secret for signing access tokens (at least 32 bytes). When unset, one is
+    /// generated on first start and kept in `DATA_DIR/jwt_secret`; set it when
+    /// several instances serve the same database.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Email of the first admin, created at start when no admin exists.
+    #[arg(long, env = "OUTREACH_ADMIN_EMAIL", default_value = "admin@outreach.local", global = true)]
+    pub admin_email: String,
+
+    /// Password of that first admin. When unset, a one-time password is generated,
+    /// printed once in the log, and must be changed at first login.
+    #[arg(long, env = "OUTREACH_ADMIN_PASSWORD", hide_env_values = true, global = true)]
+    pub admin_password: Option<String>,
+
     /// Number of HTTP worker threads (0: one per core).
     #[arg(long, env = "HTTP_WORKERS", default_value_t = 0, global = true)]
     pub http_workers: usize,
@@ -61,6 +76,9 @@ impl Config {
             log_level: "info".into(),
             log_format: "text".into(),
             http_workers: 0,
+            jwt_secret: None,
+            admin_email: "admin@outreach.local".into(),
+            admin_password: None,
         }
     }
 

@@ -5,6 +5,7 @@
 //! application as the binary does (see [`startup`]).
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -14,5 +15,6 @@ pub mod error;
 pub mod openapi;
 pub mod request_context;
 pub mod routes;
+pub mod service;
 pub mod startup;
 pub mod telemetry;

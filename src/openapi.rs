@@ -3,9 +3,11 @@
 
 use actix_web::App;
 use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, Response};
 use utoipa_actix_web::AppExt;
 
-use crate::error::{FieldError, Problem};
+use crate::error::{FieldError, PROBLEM_JSON, Problem};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,7 +20,11 @@ Every error is an RFC 9457 `application/problem+json` document (schema `Problem`
         license(name = "MIT", identifier = "MIT"),
     ),
     tags(
+        (name = "auth", description = "Sign in, token rotation, the caller's own account"),
+        (name = "accounts", description = "Logins and their roles (admins; coordinators for volunteer accounts of their branch)"),
+        (name = "api tokens", description = "Long-lived tokens for integrators (observer accounts)"),
         (name = "branches", description = "The 20 regional branches"),
+        (name = "audit", description = "Who did what, when (admins)"),
         (name = "operations", description = "Health probes"),
     ),
     components(schemas(Problem, FieldError))
@@ -26,9 +32,58 @@ Every error is an RFC 9457 `application/problem+json` document (schema `Problem`
 struct ApiDoc;
 
 /// The spec of everything [`crate::routes::configure`] registers.
-pub fn spec() -> utoipa::openapi::OpenApi {
-    let (_, spec) =
-        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts();
+pub fn spec() -> OpenApiDoc {
+    let (_, spec) = App::new().into_utoipa_app().openapi(base()).configure(crate::routes::configure).split_for_parts();
+    finish(spec)
+}
+
+/// The part of the spec that is not collected from the handlers.
+pub fn base() -> OpenApiDoc {
+    let mut spec = ApiDoc::openapi();
+    let bearer = HttpBuilder::new()
+        .scheme(HttpAuthScheme::Bearer)
+        .bearer_format("JWT")
+        .description(Some("An access token from `POST /api/v1/auth/login`, or an integrator API token (`otk_...`)."))
+        .build();
+    spec.components.get_or_insert_with(Default::default).add_security_scheme("bearer", SecurityScheme::Http(bearer));
+    spec
+}
+
+/// Completes the collected spec with the error responses every operation shares,
+/// so each handler documents only the errors particular to it: 401/403 on
+/// secured operations, 400/413/415/422 on those with a body, 503 everywhere, and
+/// the problem+json body on every error response.
+pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
+    for item in spec.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            let secured = operation.security.as_ref().is_some_and(|security| !security.is_empty());
+            let mut shared = vec![("503", "The database is unavailable; retry after `Retry-After` seconds")];
+            if secured {
+                shared.push(("401", "No, invalid or expired bearer token"));
+                shared.push(("403", "The caller's role may not do this"));
+            }
+            if operation.request_body.is_some() {
+                shared.push(("400", "Malformed JSON"));
+                shared.push(("413", "Body too large"));
+                shared.push(("415", "Body is not JSON"));
+                shared.push(("422", "A field breaks a rule; `errors` names each field and rule"));
+            }
+            let responses = &mut operation.responses.responses;
+            for (status, description) in shared {
+                responses.entry(status.to_owned()).or_insert_with(|| RefOr::T(Response::new(description)));
+            }
+            for (status, response) in responses.iter_mut() {
+                if let RefOr::T(response) = response
+                    && (status.starts_with('4') || status.starts_with('5'))
+                    && response.content.is_empty()
+                {
+                    let problem = Content::new(Some(Ref::from_schema_name("Problem")));
+                    response.content.insert(PROBLEM_JSON.to_owned(), RefOr::T(problem));
+                }
+            }
+        }
+    }
     spec
 }
 

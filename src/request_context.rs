@@ -25,6 +25,23 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+impl actix_web::FromRequest for RequestId {
+    type Error = Error;
+    type Future = std::future::Ready<Result<Self, Error>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let id =
+            req.extensions().get::<RequestId>().cloned().unwrap_or_else(|| RequestId(uuid::Uuid::now_v7().to_string()));
+        std::future::ready(Ok(id))
+    }
+}
+
+/// The address a request came from, for throttling: the TCP peer. (Behind a load
+/// balancer every request shares its address; see README on throttling.)
+pub fn client_address(req: &actix_web::HttpRequest) -> String {
+    req.peer_addr().map(|addr| addr.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
 /// An id from the client is kept only when it is short and plain, so it can be
 /// logged and echoed safely.
 fn client_request_id(req: &ServiceRequest) -> Option<String> {

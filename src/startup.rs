@@ -11,6 +11,7 @@ use actix_web::{App, Error, HttpResponse, HttpServer, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::{JwtKeys, bootstrap, jwt};
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::{ApiError, FieldError};
@@ -25,15 +26,18 @@ pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    pub keys: Arc<JwtKeys>,
 }
 
-/// Opens the pool for `config` and applies pending migrations.
+/// Opens the pool for `config`, applies pending migrations and loads the signing
+/// secret.
 pub fn prepare(config: Config) -> Result<AppState, String> {
     let pool = db::build_pool(&config.database_url, config.pool_size)?;
     let mut conn = pool.get().map_err(|err| format!("cannot connect to {}: {err}", config.database_url))?;
     db::run_migrations(&mut conn).map_err(|err| format!("migrations failed on {}: {err}", config.database_url))?;
     drop(conn);
-    Ok(AppState { db: Db::new(pool), config: Arc::new(config) })
+    let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
+    Ok(AppState { db: Db::new(pool), config: Arc::new(config), keys: Arc::new(JwtKeys::new(&secret)) })
 }
 
 /// The whole application: documented routes, docs, error mapping, middleware.
@@ -44,12 +48,14 @@ pub fn build_app(
 > {
     let (app, spec) = App::new()
         .into_utoipa_app()
-        .openapi(crate::openapi::spec())
+        .openapi(crate::openapi::base())
         .configure(crate::routes::configure)
         .split_for_parts();
+    let spec = crate::openapi::finish(spec);
     let routes = RouteTable::from_spec(&spec);
     app.app_data(web::Data::new(state.db.clone()))
         .app_data(web::Data::from(state.config.clone()))
+        .app_data(web::Data::from(state.keys.clone()))
         .app_data(web::Data::new(routes))
         .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
@@ -88,7 +94,13 @@ fn cors(config: &Config) -> Cors {
 pub async fn serve(config: Config) -> Result<(), String> {
     let bind_addr = config.bind_addr;
     let workers = config.http_workers;
-    let state = web::block(move || prepare(config)).await.map_err(|err| err.to_string())??;
+    let state = web::block(move || {
+        let state = prepare(config)?;
+        state.db.run_blocking(|conn| bootstrap::ensure_first_admin(conn, &state.config))?;
+        Ok::<_, String>(state)
+    })
+    .await
+    .map_err(|err| err.to_string())??;
     tracing::info!(database = %state.config.database_url, "database ready, migrations applied");
     let mut server = HttpServer::new(move || build_app(state.clone())).shutdown_timeout(30);
     if workers > 0 {

@@ -54,3 +54,28 @@ pub fn list(conn: &mut DbConn, filter: &BranchFilter, limit: i64) -> QueryResult
 pub fn find(conn: &mut DbConn, code: &str) -> QueryResult<Option<Branch>> {
     branches::table.find(code).select(Branch::as_select()).first(conn).optional()
 }
+
+/// Editable contact data; `None` leaves a field, `Some(None)` clears it.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = branches)]
+pub struct BranchChanges {
+    pub office_address: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub head_coordinator: Option<Option<String>>,
+}
+
+/// Applies `changes` when the stored version is `expected_version`; `Ok(false)`
+/// when it was stale.
+pub fn update(
+    conn: &mut DbConn,
+    code: &str,
+    expected_version: i32,
+    changes: &BranchChanges,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = branches::table.filter(branches::code.eq(code)).filter(branches::version.eq(expected_version));
+    let updated = diesel::update(target)
+        .set((changes, branches::updated_at.eq(now), branches::version.eq(expected_version + 1)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}

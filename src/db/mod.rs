@@ -5,8 +5,13 @@
 //! where the SQL really differs (upserts, some `RETURNING` forms) does a query
 //! match on the variant. Every call runs off the async reactor via [`Db::run`].
 
+pub mod accounts;
+pub mod api_tokens;
+pub mod audit;
 pub mod branches;
+pub mod login_failures;
 mod pool;
+pub mod refresh_tokens;
 pub mod schema;
 
 use std::fmt;
@@ -132,6 +137,13 @@ impl Db {
         .map_err(ApiError::internal)?
     }
 
+    /// Runs `work` with one pooled connection on the calling thread (for the
+    /// command line, outside any async runtime).
+    pub fn run_blocking<T>(&self, work: impl FnOnce(&mut DbConn) -> Result<T, String>) -> Result<T, String> {
+        let mut conn = self.pool.get().map_err(|err| err.to_string())?;
+        work(&mut conn)
+    }
+
     /// Checks that the database answers a trivial query, quickly.
     pub async fn ping(&self) -> Result<(), ApiError> {
         let pool = self.pool.clone();
@@ -143,4 +155,27 @@ impl Db {
         .await
         .map_err(ApiError::internal)?
     }
+}
+
+/// Runs `work` in a transaction meant to write. On SQLite it starts with
+/// `BEGIN IMMEDIATE`, taking the write lock up front: a deferred transaction that
+/// reads and then writes fails with "database is locked" when another writer
+/// committed in between, whatever the busy timeout.
+pub fn write_transaction<T, F>(conn: &mut DbConn, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+{
+    use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
+    let DbConn::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    let result = work(conn);
+    if let DbConn::Sqlite(sqlite) = conn {
+        match &result {
+            Ok(_) => AnsiTransactionManager::commit_transaction(sqlite)?,
+            Err(_) => AnsiTransactionManager::rollback_transaction(sqlite)?,
+        }
+    }
+    result
 }

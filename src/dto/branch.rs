@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
 
 use crate::db::branches::Branch;
 use crate::domain::time::utc;
@@ -82,4 +83,24 @@ impl From<Branch> for BranchOut {
 pub struct BranchFilterQuery {
     /// Only cities or only regions.
     pub kind: Option<BranchKind>,
+}
+
+/// Changes to a branch's contact data; absent fields stay, `null` clears.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBranch {
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 300))]
+    pub office_address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 300))]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 300))]
+    pub head_coordinator: Option<Option<String>>,
+    /// The version the change is based on (alternative to `If-Match`).
+    pub version: Option<i32>,
 }

@@ -1,6 +1,10 @@
 //! Request and response shapes: serde for the wire, validator for the rules,
 //! `ToSchema` for the OpenAPI spec. Row types never leave the data layer.
 
+pub mod account;
+pub mod api_token;
+pub mod audit;
+pub mod auth;
 pub mod branch;
 pub mod health;
 pub mod json;

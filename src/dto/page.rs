@@ -13,7 +13,7 @@ pub const MAX_PAGE_SIZE: u32 = 200;
 
 /// One page of a list, in a stable order.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Page<T: ToSchema> {
+pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
@@ -27,6 +27,7 @@ pub struct PageQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// Opaque cursor from the previous page's `next_cursor`.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
     /// Only records changed at or after this instant (RFC 3339), for incremental sync.
     pub updated_since: Option<DateTime<Utc>>,
@@ -55,22 +56,18 @@ pub fn encode_cursor(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(key)
 }
 
+/// A cursor is only a position: any well-formed one is accepted (a forged one just
+/// starts the page elsewhere), so only a string that is not base64url is refused.
 fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| ApiError::invalid("cursor", "invalid_cursor", "cursor is not one this API issued"))
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|_| ApiError::invalid("cursor", "invalid_cursor", "cursor is not one this API issued"))
 }
 
 /// Builds a page from up to `limit + 1` loaded rows: the extra row only tells that
 /// another page exists.
-pub fn paginate<R, T: ToSchema>(
-    mut rows: Vec<R>,
-    limit: u32,
-    key: impl Fn(&R) -> String,
-    out: impl Fn(R) -> T,
-) -> Page<T> {
+pub fn paginate<R, T>(mut rows: Vec<R>, limit: u32, key: impl Fn(&R) -> String, out: impl Fn(R) -> T) -> Page<T> {
     let limit = limit as usize;
     let next_cursor = if rows.len() > limit {
         rows.truncate(limit);

@@ -1,12 +1,15 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, patch, web};
+
+use crate::auth::AuthUser;
 
 use crate::db::Db;
 use crate::db::branches::{self as branch_queries, BranchFilter};
-use crate::dto::branch::{BranchFilterQuery, BranchOut};
+use crate::dto::branch::{BranchFilterQuery, BranchOut, UpdateBranch};
 use crate::dto::page::paginate;
-use crate::dto::{Page, PageQuery};
+use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::{ApiError, Problem};
-use crate::routes::etag;
+use crate::routes::{IfMatch, etag};
+use crate::service;
 
 /// List the regional branches
 ///
@@ -56,5 +59,36 @@ pub async fn get_branch(db: web::Data<Db>, code: web::Path<String>) -> Result<Ht
             branch_queries::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("branch {code}")))
         })
         .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(branch.version)).json(BranchOut::from(branch)))
+}
+
+/// Update a branch's contact data
+///
+/// Office address, phone and head coordinator; by admins and the branch's own
+/// coordinators. Send `If-Match` (or `version`) to avoid overwriting a concurrent
+/// change.
+#[utoipa::path(
+    tag = "branches",
+    security(("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "ISO 3166-2:KZ code", example = "KZ-71"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = UpdateBranch,
+    responses(
+        (status = 200, description = "Updated", body = BranchOut),
+        (status = 404, description = "No such branch in the caller's scope"),
+        (status = 412, description = "The branch changed since the given version"),
+    )
+)]
+#[patch("/branches/{code}")]
+pub async fn update_branch(
+    db: web::Data<Db>,
+    user: AuthUser,
+    code: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateBranch>,
+) -> Result<HttpResponse, ApiError> {
+    let branch = service::branches::update(&db, &user, code.into_inner(), body.into_inner(), if_match).await?;
     Ok(HttpResponse::Ok().insert_header(etag(branch.version)).json(BranchOut::from(branch)))
 }

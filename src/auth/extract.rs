@@ -1,0 +1,192 @@
+use std::future::Future;
+use std::marker::PhantomData;
+use std::ops::Deref;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+
+use super::jwt::JwtKeys;
+use super::secret::{API_TOKEN_PREFIX, token_hash};
+use crate::db::{Db, accounts, api_tokens};
+use crate::domain::role::Role;
+use crate::error::ApiError;
+use crate::request_context::RequestId;
+
+/// A signed-in caller, loaded from the database on every request so that a
+/// disabled account or a changed role takes effect at once. The account may still
+/// have to change its one-time password: only `/me` endpoints take this type.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub account_id: String,
+    pub email: String,
+    pub role: Role,
+    pub branch: Option<String>,
+    pub volunteer_id: Option<String>,
+    pub must_change_password: bool,
+    /// The id of this request, for audit entries.
+    pub request_id: Option<String>,
+}
+
+/// A signed-in caller in good standing (no pending password change).
+#[derive(Debug, Clone)]
+pub struct AuthUser(SessionUser);
+
+impl Deref for AuthUser {
+    type Target = SessionUser;
+
+    fn deref(&self) -> &SessionUser {
+        &self.0
+    }
+}
+
+impl SessionUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Whether the caller may see records of `branch`: admins and observers see
+    /// every branch, coordinators and volunteers their own.
+    pub fn sees_branch(&self, branch: &str) -> bool {
+        match self.role {
+            Role::Admin | Role::Observer => true,
+            Role::Coordinator | Role::Volunteer => self.branch.as_deref() == Some(branch),
+        }
+    }
+
+    /// The one scope check for branch-owned records: outside the caller's scope a
+    /// record is answered 404, so its existence is not revealed.
+    pub fn ensure_branch(&self, branch: &str, what: impl std::fmt::Display) -> Result<(), ApiError> {
+        if self.sees_branch(branch) { Ok(()) } else { Err(ApiError::not_found(what)) }
+    }
+
+    /// For writes: the caller must be an admin or the coordinator of `branch`.
+    /// Out of scope is 404, a role that may never write is 403.
+    pub fn ensure_manages_branch(&self, branch: &str, what: impl std::fmt::Display) -> Result<(), ApiError> {
+        match self.role {
+            Role::Admin => Ok(()),
+            Role::Coordinator => self.ensure_branch(branch, what),
+            Role::Volunteer | Role::Observer => {
+                Err(ApiError::Forbidden(format!("the {} role may not change this", self.role)))
+            }
+        }
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
+    let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+        ApiError::Unauthorized("this endpoint needs a bearer token (Authorization: Bearer ...)".into())
+    })?;
+    let value = value.to_str().unwrap_or_default();
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
+        _ => Err(ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into())),
+    }
+}
+
+async fn authenticate(req: HttpRequest) -> Result<SessionUser, ApiError> {
+    let token = bearer_token(&req)?.to_owned();
+    let db = req.app_data::<web::Data<Db>>().ok_or_else(|| ApiError::internal("Db missing from app data"))?.clone();
+    let account = if token.starts_with(API_TOKEN_PREFIX) {
+        let hash = token_hash(&token);
+        db.run(move |conn| Ok(api_tokens::authenticate(conn, &hash)?)).await?
+    } else {
+        let keys =
+            req.app_data::<web::Data<JwtKeys>>().ok_or_else(|| ApiError::internal("JwtKeys missing from app data"))?;
+        let claims = keys.verify(&token)?;
+        db.run(move |conn| Ok(accounts::find(conn, &claims.sub)?)).await?
+    };
+    let account = account
+        .filter(|account| account.active)
+        .ok_or_else(|| ApiError::Unauthorized("the token does not belong to an active account".into()))?;
+    let role = account.role.parse::<Role>().map_err(ApiError::internal)?;
+    Ok(SessionUser {
+        account_id: account.id,
+        email: account.email,
+        role,
+        branch: account.branch_code,
+        volunteer_id: account.volunteer_id,
+        must_change_password: account.must_change_password,
+        request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
+    })
+}
+
+impl FromRequest for SessionUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(req.clone()))
+    }
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = authenticate(req.clone());
+        Box::pin(async move {
+            let user = session.await?;
+            if user.must_change_password {
+                return Err(ApiError::Forbidden(
+                    "this account must change its one-time password first (POST /api/v1/me/password)".into(),
+                ));
+            }
+            Ok(Self(user))
+        })
+    }
+}
+
+/// A set of roles allowed to call an endpoint.
+pub trait RoleSet {
+    const ROLES: &'static [Role];
+}
+
+/// An [`AuthUser`] whose role is in `R`; any other role gets 403.
+#[derive(Debug, Clone)]
+pub struct Authorized<R: RoleSet>(AuthUser, PhantomData<R>);
+
+impl<R: RoleSet> Deref for Authorized<R> {
+    type Target = AuthUser;
+
+    fn deref(&self) -> &AuthUser {
+        &self.0
+    }
+}
+
+impl<R: RoleSet + 'static> FromRequest for Authorized<R> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let user = user.await?;
+            if !R::ROLES.contains(&user.role) {
+                return Err(ApiError::Forbidden(format!("the {} role may not do this", user.role)));
+            }
+            Ok(Self(user, PhantomData))
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AdminRole;
+
+impl RoleSet for AdminRole {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
+
+#[derive(Debug, Clone)]
+pub struct StaffRoles;
+
+impl RoleSet for StaffRoles {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Coordinator];
+}
+
+/// National HQ staff only.
+pub type AdminUser = Authorized<AdminRole>;
+/// Admins and branch coordinators.
+pub type StaffUser = Authorized<StaffRoles>;

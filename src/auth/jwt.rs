@@ -1,0 +1,88 @@
+//! Short-lived access tokens: HS256 JWTs with a secret of at least 32 bytes.
+
+use std::path::Path;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+/// Lifetime of an access token.
+pub const ACCESS_TOKEN_TTL_SECS: i64 = 15 * 60;
+pub const MIN_SECRET_BYTES: usize = 32;
+const SECRET_FILE: &str = "jwt_secret";
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// Account id.
+    pub sub: String,
+    pub role: String,
+    pub branch: Option<String>,
+    pub iat: i64,
+    pub exp: i64,
+    /// Token id, unique per token.
+    pub jti: String,
+}
+
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8]) -> Self {
+        // Only HS256 is accepted: `alg: none` or any other algorithm fails to verify.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "iat", "sub"]);
+        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+    }
+
+    /// A signed token for the claims.
+    pub fn sign(&self, claims: &Claims) -> Result<String, ApiError> {
+        encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(ApiError::internal)
+    }
+
+    /// The claims of a valid token; 401 for anything else.
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|err| ApiError::Unauthorized(format!("the access token is not valid: {err}")))
+    }
+}
+
+/// The signing secret: `JWT_SECRET` when set (at least 32 bytes), else the one
+/// stored in the data directory, generated there on first start.
+pub fn load_or_create_secret(configured: Option<&str>, data_dir: &Path) -> Result<Vec<u8>, String> {
+    if let Some(secret) = configured {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(format!("JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long"));
+        }
+        return Ok(secret.as_bytes().to_vec());
+    }
+    let path = data_dir.join(SECRET_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(secret) if secret.trim().len() >= MIN_SECRET_BYTES => return Ok(secret.trim().as_bytes().to_vec()),
+        Ok(_) => return Err(format!("{} holds a secret shorter than {MIN_SECRET_BYTES} bytes", path.display())),
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            return Err(format!("cannot read {}: {err}", path.display()));
+        }
+        Err(_) => {}
+    }
+    let secret = super::secret::random_string(48).map_err(|err| err.to_string())?;
+    std::fs::create_dir_all(data_dir).map_err(|err| format!("cannot create {}: {err}", data_dir.display()))?;
+    write_private(&path, &secret).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    tracing::warn!(path = %path.display(), "JWT_SECRET not set: generated a signing secret and stored it; set JWT_SECRET to share one across instances");
+    Ok(secret.into_bytes())
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents.as_bytes())
+}

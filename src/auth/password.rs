@@ -1,0 +1,50 @@
+//! argon2id password hashing. Callers run these on the blocking pool: a hash costs
+//! tens of milliseconds of CPU by design.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+
+use crate::error::ApiError;
+
+pub fn hash(password: &str) -> Result<String, ApiError> {
+    let hash: PasswordHash = Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|err| ApiError::internal(format!("argon2: {err}")))?;
+    Ok(hash.to_string())
+}
+
+/// Whether `password` matches `stored`. With no stored hash (unknown account) a
+/// dummy hash is checked anyway, so both failures take the same time.
+pub fn verify(password: &str, stored: Option<&str>) -> bool {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    match stored {
+        Some(stored) => matches(password, stored),
+        None => {
+            let dummy = DUMMY.get_or_init(|| hash("outreach-dummy-password-for-timing").unwrap_or_default());
+            let _ = matches(password, dummy);
+            false
+        }
+    }
+}
+
+fn matches(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_only() {
+        let stored = hash("correct horse battery").unwrap();
+        assert!(stored.starts_with("$argon2id$"), "{stored}");
+        assert!(verify("correct horse battery", Some(&stored)));
+        assert!(!verify("correct horse battery!", Some(&stored)));
+        assert!(!verify("correct horse battery", None));
+    }
+}

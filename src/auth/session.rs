@@ -1,0 +1,234 @@
+//! Login, refresh-token rotation and logout.
+//!
+//! Password hashing runs on the blocking pool *without* holding a database
+//! connection, so a burst of logins cannot starve the pool that reads use.
+
+use chrono::{NaiveDateTime, TimeDelta};
+
+use super::jwt::{ACCESS_TOKEN_TTL_SECS, Claims, JwtKeys};
+use super::password;
+use super::secret::{REFRESH_TOKEN_PREFIX, new_token, token_hash};
+use crate::db::accounts::{self, Account};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::refresh_tokens::{self, RefreshToken};
+use crate::db::{Db, DbConn, login_failures, write_transaction};
+use crate::domain::password::normalize_email;
+use crate::domain::time::now;
+use crate::error::ApiError;
+
+pub const REFRESH_TOKEN_TTL: TimeDelta = TimeDelta::days(30);
+/// Failed logins allowed per account and per client address within the window.
+pub const MAX_FAILED_LOGINS: usize = 5;
+pub const FAILED_LOGIN_WINDOW: TimeDelta = TimeDelta::minutes(15);
+
+/// What a successful login or refresh hands out.
+#[derive(Debug)]
+pub struct IssuedSession {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub must_change_password: bool,
+}
+
+const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
+
+/// Checks the credentials and opens a session (a new refresh-token family).
+pub async fn login(
+    db: &Db,
+    keys: &JwtKeys,
+    email: &str,
+    password: String,
+    client_address: String,
+    request_id: Option<String>,
+) -> Result<IssuedSession, ApiError> {
+    let email = normalize_email(email);
+    let throttle_keys = [format!("account:{email}"), format!("address:{client_address}")];
+
+    let keys_for_check = throttle_keys.clone();
+    let lookup_email = email.clone();
+    let account = db
+        .run(move |conn| {
+            ensure_not_throttled(conn, &keys_for_check, now())?;
+            Ok(accounts::find_by_email(conn, &lookup_email)?)
+        })
+        .await?;
+
+    let stored_hash = account.as_ref().and_then(|account| account.password_hash.clone());
+    let password_ok = actix_web::web::block(move || password::verify(&password, stored_hash.as_deref()))
+        .await
+        .map_err(ApiError::internal)?;
+
+    let account = account.filter(|account| password_ok && account.active);
+    let Some(account) = account else {
+        db.run(move |conn| {
+            let at = now();
+            write_transaction(conn, |conn| {
+                for key in &throttle_keys {
+                    login_failures::record(conn, key, at)?;
+                }
+                let event = AuditEvent {
+                    action: "login_failed",
+                    record_type: "account",
+                    request_id: request_id.as_deref(),
+                    details: Some(format!("email={email}")),
+                    ..Default::default()
+                };
+                Ok(audit::record(conn, event)?)
+            })
+        })
+        .await?;
+        return Err(ApiError::Unauthorized(WRONG_CREDENTIALS.into()));
+    };
+
+    let family = uuid::Uuid::now_v7().to_string();
+    let (refresh_token, new_refresh) = new_refresh_token(&account.id, &family)?;
+    let account_key = throttle_keys[0].clone();
+    let account_for_db = account.clone();
+    db.run(move |conn| {
+        let at = now();
+        write_transaction(conn, |conn| {
+            login_failures::clear(conn, &account_key, at - FAILED_LOGIN_WINDOW)?;
+            refresh_tokens::insert(conn, &new_refresh)?;
+            let event = AuditEvent {
+                actor_id: Some(&account_for_db.id),
+                action: "login",
+                record_type: "account",
+                record_id: Some(&account_for_db.id),
+                request_id: request_id.as_deref(),
+                details: None,
+            };
+            Ok(audit::record(conn, event)?)
+        })
+    })
+    .await?;
+    issue(keys, &account, refresh_token)
+}
+
+/// Answers 429 when either throttle key has too many recent failures.
+fn ensure_not_throttled(conn: &mut DbConn, throttle_keys: &[String], now: NaiveDateTime) -> Result<(), ApiError> {
+    for key in throttle_keys {
+        let failures = login_failures::recent(conn, key, now - FAILED_LOGIN_WINDOW)?;
+        if failures.len() >= MAX_FAILED_LOGINS {
+            // The throttle lifts when enough of the failures leave the window.
+            let oldest_counted = failures[failures.len() - MAX_FAILED_LOGINS];
+            let retry_after = (oldest_counted + FAILED_LOGIN_WINDOW - now).num_seconds().max(1);
+            return Err(ApiError::TooManyRequests {
+                detail: "too many failed logins; wait before trying again".into(),
+                retry_after_secs: retry_after.unsigned_abs(),
+            });
+        }
+    }
+    Ok(())
+}
+
+enum RefreshOutcome {
+    Rotated(Account, String),
+    /// The token had been rotated already: the family is revoked (committed).
+    Reused,
+}
+
+/// Rotates a refresh token: the presented one is spent, a new one of the same
+/// family is returned. Presenting a spent token revokes the whole family.
+pub async fn refresh(
+    db: &Db,
+    keys: &JwtKeys,
+    token: String,
+    request_id: Option<String>,
+) -> Result<IssuedSession, ApiError> {
+    let hash = token_hash(&token);
+    let outcome = db
+        .run(move |conn| {
+            let at = now();
+            write_transaction(conn, |conn| {
+                let invalid = || ApiError::Unauthorized("the refresh token is not valid".into());
+                let stored = refresh_tokens::find_by_hash(conn, &hash)?.ok_or_else(invalid)?;
+                if stored.revoked_at.is_some() || stored.expires_at <= at {
+                    return Err(invalid());
+                }
+                if !refresh_tokens::mark_rotated(conn, &stored.id, at)? {
+                    refresh_tokens::revoke_family(conn, &stored.family_id, at)?;
+                    let event = AuditEvent {
+                        actor_id: Some(&stored.account_id),
+                        action: "refresh_token_reused",
+                        record_type: "account",
+                        record_id: Some(&stored.account_id),
+                        request_id: request_id.as_deref(),
+                        details: Some(format!("family={} revoked", stored.family_id)),
+                    };
+                    audit::record(conn, event)?;
+                    return Ok(RefreshOutcome::Reused);
+                }
+                let account =
+                    accounts::find(conn, &stored.account_id)?.filter(|account| account.active).ok_or_else(invalid)?;
+                let (token, new_refresh) = new_refresh_token(&account.id, &stored.family_id)?;
+                refresh_tokens::insert(conn, &new_refresh)?;
+                Ok(RefreshOutcome::Rotated(account, token))
+            })
+        })
+        .await?;
+    match outcome {
+        RefreshOutcome::Rotated(account, refresh_token) => issue(keys, &account, refresh_token),
+        RefreshOutcome::Reused => Err(ApiError::Unauthorized(
+            "this refresh token was already used; every session of this login is revoked, sign in again".into(),
+        )),
+    }
+}
+
+/// Ends the session the refresh token belongs to (its whole family). Unknown
+/// tokens are ignored: logging out twice is not an error.
+pub async fn logout(db: &Db, token: String, request_id: Option<String>) -> Result<(), ApiError> {
+    let hash = token_hash(&token);
+    db.run(move |conn| {
+        let at = now();
+        write_transaction(conn, |conn| {
+            if let Some(stored) = refresh_tokens::find_by_hash(conn, &hash)? {
+                refresh_tokens::revoke_family(conn, &stored.family_id, at)?;
+                let event = AuditEvent {
+                    actor_id: Some(&stored.account_id),
+                    action: "logout",
+                    record_type: "account",
+                    record_id: Some(&stored.account_id),
+                    request_id: request_id.as_deref(),
+                    details: None,
+                };
+                audit::record(conn, event)?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+fn new_refresh_token(account_id: &str, family_id: &str) -> Result<(String, RefreshToken), ApiError> {
+    let token = new_token(REFRESH_TOKEN_PREFIX)?;
+    let at = now();
+    let row = RefreshToken {
+        id: uuid::Uuid::now_v7().to_string(),
+        account_id: account_id.to_owned(),
+        family_id: family_id.to_owned(),
+        token_hash: token_hash(&token),
+        created_at: at,
+        expires_at: at + REFRESH_TOKEN_TTL,
+        rotated_at: None,
+        revoked_at: None,
+    };
+    Ok((token, row))
+}
+
+fn issue(keys: &JwtKeys, account: &Account, refresh_token: String) -> Result<IssuedSession, ApiError> {
+    let issued_at = chrono::Utc::now().timestamp();
+    let claims = Claims {
+        sub: account.id.clone(),
+        role: account.role.clone(),
+        branch: account.branch_code.clone(),
+        iat: issued_at,
+        exp: issued_at + ACCESS_TOKEN_TTL_SECS,
+        jti: uuid::Uuid::now_v7().to_string(),
+    };
+    Ok(IssuedSession {
+        access_token: keys.sign(&claims)?,
+        refresh_token,
+        expires_in: ACCESS_TOKEN_TTL_SECS,
+        must_change_password: account.must_change_password,
+    })
+}

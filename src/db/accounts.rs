@@ -1,0 +1,120 @@
+//! Queries on `accounts`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::accounts;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub role: String,
+    pub branch_code: Option<String>,
+    pub volunteer_id: Option<String>,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount {
+    pub id: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub role: String,
+    pub branch_code: Option<String>,
+    pub volunteer_id: Option<String>,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// The fields an update may set; `None` leaves a field as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = accounts)]
+pub struct AccountChanges {
+    pub role: Option<String>,
+    pub branch_code: Option<Option<String>>,
+    pub volunteer_id: Option<Option<String>>,
+    pub active: Option<bool>,
+    pub password_hash: Option<Option<String>>,
+    pub must_change_password: Option<bool>,
+}
+
+#[derive(Debug, Default)]
+pub struct AccountFilter {
+    pub role: Option<String>,
+    pub branch: Option<String>,
+    pub active: Option<bool>,
+    pub email_contains: Option<String>,
+    pub updated_since: Option<NaiveDateTime>,
+    pub after: Option<String>,
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Account>> {
+    accounts::table.find(id).select(Account::as_select()).first(conn).optional()
+}
+
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Account>> {
+    accounts::table.filter(accounts::email.eq(email)).select(Account::as_select()).first(conn).optional()
+}
+
+pub fn insert(conn: &mut DbConn, account: &NewAccount) -> QueryResult<()> {
+    diesel::insert_into(accounts::table).values(account).execute(conn).map(drop)
+}
+
+/// Applies `changes` when the stored version is `expected_version`, bumping it.
+/// `Ok(false)` when the version was stale.
+pub fn update(
+    conn: &mut DbConn,
+    id: &str,
+    expected_version: i32,
+    changes: &AccountChanges,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated =
+        diesel::update(accounts::table.filter(accounts::id.eq(id)).filter(accounts::version.eq(expected_version)))
+            .set((changes, accounts::updated_at.eq(now), accounts::version.eq(expected_version + 1)))
+            .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn list(conn: &mut DbConn, filter: &AccountFilter, limit: i64) -> QueryResult<Vec<Account>> {
+    let mut query = accounts::table.select(Account::as_select()).order(accounts::id).limit(limit).into_boxed();
+    if let Some(role) = &filter.role {
+        query = query.filter(accounts::role.eq(role.clone()));
+    }
+    if let Some(branch) = &filter.branch {
+        query = query.filter(accounts::branch_code.eq(branch.clone()));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(accounts::active.eq(active));
+    }
+    if let Some(text) = &filter.email_contains {
+        query = query.filter(accounts::email.like(format!("%{}%", text.replace(['%', '_'], ""))));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(accounts::updated_at.ge(since));
+    }
+    if let Some(after) = &filter.after {
+        query = query.filter(accounts::id.gt(after.clone()));
+    }
+    query.load(conn)
+}
+
+/// Whether an active admin exists.
+pub fn active_admin_exists(conn: &mut DbConn) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        accounts::table.filter(accounts::role.eq("admin")).filter(accounts::active.eq(true)),
+    ))
+    .get_result(conn)
+}

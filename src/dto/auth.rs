@@ -1,0 +1,61 @@
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// Credentials for `POST /auth/login`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[validate(length(min = 3, max = 254))]
+    #[schema(example = "coordinator@example.kz")]
+    pub email: String,
+    #[validate(length(min = 1, max = 256))]
+    pub password: String,
+}
+
+/// A refresh token, for `/auth/refresh` and `/auth/logout`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    #[validate(length(min = 1, max = 512))]
+    pub refresh_token: String,
+}
+
+/// A new session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Bearer token for every other call; valid for `expires_in` seconds.
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Lifetime of the access token in seconds.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+    /// Exchange at `/auth/refresh` for a new pair; single use, valid 30 days.
+    pub refresh_token: String,
+    /// When true, every call but `/me` and `/me/password` answers 403 until the
+    /// password is changed.
+    pub must_change_password: bool,
+}
+
+impl From<crate::auth::session::IssuedSession> for TokenResponse {
+    fn from(session: crate::auth::session::IssuedSession) -> Self {
+        Self {
+            access_token: session.access_token,
+            token_type: "Bearer",
+            expires_in: session.expires_in,
+            refresh_token: session.refresh_token,
+            must_change_password: session.must_change_password,
+        }
+    }
+}
+
+/// `POST /me/password`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    #[validate(length(min = 1, max = 256))]
+    pub current_password: String,
+    /// At least 12 characters, not the email address.
+    pub new_password: String,
+}

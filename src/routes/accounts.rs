@@ -1,0 +1,143 @@
+use actix_web::{HttpResponse, get, patch, post, web};
+
+use crate::auth::StaffUser;
+use crate::db::Db;
+use crate::db::accounts::{Account, AccountFilter};
+use crate::dto::account::{
+    AccountFilterQuery, AccountOut, AccountWithPassword, CreateAccount, PasswordReset, PasswordResetOut, UpdateAccount,
+};
+use crate::dto::page::paginate;
+use crate::dto::{Page, PageQuery, ValidJson};
+use crate::error::ApiError;
+use crate::routes::{IfMatch, etag};
+use crate::service;
+
+/// Create an account
+///
+/// Admins create any account. Coordinators create `volunteer` accounts of their
+/// own branch only. Without `password` a one-time password is generated and
+/// returned once; it must be changed at first login.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = CreateAccount,
+    responses(
+        (status = 201, description = "Created", body = AccountWithPassword),
+        (status = 409, description = "The email is taken; `existing_id` names the account when the caller may see it"),
+    )
+)]
+#[post("/accounts")]
+pub async fn create_account(
+    db: web::Data<Db>,
+    user: StaffUser,
+    body: ValidJson<CreateAccount>,
+) -> Result<HttpResponse, ApiError> {
+    let created = service::accounts::create(&db, &user, body.into_inner()).await?;
+    Ok(HttpResponse::Created().insert_header(etag(created.account.version)).json(created))
+}
+
+/// List accounts
+///
+/// Admins see every account; coordinators the accounts of their branch. Ordered
+/// by id (creation order).
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(AccountFilterQuery, PageQuery),
+    responses((status = 200, description = "A page of accounts", body = Page<AccountOut>))
+)]
+#[get("/accounts")]
+pub async fn list_accounts(
+    db: web::Data<Db>,
+    user: StaffUser,
+    filter: web::Query<AccountFilterQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<AccountOut>>, ApiError> {
+    let limit = page.limit()?;
+    let filter = filter.into_inner();
+    let filter = AccountFilter {
+        role: filter.role.map(|role| role.as_str().to_owned()),
+        branch: filter.branch,
+        active: filter.active,
+        email_contains: filter.email.map(|email| email.trim().to_lowercase()),
+        updated_since: page.updated_since(),
+        after: page.after()?,
+    };
+    let rows = service::accounts::list(&db, &user, filter, i64::from(limit) + 1).await?;
+    let page = paginate(rows, limit, |row: &Account| row.id.clone(), |row| row);
+    let items = page.items.into_iter().map(AccountOut::try_from).collect::<Result<_, _>>()?;
+    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
+}
+
+/// Get an account
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Account id")),
+    responses(
+        (status = 200, description = "The account; `ETag` carries its version", body = AccountOut),
+        (status = 404, description = "No such account in the caller's scope"),
+    )
+)]
+#[get("/accounts/{id}")]
+pub async fn get_account(db: web::Data<Db>, user: StaffUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let account = service::accounts::get(&db, &user, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(account.version)).json(account))
+}
+
+/// Update an account
+///
+/// Role, branch and active flag. Coordinators manage the volunteer accounts of
+/// their branch and cannot change roles or branches. Disabling an account or
+/// changing its role takes effect at once and ends its sessions. Send `If-Match`
+/// (or `version`) to avoid overwriting a concurrent change.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Account id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = UpdateAccount,
+    responses(
+        (status = 200, description = "Updated", body = AccountOut),
+        (status = 404, description = "No such account in the caller's scope"),
+        (status = 412, description = "The account changed since the given version"),
+    )
+)]
+#[patch("/accounts/{id}")]
+pub async fn update_account(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateAccount>,
+) -> Result<HttpResponse, ApiError> {
+    let account = service::accounts::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(account.version)).json(account))
+}
+
+/// Reset an account's password
+///
+/// Sets the given password, or generates a one-time password (returned once) that
+/// must be changed at first login. Ends every session of the account.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Account id")),
+    request_body = PasswordReset,
+    responses(
+        (status = 200, description = "Password reset", body = PasswordResetOut),
+        (status = 404, description = "No such account in the caller's scope"),
+    )
+)]
+#[post("/accounts/{id}/password-reset")]
+pub async fn reset_password(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    body: ValidJson<PasswordReset>,
+) -> Result<web::Json<PasswordResetOut>, ApiError> {
+    let one_time_password = service::accounts::reset_password(&db, &user, id.into_inner(), body.into_inner()).await?;
+    Ok(web::Json(PasswordResetOut { one_time_password }))
+}

@@ -1,0 +1,45 @@
+use actix_web::{HttpResponse, get, post, web};
+
+use crate::auth::SessionUser;
+use crate::db::{Db, accounts};
+use crate::dto::ValidJson;
+use crate::dto::account::AccountOut;
+use crate::dto::auth::ChangePasswordRequest;
+use crate::error::ApiError;
+use crate::service;
+
+/// The signed-in account
+///
+/// Works even while the account must still change its one-time password.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The caller's account", body = AccountOut))
+)]
+#[get("/me")]
+pub async fn me(db: web::Data<Db>, user: SessionUser) -> Result<web::Json<AccountOut>, ApiError> {
+    let id = user.account_id.clone();
+    let account = db.run(move |conn| accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))).await?;
+    Ok(web::Json(account.try_into()?))
+}
+
+/// Change the caller's password
+///
+/// Needs the current password. The new one has at least 12 characters and is not
+/// the email address. Every session of the account ends: sign in again.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses((status = 204, description = "Password changed; sign in again"))
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    db: web::Data<Db>,
+    user: SessionUser,
+    body: ValidJson<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    service::accounts::change_own_password(&db, &user, body.current_password, body.new_password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,294 @@
+use crate::auth::{AuthUser, SessionUser, password, secret};
+use crate::db::accounts::{self, Account, AccountChanges, NewAccount};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::{Db, DbConn, branches, refresh_tokens, write_transaction};
+use crate::domain::password::{check_new_password, normalize_email};
+use crate::domain::role::Role;
+use crate::domain::time::now;
+use crate::dto::account::{AccountOut, AccountWithPassword, CreateAccount, PasswordReset, UpdateAccount};
+use crate::error::{ApiError, FieldError};
+use crate::routes::IfMatch;
+
+/// Whether `actor` may see `account`: admins every account, coordinators the
+/// accounts of their branch.
+fn sees(actor: &SessionUser, account: &Account) -> bool {
+    actor.is_admin()
+        || (actor.role == Role::Coordinator && account.branch_code.is_some() && account.branch_code == actor.branch)
+}
+
+/// Whether `actor` may change `account`: admins any, coordinators the volunteer
+/// accounts of their branch.
+fn ensure_manages(actor: &SessionUser, account: &Account) -> Result<(), ApiError> {
+    if actor.is_admin() || account.role == Role::Volunteer.as_str() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("coordinators manage volunteer accounts only".into()))
+    }
+}
+
+fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Account, ApiError> {
+    accounts::find(conn, id)?
+        .filter(|account| sees(actor, account))
+        .ok_or_else(|| ApiError::not_found(format!("account {id}")))
+}
+
+/// The branch rule of roles: coordinators and volunteers need one, admins and
+/// observers have none.
+fn check_role_branch(role: Role, branch: Option<&str>) -> Result<(), ApiError> {
+    match (role.is_branch_bound(), branch) {
+        (true, None) => Err(ApiError::invalid("branch", "required", format!("a {role} account belongs to a branch"))),
+        (false, Some(_)) => Err(ApiError::invalid("branch", "not_allowed", format!("a {role} account has no branch"))),
+        _ => Ok(()),
+    }
+}
+
+fn ensure_branch_exists(conn: &mut DbConn, branch: Option<&str>) -> Result<(), ApiError> {
+    match branch {
+        Some(code) if branches::find(conn, code)?.is_none() => {
+            Err(ApiError::invalid("branch", "unknown_branch", format!("there is no branch {code}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A password to store: the given one (checked) or a generated one-time one.
+async fn new_password(field: &str, given: Option<String>, email: &str) -> Result<(String, Option<String>), ApiError> {
+    let (password, one_time) = match given {
+        Some(password) => {
+            check_new_password(field, &password, email).map_err(|err| ApiError::Validation(vec![err]))?;
+            (password, None)
+        }
+        None => {
+            let generated = secret::one_time_password()?;
+            (generated.clone(), Some(generated))
+        }
+    };
+    let hash = actix_web::web::block(move || password::hash(&password)).await.map_err(ApiError::internal)??;
+    Ok((hash, one_time))
+}
+
+pub async fn create(db: &Db, actor: &AuthUser, input: CreateAccount) -> Result<AccountWithPassword, ApiError> {
+    let branch = match actor.role {
+        Role::Admin => input.branch,
+        Role::Coordinator => {
+            if input.role != Role::Volunteer {
+                return Err(ApiError::Forbidden("coordinators create volunteer accounts only".into()));
+            }
+            match input.branch {
+                Some(branch) if Some(&branch) != actor.branch.as_ref() => {
+                    return Err(ApiError::Forbidden("coordinators create accounts in their own branch only".into()));
+                }
+                _ => actor.branch.clone(),
+            }
+        }
+        Role::Volunteer | Role::Observer => return Err(ApiError::Forbidden("only staff create accounts".into())),
+    };
+    check_role_branch(input.role, branch.as_deref())?;
+    let email = normalize_email(&input.email);
+    let (hash, one_time_password) = new_password("password", input.password, &email).await?;
+    let actor = SessionUser::clone(actor);
+    let must_change_password = one_time_password.is_some();
+    let account = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                ensure_branch_exists(conn, branch.as_deref())?;
+                if let Some(existing) = accounts::find_by_email(conn, &email)? {
+                    return Err(ApiError::Conflict {
+                        detail: format!("an account with the email {email} already exists"),
+                        errors: vec![FieldError::new("email", "duplicate", "this email is taken")],
+                        existing_id: sees(&actor, &existing).then_some(existing.id),
+                    });
+                }
+                let at = now();
+                let id = uuid::Uuid::now_v7().to_string();
+                accounts::insert(
+                    conn,
+                    &NewAccount {
+                        id: id.clone(),
+                        email,
+                        password_hash: Some(hash),
+                        role: input.role.as_str().into(),
+                        branch_code: branch,
+                        volunteer_id: None,
+                        active: true,
+                        must_change_password,
+                        created_at: at,
+                        updated_at: at,
+                        version: 1,
+                    },
+                )?;
+                audit::record(conn, event(&actor, "account_created", &id, Some(format!("role={}", input.role))))?;
+                accounts::find(conn, &id)?.ok_or_else(|| ApiError::internal("account vanished after insert"))
+            })
+        })
+        .await?;
+    Ok(AccountWithPassword { account: account.try_into()?, one_time_password })
+}
+
+pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<AccountOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| load_visible(conn, &actor, &id)).await?.try_into()
+}
+
+pub async fn update(
+    db: &Db,
+    actor: &AuthUser,
+    id: String,
+    input: UpdateAccount,
+    if_match: IfMatch,
+) -> Result<AccountOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    let account = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let current = load_visible(conn, &actor, &id)?;
+                ensure_manages(&actor, &current)?;
+                let current_role: Role = current.role.parse().map_err(ApiError::internal)?;
+                let role = input.role.unwrap_or(current_role);
+                let branch = input.branch.clone().unwrap_or_else(|| current.branch_code.clone());
+                if actor.role == Role::Coordinator && (role != Role::Volunteer || branch != actor.branch) {
+                    return Err(ApiError::Forbidden("coordinators cannot change an account's role or branch".into()));
+                }
+                let disabling = input.active == Some(false) && current.active;
+                if actor.account_id == current.id && (role != current_role || disabling) {
+                    return Err(ApiError::Forbidden(
+                        "you cannot change your own role or disable your own account".into(),
+                    ));
+                }
+                check_role_branch(role, branch.as_deref())?;
+                ensure_branch_exists(conn, branch.as_deref())?;
+                let version = if_match.check(input.version, current.version)?;
+                let scope_changed = role != current_role || branch != current.branch_code;
+                let changes = AccountChanges {
+                    role: (role != current_role).then(|| role.as_str().to_owned()),
+                    branch_code: (branch != current.branch_code).then(|| branch.clone()),
+                    active: input.active.filter(|active| *active != current.active),
+                    ..Default::default()
+                };
+                if !accounts::update(conn, &current.id, version, &changes, now())? {
+                    return Err(ApiError::PreconditionFailed("the account changed meanwhile; reload it".into()));
+                }
+                if disabling || scope_changed {
+                    // Sessions end at once; access tokens are checked against the
+                    // account on every request, so they stop working too.
+                    refresh_tokens::revoke_all_for_account(conn, &current.id, now())?;
+                }
+                let details = format!("{changes:?}");
+                audit::record(conn, event(&actor, "account_updated", &current.id, Some(details)))?;
+                accounts::find(conn, &current.id)?.ok_or_else(|| ApiError::internal("account vanished after update"))
+            })
+        })
+        .await?;
+    account.try_into()
+}
+
+pub async fn reset_password(
+    db: &Db,
+    actor: &AuthUser,
+    id: String,
+    input: PasswordReset,
+) -> Result<Option<String>, ApiError> {
+    let actor_for_check = SessionUser::clone(actor);
+    let lookup_id = id.clone();
+    let target = db
+        .run(move |conn| {
+            let account = load_visible(conn, &actor_for_check, &lookup_id)?;
+            ensure_manages(&actor_for_check, &account)?;
+            Ok(account)
+        })
+        .await?;
+    let (hash, one_time_password) = new_password("password", input.password, &target.email).await?;
+    let actor = SessionUser::clone(actor);
+    let must_change = one_time_password.is_some();
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let current = load_visible(conn, &actor, &id)?;
+            let changes = AccountChanges {
+                password_hash: Some(Some(hash)),
+                must_change_password: Some(must_change),
+                ..Default::default()
+            };
+            accounts::update(conn, &current.id, current.version, &changes, now())?;
+            refresh_tokens::revoke_all_for_account(conn, &current.id, now())?;
+            Ok(audit::record(conn, event(&actor, "password_reset", &current.id, None))?)
+        })
+    })
+    .await?;
+    Ok(one_time_password)
+}
+
+/// The caller changes their own password (required after a one-time password).
+/// Every session of the account ends: sign in again with the new password.
+pub async fn change_own_password(
+    db: &Db,
+    user: &SessionUser,
+    current_password: String,
+    new_password: String,
+) -> Result<(), ApiError> {
+    check_new_password("new_password", &new_password, &user.email).map_err(|err| ApiError::Validation(vec![err]))?;
+    if new_password == current_password {
+        return Err(ApiError::invalid(
+            "new_password",
+            "unchanged",
+            "the new password must differ from the current one",
+        ));
+    }
+    let id = user.account_id.clone();
+    let account = db.run(move |conn| accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))).await?;
+    let stored = account.password_hash.clone();
+    let hash = actix_web::web::block(move || {
+        if password::verify(&current_password, stored.as_deref()) {
+            password::hash(&new_password).map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let Some(hash) = hash else {
+        return Err(ApiError::invalid("current_password", "wrong_password", "the current password is wrong"));
+    };
+    let user = user.clone();
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let changes = AccountChanges {
+                password_hash: Some(Some(hash)),
+                must_change_password: Some(false),
+                ..Default::default()
+            };
+            if !accounts::update(conn, &account.id, account.version, &changes, now())? {
+                return Err(ApiError::PreconditionFailed("the account changed meanwhile; try again".into()));
+            }
+            refresh_tokens::revoke_all_for_account(conn, &account.id, now())?;
+            Ok(audit::record(conn, event(&user, "password_changed", &account.id, None))?)
+        })
+    })
+    .await
+}
+
+fn event<'a>(actor: &'a SessionUser, action: &'a str, account_id: &'a str, details: Option<String>) -> AuditEvent<'a> {
+    AuditEvent {
+        actor_id: Some(&actor.account_id),
+        action,
+        record_type: "account",
+        record_id: Some(account_id),
+        request_id: actor.request_id.as_deref(),
+        details,
+    }
+}
+
+/// The accounts `actor` may see, filtered: coordinators only ever see their branch.
+pub async fn list(
+    db: &Db,
+    actor: &AuthUser,
+    mut filter: accounts::AccountFilter,
+    limit: i64,
+) -> Result<Vec<Account>, ApiError> {
+    if actor.role == Role::Coordinator {
+        if filter.branch.is_some() && filter.branch != actor.branch {
+            return Ok(Vec::new());
+        }
+        filter.branch = actor.branch.clone();
+    }
+    db.run(move |conn| Ok(accounts::list(conn, &filter, limit)?)).await
+}

@@ -1,0 +1,51 @@
+use crate::auth::{AuthUser, SessionUser};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::branches::{self, Branch, BranchChanges};
+use crate::db::{Db, write_transaction};
+use crate::domain::time::now;
+use crate::dto::branch::UpdateBranch;
+use crate::error::ApiError;
+use crate::routes::IfMatch;
+
+/// Updates a branch's contact data: admins, or that branch's coordinators.
+pub async fn update(
+    db: &Db,
+    actor: &AuthUser,
+    code: String,
+    input: UpdateBranch,
+    if_match: IfMatch,
+) -> Result<Branch, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let what = format!("branch {code}");
+            let current = branches::find(conn, &code)?.ok_or_else(|| ApiError::not_found(&what))?;
+            actor.ensure_manages_branch(&current.code, &what)?;
+            let version = if_match.check(input.version, current.version)?;
+            let trim = |value: Option<Option<String>>| {
+                value.map(|inner| inner.map(|text| text.trim().to_owned()).filter(|text| !text.is_empty()))
+            };
+            let changes = BranchChanges {
+                office_address: trim(input.office_address),
+                phone: trim(input.phone),
+                head_coordinator: trim(input.head_coordinator),
+            };
+            if !branches::update(conn, &code, version, &changes, now())? {
+                return Err(ApiError::PreconditionFailed("the branch changed meanwhile; reload it".into()));
+            }
+            audit::record(
+                conn,
+                AuditEvent {
+                    actor_id: Some(&actor.account_id),
+                    action: "branch_updated",
+                    record_type: "branch",
+                    record_id: Some(&code),
+                    request_id: actor.request_id.as_deref(),
+                    details: Some(format!("{changes:?}")),
+                },
+            )?;
+            branches::find(conn, &code)?.ok_or_else(|| ApiError::internal("branch vanished after update"))
+        })
+    })
+    .await
+}
