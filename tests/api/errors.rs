@@ -11,7 +11,7 @@ async fn unknown_paths_and_methods_get_problem_documents() {
 
     let res = app.delete("/api/v1/branches/KZ-71").send().await;
     res.problem(405);
-    assert_eq!(res.header("allow"), Some("GET"));
+    assert_eq!(res.header("allow"), Some("GET, PATCH"));
     app.post("/api/v1/branches").send().await.problem(405);
 }
 

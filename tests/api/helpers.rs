@@ -15,6 +15,7 @@ use actix_web::web::Bytes;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
+use outreach::auth::bootstrap::create_admin;
 use outreach::config::Config;
 use outreach::db::DatabaseUrl;
 use outreach::startup::{AppState, build_app, prepare};
@@ -47,6 +48,9 @@ macro_rules! on_both_databases {
         )*
     };
 }
+
+pub const ADMIN_EMAIL: &str = "hq-admin@outreach.test";
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
 
 /// A running application over its own database, dropped with the test.
 pub struct TestApp {
@@ -109,7 +113,14 @@ impl TestApp {
 
     async fn start(url: DatabaseUrl, data_dir: PathBuf, database: TestDatabase) -> Self {
         let config = Config::for_database(url, data_dir);
-        let state = actix_web::web::block(move || prepare(config)).await.expect("blocking pool").expect("prepare app");
+        let state = actix_web::web::block(move || {
+            let state = prepare(config)?;
+            state.db.run_blocking(|conn| create_admin(conn, ADMIN_EMAIL, Some(ADMIN_PASSWORD)))?;
+            Ok::<_, String>(state)
+        })
+        .await
+        .expect("blocking pool")
+        .expect("prepare app");
         let service = boxed::service(init_service(build_app(state.clone())).await);
         Self { service, state, database }
     }
@@ -163,6 +174,12 @@ impl RequestBuilder<'_> {
     /// A raw body, with whatever content type the test sets.
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
         self.request = self.request.set_payload(body.into());
+        self
+    }
+
+    /// Sends the request as if from `ip` (the client address used for throttling).
+    pub fn from_address(mut self, ip: &str) -> Self {
+        self.request = self.request.peer_addr(format!("{ip}:40000").parse().expect("an IP address"));
         self
     }
 

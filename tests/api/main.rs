@@ -9,8 +9,11 @@
 #[macro_use]
 mod helpers;
 
+mod auth;
+mod authorization;
 mod branches;
 mod errors;
+mod factories;
 mod migrations;
 mod openapi;
 mod operations;

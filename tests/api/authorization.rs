@@ -1,0 +1,187 @@
+//! The authorization matrix: every operation of the generated spec, called by
+//! every kind of caller, with the status each must get. An operation added
+//! without an entry here fails the test.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::factories::{OTHER_BRANCH, OWN_BRANCH, TestUser};
+
+/// The callers, in the order of the expected-status columns.
+const CALLERS: [&str; 6] = ["anonymous", "admin", "coordinator", "other-branch coordinator", "volunteer", "observer"];
+
+/// One operation: how to call it and what each caller gets. Records the
+/// operation touches belong to the coordinator's and volunteer's branch.
+struct Case {
+    method: &'static str,
+    path: &'static str,
+    /// Which fixture `{id}` in the path stands for.
+    id: Target,
+    body: Option<Value>,
+    expect: [u16; 6],
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    /// A volunteer account of the own branch.
+    Account,
+    /// An observer account (integrator tokens).
+    Observer,
+    /// An integrator token.
+    ApiToken,
+}
+
+fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
+    Case { method, path, id: Target::Account, body, expect }
+}
+
+fn case_on(target: Target, method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
+    Case { id: target, ..case(method, path, body, expect) }
+}
+
+fn matrix() -> Vec<Case> {
+    vec![
+        case("GET", "/health/live", None, [200, 200, 200, 200, 200, 200]),
+        case("GET", "/health/ready", None, [200, 200, 200, 200, 200, 200]),
+        case(
+            "POST",
+            "/api/v1/auth/login",
+            Some(json!({"email": "{target_email}", "password": "{target_password}"})),
+            [200, 200, 200, 200, 200, 200],
+        ),
+        case(
+            "POST",
+            "/api/v1/auth/refresh",
+            Some(json!({"refresh_token": "ort_not_a_token"})),
+            [401, 401, 401, 401, 401, 401],
+        ),
+        case(
+            "POST",
+            "/api/v1/auth/logout",
+            Some(json!({"refresh_token": "ort_not_a_token"})),
+            [204, 204, 204, 204, 204, 204],
+        ),
+        case("GET", "/api/v1/me", None, [401, 200, 200, 200, 200, 200]),
+        // A wrong current password: 422 proves the caller got past authorization.
+        case(
+            "POST",
+            "/api/v1/me/password",
+            Some(json!({"current_password": "not it", "new_password": "a new long password"})),
+            [401, 422, 422, 422, 422, 422],
+        ),
+        case("GET", "/api/v1/branches", None, [200, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/branches/{code}", None, [200, 200, 200, 200, 200, 200]),
+        case(
+            "PATCH",
+            "/api/v1/branches/{code}",
+            Some(json!({"phone": "+7 7172 55 55 55"})),
+            [401, 200, 200, 404, 403, 403],
+        ),
+        case(
+            "POST",
+            "/api/v1/accounts",
+            Some(json!({"email": "{unique_email}", "role": "volunteer", "branch": OWN_BRANCH})),
+            [401, 201, 201, 403, 403, 403],
+        ),
+        case("GET", "/api/v1/accounts", None, [401, 200, 200, 200, 403, 403]),
+        case("GET", "/api/v1/accounts/{id}", None, [401, 200, 200, 404, 403, 403]),
+        case("PATCH", "/api/v1/accounts/{id}", Some(json!({"active": true})), [401, 200, 200, 404, 403, 403]),
+        case("POST", "/api/v1/accounts/{id}/password-reset", Some(json!({})), [401, 200, 200, 404, 403, 403]),
+        case_on(
+            Target::Observer,
+            "POST",
+            "/api/v1/accounts/{id}/api-tokens",
+            Some(json!({"name": "matrix"})),
+            [401, 201, 403, 403, 403, 403],
+        ),
+        case_on(Target::Observer, "GET", "/api/v1/accounts/{id}/api-tokens", None, [401, 200, 403, 403, 403, 403]),
+        case_on(Target::ApiToken, "DELETE", "/api/v1/api-tokens/{id}", None, [401, 204, 403, 403, 403, 403]),
+        case("GET", "/api/v1/audit", None, [401, 200, 403, 403, 403, 403]),
+    ]
+}
+
+/// The records the cases act on.
+struct Fixtures {
+    branch: &'static str,
+    /// A volunteer account of the own branch (target of account operations).
+    account_id: String,
+    observer_id: String,
+    token_id: String,
+    /// An account that signs in during the login case.
+    target: TestUser,
+}
+
+impl Fixtures {
+    fn fill(&self, text: &str, target: Target) -> String {
+        let id = match target {
+            Target::Account => &self.account_id,
+            Target::Observer => &self.observer_id,
+            Target::ApiToken => &self.token_id,
+        };
+        text.replace("{code}", self.branch)
+            .replace("{id}", id)
+            .replace("{target_email}", &self.target.email)
+            .replace("{target_password}", &self.target.password)
+            .replace("{unique_email}", &format!("matrix-{}@outreach.test", uuid::Uuid::now_v7().simple()))
+    }
+}
+
+fn spec_operations(spec: &Value) -> BTreeSet<String> {
+    let mut operations = BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            operations.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    operations
+}
+
+on_both_databases! {
+    async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
+        let spec = app.get("/api-docs/openapi.json").send().await.json();
+        let cases = matrix();
+        let covered: BTreeSet<String> = cases.iter().map(|case| format!("{} {}", case.method, case.path)).collect();
+        assert_eq!(spec_operations(&spec), covered, "every operation in the spec needs exactly one matrix entry");
+
+        let admin = app.admin().await;
+        let callers: [Option<TestUser>; 6] = [
+            None,
+            Some(admin.clone()),
+            Some(app.user("coordinator", Some(OWN_BRANCH)).await),
+            Some(app.user("coordinator", Some(OTHER_BRANCH)).await),
+            Some(app.user("volunteer", Some(OWN_BRANCH)).await),
+            Some(app.user("observer", None).await),
+        ];
+        let observer_id = app.account(&admin, "observer", None).await["id"].as_str().unwrap().to_owned();
+        let token_id = app.post(&format!("/api/v1/accounts/{observer_id}/api-tokens")).bearer(&admin.token)
+            .json(&json!({"name": "fixture"})).send().await.assert_status(201).json()["id"].as_str().unwrap().to_owned();
+        let fixtures = Fixtures {
+            branch: OWN_BRANCH,
+            account_id: app.account(&admin, "volunteer", Some(OWN_BRANCH)).await["id"].as_str().unwrap().to_owned(),
+            observer_id,
+            token_id,
+            target: app.user("observer", None).await,
+        };
+
+        let mut failures = Vec::new();
+        for case in &cases {
+            for (column, caller) in callers.iter().enumerate() {
+                let path = fixtures.fill(case.path, case.id);
+                let method = case.method.parse().unwrap();
+                let mut request = app.request(method, &path);
+                if let Some(caller) = caller {
+                    request = request.bearer(&caller.token);
+                }
+                if let Some(body) = &case.body {
+                    request = request.json(&serde_json::from_str(&fixtures.fill(&body.to_string(), case.id)).unwrap());
+                }
+                let status = request.send().await.status.as_u16();
+                if status != case.expect[column] {
+                    failures.push(format!("{} {} as {}: expected {}, got {status}", case.method, case.path, CALLERS[column], case.expect[column]));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
+    }
+}

@@ -1,0 +1,86 @@
+//! Ready-made callers and records, one line each.
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+
+pub const OWN_BRANCH: &str = "KZ-71";
+pub const OTHER_BRANCH: &str = "KZ-75";
+
+/// A signed-in account.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub token: String,
+    pub refresh_token: String,
+}
+
+fn unique_email(role: &str) -> String {
+    format!("{role}-{}@outreach.test", uuid::Uuid::now_v7().simple())
+}
+
+impl TestApp {
+    /// Signs in; panics unless it succeeds.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Value {
+        self.post("/api/v1/auth/login")
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .assert_status(200)
+            .json()
+    }
+
+    pub async fn admin(&self) -> TestUser {
+        let session = self.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let me = self.get("/api/v1/me").bearer(session["access_token"].as_str().unwrap()).send().await.json();
+        TestUser {
+            id: me["id"].as_str().unwrap().to_owned(),
+            email: ADMIN_EMAIL.to_owned(),
+            password: ADMIN_PASSWORD.to_owned(),
+            token: session["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: session["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Creates an account of `role` (in `branch` for coordinators and volunteers)
+    /// with a known password, and signs it in.
+    pub async fn user(&self, role: &str, branch: Option<&str>) -> TestUser {
+        let admin = self.admin().await;
+        self.user_created_by(&admin, role, branch).await
+    }
+
+    pub async fn user_created_by(&self, creator: &TestUser, role: &str, branch: Option<&str>) -> TestUser {
+        let email = unique_email(role);
+        let password = format!("password of {email}");
+        let account = self
+            .post("/api/v1/accounts")
+            .bearer(&creator.token)
+            .json(&json!({"email": email, "password": password, "role": role, "branch": branch}))
+            .send()
+            .await
+            .assert_status(201)
+            .json();
+        let session = self.sign_in(&email, &password).await;
+        TestUser {
+            id: account["id"].as_str().unwrap().to_owned(),
+            email,
+            password,
+            token: session["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: session["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// An account that is never signed in (a target of account operations).
+    pub async fn account(&self, admin: &TestUser, role: &str, branch: Option<&str>) -> Value {
+        self.post("/api/v1/accounts")
+            .bearer(&admin.token)
+            .json(&json!({"email": unique_email(role), "role": role, "branch": branch}))
+            .send()
+            .await
+            .assert_status(201)
+            .json()
+    }
+}
