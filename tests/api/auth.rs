@@ -95,7 +95,7 @@ on_both_databases! {
 
     async fn failed_logins_are_throttled_per_account_and_per_address(app: TestApp) {
         let login = |email: &str, password: &str, ip: &str| {
-            app.post("/api/v1/auth/login").from_address(ip).json(&json!({"email": email, "password": password})).send()
+            app.post("/api/v1/auth/login").sent_from(ip).json(&json!({"email": email, "password": password})).send()
         };
         let observer = app.user("observer", None).await;
         // An unknown email and a wrong password get the same answer.

@@ -178,7 +178,7 @@ impl RequestBuilder<'_> {
     }
 
     /// Sends the request as if from `ip` (the client address used for throttling).
-    pub fn from_address(mut self, ip: &str) -> Self {
+    pub fn sent_from(mut self, ip: &str) -> Self {
         self.request = self.request.peer_addr(format!("{ip}:40000").parse().expect("an IP address"));
         self
     }
