@@ -3,6 +3,7 @@
 
 use actix_web::App;
 use utoipa::OpenApi;
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, Response};
 use utoipa_actix_web::AppExt;
@@ -62,6 +63,13 @@ pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
             if secured {
                 shared.push(("401", "No, invalid or expired bearer token"));
                 shared.push(("403", "The caller's role may not do this"));
+            }
+            let has_query = operation.parameters.as_ref().is_some_and(|parameters| {
+                parameters.iter().any(|parameter| matches!(parameter, RefOr::T(parameter) if matches!(parameter.parameter_in, ParameterIn::Query)))
+            });
+            if has_query {
+                shared.push(("400", "Malformed query string"));
+                shared.push(("422", "A parameter breaks a rule; `errors` names it"));
             }
             if operation.request_body.is_some() {
                 shared.push(("400", "Malformed JSON"));
