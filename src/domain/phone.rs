@@ -42,7 +42,10 @@ pub fn normalize_phone(raw: &str, foreign_allowed: bool) -> Result<String, Phone
             });
         }
     };
-    let kazakh_mobile = e164.len() == 12 && e164.starts_with("+77");
+    // Mobile operators use 70x, 74x-77x; 71x-73x are landline area codes (7172 Astana).
+    let kazakh_mobile = e164.len() == 12
+        && e164.starts_with("+77")
+        && matches!(e164.as_bytes().get(3), Some(b'0' | b'4' | b'5' | b'6' | b'7'));
     if !kazakh_mobile && !foreign_allowed {
         return Err(PhoneError {
             code: "phone_not_kazakh_mobile",
