@@ -58,6 +58,11 @@ pub struct Config {
     #[arg(long, env = "OUTREACH_ADMIN_PASSWORD", hide_env_values = true, global = true)]
     pub admin_password: Option<String>,
 
+    /// Comma-separated addresses of reverse proxies / load balancers whose
+    /// `X-Forwarded-For` is believed for the client address (throttling).
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Number of HTTP worker threads (0: one per core).
     #[arg(long, env = "HTTP_WORKERS", default_value_t = 0, global = true)]
     pub http_workers: usize,
@@ -79,6 +84,7 @@ impl Config {
             jwt_secret: None,
             admin_email: "admin@outreach.local".into(),
             admin_password: None,
+            trusted_proxies: Vec::new(),
         }
     }
 

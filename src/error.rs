@@ -261,10 +261,15 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind, Error};
         match err {
             Error::NotFound => Self::NotFound("record not found".into()),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Conflict {
-                detail: format!("a record with the same unique value already exists ({})", info.message()),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict {
+                detail: "a record with the same unique value already exists".into(),
                 errors: Vec::new(),
                 existing_id: None,
+            },
+            // PostgreSQL refuses NUL characters in text; the edge should have caught them.
+            Error::DatabaseError(_, ref info) if info.message().contains("invalid byte sequence") => Self::BadRequest {
+                detail: "the request contains characters that cannot be stored".into(),
+                errors: Vec::new(),
             },
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
                 Self::Unavailable(info.message().to_owned())

@@ -25,6 +25,8 @@ Every error is an RFC 9457 `application/problem+json` document (schema `Problem`
         (name = "accounts", description = "Logins and their roles (admins; coordinators for volunteer accounts of their branch)"),
         (name = "api tokens", description = "Long-lived tokens for integrators (observer accounts)"),
         (name = "branches", description = "The 20 regional branches"),
+        (name = "localities", description = "Districts, towns, rural districts and villages of each branch"),
+        (name = "member organisations", description = "Coalition members: parties, associations, unions, the youth wing"),
         (name = "audit", description = "Who did what, when (admins)"),
         (name = "operations", description = "Health probes"),
     ),

@@ -36,10 +36,31 @@ impl actix_web::FromRequest for RequestId {
     }
 }
 
-/// The address a request came from, for throttling: the TCP peer. (Behind a load
-/// balancer every request shares its address; see README on throttling.)
+/// The address a request came from, for throttling: the TCP peer, or, when the
+/// peer is a trusted proxy, the nearest untrusted hop of `X-Forwarded-For`.
+/// IPv6 clients are keyed by their /64, which one subscriber usually holds whole.
 pub fn client_address(req: &actix_web::HttpRequest) -> String {
-    req.peer_addr().map(|addr| addr.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    use std::net::IpAddr;
+    let trusted: &[IpAddr] = req
+        .app_data::<actix_web::web::Data<crate::config::Config>>()
+        .map(|config| config.trusted_proxies.as_slice())
+        .unwrap_or(&[]);
+    let mut address = req.peer_addr().map(|addr| addr.ip());
+    if address.is_some_and(|peer| trusted.contains(&peer)) {
+        let forwarded = req.headers().get("x-forwarded-for").and_then(|value| value.to_str().ok()).unwrap_or_default();
+        let hops = forwarded.rsplit(',').filter_map(|hop| hop.trim().parse::<IpAddr>().ok());
+        if let Some(client) = hops.into_iter().find(|hop| !trusted.contains(hop)) {
+            address = Some(client);
+        }
+    }
+    match address {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(v4) => v4.to_string(),
+        None => "unknown".into(),
+    }
 }
 
 /// An id from the client is kept only when it is short and plain, so it can be
@@ -63,12 +84,23 @@ pub async fn request_context(
     let span = tracing::info_span!("request", request_id = %request_id);
     let started = Instant::now();
 
-    let response = match next.call(req).instrument(span.clone()).await {
-        Ok(response) => response.map_into_boxed_body(),
-        // Only a middleware (CORS) fails this way; actix renders the error itself.
-        Err(err) => {
-            let status = err.as_response_error().status_code();
-            return Err(ApiError::from_status(status, err.to_string()).into());
+    // A NUL character can reach no stored text (PostgreSQL refuses it); refuse it
+    // in the path or query string before any handler sees it.
+    let has_nul = req.uri().to_string().to_ascii_lowercase().contains("%00");
+    let response = if has_nul {
+        let err = ApiError::BadRequest {
+            detail: "the request URL contains a NUL character (%00)".into(),
+            errors: vec![crate::error::FieldError::new("url", "nul_character", "%00 is not allowed")],
+        };
+        req.into_response(actix_web::ResponseError::error_response(&err)).map_into_boxed_body()
+    } else {
+        match next.call(req).instrument(span.clone()).await {
+            Ok(response) => response.map_into_boxed_body(),
+            // Only a middleware (CORS) fails this way; actix renders the error itself.
+            Err(err) => {
+                let status = err.as_response_error().status_code();
+                return Err(ApiError::from_status(status, err.to_string()).into());
+            }
         }
     };
     let mut response = complete_problem(response, &path, &request_id);

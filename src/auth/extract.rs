@@ -88,18 +88,21 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
 async fn authenticate(req: HttpRequest) -> Result<SessionUser, ApiError> {
     let token = bearer_token(&req)?.to_owned();
     let db = req.app_data::<web::Data<Db>>().ok_or_else(|| ApiError::internal("Db missing from app data"))?.clone();
-    let account = if token.starts_with(API_TOKEN_PREFIX) {
+    let via_api_token = token.starts_with(API_TOKEN_PREFIX);
+    let account = if via_api_token {
         let hash = token_hash(&token);
         db.run(move |conn| Ok(api_tokens::authenticate(conn, &hash)?)).await?
     } else {
         let keys =
             req.app_data::<web::Data<JwtKeys>>().ok_or_else(|| ApiError::internal("JwtKeys missing from app data"))?;
         let claims = keys.verify(&token)?;
-        db.run(move |conn| Ok(accounts::find(conn, &claims.sub)?)).await?
+        let account = db.run(move |conn| Ok(accounts::find(conn, &claims.sub)?)).await?;
+        // A bumped epoch (logout, password change, disabling) ends older tokens.
+        account.filter(|account| account.token_epoch == claims.epoch)
     };
     let account = account
         .filter(|account| account.active)
-        .ok_or_else(|| ApiError::Unauthorized("the token does not belong to an active account".into()))?;
+        .ok_or_else(|| ApiError::Unauthorized("the token does not belong to an active session".into()))?;
     let role = account.role.parse::<Role>().map_err(ApiError::internal)?;
     Ok(SessionUser {
         account_id: account.id,
@@ -107,7 +110,9 @@ async fn authenticate(req: HttpRequest) -> Result<SessionUser, ApiError> {
         role,
         branch: account.branch_code,
         volunteer_id: account.volunteer_id,
-        must_change_password: account.must_change_password,
+        // An integrator's token is issued by an admin; the account's own password
+        // (if it has one) does not gate it.
+        must_change_password: account.must_change_password && !via_api_token,
         request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
     })
 }

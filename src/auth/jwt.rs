@@ -23,6 +23,8 @@ pub struct Claims {
     pub exp: i64,
     /// Token id, unique per token.
     pub jti: String,
+    /// The account's token epoch when issued; a bumped epoch ends the token.
+    pub epoch: i32,
 }
 
 pub struct JwtKeys {

@@ -11,12 +11,14 @@ use super::secret::{REFRESH_TOKEN_PREFIX, new_token, token_hash};
 use crate::db::accounts::{self, Account};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::refresh_tokens::{self, RefreshToken};
-use crate::db::{Db, DbConn, login_failures, write_transaction};
+use crate::db::{Db, DbConn, throttle_events, write_transaction};
 use crate::domain::password::normalize_email;
 use crate::domain::time::now;
 use crate::error::ApiError;
 
 pub const REFRESH_TOKEN_TTL: TimeDelta = TimeDelta::days(30);
+/// However often it is rotated, a login ends this long after it began.
+pub const MAX_SESSION_AGE: TimeDelta = TimeDelta::days(90);
 /// Failed logins allowed per account and per client address within the window.
 pub const MAX_FAILED_LOGINS: usize = 5;
 pub const FAILED_LOGIN_WINDOW: TimeDelta = TimeDelta::minutes(15);
@@ -33,6 +35,10 @@ pub struct IssuedSession {
 const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
 
 /// Checks the credentials and opens a session (a new refresh-token family).
+///
+/// Each attempt is counted as a failure *before* the password is checked, in the
+/// same transaction as the throttle check, so parallel attempts cannot slip past
+/// the limit; a successful attempt removes its own count afterwards.
 pub async fn login(
     db: &Db,
     keys: &JwtKeys,
@@ -46,48 +52,48 @@ pub async fn login(
 
     let keys_for_check = throttle_keys.clone();
     let lookup_email = email.clone();
-    let account = db
+    let (account, pending) = db
         .run(move |conn| {
-            ensure_not_throttled(conn, &keys_for_check, now())?;
-            Ok(accounts::find_by_email(conn, &lookup_email)?)
+            write_transaction(conn, |conn| {
+                let at = now();
+                let mut pending = Vec::new();
+                for key in &keys_for_check {
+                    throttle_events::lock_key(conn, key)?;
+                    ensure_not_throttled(conn, key, at)?;
+                    pending.push(throttle_events::record(conn, key, at)?);
+                }
+                Ok((accounts::find_by_email(conn, &lookup_email)?, pending))
+            })
         })
         .await?;
 
     let stored_hash = account.as_ref().and_then(|account| account.password_hash.clone());
-    let password_ok = actix_web::web::block(move || password::verify(&password, stored_hash.as_deref()))
-        .await
-        .map_err(ApiError::internal)?;
+    let password_ok = password::verify_bounded(password, stored_hash).await?;
 
-    let account = account.filter(|account| password_ok && account.active);
-    let Some(account) = account else {
+    let Some(account) = account.filter(|account| password_ok && account.active) else {
         db.run(move |conn| {
-            let at = now();
-            write_transaction(conn, |conn| {
-                for key in &throttle_keys {
-                    login_failures::record(conn, key, at)?;
-                }
-                let event = AuditEvent {
-                    action: "login_failed",
-                    record_type: "account",
-                    request_id: request_id.as_deref(),
-                    details: Some(format!("email={email}")),
-                    ..Default::default()
-                };
-                Ok(audit::record(conn, event)?)
-            })
+            let event = AuditEvent {
+                action: "login_failed",
+                record_type: "account",
+                request_id: request_id.as_deref(),
+                details: Some(format!("email={email}")),
+                ..Default::default()
+            };
+            Ok(audit::record(conn, event)?)
         })
         .await?;
         return Err(ApiError::Unauthorized(WRONG_CREDENTIALS.into()));
     };
 
     let family = uuid::Uuid::now_v7().to_string();
-    let (refresh_token, new_refresh) = new_refresh_token(&account.id, &family)?;
+    let (refresh_token, new_refresh) = new_refresh_token(&account.id, &family, now())?;
     let account_key = throttle_keys[0].clone();
     let account_for_db = account.clone();
     db.run(move |conn| {
         let at = now();
         write_transaction(conn, |conn| {
-            login_failures::clear(conn, &account_key, at - FAILED_LOGIN_WINDOW)?;
+            throttle_events::delete(conn, &pending)?;
+            throttle_events::clear(conn, &account_key, at - FAILED_LOGIN_WINDOW)?;
             refresh_tokens::insert(conn, &new_refresh)?;
             let event = AuditEvent {
                 actor_id: Some(&account_for_db.id),
@@ -104,31 +110,30 @@ pub async fn login(
     issue(keys, &account, refresh_token)
 }
 
-/// Answers 429 when either throttle key has too many recent failures.
-fn ensure_not_throttled(conn: &mut DbConn, throttle_keys: &[String], now: NaiveDateTime) -> Result<(), ApiError> {
-    for key in throttle_keys {
-        let failures = login_failures::recent(conn, key, now - FAILED_LOGIN_WINDOW)?;
-        if failures.len() >= MAX_FAILED_LOGINS {
-            // The throttle lifts when enough of the failures leave the window.
-            let oldest_counted = failures[failures.len() - MAX_FAILED_LOGINS];
-            let retry_after = (oldest_counted + FAILED_LOGIN_WINDOW - now).num_seconds().max(1);
-            return Err(ApiError::TooManyRequests {
-                detail: "too many failed logins; wait before trying again".into(),
-                retry_after_secs: retry_after.unsigned_abs(),
-            });
-        }
+/// Answers 429 when `key` has too many recent failures.
+pub fn ensure_not_throttled(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    let failures = throttle_events::recent(conn, key, now - FAILED_LOGIN_WINDOW)?;
+    if failures.len() >= MAX_FAILED_LOGINS {
+        // The throttle lifts when enough of the failures leave the window.
+        let oldest_counted = failures[failures.len() - MAX_FAILED_LOGINS];
+        let retry_after = (oldest_counted + FAILED_LOGIN_WINDOW - now).num_seconds().max(1);
+        return Err(ApiError::TooManyRequests {
+            detail: "too many failed attempts; wait before trying again".into(),
+            retry_after_secs: retry_after.unsigned_abs(),
+        });
     }
     Ok(())
 }
 
 enum RefreshOutcome {
-    Rotated(Account, String),
+    Rotated(Box<Account>, String),
     /// The token had been rotated already: the family is revoked (committed).
     Reused,
 }
 
 /// Rotates a refresh token: the presented one is spent, a new one of the same
-/// family is returned. Presenting a spent token revokes the whole family.
+/// family is returned. Presenting a spent token revokes the whole family and
+/// ends the account's access tokens.
 pub async fn refresh(
     db: &Db,
     keys: &JwtKeys,
@@ -142,11 +147,15 @@ pub async fn refresh(
             write_transaction(conn, |conn| {
                 let invalid = || ApiError::Unauthorized("the refresh token is not valid".into());
                 let stored = refresh_tokens::find_by_hash(conn, &hash)?.ok_or_else(invalid)?;
-                if stored.revoked_at.is_some() || stored.expires_at <= at {
+                if stored.revoked_at.is_some()
+                    || stored.expires_at <= at
+                    || stored.family_started_at + MAX_SESSION_AGE <= at
+                {
                     return Err(invalid());
                 }
                 if !refresh_tokens::mark_rotated(conn, &stored.id, at)? {
                     refresh_tokens::revoke_family(conn, &stored.family_id, at)?;
+                    accounts::bump_token_epoch(conn, &stored.account_id)?;
                     let event = AuditEvent {
                         actor_id: Some(&stored.account_id),
                         action: "refresh_token_reused",
@@ -160,9 +169,9 @@ pub async fn refresh(
                 }
                 let account =
                     accounts::find(conn, &stored.account_id)?.filter(|account| account.active).ok_or_else(invalid)?;
-                let (token, new_refresh) = new_refresh_token(&account.id, &stored.family_id)?;
+                let (token, new_refresh) = new_refresh_token(&account.id, &stored.family_id, stored.family_started_at)?;
                 refresh_tokens::insert(conn, &new_refresh)?;
-                Ok(RefreshOutcome::Rotated(account, token))
+                Ok(RefreshOutcome::Rotated(Box::new(account), token))
             })
         })
         .await?;
@@ -174,8 +183,9 @@ pub async fn refresh(
     }
 }
 
-/// Ends the session the refresh token belongs to (its whole family). Unknown
-/// tokens are ignored: logging out twice is not an error.
+/// Ends the session the refresh token belongs to (its whole family) and the
+/// account's current access tokens. Unknown tokens are ignored: logging out twice
+/// is not an error.
 pub async fn logout(db: &Db, token: String, request_id: Option<String>) -> Result<(), ApiError> {
     let hash = token_hash(&token);
     db.run(move |conn| {
@@ -183,6 +193,7 @@ pub async fn logout(db: &Db, token: String, request_id: Option<String>) -> Resul
         write_transaction(conn, |conn| {
             if let Some(stored) = refresh_tokens::find_by_hash(conn, &hash)? {
                 refresh_tokens::revoke_family(conn, &stored.family_id, at)?;
+                accounts::bump_token_epoch(conn, &stored.account_id)?;
                 let event = AuditEvent {
                     actor_id: Some(&stored.account_id),
                     action: "logout",
@@ -199,16 +210,21 @@ pub async fn logout(db: &Db, token: String, request_id: Option<String>) -> Resul
     .await
 }
 
-fn new_refresh_token(account_id: &str, family_id: &str) -> Result<(String, RefreshToken), ApiError> {
+fn new_refresh_token(
+    account_id: &str,
+    family_id: &str,
+    family_started_at: NaiveDateTime,
+) -> Result<(String, RefreshToken), ApiError> {
     let token = new_token(REFRESH_TOKEN_PREFIX)?;
     let at = now();
     let row = RefreshToken {
         id: uuid::Uuid::now_v7().to_string(),
         account_id: account_id.to_owned(),
         family_id: family_id.to_owned(),
+        family_started_at,
         token_hash: token_hash(&token),
         created_at: at,
-        expires_at: at + REFRESH_TOKEN_TTL,
+        expires_at: (at + REFRESH_TOKEN_TTL).min(family_started_at + MAX_SESSION_AGE),
         rotated_at: None,
         revoked_at: None,
     };
@@ -224,6 +240,7 @@ fn issue(keys: &JwtKeys, account: &Account, refresh_token: String) -> Result<Iss
         iat: issued_at,
         exp: issued_at + ACCESS_TOKEN_TTL_SECS,
         jti: uuid::Uuid::now_v7().to_string(),
+        epoch: account.token_epoch,
     };
     Ok(IssuedSession {
         access_token: keys.sign(&claims)?,

@@ -17,6 +17,7 @@ pub struct Account {
     pub volunteer_id: Option<String>,
     pub active: bool,
     pub must_change_password: bool,
+    pub token_epoch: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
@@ -117,4 +118,13 @@ pub fn active_admin_exists(conn: &mut DbConn) -> QueryResult<bool> {
         accounts::table.filter(accounts::role.eq("admin")).filter(accounts::active.eq(true)),
     ))
     .get_result(conn)
+}
+
+/// Invalidates every access token issued to the account so far (they carry the
+/// old epoch). Does not change the record's version: it is not a user edit.
+pub fn bump_token_epoch(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::token_epoch.eq(accounts::token_epoch + 1))
+        .execute(conn)
+        .map(drop)
 }

@@ -33,12 +33,20 @@ pub fn authenticate(conn: &mut DbConn, hash: &str) -> QueryResult<Option<Account
         .filter(api_tokens::token_hash.eq(hash))
         .filter(api_tokens::revoked_at.is_null())
         .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(now)))
+        // Tokens are for integrators: should the account's role ever change, its
+        // tokens stop working rather than carry the new role.
+        .filter(accounts::role.eq("observer"))
         .select((ApiToken::as_select(), Account::as_select()))
         .first::<(ApiToken, Account)>(conn)
         .optional()?;
     let Some((token, account)) = found else { return Ok(None) };
     if token.last_used_at.is_none_or(|at| now - at >= LAST_USED_GRANULARITY) {
-        diesel::update(api_tokens::table.find(&token.id)).set(api_tokens::last_used_at.eq(now)).execute(conn)?;
+        // Best effort: a busy database must not turn an integrator's read into an error.
+        let recorded =
+            diesel::update(api_tokens::table.find(&token.id)).set(api_tokens::last_used_at.eq(now)).execute(conn);
+        if let Err(err) = recorded {
+            tracing::warn!(token_id = %token.id, error = %err, "could not record the API token's last use");
+        }
     }
     Ok(Some(account))
 }
@@ -51,18 +59,33 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ApiToken>> {
     api_tokens::table.find(id).select(ApiToken::as_select()).first(conn).optional()
 }
 
-pub fn list_for_account(conn: &mut DbConn, account_id: &str) -> QueryResult<Vec<ApiToken>> {
-    api_tokens::table
-        .filter(api_tokens::account_id.eq(account_id))
-        .order(api_tokens::id)
-        .select(ApiToken::as_select())
-        .load(conn)
-}
-
 /// Revokes the token; `Ok(false)` when it was already revoked.
 pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
     let updated = diesel::update(api_tokens::table.find(id).filter(api_tokens::revoked_at.is_null()))
         .set(api_tokens::revoked_at.eq(at))
         .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// Revokes every live token of the account (its role changed or it was disabled).
+pub fn revoke_all_for_account(conn: &mut DbConn, account_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        api_tokens::table.filter(api_tokens::account_id.eq(account_id)).filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(at))
+    .execute(conn)
+}
+
+/// A page of the account's tokens, oldest first.
+pub fn list_page(conn: &mut DbConn, account_id: &str, after: Option<&str>, limit: i64) -> QueryResult<Vec<ApiToken>> {
+    let mut query = api_tokens::table
+        .filter(api_tokens::account_id.eq(account_id))
+        .order(api_tokens::id)
+        .limit(limit)
+        .select(ApiToken::as_select())
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(api_tokens::id.gt(after.to_owned()));
+    }
+    query.load(conn)
 }

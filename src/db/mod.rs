@@ -9,10 +9,14 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod branches;
-pub mod login_failures;
+pub mod localities;
+pub mod member_organisations;
+
 mod pool;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod throttle_events;
+pub mod volunteers;
 
 use std::fmt;
 use std::path::PathBuf;

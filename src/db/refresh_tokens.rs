@@ -12,6 +12,7 @@ pub struct RefreshToken {
     pub id: String,
     pub account_id: String,
     pub family_id: String,
+    pub family_started_at: NaiveDateTime,
     pub token_hash: String,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,

@@ -32,6 +32,7 @@ diesel::table! {
         volunteer_id -> Nullable<Text>,
         active -> Bool,
         must_change_password -> Bool,
+        token_epoch -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
@@ -43,6 +44,7 @@ diesel::table! {
         id -> Text,
         account_id -> Text,
         family_id -> Text,
+        family_started_at -> Timestamp,
         token_hash -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
@@ -66,10 +68,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (id) {
+    throttle_events (id) {
         id -> Text,
         throttle_key -> Text,
-        failed_at -> Timestamp,
+        at -> Timestamp,
     }
 }
 
@@ -86,14 +88,87 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    localities (id) {
+        id -> Text,
+        branch_code -> Text,
+        parent_id -> Nullable<Text>,
+        kind -> Text,
+        name_kk -> Text,
+        name_ru -> Text,
+        population -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    member_organisations (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        branch_code -> Nullable<Text>,
+        bin -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    volunteers (id) {
+        id -> Text,
+        branch_code -> Text,
+        locality_id -> Nullable<Text>,
+        full_name -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        birth_date -> Nullable<Date>,
+        guardian_name -> Nullable<Text>,
+        search_text -> Nullable<Text>,
+        languages -> Text,
+        skills -> Text,
+        member_organisation_id -> Nullable<Text>,
+        youth_wing -> Bool,
+        availability -> Nullable<Text>,
+        status -> Text,
+        consent_at -> Timestamp,
+        consent_version -> Text,
+        guardian_consent_at -> Nullable<Timestamp>,
+        source -> Text,
+        anonymised_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (scope, idempotency_key) {
+        scope -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> Integer,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> branches (branch_code));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(volunteers -> branches (branch_code));
+diesel::joinable!(localities -> branches (branch_code));
 diesel::allow_tables_to_appear_in_same_query!(
     branches,
     accounts,
     refresh_tokens,
     api_tokens,
-    login_failures,
-    audit_log
+    throttle_events,
+    audit_log,
+    localities,
+    member_organisations,
+    volunteers,
+    idempotency_keys,
 );

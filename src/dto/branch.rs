@@ -53,10 +53,25 @@ pub struct BranchOut {
     pub timezone: String,
     pub office_address: Option<String>,
     pub phone: Option<String>,
+    /// A person's name: only for signed-in staff and volunteers, absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub head_coordinator: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+}
+
+impl BranchOut {
+    /// The branch as `caller` may see it: the head coordinator's name is personal
+    /// data, hidden from anonymous callers and observers.
+    pub fn for_caller(row: Branch, caller: Option<&crate::auth::AuthUser>) -> Self {
+        let mut out = Self::from(row);
+        let sees_people = caller.is_some_and(|user| user.role != crate::domain::role::Role::Observer);
+        if !sees_people {
+            out.head_coordinator = None;
+        }
+        out
+    }
 }
 
 impl From<Branch> for BranchOut {

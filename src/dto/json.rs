@@ -68,6 +68,10 @@ fn is_json_content_type(req: &HttpRequest) -> bool {
 /// Parses `bytes` as one JSON document of type `T`, naming the offending field on
 /// failure.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // No text we store may hold a NUL character (PostgreSQL refuses it).
+    if bytes.windows(6).any(|window| window.eq_ignore_ascii_case(b"\\u0000")) {
+        return Err(ApiError::invalid("body", "nul_character", "text must not contain NUL characters (\\u0000)"));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
     deserializer.end().map_err(|err| ApiError::BadRequest {

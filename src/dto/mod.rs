@@ -8,6 +8,8 @@ pub mod auth;
 pub mod branch;
 pub mod health;
 pub mod json;
+pub mod locality;
+pub mod member_organisation;
 pub mod page;
 
 pub use json::ValidJson;

@@ -61,7 +61,7 @@ pub fn encode_cursor(key: &str) -> String {
 fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', ""))
         .map_err(|_| ApiError::invalid("cursor", "invalid_cursor", "cursor is not one this API issued"))
 }
 

@@ -2,8 +2,8 @@ use actix_web::{HttpResponse, delete, get, post, web};
 
 use crate::auth::AdminUser;
 use crate::db::Db;
-use crate::dto::ValidJson;
 use crate::dto::api_token::{ApiTokenCreated, ApiTokenOut, CreateApiToken};
+use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
 use crate::service;
 
@@ -39,9 +39,9 @@ pub async fn create_api_token(
 #[utoipa::path(
     tag = "api tokens",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Account id")),
+    params(("id" = String, Path, description = "Account id"), PageQuery),
     responses(
-        (status = 200, description = "The tokens, oldest first", body = Vec<ApiTokenOut>),
+        (status = 200, description = "The tokens, oldest first", body = Page<ApiTokenOut>),
         (status = 404, description = "No such account"),
     )
 )]
@@ -50,8 +50,10 @@ pub async fn list_api_tokens(
     db: web::Data<Db>,
     _admin: AdminUser,
     id: web::Path<String>,
-) -> Result<web::Json<Vec<ApiTokenOut>>, ApiError> {
-    Ok(web::Json(service::api_tokens::list(&db, id.into_inner()).await?))
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ApiTokenOut>>, ApiError> {
+    let limit = page.limit()?;
+    Ok(web::Json(service::api_tokens::list(&db, id.into_inner(), page.after()?, limit).await?))
 }
 
 /// Revoke an API token

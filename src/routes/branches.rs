@@ -14,7 +14,9 @@ use crate::service;
 /// List the regional branches
 ///
 /// The 20 branches (3 cities of republican significance and 17 regions), ordered
-/// by code, with their names in Kazakh, Russian and English.
+/// by code, with their names in Kazakh, Russian and English. Public (the
+/// recruitment form needs it); the head coordinator's name is shown to signed-in
+/// staff and volunteers only.
 #[utoipa::path(
     tag = "branches",
     params(BranchFilterQuery, PageQuery),
@@ -27,6 +29,7 @@ use crate::service;
 #[get("/branches")]
 pub async fn list_branches(
     db: web::Data<Db>,
+    user: Option<AuthUser>,
     filter: web::Query<BranchFilterQuery>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<BranchOut>>, ApiError> {
@@ -37,7 +40,7 @@ pub async fn list_branches(
         after: page.after()?,
     };
     let rows = db.run(move |conn| Ok(branch_queries::list(conn, &filter, i64::from(limit) + 1)?)).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.code.clone(), BranchOut::from)))
+    Ok(web::Json(paginate(rows, limit, |row| row.code.clone(), |row| BranchOut::for_caller(row, user.as_ref()))))
 }
 
 /// Get one branch
@@ -52,14 +55,18 @@ pub async fn list_branches(
     )
 )]
 #[get("/branches/{code}")]
-pub async fn get_branch(db: web::Data<Db>, code: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_branch(
+    db: web::Data<Db>,
+    user: Option<AuthUser>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let branch = db
         .run(move |conn| {
             branch_queries::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("branch {code}")))
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header(etag(branch.version)).json(BranchOut::from(branch)))
+    Ok(HttpResponse::Ok().insert_header(etag(branch.version)).json(BranchOut::for_caller(branch, user.as_ref())))
 }
 
 /// Update a branch's contact data
@@ -77,7 +84,7 @@ pub async fn get_branch(db: web::Data<Db>, code: web::Path<String>) -> Result<Ht
     request_body = UpdateBranch,
     responses(
         (status = 200, description = "Updated", body = BranchOut),
-        (status = 404, description = "No such branch in the caller's scope"),
+        (status = 404, description = "No such branch"),
         (status = 412, description = "The branch changed since the given version"),
     )
 )]

@@ -8,7 +8,9 @@ pub mod auth;
 pub mod branches;
 pub mod fallback;
 pub mod health;
+pub mod localities;
 pub mod me;
+pub mod member_organisations;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -34,7 +36,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(api_tokens::create_api_token)
             .service(api_tokens::list_api_tokens)
             .service(api_tokens::revoke_api_token)
-            .service(audit::list_audit),
+            .service(audit::list_audit)
+            .service(localities::create_locality)
+            .service(localities::list_localities)
+            .service(localities::locality_tree)
+            .service(localities::get_locality)
+            .service(localities::update_locality)
+            .service(localities::delete_locality)
+            .service(member_organisations::create_member_organisation)
+            .service(member_organisations::list_member_organisations)
+            .service(member_organisations::get_member_organisation)
+            .service(member_organisations::update_member_organisation)
+            .service(member_organisations::delete_member_organisation),
     );
 }
 
@@ -44,36 +57,55 @@ pub fn etag(version: i32) -> actix_web::http::header::ETag {
     ETag(EntityTag::new_strong(version.to_string()))
 }
 
-/// The version named by `If-Match`, when the header is present. `*` matches any
-/// version; a value that is no version of ours can never match.
-#[derive(Debug, Clone, Copy)]
-pub struct IfMatch(pub Option<i32>);
+/// The versions named by `If-Match`, when the header is present: `None` for `*`
+/// (any version). Weak tags never match (RFC 9110 requires strong comparison),
+/// nor does anything that is not one of our versions.
+#[derive(Debug, Clone, Default)]
+pub struct IfMatch(pub Option<Vec<i32>>);
 
 impl actix_web::FromRequest for IfMatch {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, actix_web::Error>>;
 
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let version = req.headers().get(actix_web::http::header::IF_MATCH).and_then(|value| {
-            let value = value.to_str().unwrap_or_default().trim();
-            if value == "*" {
-                return None;
-            }
-            let tag = value.trim_start_matches("W/").trim_matches('"');
-            Some(tag.parse::<i32>().unwrap_or(-1))
-        });
-        std::future::ready(Ok(Self(version)))
+        let Some(value) = req.headers().get(actix_web::http::header::IF_MATCH) else {
+            return std::future::ready(Ok(Self(None)));
+        };
+        let value = value.to_str().unwrap_or_default().trim();
+        if value == "*" {
+            return std::future::ready(Ok(Self(None)));
+        }
+        let versions = value
+            .split(',')
+            .map(str::trim)
+            .map(|tag| match tag.strip_prefix('"').and_then(|tag| tag.strip_suffix('"')) {
+                Some(version) => version.parse().unwrap_or(-1),
+                None => -1,
+            })
+            .collect();
+        std::future::ready(Ok(Self(Some(versions))))
     }
 }
 
 impl IfMatch {
-    /// The version an update must apply to: `If-Match`, else the body's `version`,
-    /// else the current one (an unconditional update). 412 when stale.
+    /// The version an update must apply to: one named by `If-Match`, else the
+    /// body's `version`, else the current one (an unconditional update). 412 when
+    /// stale, 422 when the header and the body disagree.
     pub fn check(self, body_version: Option<i32>, current: i32) -> Result<i32, crate::error::ApiError> {
-        match self.0.or(body_version) {
-            Some(expected) if expected != current => Err(crate::error::ApiError::PreconditionFailed(format!(
+        use crate::error::ApiError;
+        let stale = |expected: String| {
+            ApiError::PreconditionFailed(format!(
                 "the record is at version {current}, not {expected}; reload it and apply the change again"
-            ))),
+            ))
+        };
+        match (self.0, body_version) {
+            (Some(versions), Some(body)) if !versions.contains(&body) => {
+                Err(ApiError::invalid("version", "mismatch", "the body's version differs from the If-Match header"))
+            }
+            (Some(versions), _) if !versions.contains(&current) => {
+                Err(stale(versions.iter().map(ToString::to_string).collect::<Vec<_>>().join(" or ")))
+            }
+            (None, Some(body)) if body != current => Err(stale(body.to_string())),
             _ => Ok(current),
         }
     }

@@ -1,7 +1,8 @@
+use crate::auth::session::ensure_not_throttled;
 use crate::auth::{AuthUser, SessionUser, password, secret};
 use crate::db::accounts::{self, Account, AccountChanges, NewAccount};
 use crate::db::audit::{self, AuditEvent};
-use crate::db::{Db, DbConn, branches, refresh_tokens, write_transaction};
+use crate::db::{Db, DbConn, api_tokens, branches, refresh_tokens, throttle_events, write_transaction};
 use crate::domain::password::{check_new_password, normalize_email};
 use crate::domain::role::Role;
 use crate::domain::time::now;
@@ -63,8 +64,7 @@ async fn new_password(field: &str, given: Option<String>, email: &str) -> Result
             (generated.clone(), Some(generated))
         }
     };
-    let hash = actix_web::web::block(move || password::hash(&password)).await.map_err(ApiError::internal)??;
-    Ok((hash, one_time))
+    Ok((password::hash_bounded(password).await?, one_time))
 }
 
 pub async fn create(db: &Db, actor: &AuthUser, input: CreateAccount) -> Result<AccountWithPassword, ApiError> {
@@ -169,9 +169,9 @@ pub async fn update(
                     return Err(ApiError::PreconditionFailed("the account changed meanwhile; reload it".into()));
                 }
                 if disabling || scope_changed {
-                    // Sessions end at once; access tokens are checked against the
-                    // account on every request, so they stop working too.
-                    refresh_tokens::revoke_all_for_account(conn, &current.id, now())?;
+                    // Every way in ends at once: sessions, access tokens, API tokens.
+                    end_all_sessions(conn, &current.id)?;
+                    api_tokens::revoke_all_for_account(conn, &current.id, now())?;
                 }
                 let details = format!("{changes:?}");
                 audit::record(conn, event(&actor, "account_updated", &current.id, Some(details)))?;
@@ -188,33 +188,44 @@ pub async fn reset_password(
     id: String,
     input: PasswordReset,
 ) -> Result<Option<String>, ApiError> {
-    let actor_for_check = SessionUser::clone(actor);
-    let lookup_id = id.clone();
+    let actor = SessionUser::clone(actor);
+    let lookup = (actor.clone(), id.clone());
     let target = db
         .run(move |conn| {
-            let account = load_visible(conn, &actor_for_check, &lookup_id)?;
-            ensure_manages(&actor_for_check, &account)?;
+            let (actor, id) = lookup;
+            let account = load_visible(conn, &actor, &id)?;
+            ensure_manages(&actor, &account)?;
             Ok(account)
         })
         .await?;
     let (hash, one_time_password) = new_password("password", input.password, &target.email).await?;
-    let actor = SessionUser::clone(actor);
     let must_change = one_time_password.is_some();
     db.run(move |conn| {
         write_transaction(conn, |conn| {
+            // Checked again: the account may have changed while the hash was computed.
             let current = load_visible(conn, &actor, &id)?;
+            ensure_manages(&actor, &current)?;
             let changes = AccountChanges {
                 password_hash: Some(Some(hash)),
                 must_change_password: Some(must_change),
                 ..Default::default()
             };
-            accounts::update(conn, &current.id, current.version, &changes, now())?;
-            refresh_tokens::revoke_all_for_account(conn, &current.id, now())?;
+            if !accounts::update(conn, &current.id, current.version, &changes, now())? {
+                return Err(ApiError::PreconditionFailed("the account changed meanwhile; try again".into()));
+            }
+            end_all_sessions(conn, &current.id)?;
             Ok(audit::record(conn, event(&actor, "password_reset", &current.id, None))?)
         })
     })
     .await?;
     Ok(one_time_password)
+}
+
+/// Ends every session of the account: refresh tokens revoked, access tokens
+/// invalidated by bumping the account's token epoch.
+fn end_all_sessions(conn: &mut DbConn, account_id: &str) -> Result<(), ApiError> {
+    refresh_tokens::revoke_all_for_account(conn, account_id, now())?;
+    Ok(accounts::bump_token_epoch(conn, account_id)?)
 }
 
 /// The caller changes their own password (required after a one-time password).
@@ -233,24 +244,31 @@ pub async fn change_own_password(
             "the new password must differ from the current one",
         ));
     }
+    // Wrong current passwords count like failed logins, so a stolen access token
+    // cannot be used to guess the password.
+    let throttle_key = format!("account:{}", user.email);
     let id = user.account_id.clone();
-    let account = db.run(move |conn| accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))).await?;
-    let stored = account.password_hash.clone();
-    let hash = actix_web::web::block(move || {
-        if password::verify(&current_password, stored.as_deref()) {
-            password::hash(&new_password).map(Some)
-        } else {
-            Ok(None)
-        }
-    })
-    .await
-    .map_err(ApiError::internal)??;
-    let Some(hash) = hash else {
+    let key = throttle_key.clone();
+    let (account, pending) = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let at = now();
+                throttle_events::lock_key(conn, &key)?;
+                ensure_not_throttled(conn, &key, at)?;
+                let pending = throttle_events::record(conn, &key, at)?;
+                let account = accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))?;
+                Ok((account, pending))
+            })
+        })
+        .await?;
+    if !password::verify_bounded(current_password, account.password_hash.clone()).await? {
         return Err(ApiError::invalid("current_password", "wrong_password", "the current password is wrong"));
-    };
+    }
+    let hash = password::hash_bounded(new_password).await?;
     let user = user.clone();
     db.run(move |conn| {
         write_transaction(conn, |conn| {
+            throttle_events::delete(conn, &[pending])?;
             let changes = AccountChanges {
                 password_hash: Some(Some(hash)),
                 must_change_password: Some(false),
@@ -259,7 +277,7 @@ pub async fn change_own_password(
             if !accounts::update(conn, &account.id, account.version, &changes, now())? {
                 return Err(ApiError::PreconditionFailed("the account changed meanwhile; try again".into()));
             }
-            refresh_tokens::revoke_all_for_account(conn, &account.id, now())?;
+            end_all_sessions(conn, &account.id)?;
             Ok(audit::record(conn, event(&user, "password_changed", &account.id, None))?)
         })
     })

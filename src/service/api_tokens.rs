@@ -7,7 +7,9 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::{Db, accounts, write_transaction};
 use crate::domain::role::Role;
 use crate::domain::time::now;
+use crate::dto::Page;
 use crate::dto::api_token::{ApiTokenCreated, ApiTokenOut, CreateApiToken};
+use crate::dto::page::paginate;
 use crate::error::ApiError;
 
 /// Creates an integrator token for an observer account; the secret is returned
@@ -59,12 +61,19 @@ pub async fn create(
     Ok(ApiTokenCreated { token_info: stored.into(), token: secret })
 }
 
-pub async fn list(db: &Db, account_id: String) -> Result<Vec<ApiTokenOut>, ApiError> {
-    db.run(move |conn| {
-        accounts::find(conn, &account_id)?.ok_or_else(|| ApiError::not_found(format!("account {account_id}")))?;
-        Ok(api_tokens::list_for_account(conn, &account_id)?.into_iter().map(ApiTokenOut::from).collect())
-    })
-    .await
+pub async fn list(
+    db: &Db,
+    account_id: String,
+    after: Option<String>,
+    limit: u32,
+) -> Result<Page<ApiTokenOut>, ApiError> {
+    let rows = db
+        .run(move |conn| {
+            accounts::find(conn, &account_id)?.ok_or_else(|| ApiError::not_found(format!("account {account_id}")))?;
+            Ok(api_tokens::list_page(conn, &account_id, after.as_deref(), i64::from(limit) + 1)?)
+        })
+        .await?;
+    Ok(paginate(rows, limit, |row| row.id.clone(), ApiTokenOut::from))
 }
 
 /// Revokes a token at once. Revoking a revoked token changes nothing.

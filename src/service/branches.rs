@@ -2,6 +2,7 @@ use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::branches::{self, Branch, BranchChanges};
 use crate::db::{Db, write_transaction};
+use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::branch::UpdateBranch;
 use crate::error::ApiError;
@@ -20,7 +21,13 @@ pub async fn update(
         write_transaction(conn, |conn| {
             let what = format!("branch {code}");
             let current = branches::find(conn, &code)?.ok_or_else(|| ApiError::not_found(&what))?;
-            actor.ensure_manages_branch(&current.code, &what)?;
+            // Every branch is public, so another branch's coordinator is refused
+            // (403), not told it does not exist.
+            let manages =
+                actor.is_admin() || (actor.role == Role::Coordinator && actor.branch.as_deref() == Some(&current.code));
+            if !manages {
+                return Err(ApiError::Forbidden("only admins and the branch's own coordinators edit a branch".into()));
+            }
             let version = if_match.check(input.version, current.version)?;
             let trim = |value: Option<Option<String>>| {
                 value.map(|inner| inner.map(|text| text.trim().to_owned()).filter(|text| !text.is_empty()))

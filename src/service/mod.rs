@@ -4,3 +4,5 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod branches;
+pub mod localities;
+pub mod member_organisations;

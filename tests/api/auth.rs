@@ -15,6 +15,7 @@ fn claims_for(sub: &str, exp_offset_secs: i64) -> Claims {
         iat: now - 10,
         exp: now + exp_offset_secs,
         jti: uuid::Uuid::now_v7().to_string(),
+        epoch: 0,
     }
 }
 
@@ -50,10 +51,13 @@ on_both_databases! {
 
     async fn logout_ends_the_session_and_is_idempotent(app: TestApp) {
         let admin = app.admin().await;
+        app.get("/api/v1/me").bearer(&admin.token).send().await.assert_status(200);
         app.post("/api/v1/auth/logout").json(&json!({"refresh_token": admin.refresh_token})).send().await.assert_status(204);
         app.post("/api/v1/auth/logout").json(&json!({"refresh_token": admin.refresh_token})).send().await.assert_status(204);
         app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": admin.refresh_token})).send().await.problem(401);
         app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": "ort_made_up"})).send().await.problem(401);
+        // The access token of the ended session stops working at once too.
+        app.get("/api/v1/me").bearer(&admin.token).send().await.problem(401);
     }
 
     async fn forged_expired_and_foreign_tokens_are_401_with_www_authenticate(app: TestApp) {
@@ -155,6 +159,7 @@ on_both_databases! {
             .json(&json!({"current_password": one_time, "new_password": "a much better password"})).send().await.assert_status(204);
         // The old sessions are gone; the new password works and nothing is blocked.
         app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": session["refresh_token"]})).send().await.problem(401);
+        app.get("/api/v1/me").bearer(token).send().await.problem(401);
         let session = app.sign_in(created["email"].as_str().unwrap(), "a much better password").await;
         assert_eq!(session["must_change_password"], false);
         app.get("/api/v1/accounts").bearer(session["access_token"].as_str().unwrap()).send().await.assert_status(200);
@@ -180,7 +185,10 @@ on_both_databases! {
         app.get("/api/v1/accounts").bearer(&coordinator.token).send().await.assert_status(200);
         app.patch(&format!("/api/v1/accounts/{}", coordinator.id)).bearer(&admin.token)
             .json(&json!({"role": "volunteer"})).send().await.assert_status(200);
-        app.get("/api/v1/accounts").bearer(&coordinator.token).send().await.problem(403);
+        // A role change ends the account's sessions; signing in again gives the new role.
+        app.get("/api/v1/accounts").bearer(&coordinator.token).send().await.problem(401);
+        let again = app.sign_in(&coordinator.email, &coordinator.password).await;
+        app.get("/api/v1/accounts").bearer(again["access_token"].as_str().unwrap()).send().await.problem(403);
     }
 
     async fn coordinators_cannot_escalate_or_reach_another_branch(app: TestApp) {
@@ -250,11 +258,22 @@ on_both_databases! {
         app.patch(&path).bearer(&admin.token).header("if-match", "\"1\"").json(&json!({"active": false})).send().await.assert_status(200);
         app.patch(&path).bearer(&admin.token).header("if-match", "\"1\"").json(&json!({"active": true})).send().await.problem(412);
         app.patch(&path).bearer(&admin.token).json(&json!({"active": true, "version": 1})).send().await.problem(412);
-        app.patch(&path).bearer(&admin.token).json(&json!({"active": true, "version": 2})).send().await.assert_status(200);
+        app.patch(&path).bearer(&admin.token).header("if-match", "W/\"2\"").json(&json!({"active": true})).send().await.problem(412);
+        let problem = app.patch(&path).bearer(&admin.token).header("if-match", "\"2\"").json(&json!({"active": true, "version": 1})).send().await.problem(422);
+        assert_eq!(problem["errors"][0]["field"], "version");
+        app.patch(&path).bearer(&admin.token).header("if-match", "\"7\", \"2\"").json(&json!({"active": true})).send().await.assert_status(200);
+        app.patch(&path).bearer(&admin.token).json(&json!({"active": true, "version": 3})).send().await.assert_status(200);
 
         app.post("/api/v1/accounts").bearer(&admin.token).header("content-type", "text/plain").body("email=x").send().await.problem(415);
         app.post("/api/v1/accounts").bearer(&admin.token).header("content-type", "application/json").body("{\"email\": ").send().await.problem(400);
         app.post("/api/v1/accounts").bearer(&admin.token).header("content-type", "application/json").body(vec![b' '; 300 * 1024]).send().await.problem(413);
+        // NUL characters never reach the database (PostgreSQL would refuse them).
+        let problem = app.post("/api/v1/accounts").bearer(&admin.token).json(&json!({"email": "nul\u{0}@outreach.test", "role": "observer"})).send().await.problem(422);
+        assert_eq!(problem["errors"][0]["code"], "nul_character");
+        app.post("/api/v1/auth/login").json(&json!({"email": "a\u{0}b", "password": "x"})).send().await.problem(422);
+        app.get("/api/v1/accounts?email=a%00b").bearer(&admin.token).send().await.problem(400);
+        app.get("/api/v1/accounts/a%00b").bearer(&admin.token).send().await.problem(400);
+        app.get("/api/v1/branches?cursor=AA").send().await.assert_status(200);
     }
 
     async fn integrator_tokens_are_shown_once_recorded_when_used_and_revocable(app: TestApp) {
@@ -273,12 +292,23 @@ on_both_databases! {
         app.get("/api/v1/accounts").bearer(secret).send().await.problem(403);
 
         let listed = app.get(&format!("/api/v1/accounts/{observer_id}/api-tokens")).bearer(&admin.token).send().await.assert_status(200).json();
+        let listed = &listed["items"];
         assert_eq!(listed[0]["name"], "regional dashboard");
         assert!(listed[0]["last_used_at"].is_string());
         assert!(listed[0].get("token").is_none(), "the secret is never listed");
 
-        app.delete(&format!("/api/v1/api-tokens/{}", created["id"].as_str().unwrap())).bearer(&admin.token).send().await.assert_status(204);
+        // Should the observer ever be promoted, its tokens do not carry the new role.
+        app.patch(&format!("/api/v1/accounts/{observer_id}")).bearer(&admin.token).json(&json!({"role": "admin"})).send().await.assert_status(200);
         app.get("/api/v1/me").bearer(secret).send().await.problem(401);
+        app.patch(&format!("/api/v1/accounts/{observer_id}")).bearer(&admin.token).json(&json!({"role": "observer"})).send().await.assert_status(200);
+        app.get("/api/v1/me").bearer(secret).send().await.problem(401);
+
+        let second = app.post(&format!("/api/v1/accounts/{observer_id}/api-tokens")).bearer(&admin.token)
+            .json(&json!({"name": "second"})).send().await.assert_status(201).json();
+        let second_secret = second["token"].as_str().unwrap();
+        app.get("/api/v1/me").bearer(second_secret).send().await.assert_status(200);
+        app.delete(&format!("/api/v1/api-tokens/{}", second["id"].as_str().unwrap())).bearer(&admin.token).send().await.assert_status(204);
+        app.get("/api/v1/me").bearer(second_secret).send().await.problem(401);
 
         app.post(&format!("/api/v1/accounts/{}/api-tokens", coordinator["id"].as_str().unwrap())).bearer(&admin.token)
             .json(&json!({"name": "not for coordinators"})).send().await.problem(409);
@@ -288,7 +318,7 @@ on_both_databases! {
 
         let actions: Vec<String> = app.get("/api/v1/audit?record_type=api_token").bearer(&admin.token).send().await.json()["items"]
             .as_array().unwrap().iter().map(|entry| entry["action"].as_str().unwrap().to_owned()).collect();
-        assert_eq!(actions, ["api_token_revoked", "api_token_created"]);
+        assert_eq!(actions, ["api_token_revoked", "api_token_created", "api_token_created"]);
     }
 
     async fn branch_contact_data_is_edited_by_admins_and_its_own_coordinators(app: TestApp) {
@@ -306,7 +336,7 @@ on_both_databases! {
         assert_eq!(cleared["phone"], serde_json::Value::Null);
         assert_eq!(cleared["office_address"], "Астана, пр. Мәңгілік Ел, 8");
 
-        app.patch(&format!("/api/v1/branches/{OTHER_BRANCH}")).bearer(&coordinator.token).json(&json!({"phone": "1"})).send().await.problem(404);
+        app.patch(&format!("/api/v1/branches/{OTHER_BRANCH}")).bearer(&coordinator.token).json(&json!({"phone": "1"})).send().await.problem(403);
         let problem = app.patch(&path).bearer(&coordinator.token).json(&json!({"name_en": "Nur-Sultan"})).send().await.problem(422);
         assert_eq!(problem["errors"][0]["field"], "name_en");
         let read = app.get(&path).send().await;

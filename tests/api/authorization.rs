@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use crate::factories::{OTHER_BRANCH, OWN_BRANCH, TestUser};
+use crate::helpers::TestApp;
 
 /// The callers, in the order of the expected-status columns.
 const CALLERS: [&str; 6] = ["anonymous", "admin", "coordinator", "other-branch coordinator", "volunteer", "observer"];
@@ -30,6 +31,15 @@ enum Target {
     Observer,
     /// An integrator token.
     ApiToken,
+    /// A locality of the own branch.
+    Locality,
+    /// A new locality of the own branch for each call (deletions).
+    FreshLocality,
+    MemberOrganisation,
+    /// A new member organisation for each call (deletions).
+    FreshMemberOrganisation,
+    /// No id; the own branch as the `branch` query parameter.
+    BranchQuery,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -40,91 +50,123 @@ fn case_on(target: Target, method: &'static str, path: &'static str, body: Optio
     Case { id: target, ..case(method, path, body, expect) }
 }
 
+#[rustfmt::skip]
 fn matrix() -> Vec<Case> {
     vec![
         case("GET", "/health/live", None, [200, 200, 200, 200, 200, 200]),
         case("GET", "/health/ready", None, [200, 200, 200, 200, 200, 200]),
-        case(
-            "POST",
-            "/api/v1/auth/login",
-            Some(json!({"email": "{target_email}", "password": "{target_password}"})),
-            [200, 200, 200, 200, 200, 200],
-        ),
-        case(
-            "POST",
-            "/api/v1/auth/refresh",
-            Some(json!({"refresh_token": "ort_not_a_token"})),
-            [401, 401, 401, 401, 401, 401],
-        ),
-        case(
-            "POST",
-            "/api/v1/auth/logout",
-            Some(json!({"refresh_token": "ort_not_a_token"})),
-            [204, 204, 204, 204, 204, 204],
-        ),
+        case("POST", "/api/v1/auth/login", Some(json!({"email": "{target_email}", "password": "{target_password}"})), [200, 200, 200, 200, 200, 200]),
+        case("POST", "/api/v1/auth/refresh", Some(json!({"refresh_token": "ort_not_a_token"})), [401, 401, 401, 401, 401, 401]),
+        case("POST", "/api/v1/auth/logout", Some(json!({"refresh_token": "ort_not_a_token"})), [204, 204, 204, 204, 204, 204]),
         case("GET", "/api/v1/me", None, [401, 200, 200, 200, 200, 200]),
         // A wrong current password: 422 proves the caller got past authorization.
-        case(
-            "POST",
-            "/api/v1/me/password",
-            Some(json!({"current_password": "not it", "new_password": "a new long password"})),
-            [401, 422, 422, 422, 422, 422],
-        ),
+        case("POST", "/api/v1/me/password", Some(json!({"current_password": "not it", "new_password": "a new long password"})), [401, 422, 422, 422, 422, 422]),
         case("GET", "/api/v1/branches", None, [200, 200, 200, 200, 200, 200]),
         case("GET", "/api/v1/branches/{code}", None, [200, 200, 200, 200, 200, 200]),
-        case(
-            "PATCH",
-            "/api/v1/branches/{code}",
-            Some(json!({"phone": "+7 7172 55 55 55"})),
-            [401, 200, 200, 404, 403, 403],
-        ),
-        case(
-            "POST",
-            "/api/v1/accounts",
-            Some(json!({"email": "{unique_email}", "role": "volunteer", "branch": OWN_BRANCH})),
-            [401, 201, 201, 403, 403, 403],
-        ),
+        case("PATCH", "/api/v1/branches/{code}", Some(json!({"phone": "+7 7172 55 55 55"})), [401, 200, 200, 403, 403, 403]),
+        case("POST", "/api/v1/accounts", Some(json!({"email": "{unique_email}", "role": "volunteer", "branch": OWN_BRANCH})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/accounts", None, [401, 200, 200, 200, 403, 403]),
         case("GET", "/api/v1/accounts/{id}", None, [401, 200, 200, 404, 403, 403]),
         case("PATCH", "/api/v1/accounts/{id}", Some(json!({"active": true})), [401, 200, 200, 404, 403, 403]),
         case("POST", "/api/v1/accounts/{id}/password-reset", Some(json!({})), [401, 200, 200, 404, 403, 403]),
-        case_on(
-            Target::Observer,
-            "POST",
-            "/api/v1/accounts/{id}/api-tokens",
-            Some(json!({"name": "matrix"})),
-            [401, 201, 403, 403, 403, 403],
-        ),
+        case_on(Target::Observer, "POST", "/api/v1/accounts/{id}/api-tokens", Some(json!({"name": "matrix"})), [401, 201, 403, 403, 403, 403]),
         case_on(Target::Observer, "GET", "/api/v1/accounts/{id}/api-tokens", None, [401, 200, 403, 403, 403, 403]),
         case_on(Target::ApiToken, "DELETE", "/api/v1/api-tokens/{id}", None, [401, 204, 403, 403, 403, 403]),
         case("GET", "/api/v1/audit", None, [401, 200, 403, 403, 403, 403]),
+        case("POST", "/api/v1/localities", Some(json!({"branch": OWN_BRANCH, "kind": "village", "name_kk": "Ауыл", "name_ru": "Село"})), [401, 201, 201, 403, 403, 403]),
+        case("GET", "/api/v1/localities", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::BranchQuery, "GET", "/api/v1/localities/tree", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::Locality, "GET", "/api/v1/localities/{id}", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::Locality, "PATCH", "/api/v1/localities/{id}", Some(json!({"population": 1200})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::FreshLocality, "DELETE", "/api/v1/localities/{id}", None, [401, 204, 204, 404, 403, 403]),
+        case("POST", "/api/v1/member-organisations", Some(json!({"name": "Matrix union", "kind": "trade_union", "bin": "{fresh_bin}"})), [401, 201, 403, 403, 403, 403]),
+        case("GET", "/api/v1/member-organisations", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::MemberOrganisation, "GET", "/api/v1/member-organisations/{id}", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::MemberOrganisation, "PATCH", "/api/v1/member-organisations/{id}", Some(json!({"name": "Renamed"})), [401, 200, 403, 403, 403, 403]),
+        case_on(Target::FreshMemberOrganisation, "DELETE", "/api/v1/member-organisations/{id}", None, [401, 204, 403, 403, 403, 403]),
     ]
 }
 
 /// The records the cases act on.
 struct Fixtures {
-    branch: &'static str,
     /// A volunteer account of the own branch (target of account operations).
     account_id: String,
     observer_id: String,
     token_id: String,
+    locality_id: String,
+    member_organisation_id: String,
     /// An account that signs in during the login case.
     target: TestUser,
+    admin: TestUser,
+}
+
+/// A valid BIN nobody has used: eleven random digits and their check digit.
+pub fn fresh_bin() -> String {
+    loop {
+        let digits: Vec<u32> =
+            uuid::Uuid::now_v7().as_u128().to_string().chars().rev().take(11).filter_map(|c| c.to_digit(10)).collect();
+        let weighted = |weights: [u32; 11]| digits.iter().zip(weights).map(|(d, w)| d * w).sum::<u32>() % 11;
+        let mut check = weighted([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        if check == 10 {
+            check = weighted([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
+        }
+        if check < 10 {
+            return digits.iter().chain([&check]).map(ToString::to_string).collect();
+        }
+    }
 }
 
 impl Fixtures {
-    fn fill(&self, text: &str, target: Target) -> String {
-        let id = match target {
-            Target::Account => &self.account_id,
-            Target::Observer => &self.observer_id,
-            Target::ApiToken => &self.token_id,
+    /// The concrete path and body of one call of `case`.
+    async fn resolve(&self, app: &TestApp, case: &Case) -> (String, Option<Value>) {
+        let id = match case.id {
+            Target::Account => self.account_id.clone(),
+            Target::Observer => self.observer_id.clone(),
+            Target::ApiToken => self.token_id.clone(),
+            Target::Locality => self.locality_id.clone(),
+            Target::FreshLocality => {
+                create_id(
+                    app,
+                    &self.admin,
+                    "/api/v1/localities",
+                    json!({"branch": OWN_BRANCH, "kind": "village", "name_kk": "Жаңа", "name_ru": "Новое"}),
+                )
+                .await
+            }
+            Target::MemberOrganisation => self.member_organisation_id.clone(),
+            Target::FreshMemberOrganisation => {
+                create_id(
+                    app,
+                    &self.admin,
+                    "/api/v1/member-organisations",
+                    json!({"name": "Fresh", "kind": "other", "bin": fresh_bin()}),
+                )
+                .await
+            }
+            Target::BranchQuery => String::new(),
         };
-        text.replace("{code}", self.branch)
-            .replace("{id}", id)
-            .replace("{target_email}", &self.target.email)
-            .replace("{target_password}", &self.target.password)
-            .replace("{unique_email}", &format!("matrix-{}@outreach.test", uuid::Uuid::now_v7().simple()))
+        let mut path = case.path.replace("{code}", OWN_BRANCH).replace("{id}", &id);
+        if matches!(case.id, Target::BranchQuery) {
+            path.push_str(&format!("?branch={OWN_BRANCH}"));
+        }
+        let body = case.body.as_ref().map(|body| {
+            let text = body
+                .to_string()
+                .replace("{target_email}", &self.target.email)
+                .replace("{target_password}", &self.target.password)
+                .replace("{fresh_bin}", &fresh_bin())
+                .replace("{unique_email}", &format!("matrix-{}@outreach.test", uuid::Uuid::now_v7().simple()));
+            serde_json::from_str(&text).unwrap()
+        });
+        (path, body)
     }
+}
+
+async fn create_id(app: &TestApp, admin: &TestUser, path: &str, body: Value) -> String {
+    app.post(path).bearer(&admin.token).json(&body).send().await.assert_status(201).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn spec_operations(spec: &Value) -> BTreeSet<String> {
@@ -157,24 +199,25 @@ on_both_databases! {
         let token_id = app.post(&format!("/api/v1/accounts/{observer_id}/api-tokens")).bearer(&admin.token)
             .json(&json!({"name": "fixture"})).send().await.assert_status(201).json()["id"].as_str().unwrap().to_owned();
         let fixtures = Fixtures {
-            branch: OWN_BRANCH,
             account_id: app.account(&admin, "volunteer", Some(OWN_BRANCH)).await["id"].as_str().unwrap().to_owned(),
             observer_id,
             token_id,
+            locality_id: create_id(&app, &admin, "/api/v1/localities", json!({"branch": OWN_BRANCH, "kind": "district", "name_kk": "Аудан", "name_ru": "Район"})).await,
+            member_organisation_id: create_id(&app, &admin, "/api/v1/member-organisations", json!({"name": "Union", "kind": "trade_union", "bin": fresh_bin()})).await,
             target: app.user("observer", None).await,
+            admin: admin.clone(),
         };
 
         let mut failures = Vec::new();
         for case in &cases {
             for (column, caller) in callers.iter().enumerate() {
-                let path = fixtures.fill(case.path, case.id);
-                let method = case.method.parse().unwrap();
-                let mut request = app.request(method, &path);
+                let (path, body) = fixtures.resolve(&app, case).await;
+                let mut request = app.request(case.method.parse().unwrap(), &path);
                 if let Some(caller) = caller {
                     request = request.bearer(&caller.token);
                 }
-                if let Some(body) = &case.body {
-                    request = request.json(&serde_json::from_str(&fixtures.fill(&body.to_string(), case.id)).unwrap());
+                if let Some(body) = &body {
+                    request = request.json(body);
                 }
                 let status = request.send().await.status.as_u16();
                 if status != case.expect[column] {

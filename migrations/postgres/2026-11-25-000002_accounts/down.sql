@@ -1,5 +1,5 @@
 DROP TABLE audit_log;
-DROP TABLE login_failures;
+DROP TABLE throttle_events;
 DROP TABLE api_tokens;
 DROP TABLE refresh_tokens;
 DROP TABLE accounts;

@@ -11,6 +11,9 @@ CREATE TABLE accounts (
   volunteer_id TEXT,
   active BOOLEAN NOT NULL DEFAULT TRUE,
   must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
+  -- Access tokens carry the epoch they were issued in; bumping it (logout, password
+  -- change, disabling) invalidates every access token of the account at once.
+  token_epoch INTEGER NOT NULL DEFAULT 0,
   created_at TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'),
   updated_at TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'),
   version INTEGER NOT NULL DEFAULT 1,
@@ -28,6 +31,9 @@ CREATE TABLE refresh_tokens (
   id TEXT PRIMARY KEY NOT NULL,
   account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
   family_id TEXT NOT NULL,
+  -- When the login that started the family happened: rotation cannot extend a
+  -- family beyond a fixed maximum.
+  family_started_at TIMESTAMP NOT NULL,
   token_hash TEXT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   expires_at TIMESTAMP NOT NULL,
@@ -53,14 +59,15 @@ CREATE TABLE api_tokens (
 CREATE UNIQUE INDEX api_tokens_hash_key ON api_tokens (token_hash);
 CREATE INDEX api_tokens_account_idx ON api_tokens (account_id, id);
 
--- Failed logins, keyed by account email and by client address, for throttling.
+-- Events that count against a limit (failed logins per account and per address,
+-- public applications per address), for throttling.
 -- Kept in the database so that several API instances throttle together.
-CREATE TABLE login_failures (
+CREATE TABLE throttle_events (
   id TEXT PRIMARY KEY NOT NULL,
   throttle_key TEXT NOT NULL,
-  failed_at TIMESTAMP NOT NULL
+  at TIMESTAMP NOT NULL
 );
-CREATE INDEX login_failures_key_idx ON login_failures (throttle_key, failed_at);
+CREATE INDEX throttle_events_key_idx ON throttle_events (throttle_key, at);
 
 -- Append-only: who did what to which record, when.
 CREATE TABLE audit_log (

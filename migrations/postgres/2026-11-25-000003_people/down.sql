@@ -1,0 +1,4 @@
+DROP TABLE idempotency_keys;
+DROP TABLE volunteers;
+DROP TABLE member_organisations;
+DROP TABLE localities;

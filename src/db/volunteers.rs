@@ -1,0 +1,146 @@
+//! Queries on `volunteers`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::volunteers;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = volunteers)]
+pub struct Volunteer {
+    pub id: String,
+    pub branch_code: String,
+    pub locality_id: Option<String>,
+    pub full_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub guardian_name: Option<String>,
+    pub search_text: Option<String>,
+    pub languages: String,
+    pub skills: String,
+    pub member_organisation_id: Option<String>,
+    pub youth_wing: bool,
+    pub availability: Option<String>,
+    pub status: String,
+    pub consent_at: NaiveDateTime,
+    pub consent_version: String,
+    pub guardian_consent_at: Option<NaiveDateTime>,
+    pub source: String,
+    pub anonymised_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// Fields an update may set; `None` leaves a field as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = volunteers)]
+pub struct VolunteerChanges {
+    pub locality_id: Option<Option<String>>,
+    pub full_name: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub birth_date: Option<Option<NaiveDate>>,
+    pub guardian_name: Option<Option<String>>,
+    pub search_text: Option<Option<String>>,
+    pub languages: Option<String>,
+    pub skills: Option<String>,
+    pub member_organisation_id: Option<Option<String>>,
+    pub youth_wing: Option<bool>,
+    pub availability: Option<Option<String>>,
+    pub status: Option<String>,
+    pub guardian_consent_at: Option<Option<NaiveDateTime>>,
+    pub anonymised_at: Option<Option<NaiveDateTime>>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct VolunteerFilter {
+    pub branch: Option<String>,
+    pub locality_id: Option<String>,
+    pub status: Option<String>,
+    pub skill: Option<String>,
+    pub language: Option<String>,
+    pub member_organisation_id: Option<String>,
+    pub youth_wing: Option<bool>,
+    /// Lower-cased text matched against name and phone digits.
+    pub search: Option<String>,
+    pub updated_since: Option<NaiveDateTime>,
+    pub after: Option<String>,
+}
+
+/// Lists are stored delimited (`,kk,ru,`) so that "contains" is one LIKE.
+pub fn encode_list(items: &[String]) -> String {
+    if items.is_empty() { String::new() } else { format!(",{},", items.join(",")) }
+}
+
+pub fn decode_list(stored: &str) -> Vec<String> {
+    stored.split(',').filter(|item| !item.is_empty()).map(str::to_owned).collect()
+}
+
+/// `%` and `_` are LIKE wildcards; user text must not act as one.
+fn like_literal(text: &str) -> String {
+    text.replace(['%', '_', '\\'], "")
+}
+
+pub fn insert(conn: &mut DbConn, volunteer: &Volunteer) -> QueryResult<()> {
+    diesel::insert_into(volunteers::table).values(volunteer).execute(conn).map(drop)
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Volunteer>> {
+    volunteers::table.find(id).select(Volunteer::as_select()).first(conn).optional()
+}
+
+pub fn find_by_phone(conn: &mut DbConn, phone: &str) -> QueryResult<Option<Volunteer>> {
+    volunteers::table.filter(volunteers::phone.eq(phone)).select(Volunteer::as_select()).first(conn).optional()
+}
+
+pub fn list(conn: &mut DbConn, filter: &VolunteerFilter, limit: i64) -> QueryResult<Vec<Volunteer>> {
+    let mut query = volunteers::table.select(Volunteer::as_select()).order(volunteers::id).limit(limit).into_boxed();
+    if let Some(branch) = &filter.branch {
+        query = query.filter(volunteers::branch_code.eq(branch.clone()));
+    }
+    if let Some(locality) = &filter.locality_id {
+        query = query.filter(volunteers::locality_id.eq(locality.clone()));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(volunteers::status.eq(status.clone()));
+    }
+    if let Some(skill) = &filter.skill {
+        query = query.filter(volunteers::skills.like(format!("%,{},%", like_literal(skill))));
+    }
+    if let Some(language) = &filter.language {
+        query = query.filter(volunteers::languages.like(format!("%,{},%", like_literal(language))));
+    }
+    if let Some(organisation) = &filter.member_organisation_id {
+        query = query.filter(volunteers::member_organisation_id.eq(organisation.clone()));
+    }
+    if let Some(youth_wing) = filter.youth_wing {
+        query = query.filter(volunteers::youth_wing.eq(youth_wing));
+    }
+    if let Some(search) = &filter.search {
+        query = query.filter(volunteers::search_text.like(format!("%{}%", like_literal(search))));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(volunteers::updated_at.ge(since));
+    }
+    if let Some(after) = &filter.after {
+        query = query.filter(volunteers::id.gt(after.clone()));
+    }
+    query.load(conn)
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    id: &str,
+    expected_version: i32,
+    changes: &VolunteerChanges,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = volunteers::table.filter(volunteers::id.eq(id)).filter(volunteers::version.eq(expected_version));
+    let updated = diesel::update(target)
+        .set((changes, volunteers::updated_at.eq(now), volunteers::version.eq(expected_version + 1)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}

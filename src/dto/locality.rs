@@ -1,0 +1,141 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::db::localities::Locality;
+use crate::domain::time::utc;
+
+/// The administrative kinds of settlement the campaign reports on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LocalityKind {
+    /// Аудан / район.
+    District,
+    /// A city (or a city district).
+    City,
+    Town,
+    /// Ауылдық округ / сельский округ.
+    RuralDistrict,
+    /// Ауыл / село.
+    Village,
+}
+
+impl LocalityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::District => "district",
+            Self::City => "city",
+            Self::Town => "town",
+            Self::RuralDistrict => "rural_district",
+            Self::Village => "village",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::District, Self::City, Self::Town, Self::RuralDistrict, Self::Village]
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+    }
+
+    /// Villages and rural districts: what "rural settlements" means in reports.
+    pub fn is_rural(self) -> bool {
+        matches!(self, Self::RuralDistrict | Self::Village)
+    }
+}
+
+/// A district, town, rural district or village inside a branch.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocalityOut {
+    pub id: String,
+    pub branch: String,
+    pub parent_id: Option<String>,
+    pub kind: LocalityKind,
+    pub name_kk: String,
+    pub name_ru: String,
+    pub population: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl From<Locality> for LocalityOut {
+    fn from(row: Locality) -> Self {
+        Self {
+            kind: LocalityKind::parse(&row.kind).unwrap_or(LocalityKind::Town),
+            id: row.id,
+            branch: row.branch_code,
+            parent_id: row.parent_id,
+            name_kk: row.name_kk,
+            name_ru: row.name_ru,
+            population: row.population,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            version: row.version,
+        }
+    }
+}
+
+/// A locality with its children, for `GET /localities/tree`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocalityNode {
+    pub id: String,
+    pub kind: LocalityKind,
+    pub name_kk: String,
+    pub name_ru: String,
+    pub population: Option<i32>,
+    #[schema(no_recursion)]
+    pub children: Vec<LocalityNode>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateLocality {
+    #[schema(example = "KZ-35")]
+    pub branch: String,
+    /// The enclosing locality, in the same branch.
+    pub parent_id: Option<String>,
+    pub kind: LocalityKind,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(example = "Жаңаарқа ауданы")]
+    pub name_kk: String,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(example = "Жанааркинский район")]
+    pub name_ru: String,
+    #[validate(range(min = 0, max = 5_000_000))]
+    pub population: Option<i32>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateLocality {
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<Option<String>>,
+    pub kind: Option<LocalityKind>,
+    #[validate(length(min = 1, max = 200))]
+    pub name_kk: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub name_ru: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<i32>)]
+    #[validate(range(min = 0, max = 5_000_000))]
+    pub population: Option<Option<i32>>,
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LocalityFilterQuery {
+    pub branch: Option<String>,
+    pub parent_id: Option<String>,
+    pub kind: Option<LocalityKind>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LocalityTreeQuery {
+    /// The branch whose localities to return.
+    #[param(example = "KZ-35")]
+    pub branch: String,
+}

@@ -1,0 +1,113 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::{Validate, ValidationError};
+
+use crate::db::member_organisations::MemberOrganisation;
+use crate::domain::bin::is_valid_bin;
+use crate::domain::time::utc;
+
+/// The kinds of coalition member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberKind {
+    Party,
+    PublicAssociation,
+    TradeUnion,
+    IndustryAssociation,
+    /// The youth wing.
+    YouthOrganisation,
+    Other,
+}
+
+impl MemberKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Party => "party",
+            Self::PublicAssociation => "public_association",
+            Self::TradeUnion => "trade_union",
+            Self::IndustryAssociation => "industry_association",
+            Self::YouthOrganisation => "youth_organisation",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(value: &str) -> Self {
+        [Self::Party, Self::PublicAssociation, Self::TradeUnion, Self::IndustryAssociation, Self::YouthOrganisation]
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+            .unwrap_or(Self::Other)
+    }
+}
+
+/// A member of the coalition, national (no branch) or of one branch.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberOrganisationOut {
+    pub id: String,
+    pub name: String,
+    pub kind: MemberKind,
+    /// Absent for national members.
+    pub branch: Option<String>,
+    /// Business identification number (12 digits).
+    pub bin: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl From<MemberOrganisation> for MemberOrganisationOut {
+    fn from(row: MemberOrganisation) -> Self {
+        Self {
+            kind: MemberKind::parse(&row.kind),
+            id: row.id,
+            name: row.name,
+            branch: row.branch_code,
+            bin: row.bin,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            version: row.version,
+        }
+    }
+}
+
+pub fn valid_bin(bin: &str) -> Result<(), ValidationError> {
+    if is_valid_bin(bin) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("bin").with_message("a BIN is 12 digits ending in a valid check digit".into()))
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMemberOrganisation {
+    #[validate(length(min = 1, max = 300))]
+    pub name: String,
+    pub kind: MemberKind,
+    /// For branch-level members; absent for national ones.
+    pub branch: Option<String>,
+    #[validate(custom(function = "valid_bin"))]
+    #[schema(example = "041140001239", pattern = "^[0-9]{12}$")]
+    pub bin: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMemberOrganisation {
+    #[validate(length(min = 1, max = 300))]
+    pub name: Option<String>,
+    pub kind: Option<MemberKind>,
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub branch: Option<Option<String>>,
+    #[validate(custom(function = "valid_bin"))]
+    pub bin: Option<String>,
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberOrganisationFilterQuery {
+    pub kind: Option<MemberKind>,
+    pub branch: Option<String>,
+}

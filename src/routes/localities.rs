@@ -1,0 +1,155 @@
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+
+use crate::auth::{AuthUser, StaffUser};
+use crate::db::Db;
+use crate::db::localities::{self as locality_queries, LocalityFilter};
+use crate::dto::locality::{
+    CreateLocality, LocalityFilterQuery, LocalityNode, LocalityOut, LocalityTreeQuery, UpdateLocality,
+};
+use crate::dto::page::paginate;
+use crate::dto::{Page, PageQuery, ValidJson};
+use crate::error::ApiError;
+use crate::routes::{IfMatch, etag};
+use crate::service;
+use crate::service::localities::build_tree;
+
+/// Create a locality
+///
+/// A district, city, town, rural district or village of a branch, optionally
+/// inside another locality of the same branch. Admins, or the branch's coordinators.
+#[utoipa::path(
+    tag = "localities",
+    security(("bearer" = [])),
+    request_body = CreateLocality,
+    responses((status = 201, description = "Created", body = LocalityOut))
+)]
+#[post("/localities")]
+pub async fn create_locality(
+    db: web::Data<Db>,
+    user: StaffUser,
+    body: ValidJson<CreateLocality>,
+) -> Result<HttpResponse, ApiError> {
+    let locality = service::localities::create(&db, &user, body.into_inner()).await?;
+    Ok(HttpResponse::Created().insert_header(etag(locality.version)).json(LocalityOut::from(locality)))
+}
+
+/// List localities
+///
+/// A flat list, filtered; see `/localities/tree` for the hierarchy of a branch.
+#[utoipa::path(
+    tag = "localities",
+    security(("bearer" = [])),
+    params(LocalityFilterQuery, PageQuery),
+    responses((status = 200, description = "A page of localities", body = Page<LocalityOut>))
+)]
+#[get("/localities")]
+pub async fn list_localities(
+    db: web::Data<Db>,
+    _user: AuthUser,
+    filter: web::Query<LocalityFilterQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<LocalityOut>>, ApiError> {
+    let limit = page.limit()?;
+    let filter = filter.into_inner();
+    let filter = LocalityFilter {
+        branch: filter.branch,
+        parent_id: filter.parent_id,
+        kind: filter.kind.map(|kind| kind.as_str().to_owned()),
+        updated_since: page.updated_since(),
+        after: page.after()?,
+    };
+    let rows = db.run(move |conn| Ok(locality_queries::list(conn, &filter, i64::from(limit) + 1)?)).await?;
+    Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), LocalityOut::from)))
+}
+
+/// The localities of a branch as a tree
+#[utoipa::path(
+    tag = "localities",
+    security(("bearer" = [])),
+    params(LocalityTreeQuery),
+    responses(
+        (status = 200, description = "Top-level localities with their descendants", body = Vec<LocalityNode>),
+        (status = 404, description = "No such branch"),
+    )
+)]
+#[get("/localities/tree")]
+pub async fn locality_tree(
+    db: web::Data<Db>,
+    _user: AuthUser,
+    query: web::Query<LocalityTreeQuery>,
+) -> Result<web::Json<Vec<LocalityNode>>, ApiError> {
+    let branch = query.into_inner().branch;
+    let rows = db
+        .run(move |conn| {
+            crate::db::branches::find(conn, &branch)?.ok_or_else(|| ApiError::not_found(format!("branch {branch}")))?;
+            Ok(locality_queries::all_in_branch(conn, &branch)?)
+        })
+        .await?;
+    Ok(web::Json(build_tree(rows)))
+}
+
+/// Get a locality
+#[utoipa::path(
+    tag = "localities",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Locality id")),
+    responses(
+        (status = 200, description = "The locality", body = LocalityOut),
+        (status = 404, description = "No such locality"),
+    )
+)]
+#[get("/localities/{id}")]
+pub async fn get_locality(db: web::Data<Db>, _user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let locality = service::localities::get(&db, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(locality.version)).json(LocalityOut::from(locality)))
+}
+
+/// Update a locality
+#[utoipa::path(
+    tag = "localities",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Locality id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = UpdateLocality,
+    responses(
+        (status = 200, description = "Updated", body = LocalityOut),
+        (status = 404, description = "No such locality in the caller's scope"),
+        (status = 412, description = "The locality changed since the given version"),
+    )
+)]
+#[patch("/localities/{id}")]
+pub async fn update_locality(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateLocality>,
+) -> Result<HttpResponse, ApiError> {
+    let locality = service::localities::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(locality.version)).json(LocalityOut::from(locality)))
+}
+
+/// Delete a locality
+///
+/// Only a locality nothing refers to (no sub-localities, no volunteers).
+#[utoipa::path(
+    tag = "localities",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Locality id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such locality in the caller's scope"),
+        (status = 409, description = "Still referenced"),
+    )
+)]
+#[delete("/localities/{id}")]
+pub async fn delete_locality(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    service::localities::delete(&db, &user, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

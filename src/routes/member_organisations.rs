@@ -1,0 +1,132 @@
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+
+use crate::auth::{AdminUser, AuthUser};
+use crate::db::Db;
+use crate::db::member_organisations::{self as queries, MemberOrganisationFilter};
+use crate::dto::member_organisation::{
+    CreateMemberOrganisation, MemberOrganisationFilterQuery, MemberOrganisationOut, UpdateMemberOrganisation,
+};
+use crate::dto::page::paginate;
+use crate::dto::{Page, PageQuery, ValidJson};
+use crate::error::ApiError;
+use crate::routes::{IfMatch, etag};
+use crate::service;
+
+/// Register a coalition member organisation
+///
+/// Admins only. The BIN is checked (12 digits with its check digit) and unique.
+#[utoipa::path(
+    tag = "member organisations",
+    security(("bearer" = [])),
+    request_body = CreateMemberOrganisation,
+    responses(
+        (status = 201, description = "Created", body = MemberOrganisationOut),
+        (status = 409, description = "The BIN is registered already; `existing_id` names the organisation"),
+    )
+)]
+#[post("/member-organisations")]
+pub async fn create_member_organisation(
+    db: web::Data<Db>,
+    admin: AdminUser,
+    body: ValidJson<CreateMemberOrganisation>,
+) -> Result<HttpResponse, ApiError> {
+    let row = service::member_organisations::create(&db, &admin, body.into_inner()).await?;
+    Ok(HttpResponse::Created().insert_header(etag(row.version)).json(MemberOrganisationOut::from(row)))
+}
+
+/// List coalition member organisations
+#[utoipa::path(
+    tag = "member organisations",
+    security(("bearer" = [])),
+    params(MemberOrganisationFilterQuery, PageQuery),
+    responses((status = 200, description = "A page of organisations", body = Page<MemberOrganisationOut>))
+)]
+#[get("/member-organisations")]
+pub async fn list_member_organisations(
+    db: web::Data<Db>,
+    _user: AuthUser,
+    filter: web::Query<MemberOrganisationFilterQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<MemberOrganisationOut>>, ApiError> {
+    let limit = page.limit()?;
+    let filter = filter.into_inner();
+    let filter = MemberOrganisationFilter {
+        kind: filter.kind.map(|kind| kind.as_str().to_owned()),
+        branch: filter.branch,
+        updated_since: page.updated_since(),
+        after: page.after()?,
+    };
+    let rows = db.run(move |conn| Ok(queries::list(conn, &filter, i64::from(limit) + 1)?)).await?;
+    Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), MemberOrganisationOut::from)))
+}
+
+/// Get a coalition member organisation
+#[utoipa::path(
+    tag = "member organisations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "The organisation", body = MemberOrganisationOut),
+        (status = 404, description = "No such organisation"),
+    )
+)]
+#[get("/member-organisations/{id}")]
+pub async fn get_member_organisation(
+    db: web::Data<Db>,
+    _user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let row = service::member_organisations::get(&db, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(MemberOrganisationOut::from(row)))
+}
+
+/// Update a coalition member organisation
+#[utoipa::path(
+    tag = "member organisations",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Organisation id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = UpdateMemberOrganisation,
+    responses(
+        (status = 200, description = "Updated", body = MemberOrganisationOut),
+        (status = 404, description = "No such organisation"),
+        (status = 409, description = "The BIN belongs to another organisation"),
+        (status = 412, description = "The organisation changed since the given version"),
+    )
+)]
+#[patch("/member-organisations/{id}")]
+pub async fn update_member_organisation(
+    db: web::Data<Db>,
+    admin: AdminUser,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateMemberOrganisation>,
+) -> Result<HttpResponse, ApiError> {
+    let row = service::member_organisations::update(&db, &admin, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(MemberOrganisationOut::from(row)))
+}
+
+/// Delete a coalition member organisation
+///
+/// Only when no volunteer belongs to it.
+#[utoipa::path(
+    tag = "member organisations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Organisation id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such organisation"),
+        (status = 409, description = "Volunteers still belong to it"),
+    )
+)]
+#[delete("/member-organisations/{id}")]
+pub async fn delete_member_organisation(
+    db: web::Data<Db>,
+    admin: AdminUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    service::member_organisations::delete(&db, &admin, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
