@@ -27,6 +27,7 @@ Every error is an RFC 9457 `application/problem+json` document (schema `Problem`
         (name = "branches", description = "The 20 regional branches"),
         (name = "localities", description = "Districts, towns, rural districts and villages of each branch"),
         (name = "member organisations", description = "Coalition members: parties, associations, unions, the youth wing"),
+        (name = "volunteers", description = "Volunteers, their applications and their personal data"),
         (name = "audit", description = "Who did what, when (admins)"),
         (name = "operations", description = "Health probes"),
     ),

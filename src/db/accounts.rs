@@ -128,3 +128,8 @@ pub fn bump_token_epoch(conn: &mut DbConn, id: &str) -> QueryResult<()> {
         .execute(conn)
         .map(drop)
 }
+
+/// The accounts linked to a volunteer record.
+pub fn linked_to_volunteer(conn: &mut DbConn, volunteer_id: &str) -> QueryResult<Vec<Account>> {
+    accounts::table.filter(accounts::volunteer_id.eq(volunteer_id)).select(Account::as_select()).load(conn)
+}

@@ -84,3 +84,13 @@ pub fn list(conn: &mut DbConn, filter: &AuditFilter, limit: i64) -> QueryResult<
     }
     query.load(conn)
 }
+
+/// Entries about any of `record_ids`, newest first.
+pub fn about_records(conn: &mut DbConn, record_ids: &[String], limit: i64) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .filter(audit_log::record_id.eq_any(record_ids))
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select(AuditEntry::as_select())
+        .load(conn)
+}

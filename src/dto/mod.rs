@@ -11,6 +11,7 @@ pub mod json;
 pub mod locality;
 pub mod member_organisation;
 pub mod page;
+pub mod volunteer;
 
 pub use json::ValidJson;
 pub use page::{Page, PageQuery};

@@ -5,6 +5,7 @@ use crate::db::{Db, accounts};
 use crate::dto::ValidJson;
 use crate::dto::account::AccountOut;
 use crate::dto::auth::ChangePasswordRequest;
+use crate::dto::volunteer::MyDataOut;
 use crate::error::ApiError;
 use crate::service;
 
@@ -42,4 +43,18 @@ pub async fn change_password(
     let body = body.into_inner();
     service::accounts::change_own_password(&db, &user, body.current_password, body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Everything stored about me
+///
+/// The caller's account, their volunteer record (when linked) and the audit
+/// entries about both: the data-subject access the consent text promises.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The caller's data", body = MyDataOut))
+)]
+#[get("/me/data")]
+pub async fn my_data(db: web::Data<Db>, user: SessionUser) -> Result<web::Json<MyDataOut>, ApiError> {
+    Ok(web::Json(service::volunteers::my_data(&db, &user).await?))
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod branches;
@@ -11,6 +12,7 @@ pub mod health;
 pub mod localities;
 pub mod me;
 pub mod member_organisations;
+pub mod volunteers;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(auth::logout)
             .service(me::me)
             .service(me::change_password)
+            .service(me::my_data)
             .service(branches::list_branches)
             .service(branches::get_branch)
             .service(branches::update_branch)
@@ -47,7 +50,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(member_organisations::list_member_organisations)
             .service(member_organisations::get_member_organisation)
             .service(member_organisations::update_member_organisation)
-            .service(member_organisations::delete_member_organisation),
+            .service(member_organisations::delete_member_organisation)
+            .service(applications::apply)
+            .service(volunteers::create_volunteer)
+            .service(volunteers::list_volunteers)
+            .service(volunteers::get_volunteer)
+            .service(volunteers::update_volunteer)
+            .service(volunteers::anonymise_volunteer)
+            .service(volunteers::approve_application)
+            .service(volunteers::reject_application),
     );
 }
 

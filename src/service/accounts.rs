@@ -91,38 +91,62 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateAccount) -> Result<A
     let account = db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                ensure_branch_exists(conn, branch.as_deref())?;
-                if let Some(existing) = accounts::find_by_email(conn, &email)? {
-                    return Err(ApiError::Conflict {
-                        detail: format!("an account with the email {email} already exists"),
-                        errors: vec![FieldError::new("email", "duplicate", "this email is taken")],
-                        existing_id: sees(&actor, &existing).then_some(existing.id),
-                    });
-                }
-                let at = now();
-                let id = uuid::Uuid::now_v7().to_string();
-                accounts::insert(
-                    conn,
-                    &NewAccount {
-                        id: id.clone(),
-                        email,
-                        password_hash: Some(hash),
-                        role: input.role.as_str().into(),
-                        branch_code: branch,
-                        volunteer_id: None,
-                        active: true,
-                        must_change_password,
-                        created_at: at,
-                        updated_at: at,
-                        version: 1,
-                    },
-                )?;
-                audit::record(conn, event(&actor, "account_created", &id, Some(format!("role={}", input.role))))?;
-                accounts::find(conn, &id)?.ok_or_else(|| ApiError::internal("account vanished after insert"))
+                let new =
+                    NewAccountSpec { email, role: input.role, branch, volunteer_id: None, hash, must_change_password };
+                insert_new_account(conn, &actor, new)
             })
         })
         .await?;
     Ok(AccountWithPassword { account: account.try_into()?, one_time_password })
+}
+
+/// A checked, hashed account ready to insert.
+pub struct NewAccountSpec {
+    pub email: String,
+    pub role: Role,
+    pub branch: Option<String>,
+    pub volunteer_id: Option<String>,
+    pub hash: String,
+    pub must_change_password: bool,
+}
+
+/// Inserts the account inside the caller's transaction: the branch must exist and
+/// the email be free (409 naming the account when `actor` may see it).
+pub fn insert_new_account(conn: &mut DbConn, actor: &SessionUser, new: NewAccountSpec) -> Result<Account, ApiError> {
+    ensure_branch_exists(conn, new.branch.as_deref())?;
+    if let Some(existing) = accounts::find_by_email(conn, &new.email)? {
+        return Err(ApiError::Conflict {
+            detail: format!("an account with the email {} already exists", new.email),
+            errors: vec![FieldError::new("email", "duplicate", "this email is taken")],
+            existing_id: sees(actor, &existing).then_some(existing.id),
+        });
+    }
+    let at = now();
+    let id = uuid::Uuid::now_v7().to_string();
+    accounts::insert(
+        conn,
+        &NewAccount {
+            id: id.clone(),
+            email: new.email,
+            password_hash: Some(new.hash),
+            role: new.role.as_str().into(),
+            branch_code: new.branch,
+            volunteer_id: new.volunteer_id,
+            active: true,
+            must_change_password: new.must_change_password,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        },
+    )?;
+    audit::record(conn, event(actor, "account_created", &id, Some(format!("role={}", new.role))))?;
+    accounts::find(conn, &id)?.ok_or_else(|| ApiError::internal("account vanished after insert"))
+}
+
+/// A one-time password and its hash, for accounts created on someone's behalf.
+pub async fn one_time_credentials() -> Result<(String, String), ApiError> {
+    let password = secret::one_time_password()?;
+    Ok((password.clone(), password::hash_bounded(password).await?))
 }
 
 pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<AccountOut, ApiError> {

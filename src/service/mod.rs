@@ -3,6 +3,9 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod applications;
 pub mod branches;
+pub mod idempotency;
 pub mod localities;
 pub mod member_organisations;
+pub mod volunteers;

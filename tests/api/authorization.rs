@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::factories::{OTHER_BRANCH, OWN_BRANCH, TestUser};
+use crate::factories::{OTHER_BRANCH, OWN_BRANCH, TestUser, fresh_phone};
 use crate::helpers::TestApp;
 
 /// The callers, in the order of the expected-status columns.
@@ -40,6 +40,12 @@ enum Target {
     FreshMemberOrganisation,
     /// No id; the own branch as the `branch` query parameter.
     BranchQuery,
+    /// A volunteer of the own branch.
+    Volunteer,
+    /// A new volunteer of the own branch for each call (anonymising).
+    FreshVolunteer,
+    /// A new applicant of the own branch for each call (decisions).
+    FreshApplicant,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -84,6 +90,15 @@ fn matrix() -> Vec<Case> {
         case_on(Target::MemberOrganisation, "GET", "/api/v1/member-organisations/{id}", None, [401, 200, 200, 200, 200, 200]),
         case_on(Target::MemberOrganisation, "PATCH", "/api/v1/member-organisations/{id}", Some(json!({"name": "Renamed"})), [401, 200, 403, 403, 403, 403]),
         case_on(Target::FreshMemberOrganisation, "DELETE", "/api/v1/member-organisations/{id}", None, [401, 204, 403, 403, 403, 403]),
+        case("GET", "/api/v1/me/data", None, [401, 200, 200, 200, 200, 200]),
+        case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [202, 202, 202, 202, 202, 202]),
+        case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
+        case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
+        case_on(Target::Volunteer, "GET", "/api/v1/volunteers/{id}", None, [401, 200, 200, 404, 404, 200]),
+        case_on(Target::Volunteer, "PATCH", "/api/v1/volunteers/{id}", Some(json!({"youth_wing": true})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::FreshVolunteer, "POST", "/api/v1/volunteers/{id}/anonymise", None, [401, 200, 200, 404, 403, 403]),
+        case_on(Target::FreshApplicant, "POST", "/api/v1/volunteers/{id}/approve", Some(json!({})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::FreshApplicant, "POST", "/api/v1/volunteers/{id}/reject", Some(json!({"reason": "matrix"})), [401, 200, 200, 404, 403, 403]),
     ]
 }
 
@@ -95,6 +110,7 @@ struct Fixtures {
     token_id: String,
     locality_id: String,
     member_organisation_id: String,
+    volunteer_id: String,
     /// An account that signs in during the login case.
     target: TestUser,
     admin: TestUser,
@@ -144,6 +160,9 @@ impl Fixtures {
                 .await
             }
             Target::BranchQuery => String::new(),
+            Target::Volunteer => self.volunteer_id.clone(),
+            Target::FreshVolunteer => app.volunteer(&self.admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned(),
+            Target::FreshApplicant => app.applicant(OWN_BRANCH).await,
         };
         let mut path = case.path.replace("{code}", OWN_BRANCH).replace("{id}", &id);
         if matches!(case.id, Target::BranchQuery) {
@@ -155,6 +174,7 @@ impl Fixtures {
                 .replace("{target_email}", &self.target.email)
                 .replace("{target_password}", &self.target.password)
                 .replace("{fresh_bin}", &fresh_bin())
+                .replace("{fresh_phone}", &fresh_phone())
                 .replace("{unique_email}", &format!("matrix-{}@outreach.test", uuid::Uuid::now_v7().simple()));
             serde_json::from_str(&text).unwrap()
         });
@@ -204,6 +224,7 @@ on_both_databases! {
             token_id,
             locality_id: create_id(&app, &admin, "/api/v1/localities", json!({"branch": OWN_BRANCH, "kind": "district", "name_kk": "Аудан", "name_ru": "Район"})).await,
             member_organisation_id: create_id(&app, &admin, "/api/v1/member-organisations", json!({"name": "Union", "kind": "trade_union", "bin": fresh_bin()})).await,
+            volunteer_id: app.volunteer(&admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned(),
             target: app.user("observer", None).await,
             admin: admin.clone(),
         };

@@ -84,3 +84,53 @@ impl TestApp {
             .json()
     }
 }
+
+/// A Kazakh mobile number nobody has used yet in this process.
+pub fn fresh_phone() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed) + (std::process::id() % 1000) * 10_000;
+    format!("+7701{:07}", n % 10_000_000)
+}
+
+/// A client address nobody has used yet in this process.
+pub fn fresh_address() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("198.51.{}.{}", n / 250 % 250, n % 250 + 1)
+}
+
+pub fn consent() -> Value {
+    json!({"given_at": "2026-11-01T09:00:00Z", "text_version": "2026-10"})
+}
+
+impl TestApp {
+    /// Records an active volunteer in `branch` as `staff`.
+    pub async fn volunteer(&self, staff: &TestUser, branch: &str) -> Value {
+        self.post("/api/v1/volunteers")
+            .bearer(&staff.token)
+            .json(
+                &json!({"branch": branch, "full_name": "Test Volunteer", "phone": fresh_phone(), "consent": consent()}),
+            )
+            .send()
+            .await
+            .assert_status(201)
+            .json()
+    }
+
+    /// Files a public application in `branch` and returns the applicant's id.
+    pub async fn applicant(&self, branch: &str) -> String {
+        // Each from its own address, so the per-address limit never gets in the way.
+        let address = fresh_address();
+        let receipt = self
+            .post("/api/v1/volunteer-applications")
+            .sent_from(&address)
+            .json(&json!({"branch": branch, "full_name": "Жаңа Өтініш", "phone": fresh_phone(), "consent": consent()}))
+            .send()
+            .await
+            .assert_status(202)
+            .json();
+        receipt["reference"].as_str().unwrap().to_owned()
+    }
+}

@@ -17,3 +17,4 @@ mod factories;
 mod migrations;
 mod openapi;
 mod operations;
+mod volunteers;

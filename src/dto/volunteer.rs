@@ -1,0 +1,280 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::db::volunteers::{Volunteer, decode_list};
+use crate::domain::time::utc;
+use crate::domain::volunteer::VolunteerStatus;
+
+/// A language the campaign works in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Kk,
+    Ru,
+    En,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Kk => "kk",
+            Self::Ru => "ru",
+            Self::En => "en",
+        }
+    }
+}
+
+/// Consent to the processing of personal data: when, and which version of the text.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub given_at: DateTime<Utc>,
+    /// Version of the consent text the person agreed to.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(example = "2026-10")]
+    pub text_version: String,
+}
+
+/// A parent's or guardian's consent, required under 18.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuardianConsent {
+    #[validate(length(min = 1, max = 200))]
+    pub guardian_name: String,
+    pub given_at: DateTime<Utc>,
+}
+
+/// A volunteer. For observers, and once anonymised, the personal fields
+/// (`full_name`, `phone`, `email`, `birth_date`, `guardian_name`,
+/// `availability`) are absent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VolunteerOut {
+    pub id: String,
+    pub branch: String,
+    pub locality_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    /// E.164.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "+77012345678")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guardian_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability: Option<String>,
+    pub languages: Vec<String>,
+    pub skills: Vec<String>,
+    pub member_organisation_id: Option<String>,
+    pub youth_wing: bool,
+    pub status: VolunteerStatus,
+    pub consent_at: DateTime<Utc>,
+    pub consent_version: String,
+    pub guardian_consent_at: Option<DateTime<Utc>>,
+    /// How the record came in: `staff`, `application` or `import`.
+    pub source: String,
+    /// When the personal fields were erased, if they were.
+    pub anonymised_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl VolunteerOut {
+    /// The record with personal fields present (`with_personal_data`) or absent.
+    pub fn new(row: Volunteer, with_personal_data: bool) -> Self {
+        let personal = |value: Option<String>| value.filter(|_| with_personal_data);
+        Self {
+            id: row.id,
+            branch: row.branch_code,
+            locality_id: row.locality_id,
+            full_name: personal(row.full_name),
+            phone: personal(row.phone),
+            email: personal(row.email),
+            birth_date: row.birth_date.filter(|_| with_personal_data),
+            guardian_name: personal(row.guardian_name),
+            availability: personal(row.availability),
+            languages: decode_list(&row.languages),
+            skills: decode_list(&row.skills),
+            member_organisation_id: row.member_organisation_id,
+            youth_wing: row.youth_wing,
+            status: VolunteerStatus::parse(&row.status).unwrap_or(VolunteerStatus::Left),
+            consent_at: utc(row.consent_at),
+            consent_version: row.consent_version,
+            guardian_consent_at: row.guardian_consent_at.map(utc),
+            source: row.source,
+            anonymised_at: row.anonymised_at.map(utc),
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            version: row.version,
+        }
+    }
+}
+
+/// A new volunteer, recorded by staff.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateVolunteer {
+    /// Defaults to the coordinator's own branch.
+    #[schema(example = "KZ-71")]
+    pub branch: Option<String>,
+    pub locality_id: Option<String>,
+    #[validate(length(min = 2, max = 200))]
+    #[schema(example = "Әлия Нұрланқызы Сейітова")]
+    pub full_name: String,
+    /// Any usual spelling; stored as E.164. Kazakh mobile numbers only, unless
+    /// `foreign_phone` is set.
+    #[schema(example = "8 701 234 56 78")]
+    pub phone: String,
+    #[serde(default)]
+    pub foreign_phone: bool,
+    #[validate(email, length(max = 254))]
+    pub email: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub languages: Vec<Language>,
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    pub skills: Vec<String>,
+    pub member_organisation_id: Option<String>,
+    #[serde(default)]
+    pub youth_wing: bool,
+    /// Free text, e.g. "weekday evenings, weekends".
+    #[validate(length(max = 500))]
+    pub availability: Option<String>,
+    /// Defaults to `active` for staff, `applicant` for applications.
+    pub status: Option<VolunteerStatus>,
+    #[validate(nested)]
+    pub consent: Consent,
+    #[validate(nested)]
+    pub guardian_consent: Option<GuardianConsent>,
+}
+
+/// Changes to a volunteer; absent fields stay, `null` clears an optional one.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateVolunteer {
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub locality_id: Option<Option<String>>,
+    #[validate(length(min = 2, max = 200))]
+    pub full_name: Option<String>,
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub foreign_phone: bool,
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    #[validate(email, length(max = 254))]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub birth_date: Option<Option<NaiveDate>>,
+    pub languages: Option<Vec<Language>>,
+    #[validate(length(max = 20))]
+    pub skills: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub member_organisation_id: Option<Option<String>>,
+    pub youth_wing: Option<bool>,
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 500))]
+    pub availability: Option<Option<String>>,
+    /// `applicant → active ↔ paused → left`; other moves answer 409.
+    pub status: Option<VolunteerStatus>,
+    #[validate(nested)]
+    pub guardian_consent: Option<GuardianConsent>,
+    pub version: Option<i32>,
+}
+
+/// Filters of the volunteer list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VolunteerFilterQuery {
+    /// Coordinators always see their own branch only.
+    pub branch: Option<String>,
+    pub locality_id: Option<String>,
+    pub status: Option<VolunteerStatus>,
+    pub skill: Option<String>,
+    pub language: Option<Language>,
+    pub member_organisation_id: Option<String>,
+    pub youth_wing: Option<bool>,
+    /// Part of the name (any case, any script) or of the phone number. Not for observers.
+    pub q: Option<String>,
+}
+
+/// A public application from the recruitment form.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VolunteerApplication {
+    #[schema(example = "KZ-75")]
+    pub branch: String,
+    pub locality_id: Option<String>,
+    #[validate(length(min = 2, max = 200))]
+    pub full_name: String,
+    #[schema(example = "+7 701 234 56 78")]
+    pub phone: String,
+    #[validate(email, length(max = 254))]
+    pub email: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub languages: Vec<Language>,
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub youth_wing: bool,
+    #[validate(length(max = 500))]
+    pub availability: Option<String>,
+    #[validate(nested)]
+    pub consent: Consent,
+    #[validate(nested)]
+    pub guardian_consent: Option<GuardianConsent>,
+}
+
+/// The answer to an application: the same whether or not the phone was known.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ApplicationReceipt {
+    /// Quote this when contacting the branch.
+    pub reference: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// `POST /volunteers/{id}/approve`.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveApplication {
+    /// When given, a volunteer account is created with this email and a one-time
+    /// password, linked to the volunteer.
+    #[validate(email, length(max = 254))]
+    pub account_email: Option<String>,
+}
+
+/// The approved volunteer, and the account created for them if one was asked for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApprovalOut {
+    pub volunteer: VolunteerOut,
+    pub account: Option<crate::dto::account::AccountWithPassword>,
+}
+
+/// `POST /volunteers/{id}/reject`.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectApplication {
+    #[validate(length(max = 500))]
+    pub reason: Option<String>,
+}
+
+/// Everything stored about the signed-in volunteer (`GET /me/data`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyDataOut {
+    pub account: crate::dto::account::AccountOut,
+    pub volunteer: Option<VolunteerOut>,
+    /// What was done to these records, newest first.
+    pub audit: Vec<crate::dto::audit::AuditEntryOut>,
+}

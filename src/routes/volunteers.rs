@@ -1,0 +1,229 @@
+use actix_web::{HttpResponse, get, patch, post, web};
+
+use crate::auth::{AuthUser, Authorized, RoleSet, StaffUser};
+use crate::db::Db;
+use crate::db::volunteers::VolunteerFilter;
+use crate::domain::role::Role;
+use crate::dto::page::paginate;
+use crate::dto::volunteer::{
+    ApprovalOut, ApproveApplication, CreateVolunteer, RejectApplication, UpdateVolunteer, VolunteerFilterQuery,
+    VolunteerOut,
+};
+use crate::dto::{Page, PageQuery, ValidJson};
+use crate::error::ApiError;
+use crate::routes::{IfMatch, etag};
+use crate::service;
+use crate::service::idempotency::{self, IdempotencyKey};
+use crate::service::volunteers::with_personal_data;
+
+/// Who may list volunteers: staff, and observers without personal data.
+#[derive(Debug, Clone)]
+pub struct VolunteerReaders;
+
+impl RoleSet for VolunteerReaders {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Coordinator, Role::Observer];
+}
+
+/// Record a volunteer
+///
+/// Admins name the branch; coordinators record volunteers of their own branch.
+/// The phone is normalised to E.164 and must be unique: a second registration
+/// answers 409 with `existing_id` when the caller may see that volunteer. Consent
+/// to personal-data processing is required; under 18, a guardian's consent too.
+/// Send an `Idempotency-Key` to make retries safe.
+#[utoipa::path(
+    tag = "volunteers",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
+    request_body = CreateVolunteer,
+    responses(
+        (status = 201, description = "Recorded", body = VolunteerOut),
+        (status = 409, description = "The phone number is registered already"),
+    )
+)]
+#[post("/volunteers")]
+pub async fn create_volunteer(
+    db: web::Data<Db>,
+    user: StaffUser,
+    key: IdempotencyKey,
+    body: ValidJson<CreateVolunteer>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let scope = format!("POST /volunteers by {}", user.account_id);
+    let stored = idempotency::once(&db, scope, key, &input, || async {
+        let volunteer = service::volunteers::create(&db, &user, input.clone()).await?;
+        Ok((201, serde_json::to_string(&VolunteerOut::new(volunteer, true)).map_err(ApiError::internal)?))
+    })
+    .await?;
+    Ok(stored.into_response())
+}
+
+/// List volunteers
+///
+/// Staff see the volunteers of their scope; observers see everyone without
+/// personal fields and cannot search by name or phone.
+#[utoipa::path(
+    tag = "volunteers",
+    security(("bearer" = [])),
+    params(VolunteerFilterQuery, PageQuery),
+    responses((status = 200, description = "A page of volunteers", body = Page<VolunteerOut>))
+)]
+#[get("/volunteers")]
+pub async fn list_volunteers(
+    db: web::Data<Db>,
+    user: Authorized<VolunteerReaders>,
+    filter: web::Query<VolunteerFilterQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<VolunteerOut>>, ApiError> {
+    let limit = page.limit()?;
+    let filter = filter.into_inner();
+    let search = filter.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()).map(|q| {
+        // A phone-looking query matches the stored digits whatever the spelling.
+        // A domestic leading 8 is the trunk prefix, not part of the stored number.
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        let digits = digits.strip_prefix('8').map(str::to_owned).unwrap_or(digits);
+        if !digits.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) { digits } else { q }
+    });
+    let filter = VolunteerFilter {
+        branch: filter.branch,
+        locality_id: filter.locality_id,
+        status: filter.status.map(|status| status.as_str().to_owned()),
+        skill: filter.skill.map(|skill| skill.trim().to_lowercase()),
+        language: filter.language.map(|language| language.as_str().to_owned()),
+        member_organisation_id: filter.member_organisation_id,
+        youth_wing: filter.youth_wing,
+        search,
+        updated_since: page.updated_since(),
+        after: page.after()?,
+    };
+    let personal = with_personal_data(&user);
+    let rows = service::volunteers::list(&db, &user, filter, i64::from(limit) + 1).await?;
+    Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), |row| VolunteerOut::new(row, personal))))
+}
+
+/// Get a volunteer
+///
+/// Staff read the volunteers of their scope, a volunteer their own record,
+/// observers anyone without personal fields. Reads of personal data are audited.
+#[utoipa::path(
+    tag = "volunteers",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Volunteer id")),
+    responses(
+        (status = 200, description = "The volunteer; `ETag` carries its version", body = VolunteerOut),
+        (status = 404, description = "No such volunteer in the caller's scope"),
+    )
+)]
+#[get("/volunteers/{id}")]
+pub async fn get_volunteer(db: web::Data<Db>, user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let volunteer = service::volunteers::get(&db, &user, id.into_inner()).await?;
+    let version = volunteer.version;
+    Ok(HttpResponse::Ok().insert_header(etag(version)).json(VolunteerOut::new(volunteer, with_personal_data(&user))))
+}
+
+/// Update a volunteer
+///
+/// A partial update by admins or the branch's coordinators. Status moves follow
+/// `applicant → active ↔ paused → left` (409 otherwise). Send `If-Match` (or
+/// `version`) to avoid overwriting a concurrent change (412).
+#[utoipa::path(
+    tag = "volunteers",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Volunteer id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = UpdateVolunteer,
+    responses(
+        (status = 200, description = "Updated", body = VolunteerOut),
+        (status = 404, description = "No such volunteer in the caller's scope"),
+        (status = 409, description = "Illegal status change, a taken phone, or an anonymised record"),
+        (status = 412, description = "The volunteer changed since the given version"),
+    )
+)]
+#[patch("/volunteers/{id}")]
+pub async fn update_volunteer(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateVolunteer>,
+) -> Result<HttpResponse, ApiError> {
+    let volunteer = service::volunteers::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(volunteer.version)).json(VolunteerOut::new(volunteer, true)))
+}
+
+/// Anonymise a volunteer
+///
+/// Erases the personal fields irreversibly (name, phone, email, birth date,
+/// guardian, availability), keeps the record for statistics, sets the status to
+/// `left` and closes a linked account. Admins or the branch's coordinators.
+/// Anonymising twice changes nothing.
+#[utoipa::path(
+    tag = "volunteers",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Volunteer id")),
+    responses(
+        (status = 200, description = "Anonymised", body = VolunteerOut),
+        (status = 404, description = "No such volunteer in the caller's scope"),
+    )
+)]
+#[post("/volunteers/{id}/anonymise")]
+pub async fn anonymise_volunteer(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let volunteer = service::volunteers::anonymise(&db, &user, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(volunteer.version)).json(VolunteerOut::new(volunteer, true)))
+}
+
+/// Approve an application
+///
+/// The applicant becomes `active`. With `account_email`, a volunteer account is
+/// created and linked, with a one-time password returned once.
+#[utoipa::path(
+    tag = "volunteers",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Volunteer id")),
+    request_body = ApproveApplication,
+    responses(
+        (status = 200, description = "Approved", body = ApprovalOut),
+        (status = 404, description = "No such volunteer in the caller's scope"),
+        (status = 409, description = "Not an applicant, or the account email is taken"),
+    )
+)]
+#[post("/volunteers/{id}/approve")]
+pub async fn approve_application(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    body: ValidJson<ApproveApplication>,
+) -> Result<web::Json<ApprovalOut>, ApiError> {
+    let approval = service::applications::approve(&db, &user, id.into_inner(), body.into_inner().account_email).await?;
+    Ok(web::Json(approval))
+}
+
+/// Reject an application
+///
+/// The applicant's record is closed (`left`); the reason goes to the audit log.
+#[utoipa::path(
+    tag = "volunteers",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Volunteer id")),
+    request_body = RejectApplication,
+    responses(
+        (status = 200, description = "Rejected", body = VolunteerOut),
+        (status = 404, description = "No such volunteer in the caller's scope"),
+        (status = 409, description = "Not an applicant"),
+    )
+)]
+#[post("/volunteers/{id}/reject")]
+pub async fn reject_application(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    body: ValidJson<RejectApplication>,
+) -> Result<web::Json<VolunteerOut>, ApiError> {
+    Ok(web::Json(service::applications::reject(&db, &user, id.into_inner(), body.into_inner().reason).await?))
+}

@@ -1,0 +1,145 @@
+//! The public recruitment form and the coordinators' decisions on it.
+
+use chrono::TimeDelta;
+
+use crate::auth::{AuthUser, SessionUser};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::{Db, throttle_events, write_transaction};
+use crate::domain::role::Role;
+use crate::domain::time::{now, utc};
+use crate::domain::volunteer::VolunteerStatus;
+use crate::dto::account::AccountWithPassword;
+use crate::dto::volunteer::{ApplicationReceipt, ApprovalOut, VolunteerApplication, VolunteerOut};
+use crate::error::ApiError;
+use crate::service::accounts::{NewAccountSpec, insert_new_account, one_time_credentials};
+use crate::service::volunteers::{DraftInput, Inserted, decide_application, draft, insert_draft};
+
+/// Applications accepted per client address within the window.
+pub const MAX_APPLICATIONS_PER_ADDRESS: usize = 10;
+pub const APPLICATION_WINDOW: TimeDelta = TimeDelta::hours(1);
+
+/// Records an application as an `applicant` in the chosen branch. The answer is
+/// the same whether or not the phone was known (a known phone stores nothing),
+/// so the form cannot be used to find out who volunteers.
+pub async fn apply(
+    db: &Db,
+    input: VolunteerApplication,
+    client_address: String,
+    request_id: Option<String>,
+) -> Result<ApplicationReceipt, ApiError> {
+    let draft = draft(DraftInput {
+        branch: input.branch.clone(),
+        locality_id: input.locality_id.clone(),
+        full_name: &input.full_name,
+        phone: &input.phone,
+        foreign_phone: false,
+        email: input.email.as_deref(),
+        birth_date: input.birth_date,
+        languages: &input.languages,
+        skills: &input.skills,
+        member_organisation_id: None,
+        youth_wing: input.youth_wing,
+        availability: input.availability.as_deref(),
+        status: VolunteerStatus::Applicant,
+        consent: &input.consent,
+        guardian_consent: input.guardian_consent.as_ref(),
+        source: "application",
+    })?;
+    let throttle_key = format!("application:{client_address}");
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let at = now();
+            throttle_events::lock_key(conn, &throttle_key)?;
+            let recent = throttle_events::recent(conn, &throttle_key, at - APPLICATION_WINDOW)?;
+            if recent.len() >= MAX_APPLICATIONS_PER_ADDRESS {
+                let oldest = recent[recent.len() - MAX_APPLICATIONS_PER_ADDRESS];
+                return Err(ApiError::TooManyRequests {
+                    detail: "too many applications from this address; try again later".into(),
+                    retry_after_secs: (oldest + APPLICATION_WINDOW - at).num_seconds().max(1).unsigned_abs(),
+                });
+            }
+            throttle_events::record(conn, &throttle_key, at)?;
+            let (reference, action, record_id) = match insert_draft(conn, draft)? {
+                Inserted::Created(volunteer) => (volunteer.id.clone(), "application_received", Some(volunteer.id)),
+                Inserted::Duplicate(existing) => {
+                    (uuid::Uuid::now_v7().to_string(), "application_duplicate", Some(existing.id))
+                }
+            };
+            audit::record(
+                conn,
+                AuditEvent {
+                    action,
+                    record_type: "volunteer",
+                    record_id: record_id.as_deref(),
+                    request_id: request_id.as_deref(),
+                    ..Default::default()
+                },
+            )?;
+            Ok(ApplicationReceipt { reference, received_at: utc(at) })
+        })
+    })
+    .await
+}
+
+/// Approves an applicant (→ `active`), optionally creating their volunteer account
+/// with a one-time password, in one transaction.
+pub async fn approve(
+    db: &Db,
+    actor: &AuthUser,
+    id: String,
+    account_email: Option<String>,
+) -> Result<ApprovalOut, ApiError> {
+    let credentials = match &account_email {
+        Some(_) => Some(one_time_credentials().await?),
+        None => None,
+    };
+    let actor = SessionUser::clone(actor);
+    let (volunteer, account, one_time_password) = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let volunteer =
+                    decide_application(conn, &actor, &id, VolunteerStatus::Active, "application_approved", None)?;
+                let (account, one_time_password) = match (account_email, credentials) {
+                    (Some(email), Some((password, hash))) => {
+                        let spec = NewAccountSpec {
+                            email: email.trim().to_lowercase(),
+                            role: Role::Volunteer,
+                            branch: Some(volunteer.branch_code.clone()),
+                            volunteer_id: Some(volunteer.id.clone()),
+                            hash,
+                            must_change_password: true,
+                        };
+                        (Some(insert_new_account(conn, &actor, spec)?), Some(password))
+                    }
+                    _ => (None, None),
+                };
+                Ok((volunteer, account, one_time_password))
+            })
+        })
+        .await?;
+    let account = match account {
+        Some(account) => Some(AccountWithPassword { account: account.try_into()?, one_time_password }),
+        None => None,
+    };
+    Ok(ApprovalOut { volunteer: VolunteerOut::new(volunteer, true), account })
+}
+
+/// Rejects an applicant (→ `left`), with the reason in the audit log.
+pub async fn reject(db: &Db, actor: &AuthUser, id: String, reason: Option<String>) -> Result<VolunteerOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    let volunteer = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                decide_application(
+                    conn,
+                    &actor,
+                    &id,
+                    VolunteerStatus::Left,
+                    "application_rejected",
+                    reason.map(|r| format!("reason: {r}")),
+                )
+            })
+        })
+        .await?;
+    Ok(VolunteerOut::new(volunteer, true))
+}
