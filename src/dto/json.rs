@@ -111,3 +111,30 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     };
     ApiError::Validation(vec![error])
 }
+
+/// Reads a whole body of `content_type` (e.g. `text/csv`) up to `limit` bytes:
+/// 415 for another type, 413 beyond the limit.
+pub async fn read_body(
+    req: &HttpRequest,
+    mut payload: actix_web::web::Payload,
+    content_type: &str,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    let sent = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if sent.split(';').next().unwrap_or_default().trim().to_ascii_lowercase() != content_type {
+        return Err(ApiError::UnsupportedMediaType(format!("the body must be sent as Content-Type: {content_type}")));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|err| ApiError::BadRequest {
+            detail: format!("the body could not be read: {err}"),
+            errors: vec![],
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

@@ -12,6 +12,7 @@ pub mod locality;
 pub mod member_organisation;
 pub mod page;
 pub mod volunteer;
+pub mod volunteer_import;
 
 pub use json::ValidJson;
 pub use page::{Page, PageQuery};

@@ -12,6 +12,7 @@ pub mod health;
 pub mod localities;
 pub mod me;
 pub mod member_organisations;
+pub mod volunteer_csv;
 pub mod volunteers;
 
 use utoipa_actix_web::scope;
@@ -52,6 +53,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(member_organisations::update_member_organisation)
             .service(member_organisations::delete_member_organisation)
             .service(applications::apply)
+            .service(volunteer_csv::export_volunteers)
+            .service(volunteer_csv::import_volunteers)
             .service(volunteers::create_volunteer)
             .service(volunteers::list_volunteers)
             .service(volunteers::get_volunteer)

@@ -8,4 +8,5 @@ pub mod branches;
 pub mod idempotency;
 pub mod localities;
 pub mod member_organisations;
+pub mod volunteer_csv;
 pub mod volunteers;

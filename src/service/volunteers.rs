@@ -198,11 +198,17 @@ pub enum Inserted {
     Duplicate(Box<Volunteer>),
 }
 
+/// Checks the draft against the database: references valid, and the volunteer
+/// already registered under its phone, if any.
+pub fn check_draft(conn: &mut DbConn, draft: &VolunteerDraft) -> Result<Option<Volunteer>, ApiError> {
+    check_references(conn, &draft.branch, draft.locality_id.as_deref(), draft.member_organisation_id.as_deref())?;
+    Ok(volunteers::find_by_phone(conn, &draft.phone)?)
+}
+
 /// Inserts the draft unless its phone is known; the caller's transaction decides
 /// what a duplicate means.
 pub fn insert_draft(conn: &mut DbConn, draft: VolunteerDraft) -> Result<Inserted, ApiError> {
-    check_references(conn, &draft.branch, draft.locality_id.as_deref(), draft.member_organisation_id.as_deref())?;
-    if let Some(existing) = volunteers::find_by_phone(conn, &draft.phone)? {
+    if let Some(existing) = check_draft(conn, &draft)? {
         return Ok(Inserted::Duplicate(Box::new(existing)));
     }
     let at = now();

@@ -46,6 +46,8 @@ enum Target {
     FreshVolunteer,
     /// A new applicant of the own branch for each call (decisions).
     FreshApplicant,
+    /// No id; a CSV body checked in a dry run.
+    CsvDryRun,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -91,6 +93,8 @@ fn matrix() -> Vec<Case> {
         case_on(Target::MemberOrganisation, "PATCH", "/api/v1/member-organisations/{id}", Some(json!({"name": "Renamed"})), [401, 200, 403, 403, 403, 403]),
         case_on(Target::FreshMemberOrganisation, "DELETE", "/api/v1/member-organisations/{id}", None, [401, 204, 403, 403, 403, 403]),
         case("GET", "/api/v1/me/data", None, [401, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/volunteers.csv", None, [401, 200, 200, 200, 403, 403]),
+        case_on(Target::CsvDryRun, "POST", "/api/v1/volunteers/import", None, [401, 200, 200, 200, 403, 403]),
         case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [202, 202, 202, 202, 202, 202]),
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
@@ -159,14 +163,16 @@ impl Fixtures {
                 )
                 .await
             }
-            Target::BranchQuery => String::new(),
+            Target::BranchQuery | Target::CsvDryRun => String::new(),
             Target::Volunteer => self.volunteer_id.clone(),
             Target::FreshVolunteer => app.volunteer(&self.admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned(),
             Target::FreshApplicant => app.applicant(OWN_BRANCH).await,
         };
         let mut path = case.path.replace("{code}", OWN_BRANCH).replace("{id}", &id);
-        if matches!(case.id, Target::BranchQuery) {
-            path.push_str(&format!("?branch={OWN_BRANCH}"));
+        match case.id {
+            Target::BranchQuery => path.push_str(&format!("?branch={OWN_BRANCH}")),
+            Target::CsvDryRun => path.push_str("?dry_run=true"),
+            _ => {}
         }
         let body = case.body.as_ref().map(|body| {
             let text = body
@@ -239,6 +245,9 @@ on_both_databases! {
                 }
                 if let Some(body) = &body {
                     request = request.json(body);
+                }
+                if matches!(case.id, Target::CsvDryRun) {
+                    request = request.header("content-type", "text/csv").body("full_name,phone,consent_at,consent_version\nA B,+77770001111,2026-11-01T09:00:00Z,1\n");
                 }
                 let status = request.send().await.status.as_u16();
                 if status != case.expect[column] {

@@ -292,3 +292,65 @@ fn urlencode(text: &str) -> String {
         .map(|byte| if byte.is_ascii_alphanumeric() { (byte as char).to_string() } else { format!("%{byte:02X}") })
         .collect()
 }
+
+on_both_databases! {
+    async fn volunteers_go_out_and_come_in_as_csv_row_by_row(app: TestApp) {
+        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+        let existing = app.post("/api/v1/volunteers").bearer(&coordinator.token)
+            .json(&json!({"full_name": "Бауыржан Момышұлы", "phone": "+7 705 000 11 22", "languages": ["kk", "ru"], "consent": consent()}))
+            .send().await.assert_status(201).json();
+
+        let csv = "\u{feff}full_name,phone,consent_at,consent_version,languages,skills,birth_date\n\
+            Сәуле Жұмабаева,8 777 123 45 67,2026-11-01T09:00:00Z,2026-10,kk;ru,design;smm,1999-04-02\n\
+            Duplicate Of Existing,+77050001122,2026-11-01T09:00:00Z,2026-10,,,\n\
+            Same Phone Again,87771234567,2026-11-01T09:00:00Z,2026-10,,,\n\
+            Bad Phone,12345,2026-11-01T09:00:00Z,2026-10,,,\n\
+            No Consent,+77770000009,,2026-10,,,\n\
+            Bad Date,+77770000010,2026-11-01T09:00:00Z,2026-10,,,32.13.2000\n\
+            Ivan Petrov,+7 (747) 555-44-33,2026-11-01T09:00:00Z,2026-10,ru,,\n";
+        let import = |dry_run: bool| app.post(&format!("/api/v1/volunteers/import?dry_run={dry_run}")).bearer(&coordinator.token)
+            .header("content-type", "text/csv").body(csv.as_bytes().to_vec()).send();
+
+        let dry = import(true).await.assert_status(200).json();
+        assert_eq!((dry["valid"].as_u64(), dry["duplicates"].as_u64(), dry["errors"].as_u64()), (Some(2), Some(2), Some(3)), "{dry}");
+        let before = app.get("/api/v1/volunteers").bearer(&coordinator.token).send().await.json();
+        assert_eq!(ids(&before).len(), 1, "a dry run stores nothing");
+
+        let report = import(false).await.assert_status(200).json();
+        let rows = report["rows"].as_array().unwrap();
+        let status_of = |row: u64| rows.iter().find(|r| r["row"] == row).unwrap();
+        assert_eq!(status_of(2)["status"], "created");
+        assert_eq!(status_of(3)["status"], "duplicate");
+        assert_eq!(status_of(3)["existing_id"], existing["id"]);
+        assert_eq!(status_of(4)["status"], "duplicate");
+        assert_eq!(status_of(4)["errors"][0]["code"], "duplicate_in_file");
+        assert_eq!(status_of(5)["errors"][0]["field"], "phone");
+        assert_eq!(status_of(6)["errors"][0]["field"], "consent_at");
+        assert_eq!(status_of(7)["errors"][0]["field"], "birth_date");
+        assert_eq!(status_of(8)["status"], "created");
+        assert_eq!(report["created"], 2);
+
+        // Replaying the file creates nothing new.
+        let again = import(false).await.assert_status(200).json();
+        assert_eq!(again["created"], 0);
+        assert_eq!(again["duplicates"], 4);
+
+        let res = app.get("/api/v1/volunteers.csv").bearer(&coordinator.token).send().await;
+        res.assert_status(200);
+        assert!(res.header("content-type").unwrap().starts_with("text/csv"));
+        assert!(res.body.starts_with("\u{feff}".as_bytes()), "UTF-8 with a byte-order mark");
+        let text = String::from_utf8(res.body.to_vec()).unwrap();
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        assert!(lines.next().unwrap().starts_with("id,branch,locality_id,full_name,phone"));
+        assert_eq!(lines.clone().count(), 3);
+        assert!(text.contains("Сәуле Жұмабаева") && text.contains("+77771234567") && text.contains("kk;ru"));
+
+        // Wrong type, missing columns, other branches.
+        app.post("/api/v1/volunteers/import").bearer(&coordinator.token).json(&json!({})).send().await.problem(415);
+        let problem = app.post("/api/v1/volunteers/import").bearer(&coordinator.token).header("content-type", "text/csv").body("name,phone\nX,+77770000001\n").send().await.problem(422);
+        assert_eq!(problem["errors"][0]["code"], "missing_column");
+        let foreign = "full_name,phone,consent_at,consent_version,branch\nX Y,+77770000002,2026-11-01T09:00:00Z,1,KZ-75\n";
+        let report = app.post("/api/v1/volunteers/import").bearer(&coordinator.token).header("content-type", "text/csv").body(foreign).send().await.assert_status(200).json();
+        assert_eq!(report["rows"][0]["errors"][0]["field"], "branch");
+    }
+}
