@@ -13,6 +13,10 @@ async fn unknown_paths_and_methods_get_problem_documents() {
     res.problem(405);
     assert_eq!(res.header("allow"), Some("GET, PATCH"));
     app.post("/api/v1/branches").send().await.problem(405);
+    // The most specific route decides: /localities/tree is not /localities/{id}.
+    let res = app.request(actix_web::http::Method::OPTIONS, "/api/v1/localities/tree").send().await;
+    res.problem(405);
+    assert_eq!(res.header("allow"), Some("GET"));
 }
 
 #[actix_web::test]

@@ -43,6 +43,8 @@ on_both_databases! {
             .json(&json!({"full_name": "Someone Else", "phone": "87012345678", "consent": consent()})).send().await.problem(409);
         assert!(problem.get("existing_id").is_none(), "{problem}");
         app.get(&format!("/api/v1/volunteers/{id}")).bearer(&other_coordinator.token).send().await.problem(404);
+        app.patch(&format!("/api/v1/volunteers/{id}")).bearer(&other_coordinator.token).json(&json!({"youth_wing": false})).send().await.problem(404);
+        app.post(&format!("/api/v1/volunteers/{id}/anonymise")).bearer(&other_coordinator.token).send().await.problem(404);
 
         // Search by name in any case, and by phone in any spelling.
         for q in ["айгерім", "ЖАЙЛАУБАЕВА", "8 701 234", "7012345678"] {
@@ -344,6 +346,11 @@ on_both_databases! {
         assert!(lines.next().unwrap().starts_with("id,branch,locality_id,full_name,phone"));
         assert_eq!(lines.clone().count(), 3);
         assert!(text.contains("Сәуле Жұмабаева") && text.contains("+77771234567") && text.contains("kk;ru"));
+
+        // Round trip: the export, imported back in a dry run, is all duplicates.
+        let round_trip = app.post("/api/v1/volunteers/import?dry_run=true").bearer(&coordinator.token)
+            .header("content-type", "text/csv").body(res.body.to_vec()).send().await.assert_status(200).json();
+        assert_eq!((round_trip["duplicates"].as_u64(), round_trip["errors"].as_u64(), round_trip["valid"].as_u64()), (Some(3), Some(0), Some(0)), "{round_trip}");
 
         // Wrong type, missing columns, other branches.
         app.post("/api/v1/volunteers/import").bearer(&coordinator.token).json(&json!({})).send().await.problem(415);
