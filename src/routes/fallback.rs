@@ -9,7 +9,8 @@ use utoipa::openapi::OpenApi;
 use crate::error::ApiError;
 
 /// The documented paths and their methods, taken from the generated spec.
-pub struct RouteTable(Vec<(ResourceDef, Vec<Method>)>);
+/// Each entry: the route, how many `{parameters}` it has, and its methods.
+pub struct RouteTable(Vec<(ResourceDef, usize, Vec<Method>)>);
 
 impl RouteTable {
     pub fn from_spec(spec: &OpenApi) -> Self {
@@ -27,19 +28,22 @@ impl RouteTable {
                 ];
                 let methods =
                     operations.into_iter().filter(|(_, present)| *present).map(|(method, _)| method).collect();
-                (ResourceDef::new(path.as_str()), methods)
+                (ResourceDef::new(path.as_str()), path.matches('{').count(), methods)
             })
             .collect();
         Self(routes)
     }
 
-    /// The methods the path accepts, when some documented route matches it.
+    /// The methods the path accepts, when some documented route matches it. Like
+    /// the router, the most specific route wins: `/localities/tree` is not
+    /// `/localities/{id}`.
     fn allowed_methods(&self, path: &str) -> Option<Vec<Method>> {
-        let mut allowed: Vec<Method> = self
-            .0
-            .iter()
-            .filter(|(def, _)| def.is_match(path))
-            .flat_map(|(_, methods)| methods.iter().cloned())
+        let matching: Vec<_> = self.0.iter().filter(|(def, _, _)| def.is_match(path)).collect();
+        let fewest = matching.iter().map(|(_, parameters, _)| *parameters).min()?;
+        let mut allowed: Vec<Method> = matching
+            .into_iter()
+            .filter(|(_, parameters, _)| *parameters == fewest)
+            .flat_map(|(_, _, methods)| methods.iter().cloned())
             .collect();
         allowed.dedup();
         (!allowed.is_empty()).then_some(allowed)
