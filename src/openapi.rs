@@ -28,6 +28,8 @@ Every error is an RFC 9457 `application/problem+json` document (schema `Problem`
         (name = "localities", description = "Districts, towns, rural districts and villages of each branch"),
         (name = "member organisations", description = "Coalition members: parties, associations, unions, the youth wing"),
         (name = "volunteers", description = "Volunteers, their applications and their personal data"),
+        (name = "events", description = "Outreach events of every kind, their shifts and calendars"),
+        (name = "shifts", description = "Sign-ups, waitlists, attendance, schedules and calendar feeds"),
         (name = "audit", description = "Who did what, when (admins)"),
         (name = "operations", description = "Health probes"),
     ),

@@ -61,6 +61,24 @@ impl SessionUser {
         if self.sees_branch(branch) { Ok(()) } else { Err(ApiError::not_found(what)) }
     }
 
+    /// The branch a new branch-owned record goes to: admins name it, coordinators
+    /// get their own (naming another is 403), other roles may not create.
+    pub fn branch_for_new_record(&self, requested: Option<String>) -> Result<String, ApiError> {
+        match self.role {
+            Role::Admin => requested.ok_or_else(|| ApiError::invalid("branch", "required", "admins name the branch")),
+            Role::Coordinator => match (requested, &self.branch) {
+                (Some(requested), Some(own)) if &requested != own => {
+                    Err(ApiError::Forbidden("coordinators work in their own branch only".into()))
+                }
+                (_, Some(own)) => Ok(own.clone()),
+                (_, None) => Err(ApiError::internal("coordinator without a branch")),
+            },
+            Role::Volunteer | Role::Observer => {
+                Err(ApiError::Forbidden(format!("the {} role may not create this", self.role)))
+            }
+        }
+    }
+
     /// For writes: the caller must be an admin or the coordinator of `branch`.
     /// Out of scope is 404, a role that may never write is 403.
     pub fn ensure_manages_branch(&self, branch: &str, what: impl std::fmt::Display) -> Result<(), ApiError> {

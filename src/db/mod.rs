@@ -9,12 +9,14 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod branches;
+pub mod events;
 pub mod localities;
 pub mod member_organisations;
 
 mod pool;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod shifts;
 pub mod throttle_events;
 pub mod volunteers;
 

@@ -155,11 +155,73 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (id) {
+        id -> Text,
+        branch_code -> Text,
+        locality_id -> Nullable<Text>,
+        kind -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        venue -> Nullable<Text>,
+        address -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        status -> Text,
+        cancel_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    shifts (id) {
+        id -> Text,
+        event_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        capacity -> Integer,
+        required_skill -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> Text,
+        shift_id -> Text,
+        volunteer_id -> Text,
+        status -> Text,
+        shift_starts_at -> Timestamp,
+        shift_ends_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    calendar_tokens (account_id) {
+        account_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> branches (branch_code));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(volunteers -> branches (branch_code));
 diesel::joinable!(localities -> branches (branch_code));
+diesel::joinable!(shifts -> events (event_id));
+diesel::joinable!(assignments -> shifts (shift_id));
+diesel::joinable!(assignments -> volunteers (volunteer_id));
 diesel::allow_tables_to_appear_in_same_query!(
     branches,
     accounts,
@@ -171,4 +233,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     member_organisations,
     volunteers,
     idempotency_keys,
+    events,
+    shifts,
+    assignments,
+    calendar_tokens,
 );

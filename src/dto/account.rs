@@ -57,6 +57,9 @@ pub struct CreateAccount {
     /// Required for coordinators and volunteers, absent for admins and observers.
     #[schema(example = "KZ-71")]
     pub branch: Option<String>,
+    /// For a `volunteer` account: the volunteer record it belongs to (same branch,
+    /// not linked to another account).
+    pub volunteer_id: Option<String>,
 }
 
 /// An account with the one-time password generated for it (shown only here).

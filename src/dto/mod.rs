@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod audit;
 pub mod auth;
 pub mod branch;
+pub mod event;
 pub mod health;
 pub mod json;
 pub mod locality;

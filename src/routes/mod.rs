@@ -7,11 +7,14 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod branches;
+pub mod calendar;
+pub mod events;
 pub mod fallback;
 pub mod health;
 pub mod localities;
 pub mod me;
 pub mod member_organisations;
+pub mod signups;
 pub mod volunteer_csv;
 pub mod volunteers;
 
@@ -29,6 +32,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(me::me)
             .service(me::change_password)
             .service(me::my_data)
+            .service(calendar::my_schedule)
+            .service(calendar::create_calendar_feed)
+            .service(calendar::revoke_calendar_feed)
+            .service(calendar::volunteer_calendar)
+            .service(calendar::branch_calendar)
             .service(branches::list_branches)
             .service(branches::get_branch)
             .service(branches::update_branch)
@@ -61,7 +69,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(volunteers::update_volunteer)
             .service(volunteers::anonymise_volunteer)
             .service(volunteers::approve_application)
-            .service(volunteers::reject_application),
+            .service(volunteers::reject_application)
+            .service(events::create_event)
+            .service(events::list_events)
+            .service(events::get_event)
+            .service(events::update_event)
+            .service(events::change_event_status)
+            .service(events::add_shift)
+            .service(events::add_shift_series)
+            .service(signups::sign_up)
+            .service(signups::list_signups)
+            .service(signups::cancel_signup)
+            .service(signups::mark_attendance),
     );
 }
 

@@ -91,13 +91,47 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateAccount) -> Result<A
     let account = db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let new =
-                    NewAccountSpec { email, role: input.role, branch, volunteer_id: None, hash, must_change_password };
+                if let Some(volunteer_id) = &input.volunteer_id {
+                    check_volunteer_link(conn, input.role, branch.as_deref(), volunteer_id)?;
+                }
+                let new = NewAccountSpec {
+                    email,
+                    role: input.role,
+                    branch,
+                    volunteer_id: input.volunteer_id,
+                    hash,
+                    must_change_password,
+                };
                 insert_new_account(conn, &actor, new)
             })
         })
         .await?;
     Ok(AccountWithPassword { account: account.try_into()?, one_time_password })
+}
+
+/// A volunteer account links to a volunteer of its branch that has no account yet.
+fn check_volunteer_link(
+    conn: &mut DbConn,
+    role: Role,
+    branch: Option<&str>,
+    volunteer_id: &str,
+) -> Result<(), ApiError> {
+    if role != Role::Volunteer {
+        return Err(ApiError::invalid("volunteer_id", "not_allowed", "only volunteer accounts link to a volunteer"));
+    }
+    let volunteer = crate::db::volunteers::find(conn, volunteer_id)?
+        .filter(|volunteer| Some(volunteer.branch_code.as_str()) == branch)
+        .ok_or_else(|| {
+            ApiError::invalid("volunteer_id", "unknown_volunteer", "no such volunteer in the account's branch")
+        })?;
+    if let Some(linked) = accounts::linked_to_volunteer(conn, &volunteer.id)?.into_iter().next() {
+        return Err(ApiError::Conflict {
+            detail: "this volunteer has an account already".into(),
+            errors: vec![FieldError::new("volunteer_id", "duplicate", "already linked")],
+            existing_id: Some(linked.id),
+        });
+    }
+    Ok(())
 }
 
 /// A checked, hashed account ready to insert.

@@ -253,19 +253,7 @@ pub fn duplicate_phone(actor: &SessionUser, existing: &Volunteer) -> ApiError {
 
 /// The branch a staff member records volunteers in: their own, for coordinators.
 pub fn target_branch(actor: &SessionUser, requested: Option<String>) -> Result<String, ApiError> {
-    match actor.role {
-        Role::Admin => requested.ok_or_else(|| ApiError::invalid("branch", "required", "admins name the branch")),
-        Role::Coordinator => match (requested, &actor.branch) {
-            (Some(requested), Some(own)) if &requested != own => {
-                Err(ApiError::Forbidden("coordinators record volunteers of their own branch only".into()))
-            }
-            (_, Some(own)) => Ok(own.clone()),
-            (_, None) => Err(ApiError::internal("coordinator without a branch")),
-        },
-        Role::Volunteer | Role::Observer => {
-            Err(ApiError::Forbidden(format!("the {} role may not record volunteers", actor.role)))
-        }
-    }
+    actor.branch_for_new_record(requested)
 }
 
 pub async fn create(db: &Db, actor: &AuthUser, input: CreateVolunteer) -> Result<Volunteer, ApiError> {

@@ -48,6 +48,18 @@ enum Target {
     FreshApplicant,
     /// No id; a CSV body checked in a dry run.
     CsvDryRun,
+    /// A scheduled event of the own branch.
+    Event,
+    /// A new draft event with one shift for each call (status changes).
+    FreshDraftEvent,
+    /// A shift of the scheduled event.
+    Shift,
+    /// A new sign-up for each call (cancellations).
+    FreshAssignment,
+    /// A new sign-up on a shift that has started, for each call (attendance).
+    FreshStartedAssignment,
+    /// A calendar feed token.
+    CalendarToken,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -95,6 +107,22 @@ fn matrix() -> Vec<Case> {
         case("GET", "/api/v1/me/data", None, [401, 200, 200, 200, 200, 200]),
         case("GET", "/api/v1/volunteers.csv", None, [401, 200, 200, 200, 403, 403]),
         case_on(Target::CsvDryRun, "POST", "/api/v1/volunteers/import", None, [401, 200, 200, 200, 403, 403]),
+        case("POST", "/api/v1/events", Some(json!({"branch": OWN_BRANCH, "kind": "training", "title": "Matrix", "starts_at": "2027-01-10T04:00:00Z", "ends_at": "2027-01-10T08:00:00Z"})), [401, 201, 201, 403, 403, 403]),
+        case("GET", "/api/v1/events", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::Event, "GET", "/api/v1/events/{id}", None, [401, 200, 200, 404, 200, 200]),
+        case_on(Target::Event, "PATCH", "/api/v1/events/{id}", Some(json!({"title": "Renamed"})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::FreshDraftEvent, "POST", "/api/v1/events/{id}/status", Some(json!({"status": "scheduled"})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts", Some(json!({"starts_at": "2027-01-10T05:00:00Z", "ends_at": "2027-01-10T06:00:00Z", "capacity": 3})), [401, 201, 201, 404, 403, 403]),
+        case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts/series", Some(json!({"from_date": "2027-01-10", "to_date": "2027-01-10", "start_time": "10:00", "end_time": "11:00", "capacity": 3})), [401, 201, 201, 404, 403, 403]),
+        case_on(Target::Shift, "POST", "/api/v1/shifts/{id}/signups", Some(json!({"volunteer_id": "{fresh_volunteer_id}"})), [401, 201, 201, 404, 403, 403]),
+        case_on(Target::Shift, "GET", "/api/v1/shifts/{id}/signups", None, [401, 200, 200, 404, 403, 403]),
+        case_on(Target::FreshAssignment, "POST", "/api/v1/assignments/{id}/cancel", None, [401, 200, 200, 404, 404, 403]),
+        case_on(Target::FreshStartedAssignment, "POST", "/api/v1/assignments/{id}/attendance", Some(json!({"status": "attended"})), [401, 200, 200, 404, 403, 403]),
+        case("GET", "/api/v1/me/schedule", None, [401, 200, 200, 200, 200, 200]),
+        case("POST", "/api/v1/me/calendar-feed", None, [401, 403, 403, 403, 201, 403]),
+        case("DELETE", "/api/v1/me/calendar-feed", None, [401, 204, 204, 204, 204, 204]),
+        case_on(Target::CalendarToken, "GET", "/api/v1/calendar/{token}.ics", None, [200, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/branches/{code}/events.ics", None, [200, 200, 200, 200, 200, 200]),
         case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [202, 202, 202, 202, 202, 202]),
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
@@ -115,6 +143,11 @@ struct Fixtures {
     locality_id: String,
     member_organisation_id: String,
     volunteer_id: String,
+    /// A scheduled event of the own branch, in the future, with one shift.
+    event: Value,
+    /// A scheduled event that has started, with one shift.
+    started_event: Value,
+    calendar_token: String,
     /// An account that signs in during the login case.
     target: TestUser,
     admin: TestUser,
@@ -163,17 +196,35 @@ impl Fixtures {
                 )
                 .await
             }
-            Target::BranchQuery | Target::CsvDryRun => String::new(),
+            Target::BranchQuery | Target::CsvDryRun | Target::CalendarToken => String::new(),
+            Target::Event => self.event["id"].as_str().unwrap().to_owned(),
+            Target::Shift => self.event["shifts"][0]["id"].as_str().unwrap().to_owned(),
+            Target::FreshDraftEvent => {
+                let body = json!({"branch": OWN_BRANCH, "kind": "training", "title": "Draft", "starts_at": "2027-01-11T04:00:00Z", "ends_at": "2027-01-11T08:00:00Z", "shifts": [{"starts_at": "2027-01-11T04:00:00Z", "ends_at": "2027-01-11T08:00:00Z", "capacity": 2}]});
+                create_id(app, &self.admin, "/api/v1/events", body).await
+            }
+            Target::FreshAssignment | Target::FreshStartedAssignment => {
+                let event = if matches!(case.id, Target::FreshAssignment) { &self.event } else { &self.started_event };
+                let volunteer = app.volunteer(&self.admin, OWN_BRANCH).await;
+                let path = format!("/api/v1/shifts/{}/signups", event["shifts"][0]["id"].as_str().unwrap());
+                create_id(app, &self.admin, &path, json!({"volunteer_id": volunteer["id"]})).await
+            }
             Target::Volunteer => self.volunteer_id.clone(),
             Target::FreshVolunteer => app.volunteer(&self.admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned(),
             Target::FreshApplicant => app.applicant(OWN_BRANCH).await,
         };
-        let mut path = case.path.replace("{code}", OWN_BRANCH).replace("{id}", &id);
+        let mut path =
+            case.path.replace("{code}", OWN_BRANCH).replace("{id}", &id).replace("{token}", &self.calendar_token);
         match case.id {
             Target::BranchQuery => path.push_str(&format!("?branch={OWN_BRANCH}")),
             Target::CsvDryRun => path.push_str("?dry_run=true"),
             _ => {}
         }
+        let fresh_volunteer = if case.body.as_ref().is_some_and(|body| body.to_string().contains(FRESH_VOLUNTEER)) {
+            app.volunteer(&self.admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned()
+        } else {
+            String::new()
+        };
         let body = case.body.as_ref().map(|body| {
             let text = body
                 .to_string()
@@ -181,11 +232,19 @@ impl Fixtures {
                 .replace("{target_password}", &self.target.password)
                 .replace("{fresh_bin}", &fresh_bin())
                 .replace("{fresh_phone}", &fresh_phone())
+                .replace("{fresh_volunteer_id}", FRESH_VOLUNTEER)
                 .replace("{unique_email}", &format!("matrix-{}@outreach.test", uuid::Uuid::now_v7().simple()));
-            serde_json::from_str(&text).unwrap()
+            serde_json::from_str(&text.replace(FRESH_VOLUNTEER, &fresh_volunteer)).unwrap()
         });
         (path, body)
     }
+}
+
+/// Stands for a new volunteer of the own branch, created for the call.
+const FRESH_VOLUNTEER: &str = "{fresh_volunteer_id}";
+
+fn hours_from_now(hours: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(hours)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 async fn create_id(app: &TestApp, admin: &TestUser, path: &str, body: Value) -> String {
@@ -218,7 +277,7 @@ on_both_databases! {
             Some(admin.clone()),
             Some(app.user("coordinator", Some(OWN_BRANCH)).await),
             Some(app.user("coordinator", Some(OTHER_BRANCH)).await),
-            Some(app.user("volunteer", Some(OWN_BRANCH)).await),
+            Some(app.volunteer_user(&admin, OWN_BRANCH).await.1),
             Some(app.user("observer", None).await),
         ];
         let observer_id = app.account(&admin, "observer", None).await["id"].as_str().unwrap().to_owned();
@@ -231,6 +290,13 @@ on_both_databases! {
             locality_id: create_id(&app, &admin, "/api/v1/localities", json!({"branch": OWN_BRANCH, "kind": "district", "name_kk": "Аудан", "name_ru": "Район"})).await,
             member_organisation_id: create_id(&app, &admin, "/api/v1/member-organisations", json!({"name": "Union", "kind": "trade_union", "bin": fresh_bin()})).await,
             volunteer_id: app.volunteer(&admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned(),
+            event: app.scheduled_event(&admin, OWN_BRANCH, "2027-01-10T00:00:00Z", "2027-01-11T00:00:00Z", 100).await,
+            started_event: app.scheduled_event(&admin, OWN_BRANCH, &hours_from_now(-1), &hours_from_now(3), 100).await,
+            calendar_token: {
+                let (_, owner) = app.volunteer_user(&admin, OWN_BRANCH).await;
+                let feed = app.post("/api/v1/me/calendar-feed").bearer(&owner.token).send().await.assert_status(201).json();
+                feed["url"].as_str().unwrap().trim_start_matches("/api/v1/calendar/").trim_end_matches(".ics").to_owned()
+            },
             target: app.user("observer", None).await,
             admin: admin.clone(),
         };

@@ -134,3 +134,41 @@ impl TestApp {
         receipt["reference"].as_str().unwrap().to_owned()
     }
 }
+
+impl TestApp {
+    /// An active volunteer of `branch` with an account linked to it, signed in.
+    pub async fn volunteer_user(&self, staff: &TestUser, branch: &str) -> (Value, TestUser) {
+        let volunteer = self.volunteer(staff, branch).await;
+        let email = unique_email("volunteer");
+        let password = format!("password of {email}");
+        let body = json!({"email": email, "password": password, "role": "volunteer", "branch": branch, "volunteer_id": volunteer["id"]});
+        let account =
+            self.post("/api/v1/accounts").bearer(&staff.token).json(&body).send().await.assert_status(201).json();
+        let session = self.sign_in(&email, &password).await;
+        let user = TestUser {
+            id: account["id"].as_str().unwrap().to_owned(),
+            email,
+            password,
+            token: session["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: session["refresh_token"].as_str().unwrap().to_owned(),
+        };
+        (volunteer, user)
+    }
+
+    /// A scheduled event of `branch` from `starts` to `ends` with one shift over
+    /// the whole span.
+    pub async fn scheduled_event(
+        &self,
+        staff: &TestUser,
+        branch: &str,
+        starts: &str,
+        ends: &str,
+        capacity: i32,
+    ) -> Value {
+        let body = json!({
+            "branch": branch, "kind": "street_stand", "title": "Street stand", "starts_at": starts, "ends_at": ends,
+            "status": "scheduled", "shifts": [{"starts_at": starts, "ends_at": ends, "capacity": capacity}],
+        });
+        self.post("/api/v1/events").bearer(&staff.token).json(&body).send().await.assert_status(201).json()
+    }
+}

@@ -13,6 +13,7 @@ mod auth;
 mod authorization;
 mod branches;
 mod errors;
+mod events;
 mod factories;
 mod migrations;
 mod openapi;

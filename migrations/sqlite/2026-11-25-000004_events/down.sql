@@ -1,0 +1,4 @@
+DROP TABLE calendar_tokens;
+DROP TABLE assignments;
+DROP TABLE shifts;
+DROP TABLE events;

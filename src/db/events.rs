@@ -1,0 +1,135 @@
+//! Queries on `events`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+use super::DbConn;
+use super::schema::events;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = events)]
+pub struct Event {
+    pub id: String,
+    pub branch_code: String,
+    pub locality_id: Option<String>,
+    pub kind: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub venue: Option<String>,
+    pub address: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub status: String,
+    pub cancel_reason: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = events)]
+pub struct EventChanges {
+    pub locality_id: Option<Option<String>>,
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub venue: Option<Option<String>>,
+    pub address: Option<Option<String>>,
+    pub latitude: Option<Option<f64>>,
+    pub longitude: Option<Option<f64>>,
+    pub starts_at: Option<NaiveDateTime>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub status: Option<String>,
+    pub cancel_reason: Option<Option<String>>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct EventFilter {
+    pub branch: Option<String>,
+    pub locality_id: Option<String>,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    /// Statuses hidden from the caller (drafts, for volunteers).
+    pub exclude_status: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub has_free_places: bool,
+    pub updated_since: Option<NaiveDateTime>,
+    /// Keyset cursor: after this (starts_at, id).
+    pub after: Option<(NaiveDateTime, String)>,
+}
+
+pub fn insert(conn: &mut DbConn, event: &Event) -> QueryResult<()> {
+    diesel::insert_into(events::table).values(event).execute(conn).map(drop)
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Event>> {
+    events::table.find(id).select(Event::as_select()).first(conn).optional()
+}
+
+/// Events in start order.
+pub fn list(conn: &mut DbConn, filter: &EventFilter, limit: i64) -> QueryResult<Vec<Event>> {
+    let mut query =
+        events::table.select(Event::as_select()).order((events::starts_at, events::id)).limit(limit).into_boxed();
+    if let Some(branch) = &filter.branch {
+        query = query.filter(events::branch_code.eq(branch.clone()));
+    }
+    if let Some(locality) = &filter.locality_id {
+        query = query.filter(events::locality_id.eq(locality.clone()));
+    }
+    if let Some(kind) = &filter.kind {
+        query = query.filter(events::kind.eq(kind.clone()));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(events::status.eq(status.clone()));
+    }
+    if let Some(hidden) = &filter.exclude_status {
+        query = query.filter(events::status.ne(hidden.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(events::ends_at.gt(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(events::starts_at.lt(to));
+    }
+    if filter.has_free_places {
+        // Some shift has fewer taken places than its capacity.
+        query = query.filter(diesel::dsl::sql::<Bool>(
+            "EXISTS (SELECT 1 FROM shifts s WHERE s.event_id = events.id AND s.capacity > \
+             (SELECT COUNT(*) FROM assignments a WHERE a.shift_id = s.id \
+              AND a.status IN ('signed_up', 'attended', 'no_show')))",
+        ));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(events::updated_at.ge(since));
+    }
+    if let Some((starts_at, id)) = &filter.after {
+        query = query.filter(
+            events::starts_at.gt(*starts_at).or(events::starts_at.eq(*starts_at).and(events::id.gt(id.clone()))),
+        );
+    }
+    query.load(conn)
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    id: &str,
+    expected_version: i32,
+    changes: &EventChanges,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = events::table.filter(events::id.eq(id)).filter(events::version.eq(expected_version));
+    let updated = diesel::update(target)
+        .set((changes, events::updated_at.eq(now), events::version.eq(expected_version + 1)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Marks the event changed (its shifts or sign-ups changed), so clients syncing
+/// with `updated_since` fetch it again.
+pub fn touch(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(events::table.find(id)).set(events::updated_at.eq(now)).execute(conn).map(drop)
+}

@@ -1,0 +1,221 @@
+//! Queries on `shifts` and `assignments`.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{assignments, events, shifts};
+use crate::domain::event::AssignmentStatus;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = shifts)]
+pub struct Shift {
+    pub id: String,
+    pub event_id: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub capacity: i32,
+    pub required_skill: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = assignments)]
+pub struct Assignment {
+    pub id: String,
+    pub shift_id: String,
+    pub volunteer_id: String,
+    pub status: String,
+    pub shift_starts_at: NaiveDateTime,
+    pub shift_ends_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// How many assignments of each status a shift has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub signed_up: i64,
+    pub waitlisted: i64,
+    pub attended: i64,
+    pub no_show: i64,
+}
+
+impl Counts {
+    /// Places taken (signed up, attended or no-show).
+    pub fn taken(&self) -> i64 {
+        self.signed_up + self.attended + self.no_show
+    }
+
+    pub fn add(&mut self, other: Counts) {
+        self.signed_up += other.signed_up;
+        self.waitlisted += other.waitlisted;
+        self.attended += other.attended;
+        self.no_show += other.no_show;
+    }
+}
+
+pub fn insert(conn: &mut DbConn, rows: &[Shift]) -> QueryResult<()> {
+    for row in rows {
+        diesel::insert_into(shifts::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Shift>> {
+    shifts::table.find(id).select(Shift::as_select()).first(conn).optional()
+}
+
+pub fn for_events(conn: &mut DbConn, event_ids: &[String]) -> QueryResult<Vec<Shift>> {
+    shifts::table
+        .filter(shifts::event_id.eq_any(event_ids))
+        .order((shifts::starts_at, shifts::id))
+        .select(Shift::as_select())
+        .load(conn)
+}
+
+/// Locks the shift's row until the transaction ends, so that concurrent sign-ups
+/// to one shift are counted one after another. (SQLite's `BEGIN IMMEDIATE`
+/// already serialises writers.)
+pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    if let DbConn::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT id FROM shifts WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Per shift, the number of assignments in each status.
+pub fn counts(conn: &mut DbConn, shift_ids: &[String]) -> QueryResult<HashMap<String, Counts>> {
+    let rows: Vec<(String, String, i64)> = assignments::table
+        .filter(assignments::shift_id.eq_any(shift_ids))
+        .group_by((assignments::shift_id, assignments::status))
+        .select((assignments::shift_id, assignments::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut out: HashMap<String, Counts> = HashMap::new();
+    for (shift_id, status, count) in rows {
+        let counts = out.entry(shift_id).or_default();
+        match AssignmentStatus::parse(&status) {
+            AssignmentStatus::SignedUp => counts.signed_up += count,
+            AssignmentStatus::Waitlisted => counts.waitlisted += count,
+            AssignmentStatus::Attended => counts.attended += count,
+            AssignmentStatus::NoShow => counts.no_show += count,
+            AssignmentStatus::Cancelled => {}
+        }
+    }
+    Ok(out)
+}
+
+pub fn find_assignment(conn: &mut DbConn, id: &str) -> QueryResult<Option<Assignment>> {
+    assignments::table.find(id).select(Assignment::as_select()).first(conn).optional()
+}
+
+pub fn assignment_of(conn: &mut DbConn, shift_id: &str, volunteer_id: &str) -> QueryResult<Option<Assignment>> {
+    assignments::table
+        .filter(assignments::shift_id.eq(shift_id))
+        .filter(assignments::volunteer_id.eq(volunteer_id))
+        .select(Assignment::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_assignment(conn: &mut DbConn, row: &Assignment) -> QueryResult<()> {
+    diesel::insert_into(assignments::table).values(row).execute(conn).map(drop)
+}
+
+pub fn set_status(conn: &mut DbConn, id: &str, status: AssignmentStatus, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(assignments::table.find(id))
+        .set((
+            assignments::status.eq(status.as_str()),
+            assignments::updated_at.eq(now),
+            assignments::version.eq(assignments::version + 1),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The volunteer's assignment that holds time overlapping `[starts, ends)` on
+/// another shift, if any.
+pub fn overlapping(
+    conn: &mut DbConn,
+    volunteer_id: &str,
+    except_shift: &str,
+    starts: NaiveDateTime,
+    ends: NaiveDateTime,
+) -> QueryResult<Option<Assignment>> {
+    assignments::table
+        .filter(assignments::volunteer_id.eq(volunteer_id))
+        .filter(assignments::shift_id.ne(except_shift))
+        .filter(assignments::status.eq_any(AssignmentStatus::HOLDING))
+        .filter(assignments::shift_starts_at.lt(ends))
+        .filter(assignments::shift_ends_at.gt(starts))
+        .select(Assignment::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The first volunteer waiting for a place on the shift.
+pub fn first_waiting(conn: &mut DbConn, shift_id: &str) -> QueryResult<Option<Assignment>> {
+    assignments::table
+        .filter(assignments::shift_id.eq(shift_id))
+        .filter(assignments::status.eq(AssignmentStatus::Waitlisted.as_str()))
+        .order((assignments::created_at, assignments::id))
+        .select(Assignment::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn for_shift(conn: &mut DbConn, shift_id: &str) -> QueryResult<Vec<Assignment>> {
+    assignments::table
+        .filter(assignments::shift_id.eq(shift_id))
+        .order((assignments::created_at, assignments::id))
+        .select(Assignment::as_select())
+        .load(conn)
+}
+
+/// Cancels every live assignment of the event's shifts (the event is cancelled).
+pub fn cancel_all_for_event(conn: &mut DbConn, event_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    let shift_ids = shifts::table.filter(shifts::event_id.eq(event_id)).select(shifts::id);
+    diesel::update(assignments::table.filter(assignments::shift_id.eq_any(shift_ids)).filter(
+        assignments::status.eq_any([AssignmentStatus::SignedUp.as_str(), AssignmentStatus::Waitlisted.as_str()]),
+    ))
+    .set((assignments::status.eq(AssignmentStatus::Cancelled.as_str()), assignments::updated_at.eq(now)))
+    .execute(conn)
+}
+
+/// A volunteer's assignments with their shifts and events, by shift start.
+pub fn schedule_of(
+    conn: &mut DbConn,
+    volunteer_id: &str,
+    from: Option<NaiveDateTime>,
+    to: Option<NaiveDateTime>,
+) -> QueryResult<Vec<(Assignment, Shift, super::events::Event)>> {
+    let mut query = assignments::table
+        .inner_join(shifts::table.inner_join(events::table))
+        .filter(assignments::volunteer_id.eq(volunteer_id))
+        .order((assignments::shift_starts_at, assignments::id))
+        .select((Assignment::as_select(), Shift::as_select(), super::events::Event::as_select()))
+        .into_boxed();
+    if let Some(from) = from {
+        query = query.filter(assignments::shift_ends_at.gt(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(assignments::shift_starts_at.lt(to));
+    }
+    query.load(conn)
+}
+
+pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
+    diesel::delete(shifts::table.find(id)).execute(conn)
+}
+
+/// Puts a re-activated sign-up at the end of the waitlist order.
+pub fn restart_queue_position(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(assignments::table.find(id)).set(assignments::created_at.eq(now)).execute(conn).map(drop)
+}

@@ -1,0 +1,213 @@
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::DateTime;
+
+use crate::auth::{AuthUser, StaffUser};
+use crate::db::Db;
+use crate::db::events::EventFilter;
+use crate::dto::event::{
+    CreateEvent, EventFilterQuery, EventOut, EventStatusChange, NewShift, ShiftSeries, UpdateEvent,
+};
+use crate::dto::page::encode_cursor;
+use crate::dto::{Page, PageQuery, ValidJson};
+use crate::error::ApiError;
+use crate::routes::{IfMatch, etag};
+use crate::service;
+
+/// Create an event
+///
+/// Any of the campaign's kinds of event, in a branch (coordinators: their own),
+/// optionally with its shifts. A new event is a `draft` unless `scheduled` is
+/// asked for, which needs at least one shift. Shifts lie within the event.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    request_body = CreateEvent,
+    responses((status = 201, description = "Created", body = EventOut))
+)]
+#[post("/events")]
+pub async fn create_event(
+    db: web::Data<Db>,
+    user: StaffUser,
+    body: ValidJson<CreateEvent>,
+) -> Result<HttpResponse, ApiError> {
+    let event = service::events::create(&db, &user, body.into_inner()).await?;
+    Ok(HttpResponse::Created().insert_header(etag(event.version)).json(event))
+}
+
+fn parse_event_cursor(cursor: Option<String>) -> Result<Option<(chrono::NaiveDateTime, String)>, ApiError> {
+    let Some(cursor) = cursor else { return Ok(None) };
+    let invalid = || ApiError::invalid("cursor", "invalid_cursor", "cursor is not one this API issued");
+    let (micros, id) = cursor.split_once('|').ok_or_else(invalid)?;
+    let micros: i64 = micros.parse().map_err(|_| invalid())?;
+    let at = DateTime::from_timestamp_micros(micros).ok_or_else(invalid)?.naive_utc();
+    Ok(Some((at, id.to_owned())))
+}
+
+/// List events
+///
+/// In start order. Staff and volunteers see their branch (volunteers: no drafts);
+/// admins and observers every branch. Each event carries its shifts and counts.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(EventFilterQuery, PageQuery),
+    responses((status = 200, description = "A page of events", body = Page<EventOut>))
+)]
+#[get("/events")]
+pub async fn list_events(
+    db: web::Data<Db>,
+    user: AuthUser,
+    filter: web::Query<EventFilterQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<EventOut>>, ApiError> {
+    let limit = page.limit()?;
+    let filter = filter.into_inner();
+    let filter = EventFilter {
+        branch: filter.branch,
+        locality_id: filter.locality_id,
+        kind: filter.kind.map(|kind| kind.as_str().to_owned()),
+        status: filter.status.map(|status| status.as_str().to_owned()),
+        exclude_status: None,
+        from: filter.from.map(|at| at.naive_utc()),
+        to: filter.to.map(|at| at.naive_utc()),
+        has_free_places: filter.has_free_places.unwrap_or(false),
+        updated_since: page.updated_since(),
+        after: parse_event_cursor(page.after()?)?,
+    };
+    let mut items = service::events::list(&db, &user, filter, i64::from(limit) + 1).await?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|event| encode_cursor(&format!("{}|{}", event.starts_at.timestamp_micros(), event.id)))
+    } else {
+        None
+    };
+    Ok(web::Json(Page { items, next_cursor }))
+}
+
+/// Get an event
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")),
+    responses(
+        (status = 200, description = "The event with its shifts and counts", body = EventOut),
+        (status = 404, description = "No such event in the caller's scope"),
+    )
+)]
+#[get("/events/{id}")]
+pub async fn get_event(db: web::Data<Db>, user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let event = service::events::get(&db, &user, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(event.version)).json(event))
+}
+
+/// Update an event
+///
+/// Drafts and scheduled events only; the new time span must still hold every
+/// shift. Send `If-Match` (or `version`).
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Event id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = UpdateEvent,
+    responses(
+        (status = 200, description = "Updated", body = EventOut),
+        (status = 404, description = "No such event in the caller's scope"),
+        (status = 409, description = "Completed or cancelled, or shifts would fall outside"),
+        (status = 412, description = "The event changed since the given version"),
+    )
+)]
+#[patch("/events/{id}")]
+pub async fn update_event(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateEvent>,
+) -> Result<HttpResponse, ApiError> {
+    let event = service::events::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(event.version)).json(event))
+}
+
+/// Change an event's status
+///
+/// `draft → scheduled → completed`, or `cancelled` (with a reason) from draft or
+/// scheduled; cancelling cancels every sign-up. Other moves answer 409.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Event id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = EventStatusChange,
+    responses(
+        (status = 200, description = "Changed", body = EventOut),
+        (status = 404, description = "No such event in the caller's scope"),
+        (status = 409, description = "Illegal status change, or no shifts to schedule"),
+        (status = 412, description = "The event changed since the given version"),
+    )
+)]
+#[post("/events/{id}/status")]
+pub async fn change_event_status(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<EventStatusChange>,
+) -> Result<HttpResponse, ApiError> {
+    let event = service::events::change_status(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(event.version)).json(event))
+}
+
+/// Add a shift to an event
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")),
+    request_body = NewShift,
+    responses(
+        (status = 201, description = "Added; the event with all its shifts", body = EventOut),
+        (status = 404, description = "No such event in the caller's scope"),
+        (status = 409, description = "The event is completed or cancelled"),
+    )
+)]
+#[post("/events/{id}/shifts")]
+pub async fn add_shift(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    body: ValidJson<NewShift>,
+) -> Result<HttpResponse, ApiError> {
+    let event = service::events::add_shift(&db, &user, id.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(event))
+}
+
+/// Add a daily series of shifts
+///
+/// One shift per day from `from_date` to `to_date` (optionally only on some
+/// weekdays), from `start_time` to `end_time` in the branch's local time zone.
+/// At most 100 days; every shift must lie within the event.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")),
+    request_body = ShiftSeries,
+    responses(
+        (status = 201, description = "Added; the event with all its shifts", body = EventOut),
+        (status = 404, description = "No such event in the caller's scope"),
+        (status = 409, description = "The event is completed or cancelled"),
+    )
+)]
+#[post("/events/{id}/shifts/series")]
+pub async fn add_shift_series(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    body: ValidJson<ShiftSeries>,
+) -> Result<HttpResponse, ApiError> {
+    let event = service::events::add_series(&db, &user, id.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(event))
+}

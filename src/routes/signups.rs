@@ -1,0 +1,110 @@
+use actix_web::{HttpResponse, get, post, web};
+
+use crate::auth::{AuthUser, StaffUser};
+use crate::db::Db;
+use crate::dto::ValidJson;
+use crate::dto::event::{AssignmentOut, AttendanceMark, SignUp};
+use crate::error::ApiError;
+use crate::service;
+
+/// Sign up for a shift
+///
+/// Volunteers sign themselves up (empty body); staff assign a volunteer of the
+/// event's branch (`volunteer_id`). A full shift puts the volunteer on the
+/// waitlist. Only active volunteers, only without an overlapping shift (409 with
+/// the conflicting shift in `existing_id`), only with the shift's required skill.
+/// Signing up again returns the existing sign-up (200).
+#[utoipa::path(
+    tag = "shifts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Shift id")),
+    request_body = SignUp,
+    responses(
+        (status = 201, description = "Signed up or waitlisted", body = AssignmentOut),
+        (status = 200, description = "Already signed up", body = AssignmentOut),
+        (status = 404, description = "No such shift in the caller's scope"),
+        (status = 409, description = "Not open, inactive or other-branch volunteer, missing skill, or overlap"),
+    )
+)]
+#[post("/shifts/{id}/signups")]
+pub async fn sign_up(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: ValidJson<SignUp>,
+) -> Result<HttpResponse, ApiError> {
+    let (assignment, created) =
+        service::signups::sign_up(&db, &user, id.into_inner(), body.into_inner().volunteer_id).await?;
+    let mut response = if created { HttpResponse::Created() } else { HttpResponse::Ok() };
+    Ok(response.json(AssignmentOut::from(assignment)))
+}
+
+/// List a shift's sign-ups
+///
+/// In waitlist order. Staff of the event's branch.
+#[utoipa::path(
+    tag = "shifts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Shift id")),
+    responses(
+        (status = 200, description = "The sign-ups", body = Vec<AssignmentOut>),
+        (status = 404, description = "No such shift in the caller's scope"),
+    )
+)]
+#[get("/shifts/{id}/signups")]
+pub async fn list_signups(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+) -> Result<web::Json<Vec<AssignmentOut>>, ApiError> {
+    Ok(web::Json(service::signups::for_shift(&db, &user, id.into_inner()).await?))
+}
+
+/// Cancel a sign-up
+///
+/// The volunteer's own, or any of the branch by its staff. A freed place goes to
+/// the first volunteer on the waitlist. Cancelling twice changes nothing.
+#[utoipa::path(
+    tag = "shifts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Assignment id")),
+    responses(
+        (status = 200, description = "Cancelled", body = AssignmentOut),
+        (status = 404, description = "No such sign-up in the caller's scope"),
+        (status = 409, description = "Attendance is already recorded"),
+    )
+)]
+#[post("/assignments/{id}/cancel")]
+pub async fn cancel_signup(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<AssignmentOut>, ApiError> {
+    Ok(web::Json(service::signups::cancel(&db, &user, id.into_inner()).await?.into()))
+}
+
+/// Record attendance
+///
+/// `attended` or `no_show`, once the shift has started; staff of the branch.
+#[utoipa::path(
+    tag = "shifts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Assignment id")),
+    request_body = AttendanceMark,
+    responses(
+        (status = 200, description = "Recorded", body = AssignmentOut),
+        (status = 404, description = "No such sign-up in the caller's scope"),
+        (status = 409, description = "The shift has not started, or the sign-up is cancelled or waitlisted"),
+    )
+)]
+#[post("/assignments/{id}/attendance")]
+pub async fn mark_attendance(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    body: ValidJson<AttendanceMark>,
+) -> Result<web::Json<AssignmentOut>, ApiError> {
+    Ok(web::Json(
+        service::signups::mark_attendance(&db, &user, id.into_inner(), body.into_inner().status).await?.into(),
+    ))
+}

@@ -1,0 +1,444 @@
+//! Events and their shifts: creation (one shift or a daily series in the branch's
+//! time zone), reading with counts, updates and the status lifecycle.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+
+use crate::auth::{AuthUser, SessionUser};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::events::{self, Event, EventChanges, EventFilter};
+use crate::db::shifts::{self, Shift};
+use crate::db::{Db, DbConn, branches, localities, write_transaction};
+use crate::domain::event::{EventStatus, MAX_EVENT_DAYS, MAX_SERIES_SHIFTS, MAX_SHIFT_HOURS};
+use crate::domain::role::Role;
+use crate::domain::time::now;
+use crate::dto::event::{CreateEvent, EventOut, EventStatusChange, NewShift, ShiftOut, ShiftSeries, UpdateEvent};
+use crate::error::{ApiError, FieldError};
+use crate::routes::IfMatch;
+
+fn conflict(detail: impl Into<String>, field: &str, code: &str) -> ApiError {
+    let detail = detail.into();
+    ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id: None }
+}
+
+/// `ends > starts`, and not absurdly long.
+fn check_span(prefix: &str, starts: DateTime<Utc>, ends: DateTime<Utc>, max: TimeDelta, errors: &mut Vec<FieldError>) {
+    let field = |name: &str| if prefix.is_empty() { name.to_owned() } else { format!("{prefix}.{name}") };
+    if ends <= starts {
+        errors.push(FieldError::new(field("ends_at"), "not_after_start", "must be after starts_at"));
+    } else if ends - starts > max {
+        errors.push(FieldError::new(
+            field("ends_at"),
+            "too_long",
+            format!("at most {} hours after starts_at", max.num_hours()),
+        ));
+    }
+}
+
+/// A shift must lie inside its event's time span.
+fn check_shift_inside(
+    prefix: &str,
+    shift: &NewShift,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    errors: &mut Vec<FieldError>,
+) {
+    check_span(prefix, shift.starts_at, shift.ends_at, TimeDelta::hours(MAX_SHIFT_HOURS), errors);
+    if shift.starts_at < starts || shift.ends_at > ends {
+        errors.push(FieldError::new(
+            format!("{prefix}.starts_at"),
+            "outside_event",
+            "a shift lies within its event's time span",
+        ));
+    }
+}
+
+fn shift_row(event_id: &str, shift: &NewShift) -> Shift {
+    let at = now();
+    Shift {
+        id: uuid::Uuid::now_v7().to_string(),
+        event_id: event_id.to_owned(),
+        starts_at: shift.starts_at.naive_utc(),
+        ends_at: shift.ends_at.naive_utc(),
+        capacity: shift.capacity,
+        required_skill: shift.required_skill.as_ref().map(|skill| skill.trim().to_lowercase()),
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    }
+}
+
+fn check_locality(conn: &mut DbConn, branch: &str, locality_id: Option<&str>) -> Result<(), ApiError> {
+    if let Some(id) = locality_id
+        && localities::find(conn, id)?.is_none_or(|locality| locality.branch_code != branch)
+    {
+        return Err(ApiError::invalid("locality_id", "unknown_locality", "not a locality of the event's branch"));
+    }
+    Ok(())
+}
+
+pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<EventOut, ApiError> {
+    let branch = actor.branch_for_new_record(input.branch.clone())?;
+    let mut errors = Vec::new();
+    check_span("", input.starts_at, input.ends_at, TimeDelta::days(MAX_EVENT_DAYS), &mut errors);
+    for (index, shift) in input.shifts.iter().enumerate() {
+        check_shift_inside(&format!("shifts[{index}]"), shift, input.starts_at, input.ends_at, &mut errors);
+    }
+    let status = input.status.unwrap_or(EventStatus::Draft);
+    match status {
+        EventStatus::Draft => {}
+        EventStatus::Scheduled if input.shifts.is_empty() => {
+            errors.push(FieldError::new("shifts", "required", "a scheduled event needs at least one shift"));
+        }
+        EventStatus::Scheduled => {}
+        EventStatus::Completed | EventStatus::Cancelled => {
+            errors.push(FieldError::new("status", "not_allowed", "a new event is a draft or scheduled"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let actor = SessionUser::clone(actor);
+    let event = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                if branches::find(conn, &branch)?.is_none() {
+                    return Err(ApiError::invalid("branch", "unknown_branch", format!("there is no branch {branch}")));
+                }
+                check_locality(conn, &branch, input.locality_id.as_deref())?;
+                let at = now();
+                let event = Event {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    branch_code: branch,
+                    locality_id: input.locality_id,
+                    kind: input.kind.as_str().into(),
+                    title: input.title.trim().to_owned(),
+                    description: input.description,
+                    venue: input.venue,
+                    address: input.address,
+                    latitude: input.latitude,
+                    longitude: input.longitude,
+                    starts_at: input.starts_at.naive_utc(),
+                    ends_at: input.ends_at.naive_utc(),
+                    status: status.as_str().into(),
+                    cancel_reason: None,
+                    created_by: actor.account_id.clone(),
+                    created_at: at,
+                    updated_at: at,
+                    version: 1,
+                };
+                events::insert(conn, &event)?;
+                let rows: Vec<Shift> = input.shifts.iter().map(|shift| shift_row(&event.id, shift)).collect();
+                shifts::insert(conn, &rows)?;
+                audit::record(conn, event_audit(&actor, "event_created", &event.id, None))?;
+                Ok(event)
+            })
+        })
+        .await?;
+    let id = event.id.clone();
+    db.run(move |conn| one_view(conn, &id)).await
+}
+
+/// Whether `actor` may see the event: staff and volunteers their branch (volunteers
+/// no drafts), admins and observers everything.
+pub fn sees(actor: &SessionUser, event: &Event) -> bool {
+    match actor.role {
+        Role::Admin | Role::Observer => true,
+        Role::Coordinator => actor.sees_branch(&event.branch_code),
+        Role::Volunteer => actor.sees_branch(&event.branch_code) && event.status != EventStatus::Draft.as_str(),
+    }
+}
+
+pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Event, ApiError> {
+    events::find(conn, id)?.filter(|event| sees(actor, event)).ok_or_else(|| ApiError::not_found(format!("event {id}")))
+}
+
+/// The event, checked to be one `actor` may change.
+pub fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Event, ApiError> {
+    let event = load_visible(conn, actor, id)?;
+    actor.ensure_manages_branch(&event.branch_code, format!("event {id}"))?;
+    Ok(event)
+}
+
+/// Events with their shifts and counts, in three queries whatever their number.
+pub fn views(conn: &mut DbConn, rows: Vec<Event>) -> Result<Vec<EventOut>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|event| event.id.clone()).collect();
+    let all_shifts = shifts::for_events(conn, &ids)?;
+    let shift_ids: Vec<String> = all_shifts.iter().map(|shift| shift.id.clone()).collect();
+    let counts = shifts::counts(conn, &shift_ids)?;
+    let mut by_event: HashMap<String, Vec<ShiftOut>> = HashMap::new();
+    for shift in all_shifts {
+        let shift_counts = counts.get(&shift.id).copied().unwrap_or_default();
+        by_event.entry(shift.event_id.clone()).or_default().push(ShiftOut::new(shift, shift_counts));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|event| {
+            let shifts = by_event.remove(&event.id).unwrap_or_default();
+            EventOut::new(event, shifts)
+        })
+        .collect())
+}
+
+fn one_view(conn: &mut DbConn, id: &str) -> Result<EventOut, ApiError> {
+    let event = events::find(conn, id)?.ok_or_else(|| ApiError::not_found(format!("event {id}")))?;
+    views(conn, vec![event])?.pop().ok_or_else(|| ApiError::internal("event view vanished"))
+}
+
+pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<EventOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        let event = load_visible(conn, &actor, &id)?;
+        views(conn, vec![event])?.pop().ok_or_else(|| ApiError::internal("event view vanished"))
+    })
+    .await
+}
+
+/// Events visible to `actor`; `limit` rows at most (the caller asks one extra to
+/// know whether another page exists).
+pub async fn list(db: &Db, actor: &AuthUser, mut filter: EventFilter, limit: i64) -> Result<Vec<EventOut>, ApiError> {
+    match actor.role {
+        Role::Admin | Role::Observer => {}
+        Role::Coordinator | Role::Volunteer => {
+            if filter.branch.is_some() && filter.branch != actor.branch {
+                return Ok(Vec::new());
+            }
+            filter.branch = actor.branch.clone();
+            if actor.role == Role::Volunteer {
+                filter.exclude_status = Some(EventStatus::Draft.as_str().into());
+            }
+        }
+    }
+    db.run(move |conn| {
+        let rows = events::list(conn, &filter, limit)?;
+        views(conn, rows)
+    })
+    .await
+}
+
+pub async fn update(
+    db: &Db,
+    actor: &AuthUser,
+    id: String,
+    input: UpdateEvent,
+    if_match: IfMatch,
+) -> Result<EventOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let current = load_managed(conn, &actor, &id)?;
+            let version = if_match.check(input.version, current.version)?;
+            if !EventStatus::parse(&current.status).takes_signups() {
+                return Err(conflict(format!("a {} event cannot be edited", current.status), "status", "not_editable"));
+            }
+            let starts = input.starts_at.unwrap_or_else(|| current.starts_at.and_utc());
+            let ends = input.ends_at.unwrap_or_else(|| current.ends_at.and_utc());
+            let mut errors = Vec::new();
+            check_span("", starts, ends, TimeDelta::days(MAX_EVENT_DAYS), &mut errors);
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            let outside = shifts::for_events(conn, std::slice::from_ref(&current.id))?
+                .into_iter()
+                .any(|shift| shift.starts_at < starts.naive_utc() || shift.ends_at > ends.naive_utc());
+            if outside {
+                return Err(conflict(
+                    "some shifts would fall outside the new time span; move them first",
+                    "starts_at",
+                    "shifts_outside",
+                ));
+            }
+            if let Some(locality) = &input.locality_id {
+                check_locality(conn, &current.branch_code, locality.as_deref())?;
+            }
+            let changes = EventChanges {
+                locality_id: input.locality_id,
+                title: input.title.map(|title| title.trim().to_owned()),
+                description: input.description,
+                venue: input.venue,
+                address: input.address,
+                latitude: input.latitude,
+                longitude: input.longitude,
+                starts_at: input.starts_at.map(|at| at.naive_utc()),
+                ends_at: input.ends_at.map(|at| at.naive_utc()),
+                ..Default::default()
+            };
+            if !events::update(conn, &current.id, version, &changes, now())? {
+                return Err(ApiError::PreconditionFailed("the event changed meanwhile; reload it".into()));
+            }
+            audit::record(conn, event_audit(&actor, "event_updated", &current.id, None))?;
+            one_view(conn, &current.id)
+        })
+    })
+    .await
+}
+
+/// Moves the event through its lifecycle. Cancelling needs a reason and cancels
+/// every sign-up; scheduling needs at least one shift.
+pub async fn change_status(
+    db: &Db,
+    actor: &AuthUser,
+    id: String,
+    change: EventStatusChange,
+    if_match: IfMatch,
+) -> Result<EventOut, ApiError> {
+    if change.status == EventStatus::Cancelled && change.reason.as_deref().is_none_or(|reason| reason.trim().is_empty())
+    {
+        return Err(ApiError::invalid("reason", "required", "cancelling an event needs a reason"));
+    }
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let current = load_managed(conn, &actor, &id)?;
+            let version = if_match.check(change.version, current.version)?;
+            let from = EventStatus::parse(&current.status);
+            if !from.can_become(change.status) {
+                return Err(conflict(
+                    format!("an event cannot go from {} to {}", from.as_str(), change.status.as_str()),
+                    "status",
+                    "illegal_transition",
+                ));
+            }
+            if change.status == EventStatus::Scheduled
+                && shifts::for_events(conn, std::slice::from_ref(&current.id))?.is_empty()
+            {
+                return Err(conflict("add at least one shift before scheduling the event", "status", "no_shifts"));
+            }
+            let at = now();
+            let changes = EventChanges {
+                status: Some(change.status.as_str().into()),
+                cancel_reason: (change.status == EventStatus::Cancelled).then(|| change.reason.clone()),
+                ..Default::default()
+            };
+            if !events::update(conn, &current.id, version, &changes, at)? {
+                return Err(ApiError::PreconditionFailed("the event changed meanwhile; reload it".into()));
+            }
+            if change.status == EventStatus::Cancelled {
+                shifts::cancel_all_for_event(conn, &current.id, at)?;
+            }
+            let action = format!("event_{}", change.status.as_str());
+            audit::record(conn, event_audit(&actor, &action, &current.id, change.reason.clone()))?;
+            one_view(conn, &current.id)
+        })
+    })
+    .await
+}
+
+fn add_rows(conn: &mut DbConn, actor: &SessionUser, event_id: &str, rows: Vec<Shift>) -> Result<EventOut, ApiError> {
+    shifts::insert(conn, &rows)?;
+    events::touch(conn, event_id, now())?;
+    audit::record(conn, event_audit(actor, "shifts_added", event_id, Some(format!("{} shifts", rows.len()))))?;
+    one_view(conn, event_id)
+}
+
+fn ensure_open(event: &Event) -> Result<(), ApiError> {
+    if EventStatus::parse(&event.status).takes_signups() {
+        Ok(())
+    } else {
+        Err(conflict(format!("a {} event takes no new shifts", event.status), "status", "not_editable"))
+    }
+}
+
+pub async fn add_shift(db: &Db, actor: &AuthUser, event_id: String, shift: NewShift) -> Result<EventOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let event = load_managed(conn, &actor, &event_id)?;
+            ensure_open(&event)?;
+            let mut errors = Vec::new();
+            check_shift_inside("", &shift, event.starts_at.and_utc(), event.ends_at.and_utc(), &mut errors);
+            if !errors.is_empty() {
+                // The fields are the body's own: drop the "." prefix of a nameless path.
+                errors.iter_mut().for_each(|err| err.field = err.field.trim_start_matches('.').to_owned());
+                return Err(ApiError::Validation(errors));
+            }
+            add_rows(conn, &actor, &event.id, vec![shift_row(&event.id, &shift)])
+        })
+    })
+    .await
+}
+
+/// The UTC instant of `date` at `time` in `zone`.
+fn local_instant(zone: Tz, date: chrono::NaiveDate, time: chrono::NaiveTime) -> Option<NaiveDateTime> {
+    date.and_time(time).and_local_timezone(zone).earliest().map(|at| at.naive_utc())
+}
+
+/// Creates one shift per day (optionally only on some weekdays) at the same local
+/// times, read in the branch's time zone.
+pub async fn add_series(
+    db: &Db,
+    actor: &AuthUser,
+    event_id: String,
+    series: ShiftSeries,
+) -> Result<EventOut, ApiError> {
+    if series.end_time <= series.start_time {
+        return Err(ApiError::invalid("end_time", "not_after_start", "must be after start_time on the same day"));
+    }
+    if series.to_date < series.from_date {
+        return Err(ApiError::invalid("to_date", "before_from_date", "must not be before from_date"));
+    }
+    let days = (series.to_date - series.from_date).num_days() + 1;
+    if usize::try_from(days).unwrap_or(usize::MAX) > MAX_SERIES_SHIFTS {
+        return Err(ApiError::invalid("to_date", "too_many", format!("at most {MAX_SERIES_SHIFTS} days per series")));
+    }
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let event = load_managed(conn, &actor, &event_id)?;
+            ensure_open(&event)?;
+            let branch =
+                branches::find(conn, &event.branch_code)?.ok_or_else(|| ApiError::internal("event without branch"))?;
+            let zone: Tz = branch
+                .timezone
+                .parse()
+                .map_err(|_| ApiError::internal(format!("bad time zone {}", branch.timezone)))?;
+            let mut rows = Vec::new();
+            for date in series.from_date.iter_days().take_while(|date| *date <= series.to_date) {
+                if series.weekdays.as_ref().is_some_and(|days| !days.contains(&date.weekday())) {
+                    continue;
+                }
+                let (Some(starts), Some(ends)) =
+                    (local_instant(zone, date, series.start_time), local_instant(zone, date, series.end_time))
+                else {
+                    return Err(ApiError::invalid(
+                        "start_time",
+                        "nonexistent_local_time",
+                        format!("{date} has no such local time"),
+                    ));
+                };
+                if starts < event.starts_at || ends > event.ends_at {
+                    return Err(ApiError::invalid(
+                        "from_date",
+                        "outside_event",
+                        format!("the shift of {date} would fall outside the event's time span"),
+                    ));
+                }
+                let shift = NewShift {
+                    starts_at: starts.and_utc(),
+                    ends_at: ends.and_utc(),
+                    capacity: series.capacity,
+                    required_skill: series.required_skill.clone(),
+                };
+                rows.push(shift_row(&event.id, &shift));
+            }
+            if rows.is_empty() {
+                return Err(ApiError::invalid("weekdays", "no_days", "no day of the range matches the weekdays"));
+            }
+            add_rows(conn, &actor, &event.id, rows)
+        })
+    })
+    .await
+}
+
+fn event_audit<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str, details: Option<String>) -> AuditEvent<'a> {
+    AuditEvent {
+        actor_id: Some(&actor.account_id),
+        action,
+        record_type: "event",
+        record_id: Some(id),
+        request_id: actor.request_id.as_deref(),
+        details,
+    }
+}

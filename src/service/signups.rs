@@ -1,0 +1,319 @@
+//! Sign-ups to shifts: capacity and waitlist, the overlap rule, cancellations
+//! with promotion, attendance, and a volunteer's schedule.
+//!
+//! Every change runs in one write transaction that first locks the shift (and,
+//! on SQLite, the whole database), so concurrent sign-ups never overbook.
+
+use crate::auth::{AuthUser, SessionUser};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::events::{self, Event};
+use crate::db::shifts::{self, Assignment, Shift};
+use crate::db::volunteers::{self, decode_list};
+use crate::db::{Db, DbConn, write_transaction};
+use crate::domain::event::{AssignmentStatus, EventStatus};
+use crate::domain::role::Role;
+use crate::domain::time::now;
+use crate::domain::volunteer::VolunteerStatus;
+use crate::dto::event::{AssignmentOut, ScheduleItem, ScheduleOut};
+use crate::error::{ApiError, FieldError};
+use crate::service::events::sees;
+
+fn conflict(detail: impl Into<String>, field: &str, code: &str, existing_id: Option<String>) -> ApiError {
+    let detail = detail.into();
+    ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id }
+}
+
+/// The shift and its event, when `actor` may see the event.
+fn load_shift(conn: &mut DbConn, actor: &SessionUser, shift_id: &str) -> Result<(Shift, Event), ApiError> {
+    let not_found = || ApiError::not_found(format!("shift {shift_id}"));
+    let shift = shifts::find(conn, shift_id)?.ok_or_else(not_found)?;
+    let event = events::find(conn, &shift.event_id)?.filter(|event| sees(actor, event)).ok_or_else(not_found)?;
+    Ok((shift, event))
+}
+
+/// The volunteer a sign-up is for: volunteers sign themselves up; staff name
+/// someone they may see.
+fn signing_volunteer(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    requested: Option<String>,
+) -> Result<volunteers::Volunteer, ApiError> {
+    let id = match actor.role {
+        Role::Volunteer => {
+            let own = actor
+                .volunteer_id
+                .clone()
+                .ok_or_else(|| ApiError::Forbidden("this account is not linked to a volunteer record".into()))?;
+            if requested.as_ref().is_some_and(|requested| requested != &own) {
+                return Err(ApiError::Forbidden("volunteers sign up only themselves".into()));
+            }
+            own
+        }
+        Role::Admin | Role::Coordinator => {
+            requested.ok_or_else(|| ApiError::invalid("volunteer_id", "required", "name the volunteer to assign"))?
+        }
+        Role::Observer => return Err(ApiError::Forbidden("observers do not sign up".into())),
+    };
+    volunteers::find(conn, &id)?
+        .filter(|volunteer| actor.role == Role::Volunteer || actor.sees_branch(&volunteer.branch_code))
+        .ok_or_else(|| ApiError::invalid("volunteer_id", "unknown_volunteer", "no such volunteer in your branch"))
+}
+
+/// Signs a volunteer up: a place if one is free, the waitlist otherwise.
+/// Signing up again returns the existing assignment (`false`: nothing created).
+pub async fn sign_up(
+    db: &Db,
+    actor: &AuthUser,
+    shift_id: String,
+    volunteer_id: Option<String>,
+) -> Result<(Assignment, bool), ApiError> {
+    let actor = SessionUser::clone(actor);
+    let (assignment, created) = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                shifts::lock(conn, &shift_id)?;
+                let (shift, event) = load_shift(conn, &actor, &shift_id)?;
+                if actor.role == Role::Coordinator {
+                    actor.ensure_manages_branch(&event.branch_code, format!("shift {shift_id}"))?;
+                }
+                let volunteer = signing_volunteer(conn, &actor, volunteer_id)?;
+                let existing = shifts::assignment_of(conn, &shift.id, &volunteer.id)?;
+                if let Some(existing) = &existing
+                    && existing.status != AssignmentStatus::Cancelled.as_str()
+                {
+                    return Ok((existing.clone(), false));
+                }
+                let open = match actor.role {
+                    Role::Volunteer => event.status == EventStatus::Scheduled.as_str(),
+                    _ => EventStatus::parse(&event.status).takes_signups(),
+                };
+                if !open {
+                    return Err(conflict(
+                        format!("the event is {}; it takes no sign-ups", event.status),
+                        "shift_id",
+                        "event_not_open",
+                        None,
+                    ));
+                }
+                if volunteer.branch_code != event.branch_code {
+                    return Err(conflict(
+                        "the volunteer belongs to another branch",
+                        "volunteer_id",
+                        "other_branch",
+                        None,
+                    ));
+                }
+                if volunteer.status != VolunteerStatus::Active.as_str() {
+                    return Err(conflict(
+                        format!("only active volunteers sign up; this one is {}", volunteer.status),
+                        "volunteer_id",
+                        "volunteer_not_active",
+                        None,
+                    ));
+                }
+                if let Some(skill) = &shift.required_skill
+                    && !decode_list(&volunteer.skills).contains(skill)
+                {
+                    return Err(conflict(
+                        format!("this shift needs the skill {skill}"),
+                        "volunteer_id",
+                        "missing_skill",
+                        None,
+                    ));
+                }
+                if let Some(clash) =
+                    shifts::overlapping(conn, &volunteer.id, &shift.id, shift.starts_at, shift.ends_at)?
+                {
+                    return Err(conflict(
+                        format!("the volunteer already holds shift {} at an overlapping time", clash.shift_id),
+                        "shift_id",
+                        "overlap",
+                        Some(clash.shift_id),
+                    ));
+                }
+                let taken = shifts::counts(conn, std::slice::from_ref(&shift.id))?
+                    .get(&shift.id)
+                    .copied()
+                    .unwrap_or_default()
+                    .taken();
+                let status = if taken < i64::from(shift.capacity) {
+                    AssignmentStatus::SignedUp
+                } else {
+                    AssignmentStatus::Waitlisted
+                };
+                let at = now();
+                let assignment = match existing {
+                    // A cancelled place is taken again, at the end of the waitlist if full.
+                    Some(cancelled) => {
+                        shifts::set_status(conn, &cancelled.id, status, at)?;
+                        shifts::restart_queue_position(conn, &cancelled.id, at)?;
+                        shifts::find_assignment(conn, &cancelled.id)?
+                            .ok_or_else(|| ApiError::internal("assignment vanished"))?
+                    }
+                    None => {
+                        let row = Assignment {
+                            id: uuid::Uuid::now_v7().to_string(),
+                            shift_id: shift.id.clone(),
+                            volunteer_id: volunteer.id.clone(),
+                            status: status.as_str().into(),
+                            shift_starts_at: shift.starts_at,
+                            shift_ends_at: shift.ends_at,
+                            created_at: at,
+                            updated_at: at,
+                            version: 1,
+                        };
+                        shifts::insert_assignment(conn, &row)?;
+                        row
+                    }
+                };
+                events::touch(conn, &event.id, at)?;
+                audit::record(
+                    conn,
+                    assignment_audit(&actor, "signed_up", &assignment.id, Some(status.as_str().into())),
+                )?;
+                Ok((assignment, true))
+            })
+        })
+        .await?;
+    Ok((assignment, created))
+}
+
+fn load_assignment(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<(Assignment, Shift, Event), ApiError> {
+    let not_found = || ApiError::not_found(format!("assignment {id}"));
+    let assignment = shifts::find_assignment(conn, id)?.ok_or_else(not_found)?;
+    let (shift, event) = load_shift(conn, actor, &assignment.shift_id).map_err(|_| not_found())?;
+    let own = actor.volunteer_id.as_deref() == Some(assignment.volunteer_id.as_str());
+    match actor.role {
+        Role::Volunteer if !own => Err(not_found()),
+        _ => Ok((assignment, shift, event)),
+    }
+}
+
+/// Cancels a sign-up (the volunteer's own, or by staff of the branch) and gives
+/// the freed place to the first volunteer waiting.
+pub async fn cancel(db: &Db, actor: &AuthUser, id: String) -> Result<Assignment, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let (assignment, shift, event) = load_assignment(conn, &actor, &id)?;
+            shifts::lock(conn, &shift.id)?;
+            if actor.role != Role::Volunteer {
+                actor.ensure_manages_branch(&event.branch_code, format!("assignment {id}"))?;
+            }
+            let status = AssignmentStatus::parse(&assignment.status);
+            match status {
+                AssignmentStatus::Cancelled => return Ok(assignment),
+                AssignmentStatus::SignedUp | AssignmentStatus::Waitlisted => {}
+                AssignmentStatus::Attended | AssignmentStatus::NoShow => {
+                    return Err(conflict(
+                        "attendance is recorded; the sign-up can no longer be cancelled",
+                        "status",
+                        "illegal_transition",
+                        None,
+                    ));
+                }
+            }
+            let at = now();
+            shifts::set_status(conn, &assignment.id, AssignmentStatus::Cancelled, at)?;
+            if status == AssignmentStatus::SignedUp
+                && let Some(next) = shifts::first_waiting(conn, &shift.id)?
+            {
+                shifts::set_status(conn, &next.id, AssignmentStatus::SignedUp, at)?;
+                audit::record(conn, assignment_audit(&actor, "promoted_from_waitlist", &next.id, None))?;
+            }
+            events::touch(conn, &event.id, at)?;
+            audit::record(conn, assignment_audit(&actor, "signup_cancelled", &assignment.id, None))?;
+            shifts::find_assignment(conn, &assignment.id)?.ok_or_else(|| ApiError::internal("assignment vanished"))
+        })
+    })
+    .await
+}
+
+/// Records attendance once the shift has started (corrections allowed).
+pub async fn mark_attendance(
+    db: &Db,
+    actor: &AuthUser,
+    id: String,
+    status: AssignmentStatus,
+) -> Result<Assignment, ApiError> {
+    if !matches!(status, AssignmentStatus::Attended | AssignmentStatus::NoShow) {
+        return Err(ApiError::invalid("status", "not_attendance", "attendance is attended or no_show"));
+    }
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let (assignment, shift, event) = load_assignment(conn, &actor, &id)?;
+            actor.ensure_manages_branch(&event.branch_code, format!("assignment {id}"))?;
+            if now() < shift.starts_at {
+                return Err(conflict("attendance is recorded once the shift has started", "status", "too_early", None));
+            }
+            let current = AssignmentStatus::parse(&assignment.status);
+            if !matches!(current, AssignmentStatus::SignedUp | AssignmentStatus::Attended | AssignmentStatus::NoShow) {
+                return Err(conflict(
+                    format!("a {} sign-up has no attendance", current.as_str()),
+                    "status",
+                    "illegal_transition",
+                    None,
+                ));
+            }
+            let at = now();
+            shifts::set_status(conn, &assignment.id, status, at)?;
+            events::touch(conn, &event.id, at)?;
+            audit::record(
+                conn,
+                assignment_audit(&actor, "attendance_marked", &assignment.id, Some(status.as_str().into())),
+            )?;
+            shifts::find_assignment(conn, &assignment.id)?.ok_or_else(|| ApiError::internal("assignment vanished"))
+        })
+    })
+    .await
+}
+
+/// The sign-ups of a shift, in waitlist order (staff of the branch).
+pub async fn for_shift(db: &Db, actor: &AuthUser, shift_id: String) -> Result<Vec<AssignmentOut>, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        let (shift, event) = load_shift(conn, &actor, &shift_id)?;
+        actor.ensure_manages_branch(&event.branch_code, format!("shift {shift_id}"))?;
+        Ok(shifts::for_shift(conn, &shift.id)?.into_iter().map(AssignmentOut::from).collect())
+    })
+    .await
+}
+
+/// The caller's assignments: upcoming soonest first, past most recent first.
+pub async fn schedule(db: &Db, user: &SessionUser) -> Result<ScheduleOut, ApiError> {
+    let Some(volunteer_id) = user.volunteer_id.clone() else {
+        return Ok(ScheduleOut { upcoming: vec![], past: vec![] });
+    };
+    let rows = db.run(move |conn| Ok(shifts::schedule_of(conn, &volunteer_id, None, None)?)).await?;
+    let at = now();
+    let (mut past, upcoming): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(assignment, _, _)| assignment.shift_ends_at <= at);
+    past.reverse();
+    let item = |(assignment, _shift, event): (Assignment, Shift, Event)| ScheduleItem {
+        assignment: assignment.into(),
+        event_kind: crate::domain::event::EventKind::parse(&event.kind),
+        event_status: EventStatus::parse(&event.status),
+        event_id: event.id,
+        event_title: event.title,
+        venue: event.venue,
+        address: event.address,
+    };
+    Ok(ScheduleOut { upcoming: upcoming.into_iter().map(item).collect(), past: past.into_iter().map(item).collect() })
+}
+
+fn assignment_audit<'a>(
+    actor: &'a SessionUser,
+    action: &'a str,
+    id: &'a str,
+    details: Option<String>,
+) -> AuditEvent<'a> {
+    AuditEvent {
+        actor_id: Some(&actor.account_id),
+        action,
+        record_type: "assignment",
+        record_id: Some(id),
+        request_id: actor.request_id.as_deref(),
+        details,
+    }
+}
