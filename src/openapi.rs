@@ -30,6 +30,7 @@ Every error is an RFC 9457 `application/problem+json` document (schema `Problem`
         (name = "volunteers", description = "Volunteers, their applications and their personal data"),
         (name = "events", description = "Outreach events of every kind, their shifts and calendars"),
         (name = "shifts", description = "Sign-ups, waitlists, attendance, schedules and calendar feeds"),
+        (name = "door-to-door", description = "«От двери к двери»: routes, offline packs, batch sync of visits, coverage"),
         (name = "audit", description = "Who did what, when (admins)"),
         (name = "operations", description = "Health probes"),
     ),

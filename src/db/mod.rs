@@ -15,6 +15,7 @@ pub mod member_organisations;
 
 mod pool;
 pub mod refresh_tokens;
+pub mod routes;
 pub mod schema;
 pub mod shifts;
 pub mod throttle_events;

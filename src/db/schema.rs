@@ -214,6 +214,77 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    routes (id) {
+        id -> Text,
+        branch_code -> Text,
+        locality_id -> Text,
+        event_id -> Nullable<Text>,
+        shift_id -> Nullable<Text>,
+        name -> Text,
+        status -> Text,
+        stops_total -> Integer,
+        stops_visited -> Integer,
+        visits_count -> Integer,
+        doors_knocked -> Integer,
+        conversations -> Integer,
+        materials_left -> Integer,
+        last_activity_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    route_stops (id) {
+        id -> Text,
+        route_id -> Text,
+        position -> Integer,
+        street -> Text,
+        building -> Text,
+        entrance -> Nullable<Text>,
+        doors -> Integer,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        access_notes -> Nullable<Text>,
+        visits_count -> Integer,
+        first_visited_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    route_assignees (route_id, volunteer_id) {
+        route_id -> Text,
+        volunteer_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> Text,
+        route_id -> Text,
+        stop_id -> Text,
+        volunteer_id -> Nullable<Text>,
+        recorded_by -> Text,
+        visited_at -> Timestamp,
+        doors_knocked -> Integer,
+        conversations -> Integer,
+        not_at_home -> Integer,
+        refused -> Integer,
+        materials_left -> Integer,
+        question_topics -> Text,
+        question_text -> Nullable<Text>,
+        note -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        received_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> branches (branch_code));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
@@ -222,6 +293,10 @@ diesel::joinable!(localities -> branches (branch_code));
 diesel::joinable!(shifts -> events (event_id));
 diesel::joinable!(assignments -> shifts (shift_id));
 diesel::joinable!(assignments -> volunteers (volunteer_id));
+diesel::joinable!(route_stops -> routes (route_id));
+diesel::joinable!(route_assignees -> routes (route_id));
+diesel::joinable!(visits -> routes (route_id));
+diesel::joinable!(routes -> localities (locality_id));
 diesel::allow_tables_to_appear_in_same_query!(
     branches,
     accounts,
@@ -237,4 +312,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     shifts,
     assignments,
     calendar_tokens,
+    routes,
+    route_stops,
+    route_assignees,
+    visits,
 );

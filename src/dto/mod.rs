@@ -12,6 +12,7 @@ pub mod json;
 pub mod locality;
 pub mod member_organisation;
 pub mod page;
+pub mod route;
 pub mod volunteer;
 pub mod volunteer_import;
 

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod branches;
 pub mod calendar;
+pub mod door_routes;
 pub mod events;
 pub mod fallback;
 pub mod health;
@@ -15,6 +16,7 @@ pub mod localities;
 pub mod me;
 pub mod member_organisations;
 pub mod signups;
+pub mod visits;
 pub mod volunteer_csv;
 pub mod volunteers;
 
@@ -80,7 +82,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(signups::sign_up)
             .service(signups::list_signups)
             .service(signups::cancel_signup)
-            .service(signups::mark_attendance),
+            .service(signups::mark_attendance)
+            .service(door_routes::create_route)
+            .service(door_routes::list_routes)
+            .service(door_routes::get_route)
+            .service(door_routes::replace_stops)
+            .service(door_routes::assign_route)
+            .service(door_routes::unassign_route)
+            .service(door_routes::route_pack)
+            .service(door_routes::sync_visits)
+            .service(visits::list_visits)
+            .service(visits::national_progress)
+            .service(visits::branch_progress),
     );
 }
 

@@ -60,6 +60,12 @@ enum Target {
     FreshStartedAssignment,
     /// A calendar feed token.
     CalendarToken,
+    /// A route of the own branch, assigned to the volunteer caller.
+    Route,
+    /// A new route for each call (stop replacement).
+    FreshRoute,
+    /// A new route with a new assignee for each call (`{volunteer_id}` too).
+    FreshRouteWithAssignee,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -123,6 +129,17 @@ fn matrix() -> Vec<Case> {
         case("DELETE", "/api/v1/me/calendar-feed", None, [401, 204, 204, 204, 204, 204]),
         case_on(Target::CalendarToken, "GET", "/api/v1/calendar/{token}.ics", None, [200, 200, 200, 200, 200, 200]),
         case("GET", "/api/v1/branches/{code}/events.ics", None, [200, 200, 200, 200, 200, 200]),
+        case("POST", "/api/v1/routes", Some(json!({"locality_id": "{locality_id}", "name": "Matrix route", "stops": [{"street": "S", "building": "1", "doors": 10}]})), [401, 201, 201, 403, 403, 403]),
+        case("GET", "/api/v1/routes", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::Route, "GET", "/api/v1/routes/{id}", None, [401, 200, 200, 404, 200, 200]),
+        case_on(Target::FreshRoute, "PUT", "/api/v1/routes/{id}/stops", Some(json!({"stops": [{"street": "S", "building": "2", "doors": 5}]})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::Route, "POST", "/api/v1/routes/{id}/assignees", Some(json!({"volunteer_id": "{fresh_volunteer_id}"})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::FreshRouteWithAssignee, "DELETE", "/api/v1/routes/{id}/assignees/{volunteer_id}", None, [401, 200, 200, 404, 403, 403]),
+        case_on(Target::Route, "GET", "/api/v1/routes/{id}/pack", None, [401, 200, 200, 404, 200, 200]),
+        case_on(Target::Route, "POST", "/api/v1/routes/{id}/visits:batch", Some(json!({"visits": []})), [401, 200, 200, 404, 200, 403]),
+        case("GET", "/api/v1/visits", None, [401, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/progress", None, [401, 200, 200, 200, 403, 200]),
+        case("GET", "/api/v1/progress/branches/{code}", None, [401, 200, 200, 200, 403, 200]),
         case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [202, 202, 202, 202, 202, 202]),
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
@@ -148,6 +165,8 @@ struct Fixtures {
     /// A scheduled event that has started, with one shift.
     started_event: Value,
     calendar_token: String,
+    /// A route of the own branch that the volunteer caller is assigned to.
+    route: Value,
     /// An account that signs in during the login case.
     target: TestUser,
     admin: TestUser,
@@ -172,6 +191,7 @@ pub fn fresh_bin() -> String {
 impl Fixtures {
     /// The concrete path and body of one call of `case`.
     async fn resolve(&self, app: &TestApp, case: &Case) -> (String, Option<Value>) {
+        let mut assignee = String::new();
         let id = match case.id {
             Target::Account => self.account_id.clone(),
             Target::Observer => self.observer_id.clone(),
@@ -198,6 +218,16 @@ impl Fixtures {
             }
             Target::BranchQuery | Target::CsvDryRun | Target::CalendarToken => String::new(),
             Target::Event => self.event["id"].as_str().unwrap().to_owned(),
+            Target::Route => self.route["id"].as_str().unwrap().to_owned(),
+            Target::FreshRoute => {
+                app.route(&self.admin, &self.locality_id, 1, &[]).await["id"].as_str().unwrap().to_owned()
+            }
+            Target::FreshRouteWithAssignee => {
+                let volunteer = app.volunteer(&self.admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned();
+                let route = app.route(&self.admin, &self.locality_id, 1, &[&volunteer]).await;
+                assignee = volunteer;
+                route["id"].as_str().unwrap().to_owned()
+            }
             Target::Shift => self.event["shifts"][0]["id"].as_str().unwrap().to_owned(),
             Target::FreshDraftEvent => {
                 let body = json!({"branch": OWN_BRANCH, "kind": "training", "title": "Draft", "starts_at": "2027-01-11T04:00:00Z", "ends_at": "2027-01-11T08:00:00Z", "shifts": [{"starts_at": "2027-01-11T04:00:00Z", "ends_at": "2027-01-11T08:00:00Z", "capacity": 2}]});
@@ -213,8 +243,12 @@ impl Fixtures {
             Target::FreshVolunteer => app.volunteer(&self.admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned(),
             Target::FreshApplicant => app.applicant(OWN_BRANCH).await,
         };
-        let mut path =
-            case.path.replace("{code}", OWN_BRANCH).replace("{id}", &id).replace("{token}", &self.calendar_token);
+        let mut path = case
+            .path
+            .replace("{code}", OWN_BRANCH)
+            .replace("{id}", &id)
+            .replace("{token}", &self.calendar_token)
+            .replace("{volunteer_id}", &assignee);
         match case.id {
             Target::BranchQuery => path.push_str(&format!("?branch={OWN_BRANCH}")),
             Target::CsvDryRun => path.push_str("?dry_run=true"),
@@ -232,6 +266,7 @@ impl Fixtures {
                 .replace("{target_password}", &self.target.password)
                 .replace("{fresh_bin}", &fresh_bin())
                 .replace("{fresh_phone}", &fresh_phone())
+                .replace("{locality_id}", &self.locality_id)
                 .replace("{fresh_volunteer_id}", FRESH_VOLUNTEER)
                 .replace("{unique_email}", &format!("matrix-{}@outreach.test", uuid::Uuid::now_v7().simple()));
             serde_json::from_str(&text.replace(FRESH_VOLUNTEER, &fresh_volunteer)).unwrap()
@@ -272,22 +307,26 @@ on_both_databases! {
         assert_eq!(spec_operations(&spec), covered, "every operation in the spec needs exactly one matrix entry");
 
         let admin = app.admin().await;
+        let (caller_volunteer, volunteer_caller) = app.volunteer_user(&admin, OWN_BRANCH).await;
         let callers: [Option<TestUser>; 6] = [
             None,
             Some(admin.clone()),
             Some(app.user("coordinator", Some(OWN_BRANCH)).await),
             Some(app.user("coordinator", Some(OTHER_BRANCH)).await),
-            Some(app.volunteer_user(&admin, OWN_BRANCH).await.1),
+            Some(volunteer_caller),
             Some(app.user("observer", None).await),
         ];
         let observer_id = app.account(&admin, "observer", None).await["id"].as_str().unwrap().to_owned();
         let token_id = app.post(&format!("/api/v1/accounts/{observer_id}/api-tokens")).bearer(&admin.token)
             .json(&json!({"name": "fixture"})).send().await.assert_status(201).json()["id"].as_str().unwrap().to_owned();
+        let locality_id = create_id(&app, &admin, "/api/v1/localities", json!({"branch": OWN_BRANCH, "kind": "district", "name_kk": "Аудан", "name_ru": "Район"})).await;
+        let route = app.route(&admin, &locality_id, 2, &[caller_volunteer["id"].as_str().unwrap()]).await;
         let fixtures = Fixtures {
             account_id: app.account(&admin, "volunteer", Some(OWN_BRANCH)).await["id"].as_str().unwrap().to_owned(),
             observer_id,
             token_id,
-            locality_id: create_id(&app, &admin, "/api/v1/localities", json!({"branch": OWN_BRANCH, "kind": "district", "name_kk": "Аудан", "name_ru": "Район"})).await,
+            locality_id,
+            route,
             member_organisation_id: create_id(&app, &admin, "/api/v1/member-organisations", json!({"name": "Union", "kind": "trade_union", "bin": fresh_bin()})).await,
             volunteer_id: app.volunteer(&admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned(),
             event: app.scheduled_event(&admin, OWN_BRANCH, "2027-01-10T00:00:00Z", "2027-01-11T00:00:00Z", 100).await,

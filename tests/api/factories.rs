@@ -172,3 +172,32 @@ impl TestApp {
         self.post("/api/v1/events").bearer(&staff.token).json(&body).send().await.assert_status(201).json()
     }
 }
+
+impl TestApp {
+    /// A locality of `branch` (a village unless `kind` says otherwise).
+    pub async fn locality(&self, staff: &TestUser, branch: &str, kind: &str) -> String {
+        let body = json!({"branch": branch, "kind": kind, "name_kk": "Ауыл", "name_ru": "Село"});
+        self.post("/api/v1/localities").bearer(&staff.token).json(&body).send().await.assert_status(201).json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A route of `stops` stops in `locality`, assigned to `volunteers`.
+    pub async fn route(&self, staff: &TestUser, locality: &str, stops: usize, volunteers: &[&str]) -> Value {
+        let stops: Vec<Value> = (0..stops)
+            .map(|n| json!({"street": "Абай даңғылы", "building": format!("{}", n + 1), "entrance": "1", "doors": 40}))
+            .collect();
+        let body = json!({"locality_id": locality, "name": "Маршрут", "stops": stops, "volunteer_ids": volunteers});
+        self.post("/api/v1/routes").bearer(&staff.token).json(&body).send().await.assert_status(201).json()
+    }
+}
+
+/// A well-formed visit of `stop` with a fresh client id.
+pub fn visit(stop: &str) -> Value {
+    json!({
+        "id": uuid::Uuid::new_v4().to_string(), "stop_id": stop, "visited_at": (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339(),
+        "doors_knocked": 10, "conversations": 4, "not_at_home": 5, "refused": 1, "materials_left": 6,
+        "questions": ["voting_procedure"], "note": "Подъезд закрыт, код 12",
+    })
+}

@@ -145,6 +145,10 @@ impl TestApp {
         self.request(Method::PATCH, path)
     }
 
+    pub fn put(&self, path: &str) -> RequestBuilder<'_> {
+        self.request(Method::PUT, path)
+    }
+
     pub fn delete(&self, path: &str) -> RequestBuilder<'_> {
         self.request(Method::DELETE, path)
     }

@@ -1,0 +1,4 @@
+DROP TABLE visits;
+DROP TABLE route_assignees;
+DROP TABLE route_stops;
+DROP TABLE routes;

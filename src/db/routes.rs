@@ -1,0 +1,345 @@
+//! Queries on `routes`, `route_stops`, `route_assignees` and `visits`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{route_assignees, route_stops, routes, visits};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = routes)]
+pub struct Route {
+    pub id: String,
+    pub branch_code: String,
+    pub locality_id: String,
+    pub event_id: Option<String>,
+    pub shift_id: Option<String>,
+    pub name: String,
+    pub status: String,
+    pub stops_total: i32,
+    pub stops_visited: i32,
+    pub visits_count: i32,
+    pub doors_knocked: i32,
+    pub conversations: i32,
+    pub materials_left: i32,
+    pub last_activity_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = route_stops, treat_none_as_default_value = false)]
+pub struct Stop {
+    pub id: String,
+    pub route_id: String,
+    pub position: i32,
+    pub street: String,
+    pub building: String,
+    pub entrance: Option<String>,
+    pub doors: i32,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub access_notes: Option<String>,
+    pub visits_count: i32,
+    pub first_visited_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = visits)]
+pub struct Visit {
+    pub id: String,
+    pub route_id: String,
+    pub stop_id: String,
+    pub volunteer_id: Option<String>,
+    pub recorded_by: String,
+    pub visited_at: NaiveDateTime,
+    pub doors_knocked: i32,
+    pub conversations: i32,
+    pub not_at_home: i32,
+    pub refused: i32,
+    pub materials_left: i32,
+    pub question_topics: String,
+    pub question_text: Option<String>,
+    pub note: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub received_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RouteFilter {
+    pub branch: Option<String>,
+    pub locality_id: Option<String>,
+    pub status: Option<String>,
+    pub event_id: Option<String>,
+    /// Only routes this volunteer is assigned to.
+    pub assignee: Option<String>,
+    pub updated_since: Option<NaiveDateTime>,
+    pub after: Option<String>,
+}
+
+pub fn insert(conn: &mut DbConn, route: &Route, stops: &[Stop]) -> QueryResult<()> {
+    diesel::insert_into(routes::table).values(route).execute(conn)?;
+    insert_stops(conn, stops)
+}
+
+/// Inserts stops in chunks: one multi-row statement per chunk keeps 500 stops
+/// fast. Multi-row inserts need the concrete backend (the MultiConnection
+/// cannot express them).
+pub fn insert_stops(conn: &mut DbConn, stops: &[Stop]) -> QueryResult<()> {
+    for chunk in stops.chunks(50) {
+        let statement = diesel::insert_into(route_stops::table).values(chunk);
+        match conn {
+            DbConn::Sqlite(sqlite) => statement.execute(sqlite)?,
+            DbConn::Postgresql(pg) => statement.execute(pg)?,
+        };
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Route>> {
+    routes::table.find(id).select(Route::as_select()).first(conn).optional()
+}
+
+/// Locks the route until the transaction ends: batches of one route are applied
+/// one after another (SQLite's `BEGIN IMMEDIATE` already serialises writers).
+pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    if let DbConn::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT id FROM routes WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+pub fn list(conn: &mut DbConn, filter: &RouteFilter, limit: i64) -> QueryResult<Vec<Route>> {
+    let mut query = routes::table.select(Route::as_select()).order(routes::id).limit(limit).into_boxed();
+    if let Some(branch) = &filter.branch {
+        query = query.filter(routes::branch_code.eq(branch.clone()));
+    }
+    if let Some(locality) = &filter.locality_id {
+        query = query.filter(routes::locality_id.eq(locality.clone()));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(routes::status.eq(status.clone()));
+    }
+    if let Some(event) = &filter.event_id {
+        query = query.filter(routes::event_id.eq(event.clone()));
+    }
+    if let Some(volunteer) = &filter.assignee {
+        let assigned = route_assignees::table
+            .filter(route_assignees::volunteer_id.eq(volunteer.clone()))
+            .select(route_assignees::route_id);
+        query = query.filter(routes::id.eq_any(assigned));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(routes::updated_at.ge(since));
+    }
+    if let Some(after) = &filter.after {
+        query = query.filter(routes::id.gt(after.clone()));
+    }
+    query.load(conn)
+}
+
+pub fn stops_of(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<Stop>> {
+    route_stops::table
+        .filter(route_stops::route_id.eq(route_id))
+        .order((route_stops::position, route_stops::id))
+        .select(Stop::as_select())
+        .load(conn)
+}
+
+pub fn assignees_of(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<String>> {
+    route_assignees::table
+        .filter(route_assignees::route_id.eq(route_id))
+        .order(route_assignees::volunteer_id)
+        .select(route_assignees::volunteer_id)
+        .load(conn)
+}
+
+pub fn is_assigned(conn: &mut DbConn, route_id: &str, volunteer_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        route_assignees::table
+            .filter(route_assignees::route_id.eq(route_id))
+            .filter(route_assignees::volunteer_id.eq(volunteer_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Adds the assignee; `Ok(false)` when already assigned.
+pub fn add_assignee(conn: &mut DbConn, route_id: &str, volunteer_id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    if is_assigned(conn, route_id, volunteer_id)? {
+        return Ok(false);
+    }
+    diesel::insert_into(route_assignees::table)
+        .values((
+            route_assignees::route_id.eq(route_id),
+            route_assignees::volunteer_id.eq(volunteer_id),
+            route_assignees::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+pub fn remove_assignee(conn: &mut DbConn, route_id: &str, volunteer_id: &str) -> QueryResult<usize> {
+    diesel::delete(
+        route_assignees::table
+            .filter(route_assignees::route_id.eq(route_id))
+            .filter(route_assignees::volunteer_id.eq(volunteer_id)),
+    )
+    .execute(conn)
+}
+
+/// Records a change of the route (name, stops, assignees, status): new version.
+pub fn set_status_and_bump(conn: &mut DbConn, id: &str, status: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(routes::table.find(id))
+        .set((routes::status.eq(status), routes::updated_at.eq(now), routes::version.eq(routes::version + 1)))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn rename(conn: &mut DbConn, id: &str, name: &str, expected_version: i32, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(routes::table.filter(routes::id.eq(id)).filter(routes::version.eq(expected_version)))
+        .set((routes::name.eq(name), routes::updated_at.eq(now), routes::version.eq(expected_version + 1)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn delete_stops(conn: &mut DbConn, ids: &[String]) -> QueryResult<usize> {
+    diesel::delete(route_stops::table.filter(route_stops::id.eq_any(ids))).execute(conn)
+}
+
+pub fn set_stop_position(conn: &mut DbConn, id: &str, position: i32) -> QueryResult<()> {
+    diesel::update(route_stops::table.find(id)).set(route_stops::position.eq(position)).execute(conn).map(drop)
+}
+
+/// Visits already stored under any of `ids`.
+pub fn visits_by_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Visit>> {
+    visits::table.filter(visits::id.eq_any(ids)).select(Visit::as_select()).load(conn)
+}
+
+pub fn insert_visit(conn: &mut DbConn, visit: &Visit) -> QueryResult<()> {
+    diesel::insert_into(visits::table).values(visit).execute(conn).map(drop)
+}
+
+pub fn visits_of_route(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<Visit>> {
+    visits::table
+        .filter(visits::route_id.eq(route_id))
+        .order((visits::visited_at, visits::id))
+        .select(Visit::as_select())
+        .load(conn)
+}
+
+/// Counts a stop's new visit; returns whether it was the stop's first.
+pub fn count_stop_visit(conn: &mut DbConn, stop_id: &str, visited_at: NaiveDateTime) -> QueryResult<bool> {
+    let first = diesel::update(route_stops::table.find(stop_id).filter(route_stops::first_visited_at.is_null()))
+        .set(route_stops::first_visited_at.eq(visited_at))
+        .execute(conn)?
+        == 1;
+    diesel::update(route_stops::table.find(stop_id))
+        .set(route_stops::visits_count.eq(route_stops::visits_count + 1))
+        .execute(conn)?;
+    Ok(first)
+}
+
+/// The route's progress after a batch: counters added, status moved on.
+pub struct ProgressDelta {
+    pub visits: i32,
+    pub new_stops: i32,
+    pub doors_knocked: i32,
+    pub conversations: i32,
+    pub materials_left: i32,
+    pub last_activity_at: Option<NaiveDateTime>,
+}
+
+pub fn add_progress(
+    conn: &mut DbConn,
+    route: &Route,
+    delta: &ProgressDelta,
+    status: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let last = match (route.last_activity_at, delta.last_activity_at) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let completed_at = if status == "completed" { route.completed_at.or(Some(now)) } else { route.completed_at };
+    diesel::update(routes::table.find(&route.id))
+        .set((
+            routes::visits_count.eq(routes::visits_count + delta.visits),
+            routes::stops_visited.eq(routes::stops_visited + delta.new_stops),
+            routes::doors_knocked.eq(routes::doors_knocked + delta.doors_knocked),
+            routes::conversations.eq(routes::conversations + delta.conversations),
+            routes::materials_left.eq(routes::materials_left + delta.materials_left),
+            routes::last_activity_at.eq(last),
+            routes::status.eq(status),
+            routes::completed_at.eq(completed_at),
+            routes::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn set_stops_total(conn: &mut DbConn, id: &str, total: i32, visited: i32) -> QueryResult<()> {
+    diesel::update(routes::table.find(id))
+        .set((routes::stops_total.eq(total), routes::stops_visited.eq(visited)))
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct VisitFilter {
+    pub route_id: Option<String>,
+    pub volunteer_id: Option<String>,
+    pub branch: Option<String>,
+    /// Only routes this volunteer is assigned to (a volunteer's own view).
+    pub assignee: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub received_since: Option<NaiveDateTime>,
+    pub after: Option<(NaiveDateTime, String)>,
+}
+
+/// Visits in the order they were received.
+pub fn list_visits(conn: &mut DbConn, filter: &VisitFilter, limit: i64) -> QueryResult<Vec<Visit>> {
+    let mut query =
+        visits::table.select(Visit::as_select()).order((visits::received_at, visits::id)).limit(limit).into_boxed();
+    if let Some(route) = &filter.route_id {
+        query = query.filter(visits::route_id.eq(route.clone()));
+    }
+    if let Some(volunteer) = &filter.volunteer_id {
+        query = query.filter(visits::volunteer_id.eq(volunteer.clone()));
+    }
+    if let Some(branch) = &filter.branch {
+        let in_branch = routes::table.filter(routes::branch_code.eq(branch.clone())).select(routes::id);
+        query = query.filter(visits::route_id.eq_any(in_branch));
+    }
+    if let Some(volunteer) = &filter.assignee {
+        let assigned = route_assignees::table
+            .filter(route_assignees::volunteer_id.eq(volunteer.clone()))
+            .select(route_assignees::route_id);
+        query = query.filter(visits::route_id.eq_any(assigned));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(visits::visited_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(visits::visited_at.lt(to));
+    }
+    if let Some(since) = filter.received_since {
+        query = query.filter(visits::received_at.ge(since));
+    }
+    if let Some((at, id)) = &filter.after {
+        query =
+            query.filter(visits::received_at.gt(*at).or(visits::received_at.eq(*at).and(visits::id.gt(id.clone()))));
+    }
+    query.load(conn)
+}
+
+/// The routes of a branch (for reports; the counters make this cheap).
+pub fn of_branch(conn: &mut DbConn, branch: &str) -> QueryResult<Vec<Route>> {
+    routes::table.filter(routes::branch_code.eq(branch)).select(Route::as_select()).load(conn)
+}

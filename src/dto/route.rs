@@ -1,0 +1,422 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::db::routes::{Route, Stop, Visit};
+use crate::db::volunteers::decode_list;
+use crate::domain::time::utc;
+
+/// Where a door-to-door route stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteStatus {
+    Planned,
+    Assigned,
+    InProgress,
+    Completed,
+}
+
+impl RouteStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::Assigned => "assigned",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Self {
+        [Self::Planned, Self::Assigned, Self::InProgress, Self::Completed]
+            .into_iter()
+            .find(|status| status.as_str() == value)
+            .unwrap_or(Self::Planned)
+    }
+}
+
+/// What residents asked about: a fixed list of topics, so questions can be
+/// counted. (Nothing about what a resident thinks or will vote is recorded.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionTopic {
+    ReferendumQuestion,
+    VotingProcedure,
+    PollingStation,
+    Constitution,
+    Economy,
+    SocialSupport,
+    Education,
+    Healthcare,
+    LocalIssues,
+    Other,
+}
+
+impl QuestionTopic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReferendumQuestion => "referendum_question",
+            Self::VotingProcedure => "voting_procedure",
+            Self::PollingStation => "polling_station",
+            Self::Constitution => "constitution",
+            Self::Economy => "economy",
+            Self::SocialSupport => "social_support",
+            Self::Education => "education",
+            Self::Healthcare => "healthcare",
+            Self::LocalIssues => "local_issues",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// The progress of a route, kept current with every synced visit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RouteProgress {
+    pub stops_total: i32,
+    pub stops_visited: i32,
+    /// Share of stops visited, 0 to 100.
+    pub percent: f64,
+    pub visits: i32,
+    pub doors_knocked: i32,
+    pub conversations: i32,
+    pub materials_left: i32,
+    pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+impl RouteProgress {
+    pub fn of(route: &Route) -> Self {
+        Self {
+            stops_total: route.stops_total,
+            stops_visited: route.stops_visited,
+            percent: if route.stops_total == 0 {
+                0.0
+            } else {
+                (f64::from(route.stops_visited) * 1000.0 / f64::from(route.stops_total)).round() / 10.0
+            },
+            visits: route.visits_count,
+            doors_knocked: route.doors_knocked,
+            conversations: route.conversations,
+            materials_left: route.materials_left,
+            last_activity_at: route.last_activity_at.map(utc),
+        }
+    }
+}
+
+/// An address on a route.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StopOut {
+    pub id: String,
+    pub position: i32,
+    pub street: String,
+    pub building: String,
+    pub entrance: Option<String>,
+    /// Doors (apartments) at this address.
+    pub doors: i32,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub access_notes: Option<String>,
+    pub visits: i32,
+    pub first_visited_at: Option<DateTime<Utc>>,
+}
+
+impl From<Stop> for StopOut {
+    fn from(row: Stop) -> Self {
+        Self {
+            id: row.id,
+            position: row.position,
+            street: row.street,
+            building: row.building,
+            entrance: row.entrance,
+            doors: row.doors,
+            latitude: row.latitude,
+            longitude: row.longitude,
+            access_notes: row.access_notes,
+            visits: row.visits_count,
+            first_visited_at: row.first_visited_at.map(utc),
+        }
+    }
+}
+
+/// A door-to-door route.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RouteOut {
+    pub id: String,
+    pub branch: String,
+    pub locality_id: String,
+    pub event_id: Option<String>,
+    pub shift_id: Option<String>,
+    pub name: String,
+    pub status: RouteStatus,
+    pub progress: RouteProgress,
+    /// The volunteers who work the route.
+    pub assignees: Vec<String>,
+    /// In walking order; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stops: Option<Vec<StopOut>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl RouteOut {
+    pub fn new(route: Route, assignees: Vec<String>, stops: Option<Vec<Stop>>) -> Self {
+        Self {
+            progress: RouteProgress::of(&route),
+            status: RouteStatus::parse(&route.status),
+            id: route.id,
+            branch: route.branch_code,
+            locality_id: route.locality_id,
+            event_id: route.event_id,
+            shift_id: route.shift_id,
+            name: route.name,
+            assignees,
+            stops: stops.map(|stops| stops.into_iter().map(StopOut::from).collect()),
+            completed_at: route.completed_at.map(utc),
+            created_at: utc(route.created_at),
+            updated_at: utc(route.updated_at),
+            version: route.version,
+        }
+    }
+}
+
+/// A stop to create, or (with `id`) an existing one to keep, in a new order.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StopIn {
+    /// An existing stop of the route; absent for a new one.
+    pub id: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub street: String,
+    #[validate(length(min = 1, max = 50))]
+    pub building: String,
+    #[validate(length(max = 20))]
+    pub entrance: Option<String>,
+    #[validate(range(min = 1, max = 2000))]
+    pub doors: i32,
+    #[validate(range(min = -90.0, max = 90.0))]
+    pub latitude: Option<f64>,
+    #[validate(range(min = -180.0, max = 180.0))]
+    pub longitude: Option<f64>,
+    #[validate(length(max = 500))]
+    pub access_notes: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRoute {
+    /// A locality of the coordinator's branch.
+    pub locality_id: String,
+    #[validate(length(min = 1, max = 200))]
+    pub name: String,
+    pub event_id: Option<String>,
+    pub shift_id: Option<String>,
+    /// In walking order, up to 500.
+    #[validate(length(max = 500), nested)]
+    pub stops: Vec<StopIn>,
+    /// Active volunteers of the branch to assign right away.
+    #[serde(default)]
+    #[validate(length(max = 50))]
+    pub volunteer_ids: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplaceStops {
+    /// The complete new list in walking order: listed existing stops are kept (and
+    /// reordered), unlisted ones removed (only if never visited), new ones added.
+    #[validate(length(max = 500), nested)]
+    pub stops: Vec<StopIn>,
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignVolunteer {
+    pub volunteer_id: String,
+}
+
+/// One visit as the phone recorded it.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitIn {
+    /// Generated on the phone (a UUID); a replay is recognised by it.
+    pub id: uuid::Uuid,
+    pub stop_id: String,
+    pub visited_at: DateTime<Utc>,
+    #[validate(range(min = 0, max = 2000))]
+    pub doors_knocked: i32,
+    #[validate(range(min = 0, max = 2000))]
+    pub conversations: i32,
+    #[validate(range(min = 0, max = 2000))]
+    pub not_at_home: i32,
+    #[validate(range(min = 0, max = 2000))]
+    pub refused: i32,
+    #[validate(range(min = 0, max = 10000))]
+    pub materials_left: i32,
+    #[serde(default)]
+    #[validate(length(max = 10))]
+    pub questions: Vec<QuestionTopic>,
+    #[validate(length(max = 500))]
+    pub question_text: Option<String>,
+    #[validate(length(max = 1000))]
+    pub note: Option<String>,
+    #[validate(range(min = -90.0, max = 90.0))]
+    pub latitude: Option<f64>,
+    #[validate(range(min = -180.0, max = 180.0))]
+    pub longitude: Option<f64>,
+}
+
+/// A stored visit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VisitOut {
+    pub id: String,
+    pub route_id: String,
+    pub stop_id: String,
+    pub volunteer_id: Option<String>,
+    pub visited_at: DateTime<Utc>,
+    pub doors_knocked: i32,
+    pub conversations: i32,
+    pub not_at_home: i32,
+    pub refused: i32,
+    pub materials_left: i32,
+    pub questions: Vec<String>,
+    pub question_text: Option<String>,
+    pub note: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub received_at: DateTime<Utc>,
+}
+
+impl From<Visit> for VisitOut {
+    fn from(row: Visit) -> Self {
+        Self {
+            questions: decode_list(&row.question_topics),
+            id: row.id,
+            route_id: row.route_id,
+            stop_id: row.stop_id,
+            volunteer_id: row.volunteer_id,
+            visited_at: utc(row.visited_at),
+            doors_knocked: row.doors_knocked,
+            conversations: row.conversations,
+            not_at_home: row.not_at_home,
+            refused: row.refused,
+            materials_left: row.materials_left,
+            question_text: row.question_text,
+            note: row.note,
+            latitude: row.latitude,
+            longitude: row.longitude,
+            received_at: utc(row.received_at),
+        }
+    }
+}
+
+/// `POST /routes/{id}/visits:batch`: up to 500 visits.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitBatch {
+    /// Each item is checked and stored on its own.
+    #[schema(value_type = Vec<VisitIn>)]
+    pub visits: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Created,
+    /// Received before; `visit` is what was stored.
+    Duplicate,
+    /// Refused; see `errors`. Nothing of it was stored.
+    Rejected,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemResult {
+    /// Position in the batch.
+    pub index: usize,
+    /// The item's id, when it had a readable one.
+    pub id: Option<String>,
+    pub status: ItemStatus,
+    pub visit: Option<VisitOut>,
+    pub errors: Vec<crate::error::FieldError>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResult {
+    pub created: usize,
+    pub duplicates: usize,
+    pub rejected: usize,
+    pub items: Vec<ItemResult>,
+    /// The route's progress after the batch.
+    pub progress: RouteProgress,
+}
+
+/// Everything a phone needs to work a route offline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoutePack {
+    pub route: RouteOut,
+    pub visits: Vec<VisitOut>,
+    /// The event and its time window, when the route belongs to one.
+    pub event: Option<crate::dto::event::EventOut>,
+    /// The topics questions are recorded under.
+    pub question_topics: Vec<QuestionTopic>,
+    pub generated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RouteFilterQuery {
+    pub branch: Option<String>,
+    pub locality_id: Option<String>,
+    pub status: Option<RouteStatus>,
+    pub event_id: Option<String>,
+    pub volunteer_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VisitFilterQuery {
+    pub route_id: Option<String>,
+    pub volunteer_id: Option<String>,
+    pub branch: Option<String>,
+    /// Visits made at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Visits made before this instant.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Coverage of one locality.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocalityCoverage {
+    pub locality_id: String,
+    pub name_ru: String,
+    pub kind: String,
+    pub routes: i64,
+    pub completed_routes: i64,
+    pub stops_total: i64,
+    pub stops_visited: i64,
+    pub doors_knocked: i64,
+    pub conversations: i64,
+}
+
+/// Door-to-door coverage of a branch.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BranchProgress {
+    pub branch: String,
+    pub routes: i64,
+    pub completed_routes: i64,
+    pub stops_total: i64,
+    pub stops_visited: i64,
+    pub visits: i64,
+    pub doors_knocked: i64,
+    pub conversations: i64,
+    pub materials_left: i64,
+    pub localities: i64,
+    /// Share (0-100) of the branch's localities with at least one completed route.
+    pub localities_covered_percent: f64,
+    pub rural_settlements: i64,
+    /// The same share for villages and rural districts.
+    pub rural_covered_percent: f64,
+    /// Per locality that has routes.
+    pub by_locality: Vec<LocalityCoverage>,
+}

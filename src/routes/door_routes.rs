@@ -1,0 +1,235 @@
+use actix_web::http::header::{self, EntityTag};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+
+use crate::auth::{AuthUser, StaffUser};
+use crate::db::Db;
+use crate::db::routes::RouteFilter;
+use crate::dto::json::{parse_json, read_body};
+use crate::dto::route::{
+    AssignVolunteer, BatchResult, CreateRoute, ReplaceStops, RouteFilterQuery, RouteOut, RoutePack, VisitBatch,
+};
+use crate::dto::{Page, PageQuery, ValidJson};
+use crate::error::ApiError;
+use crate::routes::{IfMatch, etag};
+use crate::service;
+
+/// Largest visit batch body: 500 visits with notes fit with room to spare.
+const BATCH_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Cut a door-to-door route
+///
+/// A named, ordered list of up to 500 stops in a locality of the caller's
+/// branch, optionally tied to an event and shift, optionally assigned to active
+/// volunteers of the branch right away. One call.
+#[utoipa::path(
+    tag = "door-to-door",
+    security(("bearer" = [])),
+    request_body = CreateRoute,
+    responses(
+        (status = 201, description = "Created", body = RouteOut),
+        (status = 409, description = "A volunteer of another branch or not active"),
+    )
+)]
+#[post("/routes")]
+pub async fn create_route(
+    db: web::Data<Db>,
+    user: StaffUser,
+    body: ValidJson<CreateRoute>,
+) -> Result<HttpResponse, ApiError> {
+    let route = service::routes::create(&db, &user, body.into_inner()).await?;
+    Ok(HttpResponse::Created().insert_header(etag(route.version)).json(route))
+}
+
+/// List routes
+///
+/// Staff see their branch's routes, volunteers the routes assigned to them,
+/// admins and observers all. Without stops (see the route itself).
+#[utoipa::path(
+    tag = "door-to-door",
+    security(("bearer" = [])),
+    params(RouteFilterQuery, PageQuery),
+    responses((status = 200, description = "A page of routes", body = Page<RouteOut>))
+)]
+#[get("/routes")]
+pub async fn list_routes(
+    db: web::Data<Db>,
+    user: AuthUser,
+    filter: web::Query<RouteFilterQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<RouteOut>>, ApiError> {
+    let limit = page.limit()?;
+    let filter = filter.into_inner();
+    let filter = RouteFilter {
+        branch: filter.branch,
+        locality_id: filter.locality_id,
+        status: filter.status.map(|status| status.as_str().to_owned()),
+        event_id: filter.event_id,
+        assignee: filter.volunteer_id,
+        updated_since: page.updated_since(),
+        after: page.after()?,
+    };
+    let rows = service::routes::list(&db, &user, filter, i64::from(limit) + 1).await?;
+    Ok(web::Json(crate::dto::page::paginate(rows, limit, |route| route.id.clone(), |route| route)))
+}
+
+/// Get a route
+///
+/// With its stops in walking order, assignees and progress.
+#[utoipa::path(
+    tag = "door-to-door",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Route id")),
+    responses(
+        (status = 200, description = "The route", body = RouteOut),
+        (status = 404, description = "No such route in the caller's scope"),
+    )
+)]
+#[get("/routes/{id}")]
+pub async fn get_route(db: web::Data<Db>, user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let route = service::routes::get(&db, &user, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(route.version)).json(route))
+}
+
+/// Replace a route's stops
+///
+/// The complete list in the new walking order: stops listed with their `id` are
+/// kept, new ones added, unlisted ones removed (never one with visits: 409).
+#[utoipa::path(
+    tag = "door-to-door",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Route id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = ReplaceStops,
+    responses(
+        (status = 200, description = "Replaced", body = RouteOut),
+        (status = 404, description = "No such route in the caller's scope"),
+        (status = 409, description = "A stop with visits would be removed"),
+        (status = 412, description = "The route changed since the given version"),
+    )
+)]
+#[put("/routes/{id}/stops")]
+pub async fn replace_stops(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<ReplaceStops>,
+) -> Result<HttpResponse, ApiError> {
+    let route = service::routes::replace_stops(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(route.version)).json(route))
+}
+
+/// Assign a volunteer to a route
+///
+/// An active volunteer of the route's branch (409 otherwise). Assigning twice
+/// changes nothing.
+#[utoipa::path(
+    tag = "door-to-door",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Route id")),
+    request_body = AssignVolunteer,
+    responses(
+        (status = 200, description = "Assigned", body = RouteOut),
+        (status = 404, description = "No such route in the caller's scope"),
+        (status = 409, description = "The volunteer is of another branch or not active"),
+    )
+)]
+#[post("/routes/{id}/assignees")]
+pub async fn assign_route(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    body: ValidJson<AssignVolunteer>,
+) -> Result<web::Json<RouteOut>, ApiError> {
+    Ok(web::Json(service::routes::assign(&db, &user, id.into_inner(), body.into_inner().volunteer_id).await?))
+}
+
+/// Unassign a volunteer from a route
+#[utoipa::path(
+    tag = "door-to-door",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Route id"), ("volunteer_id" = String, Path, description = "Volunteer id")),
+    responses(
+        (status = 200, description = "Unassigned", body = RouteOut),
+        (status = 404, description = "No such route, or the volunteer is not on it"),
+    )
+)]
+#[delete("/routes/{id}/assignees/{volunteer_id}")]
+pub async fn unassign_route(
+    db: web::Data<Db>,
+    user: StaffUser,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<RouteOut>, ApiError> {
+    let (id, volunteer_id) = path.into_inner();
+    Ok(web::Json(service::routes::unassign(&db, &user, id, volunteer_id).await?))
+}
+
+/// Download a route pack for offline work
+///
+/// The route, its stops, the visits recorded so far, the event's time window and
+/// the question topics. Carries an `ETag`; send it back as `If-None-Match` to get
+/// 304 when nothing changed.
+#[utoipa::path(
+    tag = "door-to-door",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Route id"),
+        ("If-None-Match" = Option<String>, Header, description = "The pack's previous `ETag`"),
+    ),
+    responses(
+        (status = 200, description = "The pack", body = RoutePack),
+        (status = 304, description = "Unchanged since the given `ETag`"),
+        (status = 404, description = "No such route in the caller's scope"),
+    )
+)]
+#[get("/routes/{id}/pack")]
+pub async fn route_pack(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (pack, tag) = service::routes::pack(&db, &user, id.into_inner()).await?;
+    let tag = EntityTag::new_strong(tag);
+    let unchanged = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|sent| sent.trim() == tag.to_string() || sent.trim() == "*"));
+    if unchanged {
+        return Ok(HttpResponse::NotModified().insert_header(header::ETag(tag)).finish());
+    }
+    Ok(HttpResponse::Ok().insert_header(header::ETag(tag)).json(pack))
+}
+
+/// Sync a batch of visits
+///
+/// Up to 500 visits recorded offline, each with its phone-generated UUID. Each is
+/// checked and stored on its own: `created`, `duplicate` (received before; the
+/// stored visit is returned) or `rejected` (with the field and rule). Replaying a
+/// batch stores nothing twice. The route's assigned volunteers and its branch's
+/// staff may sync.
+#[utoipa::path(
+    tag = "door-to-door",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Route id")),
+    request_body = VisitBatch,
+    responses(
+        (status = 200, description = "A result per item, and the route's progress", body = BatchResult),
+        (status = 404, description = "No such route in the caller's scope"),
+    )
+)]
+#[post("/routes/{id}/visits:batch")]
+pub async fn sync_visits(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<web::Json<BatchResult>, ApiError> {
+    let body = read_body(&req, payload, "application/json", BATCH_BODY_LIMIT).await?;
+    let batch: VisitBatch = parse_json(&body)?;
+    Ok(web::Json(service::visits::sync_batch(&db, &user, id.into_inner(), batch.visits).await?))
+}

@@ -1,0 +1,346 @@
+//! Door-to-door routes: cutting them (up to 500 stops), assigning volunteers,
+//! reordering stops, and the offline pack a phone downloads.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::auth::{AuthUser, SessionUser};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::routes::{self, Route, Stop};
+use crate::db::{Db, DbConn, events, localities, shifts, volunteers, write_transaction};
+use crate::domain::role::Role;
+use crate::domain::time::now;
+use crate::domain::volunteer::VolunteerStatus;
+use crate::dto::route::{CreateRoute, ReplaceStops, RouteOut, RouteStatus, StopIn};
+use crate::error::{ApiError, FieldError};
+use crate::routes::IfMatch;
+
+fn conflict(detail: impl Into<String>, field: &str, code: &str) -> ApiError {
+    let detail = detail.into();
+    ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id: None }
+}
+
+fn stop_row(route_id: &str, position: usize, stop: &StopIn) -> Stop {
+    Stop {
+        id: uuid::Uuid::now_v7().to_string(),
+        route_id: route_id.to_owned(),
+        position: i32::try_from(position).unwrap_or(i32::MAX),
+        street: stop.street.trim().to_owned(),
+        building: stop.building.trim().to_owned(),
+        entrance: stop.entrance.clone(),
+        doors: stop.doors,
+        latitude: stop.latitude,
+        longitude: stop.longitude,
+        access_notes: stop.access_notes.clone(),
+        visits_count: 0,
+        first_visited_at: None,
+        created_at: now(),
+    }
+}
+
+/// Whether `actor` may see the route: staff of its branch, admins, observers,
+/// and the volunteers assigned to it.
+fn sees(conn: &mut DbConn, actor: &SessionUser, route: &Route) -> Result<bool, ApiError> {
+    Ok(match actor.role {
+        Role::Admin | Role::Observer => true,
+        Role::Coordinator => actor.sees_branch(&route.branch_code),
+        Role::Volunteer => match &actor.volunteer_id {
+            Some(volunteer) => routes::is_assigned(conn, &route.id, volunteer)?,
+            None => false,
+        },
+    })
+}
+
+pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Route, ApiError> {
+    let route = routes::find(conn, id)?.ok_or_else(|| ApiError::not_found(format!("route {id}")))?;
+    if sees(conn, actor, &route)? { Ok(route) } else { Err(ApiError::not_found(format!("route {id}"))) }
+}
+
+fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Route, ApiError> {
+    let route = load_visible(conn, actor, id)?;
+    actor.ensure_manages_branch(&route.branch_code, format!("route {id}"))?;
+    Ok(route)
+}
+
+/// An active volunteer of the route's branch.
+fn check_assignable(conn: &mut DbConn, branch: &str, volunteer_id: &str) -> Result<(), ApiError> {
+    let volunteer = volunteers::find(conn, volunteer_id)?
+        .ok_or_else(|| ApiError::invalid("volunteer_id", "unknown_volunteer", "no such volunteer"))?;
+    if volunteer.branch_code != branch {
+        return Err(conflict("the volunteer belongs to another branch", "volunteer_id", "other_branch"));
+    }
+    if volunteer.status != VolunteerStatus::Active.as_str() {
+        return Err(conflict(
+            format!("only active volunteers work routes; this one is {}", volunteer.status),
+            "volunteer_id",
+            "volunteer_not_active",
+        ));
+    }
+    Ok(())
+}
+
+pub fn view(conn: &mut DbConn, route: Route, with_stops: bool) -> Result<RouteOut, ApiError> {
+    let assignees = routes::assignees_of(conn, &route.id)?;
+    let stops = if with_stops { Some(routes::stops_of(conn, &route.id)?) } else { None };
+    Ok(RouteOut::new(route, assignees, stops))
+}
+
+pub async fn create(db: &Db, actor: &AuthUser, input: CreateRoute) -> Result<RouteOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let locality = localities::find(conn, &input.locality_id)?
+                .ok_or_else(|| ApiError::invalid("locality_id", "unknown_locality", "no such locality"))?;
+            let branch = actor.branch_for_new_record(Some(locality.branch_code.clone()))?;
+            if let Some(event_id) = &input.event_id {
+                let event = events::find(conn, event_id)?.filter(|event| event.branch_code == branch);
+                event.ok_or_else(|| {
+                    ApiError::invalid("event_id", "unknown_event", "not an event of the route's branch")
+                })?;
+            }
+            if let Some(shift_id) = &input.shift_id {
+                let shift =
+                    shifts::find(conn, shift_id)?.filter(|shift| Some(&shift.event_id) == input.event_id.as_ref());
+                shift.ok_or_else(|| {
+                    ApiError::invalid("shift_id", "unknown_shift", "not a shift of the route's event")
+                })?;
+            }
+            if input.stops.iter().any(|stop| stop.id.is_some()) {
+                return Err(ApiError::invalid("stops", "id_not_allowed", "new routes have only new stops"));
+            }
+            for volunteer in &input.volunteer_ids {
+                check_assignable(conn, &branch, volunteer)?;
+            }
+            let at = now();
+            let id = uuid::Uuid::now_v7().to_string();
+            let stops: Vec<Stop> =
+                input.stops.iter().enumerate().map(|(position, stop)| stop_row(&id, position, stop)).collect();
+            let status = if input.volunteer_ids.is_empty() { RouteStatus::Planned } else { RouteStatus::Assigned };
+            let route = Route {
+                id: id.clone(),
+                branch_code: branch,
+                locality_id: locality.id,
+                event_id: input.event_id,
+                shift_id: input.shift_id,
+                name: input.name.trim().to_owned(),
+                status: status.as_str().into(),
+                stops_total: i32::try_from(stops.len()).unwrap_or(i32::MAX),
+                stops_visited: 0,
+                visits_count: 0,
+                doors_knocked: 0,
+                conversations: 0,
+                materials_left: 0,
+                last_activity_at: None,
+                completed_at: None,
+                created_at: at,
+                updated_at: at,
+                version: 1,
+            };
+            routes::insert(conn, &route, &stops)?;
+            for volunteer in &input.volunteer_ids {
+                routes::add_assignee(conn, &id, volunteer, at)?;
+            }
+            audit::record(conn, route_audit(&actor, "route_created", &id, Some(format!("{} stops", stops.len()))))?;
+            view(conn, route, true)
+        })
+    })
+    .await
+}
+
+pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<RouteOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        let route = load_visible(conn, &actor, &id)?;
+        view(conn, route, true)
+    })
+    .await
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &AuthUser,
+    mut filter: routes::RouteFilter,
+    limit: i64,
+) -> Result<Vec<RouteOut>, ApiError> {
+    match actor.role {
+        Role::Admin | Role::Observer => {}
+        Role::Coordinator => {
+            if filter.branch.is_some() && filter.branch != actor.branch {
+                return Ok(Vec::new());
+            }
+            filter.branch = actor.branch.clone();
+        }
+        Role::Volunteer => match &actor.volunteer_id {
+            Some(volunteer) => filter.assignee = Some(volunteer.clone()),
+            None => return Ok(Vec::new()),
+        },
+    }
+    db.run(move |conn| {
+        let rows = routes::list(conn, &filter, limit)?;
+        rows.into_iter().map(|route| view(conn, route, false)).collect()
+    })
+    .await
+}
+
+/// Replaces the ordered stop list: kept stops are reordered, new ones added,
+/// unlisted ones removed unless they have visits (409).
+pub async fn replace_stops(
+    db: &Db,
+    actor: &AuthUser,
+    id: String,
+    input: ReplaceStops,
+    if_match: IfMatch,
+) -> Result<RouteOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            routes::lock(conn, &id)?;
+            let route = load_managed(conn, &actor, &id)?;
+            if_match.check(input.version, route.version)?;
+            let current: HashMap<String, Stop> =
+                routes::stops_of(conn, &id)?.into_iter().map(|stop| (stop.id.clone(), stop)).collect();
+            let mut kept = HashSet::new();
+            for (index, stop) in input.stops.iter().enumerate() {
+                if let Some(stop_id) = &stop.id
+                    && (!current.contains_key(stop_id) || !kept.insert(stop_id.clone()))
+                {
+                    return Err(ApiError::invalid(
+                        &format!("stops[{index}].id"),
+                        "unknown_stop",
+                        "not a stop of this route, or listed twice",
+                    ));
+                }
+            }
+            let removed: Vec<String> = current.keys().filter(|stop_id| !kept.contains(*stop_id)).cloned().collect();
+            if removed.iter().any(|stop_id| current[stop_id].visits_count > 0) {
+                return Err(conflict("stops with recorded visits cannot be removed", "stops", "stop_has_visits"));
+            }
+            routes::delete_stops(conn, &removed)?;
+            let mut new_stops = Vec::new();
+            for (position, stop) in input.stops.iter().enumerate() {
+                match &stop.id {
+                    Some(stop_id) => {
+                        routes::set_stop_position(conn, stop_id, i32::try_from(position).unwrap_or(i32::MAX))?
+                    }
+                    None => new_stops.push(stop_row(&id, position, stop)),
+                }
+            }
+            routes::insert_stops(conn, &new_stops)?;
+            let visited =
+                current.values().filter(|stop| kept.contains(&stop.id) && stop.first_visited_at.is_some()).count();
+            routes::set_stops_total(
+                conn,
+                &id,
+                i32::try_from(input.stops.len()).unwrap_or(i32::MAX),
+                i32::try_from(visited).unwrap_or(0),
+            )?;
+            routes::set_status_and_bump(conn, &id, &route.status, now())?;
+            audit::record(
+                conn,
+                route_audit(&actor, "route_stops_replaced", &id, Some(format!("{} stops", input.stops.len()))),
+            )?;
+            let route = routes::find(conn, &id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
+            view(conn, route, true)
+        })
+    })
+    .await
+}
+
+pub async fn assign(db: &Db, actor: &AuthUser, id: String, volunteer_id: String) -> Result<RouteOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let route = load_managed(conn, &actor, &id)?;
+            check_assignable(conn, &route.branch_code, &volunteer_id)?;
+            if routes::add_assignee(conn, &id, &volunteer_id, now())? {
+                let status = if route.status == RouteStatus::Planned.as_str() {
+                    RouteStatus::Assigned.as_str()
+                } else {
+                    &route.status
+                };
+                routes::set_status_and_bump(conn, &id, status, now())?;
+                audit::record(
+                    conn,
+                    route_audit(&actor, "route_assigned", &id, Some(format!("volunteer={volunteer_id}"))),
+                )?;
+            }
+            let route = routes::find(conn, &id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
+            view(conn, route, true)
+        })
+    })
+    .await
+}
+
+pub async fn unassign(db: &Db, actor: &AuthUser, id: String, volunteer_id: String) -> Result<RouteOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let route = load_managed(conn, &actor, &id)?;
+            if routes::remove_assignee(conn, &id, &volunteer_id)? == 0 {
+                return Err(ApiError::not_found(format!("volunteer {volunteer_id} on route {id}")));
+            }
+            let left = routes::assignees_of(conn, &id)?;
+            let status = if left.is_empty() && route.status == RouteStatus::Assigned.as_str() {
+                RouteStatus::Planned.as_str()
+            } else {
+                &route.status
+            };
+            routes::set_status_and_bump(conn, &id, status, now())?;
+            audit::record(
+                conn,
+                route_audit(&actor, "route_unassigned", &id, Some(format!("volunteer={volunteer_id}"))),
+            )?;
+            let route = routes::find(conn, &id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
+            view(conn, route, true)
+        })
+    })
+    .await
+}
+
+/// The offline pack and its entity tag (changes when the route or its visits do).
+pub async fn pack(db: &Db, actor: &AuthUser, id: String) -> Result<(crate::dto::route::RoutePack, String), ApiError> {
+    use crate::dto::route::{QuestionTopic, RoutePack, VisitOut};
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        let route = load_visible(conn, &actor, &id)?;
+        let tag = format!("r{}-v{}", route.version, route.visits_count);
+        let visits = routes::visits_of_route(conn, &id)?.into_iter().map(VisitOut::from).collect();
+        let event = match &route.event_id {
+            Some(event_id) => match events::find(conn, event_id)? {
+                Some(event) => crate::service::events::views(conn, vec![event])?.pop(),
+                None => None,
+            },
+            None => None,
+        };
+        let question_topics = vec![
+            QuestionTopic::ReferendumQuestion,
+            QuestionTopic::VotingProcedure,
+            QuestionTopic::PollingStation,
+            QuestionTopic::Constitution,
+            QuestionTopic::Economy,
+            QuestionTopic::SocialSupport,
+            QuestionTopic::Education,
+            QuestionTopic::Healthcare,
+            QuestionTopic::LocalIssues,
+            QuestionTopic::Other,
+        ];
+        let route = view(conn, route, true)?;
+        Ok((RoutePack { route, visits, event, question_topics, generated_at: chrono::Utc::now() }, tag))
+    })
+    .await
+}
+
+pub fn route_audit<'a>(
+    actor: &'a SessionUser,
+    action: &'a str,
+    id: &'a str,
+    details: Option<String>,
+) -> AuditEvent<'a> {
+    AuditEvent {
+        actor_id: Some(&actor.account_id),
+        action,
+        record_type: "route",
+        record_id: Some(id),
+        request_id: actor.request_id.as_deref(),
+        details,
+    }
+}

@@ -1,0 +1,243 @@
+//! Offline batch sync of door-to-door visits: each item checked and stored on
+//! its own (all or nothing per item), replays recognised by the phone's UUID,
+//! the route's progress updated in the same transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{TimeDelta, Utc};
+use diesel::Connection;
+use serde_json::Value;
+use validator::Validate;
+
+use crate::auth::{AuthUser, SessionUser};
+use crate::db::routes::{self, ProgressDelta, Route, Visit};
+use crate::db::volunteers::encode_list;
+use crate::db::{Db, DbConn, write_transaction};
+use crate::domain::role::Role;
+use crate::domain::time::now;
+use crate::dto::route::{BatchResult, ItemResult, ItemStatus, RouteProgress, RouteStatus, VisitIn, VisitOut};
+use crate::error::{ApiError, FieldError};
+use crate::service::routes::{load_visible, route_audit};
+
+/// Most visits one batch carries.
+pub const MAX_BATCH: usize = 500;
+/// How far ahead of the server's clock a phone's clock may run.
+const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
+
+fn errors_of(err: ApiError) -> Vec<FieldError> {
+    match err {
+        ApiError::Validation(errors) | ApiError::BadRequest { errors, .. } => errors,
+        other => vec![FieldError::new("item", "refused", other.problem().detail)],
+    }
+}
+
+/// An item read from the batch, or why it cannot be.
+type ParsedItem = Result<VisitIn, Vec<FieldError>>;
+
+/// Reads one item: shape (serde), rules (validator), and what needs no database.
+fn parse_item(value: Value, route: &Route) -> ParsedItem {
+    let item: VisitIn = serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.inner().to_string();
+        let field = if path == "." { "item".to_owned() } else { path };
+        vec![FieldError::new(field, "invalid", message)]
+    })?;
+    item.validate().map_err(|err| errors_of(ApiError::from(err)))?;
+    let mut errors = Vec::new();
+    if item.visited_at > Utc::now() + CLOCK_SKEW {
+        errors.push(FieldError::new("visited_at", "in_future", "the visit time is in the future"));
+    }
+    if item.visited_at.naive_utc() < route.created_at - CLOCK_SKEW {
+        errors.push(FieldError::new("visited_at", "before_route", "the visit time is before the route existed"));
+    }
+    if item.conversations + item.not_at_home + item.refused > item.doors_knocked {
+        errors.push(FieldError::new(
+            "doors_knocked",
+            "inconsistent",
+            "conversations, not at home and refused add up to more than the doors knocked",
+        ));
+    }
+    if errors.is_empty() { Ok(item) } else { Err(errors) }
+}
+
+/// Who may sync: the route's assigned volunteers and its branch's staff.
+fn ensure_may_sync(conn: &mut DbConn, actor: &SessionUser, route: &Route) -> Result<Option<String>, ApiError> {
+    match actor.role {
+        Role::Admin => Ok(None),
+        Role::Coordinator => {
+            actor.ensure_manages_branch(&route.branch_code, format!("route {}", route.id))?;
+            Ok(None)
+        }
+        Role::Volunteer => {
+            let volunteer =
+                actor.volunteer_id.clone().ok_or_else(|| ApiError::not_found(format!("route {}", route.id)))?;
+            if routes::is_assigned(conn, &route.id, &volunteer)? {
+                Ok(Some(volunteer))
+            } else {
+                Err(ApiError::not_found(format!("route {}", route.id)))
+            }
+        }
+        Role::Observer => Err(ApiError::Forbidden("observers do not record visits".into())),
+    }
+}
+
+pub async fn sync_batch(
+    db: &Db,
+    actor: &AuthUser,
+    route_id: String,
+    items: Vec<Value>,
+) -> Result<BatchResult, ApiError> {
+    if items.len() > MAX_BATCH {
+        return Err(ApiError::invalid("visits", "too_many", format!("at most {MAX_BATCH} visits per batch")));
+    }
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            routes::lock(conn, &route_id)?;
+            let route = load_visible(conn, &actor, &route_id)?;
+            let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
+            let stops: HashSet<String> = routes::stops_of(conn, &route.id)?.into_iter().map(|stop| stop.id).collect();
+
+            let parsed: Vec<(Option<String>, ParsedItem)> = items
+                .into_iter()
+                .map(|value| {
+                    let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
+                    (id, parse_item(value, &route))
+                })
+                .collect();
+            let ids: Vec<String> =
+                parsed.iter().filter_map(|(_, item)| item.as_ref().ok().map(|item| item.id.to_string())).collect();
+            let mut stored: HashMap<String, Visit> =
+                routes::visits_by_ids(conn, &ids)?.into_iter().map(|visit| (visit.id.clone(), visit)).collect();
+
+            let received_at = now();
+            let mut delta = ProgressDelta {
+                visits: 0,
+                new_stops: 0,
+                doors_knocked: 0,
+                conversations: 0,
+                materials_left: 0,
+                last_activity_at: None,
+            };
+            let mut results = Vec::with_capacity(parsed.len());
+            for (index, (raw_id, item)) in parsed.into_iter().enumerate() {
+                let mut result =
+                    ItemResult { index, id: raw_id, status: ItemStatus::Rejected, visit: None, errors: vec![] };
+                match item {
+                    Err(errors) => result.errors = errors,
+                    Ok(item) => {
+                        let id = item.id.to_string();
+                        result.id = Some(id.clone());
+                        if let Some(existing) = stored.get(&id) {
+                            if existing.route_id == route.id {
+                                result.status = ItemStatus::Duplicate;
+                                result.visit = Some(existing.clone().into());
+                            } else {
+                                result.errors.push(FieldError::new(
+                                    "id",
+                                    "taken",
+                                    "this id belongs to a visit of another route",
+                                ));
+                            }
+                        } else if !stops.contains(&item.stop_id) {
+                            result.errors.push(FieldError::new(
+                                "stop_id",
+                                "not_on_route",
+                                "this stop is not on the route",
+                            ));
+                        } else {
+                            let visit = Visit {
+                                id: id.clone(),
+                                route_id: route.id.clone(),
+                                stop_id: item.stop_id.clone(),
+                                volunteer_id: volunteer_id.clone(),
+                                recorded_by: actor.account_id.clone(),
+                                visited_at: item.visited_at.naive_utc(),
+                                doors_knocked: item.doors_knocked,
+                                conversations: item.conversations,
+                                not_at_home: item.not_at_home,
+                                refused: item.refused,
+                                materials_left: item.materials_left,
+                                question_topics: encode_list(
+                                    &item.questions.iter().map(|topic| topic.as_str().to_owned()).collect::<Vec<_>>(),
+                                ),
+                                question_text: item.question_text.clone(),
+                                note: item.note.clone(),
+                                latitude: item.latitude,
+                                longitude: item.longitude,
+                                received_at,
+                            };
+                            // A savepoint per item: one failing insert leaves the others.
+                            let saved = conn.transaction::<bool, ApiError, _>(|conn| {
+                                routes::insert_visit(conn, &visit)?;
+                                Ok(routes::count_stop_visit(conn, &visit.stop_id, visit.visited_at)?)
+                            });
+                            match saved {
+                                Ok(first_at_stop) => {
+                                    delta.visits += 1;
+                                    delta.new_stops += i32::from(first_at_stop);
+                                    delta.doors_knocked += visit.doors_knocked;
+                                    delta.conversations += visit.conversations;
+                                    delta.materials_left += visit.materials_left;
+                                    delta.last_activity_at = delta.last_activity_at.max(Some(visit.visited_at));
+                                    result.status = ItemStatus::Created;
+                                    result.visit = Some(visit.clone().into());
+                                    stored.insert(id, visit);
+                                }
+                                Err(err @ (ApiError::Unavailable(_) | ApiError::Internal(_))) => return Err(err),
+                                Err(err) => result.errors = errors_of(err),
+                            }
+                        }
+                    }
+                }
+                results.push(result);
+            }
+
+            if delta.visits > 0 {
+                let visited = route.stops_visited + delta.new_stops;
+                let all_visited = visited >= route.stops_total && route.stops_total > 0;
+                let status = if all_visited || route.status == RouteStatus::Completed.as_str() {
+                    RouteStatus::Completed
+                } else {
+                    RouteStatus::InProgress
+                };
+                routes::add_progress(conn, &route, &delta, status.as_str(), received_at)?;
+                let details = format!("{} visits synced", delta.visits);
+                crate::db::audit::record(conn, route_audit(&actor, "visits_synced", &route.id, Some(details)))?;
+            }
+            let route = routes::find(conn, &route.id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
+            let count = |status: ItemStatus| results.iter().filter(|item| item.status == status).count();
+            Ok(BatchResult {
+                created: count(ItemStatus::Created),
+                duplicates: count(ItemStatus::Duplicate),
+                rejected: count(ItemStatus::Rejected),
+                progress: RouteProgress::of(&route),
+                items: results,
+            })
+        })
+    })
+    .await
+}
+
+/// Visits visible to `actor`, in the order received.
+pub async fn list(
+    db: &Db,
+    actor: &AuthUser,
+    mut filter: routes::VisitFilter,
+    limit: i64,
+) -> Result<Vec<VisitOut>, ApiError> {
+    match actor.role {
+        Role::Admin | Role::Observer => {}
+        Role::Coordinator => {
+            if filter.branch.is_some() && filter.branch != actor.branch {
+                return Ok(Vec::new());
+            }
+            filter.branch = actor.branch.clone();
+        }
+        Role::Volunteer => match &actor.volunteer_id {
+            Some(volunteer) => filter.assignee = Some(volunteer.clone()),
+            None => return Ok(Vec::new()),
+        },
+    }
+    db.run(move |conn| Ok(routes::list_visits(conn, &filter, limit)?.into_iter().map(VisitOut::from).collect())).await
+}
