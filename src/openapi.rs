@@ -31,6 +31,7 @@ Every error is an RFC 9457 `application/problem+json` document (schema `Problem`
         (name = "events", description = "Outreach events of every kind, their shifts and calendars"),
         (name = "shifts", description = "Sign-ups, waitlists, attendance, schedules and calendar feeds"),
         (name = "door-to-door", description = "«От двери к двери»: routes, offline packs, batch sync of visits, coverage"),
+        (name = "meetings", description = "Work collectives and meetings with them, experts and residents; reports and coverage"),
         (name = "audit", description = "Who did what, when (admins)"),
         (name = "operations", description = "Health probes"),
     ),

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod branches;
 pub mod events;
 pub mod localities;
+pub mod meetings;
 pub mod member_organisations;
 
 mod pool;

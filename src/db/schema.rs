@@ -285,6 +285,88 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organisations (id) {
+        id -> Text,
+        branch_code -> Text,
+        locality_id -> Nullable<Text>,
+        name_kk -> Text,
+        name_ru -> Text,
+        bin -> Text,
+        sector -> Text,
+        employee_count -> Integer,
+        address -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    meetings (event_id) {
+        event_id -> Text,
+        organisation_id -> Nullable<Text>,
+        status -> Text,
+        proposed_starts_at -> Timestamp,
+        proposed_ends_at -> Timestamp,
+        cancel_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    meeting_speakers (id) {
+        id -> Text,
+        meeting_id -> Text,
+        volunteer_id -> Nullable<Text>,
+        assignment_id -> Nullable<Text>,
+        figure_name -> Nullable<Text>,
+        figure_kind -> Nullable<Text>,
+        member_organisation_id -> Nullable<Text>,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_reports (meeting_id) {
+        meeting_id -> Text,
+        attendance -> Integer,
+        attendance_confirmed -> Bool,
+        materials_handed_out -> Integer,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    report_questions (id) {
+        id -> Text,
+        meeting_id -> Text,
+        topic -> Text,
+        text -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    follow_ups (id) {
+        id -> Text,
+        meeting_id -> Text,
+        what -> Text,
+        owner -> Text,
+        due_date -> Date,
+        done -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> branches (branch_code));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
@@ -297,6 +379,9 @@ diesel::joinable!(route_stops -> routes (route_id));
 diesel::joinable!(route_assignees -> routes (route_id));
 diesel::joinable!(visits -> routes (route_id));
 diesel::joinable!(routes -> localities (locality_id));
+diesel::joinable!(meetings -> events (event_id));
+diesel::joinable!(meetings -> organisations (organisation_id));
+diesel::joinable!(follow_ups -> meetings (meeting_id));
 diesel::allow_tables_to_appear_in_same_query!(
     branches,
     accounts,
@@ -316,4 +401,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     route_stops,
     route_assignees,
     visits,
+    organisations,
+    meetings,
+    meeting_speakers,
+    meeting_reports,
+    report_questions,
+    follow_ups,
 );

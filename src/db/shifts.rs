@@ -219,3 +219,14 @@ pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
 pub fn restart_queue_position(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(assignments::table.find(id)).set(assignments::created_at.eq(now)).execute(conn).map(drop)
 }
+
+/// Moves a shift and the copied times of its assignments.
+pub fn move_shift(conn: &mut DbConn, id: &str, starts: NaiveDateTime, ends: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(shifts::table.find(id))
+        .set((shifts::starts_at.eq(starts), shifts::ends_at.eq(ends)))
+        .execute(conn)?;
+    diesel::update(assignments::table.filter(assignments::shift_id.eq(id)))
+        .set((assignments::shift_starts_at.eq(starts), assignments::shift_ends_at.eq(ends)))
+        .execute(conn)
+        .map(drop)
+}

@@ -10,6 +10,7 @@ pub mod event;
 pub mod health;
 pub mod json;
 pub mod locality;
+pub mod meeting;
 pub mod member_organisation;
 pub mod page;
 pub mod route;

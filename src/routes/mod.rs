@@ -14,7 +14,9 @@ pub mod fallback;
 pub mod health;
 pub mod localities;
 pub mod me;
+pub mod meetings;
 pub mod member_organisations;
+pub mod organisations;
 pub mod signups;
 pub mod visits;
 pub mod volunteer_csv;
@@ -93,7 +95,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(door_routes::sync_visits)
             .service(visits::list_visits)
             .service(visits::national_progress)
-            .service(visits::branch_progress),
+            .service(visits::branch_progress)
+            .service(organisations::create_organisation)
+            .service(organisations::list_organisations)
+            .service(organisations::get_organisation)
+            .service(organisations::update_organisation)
+            .service(meetings::create_meeting)
+            .service(meetings::list_meetings)
+            .service(meetings::get_meeting)
+            .service(meetings::add_speaker)
+            .service(meetings::change_meeting_status)
+            .service(meetings::save_report)
+            .service(meetings::get_report)
+            .service(meetings::meeting_coverage),
     );
 }
 

@@ -66,6 +66,14 @@ enum Target {
     FreshRoute,
     /// A new route with a new assignee for each call (`{volunteer_id}` too).
     FreshRouteWithAssignee,
+    /// A work collective of the own branch.
+    Organisation,
+    /// A requested meeting of the own branch.
+    Meeting,
+    /// A new requested meeting for each call (status changes).
+    FreshMeeting,
+    /// A held meeting of the own branch, with a report.
+    HeldMeeting,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -140,6 +148,18 @@ fn matrix() -> Vec<Case> {
         case("GET", "/api/v1/visits", None, [401, 200, 200, 200, 200, 200]),
         case("GET", "/api/v1/progress", None, [401, 200, 200, 200, 403, 200]),
         case("GET", "/api/v1/progress/branches/{code}", None, [401, 200, 200, 200, 403, 200]),
+        case("POST", "/api/v1/organisations", Some(json!({"branch": OWN_BRANCH, "name_kk": "Ұйым", "name_ru": "Организация", "bin": "{fresh_bin}", "sector": "trade", "employee_count": 50})), [401, 201, 201, 403, 403, 403]),
+        case("GET", "/api/v1/organisations", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::Organisation, "GET", "/api/v1/organisations/{id}", None, [401, 200, 200, 404, 200, 200]),
+        case_on(Target::Organisation, "PATCH", "/api/v1/organisations/{id}", Some(json!({"employee_count": 99})), [401, 200, 200, 404, 403, 403]),
+        case("POST", "/api/v1/meetings", Some(json!({"kind": "residents_meeting", "branch": OWN_BRANCH, "title": "Matrix", "proposed_starts_at": "2027-05-01T06:00:00Z", "proposed_ends_at": "2027-05-01T07:00:00Z"})), [401, 201, 201, 403, 403, 403]),
+        case("GET", "/api/v1/meetings", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::Meeting, "GET", "/api/v1/meetings/{id}", None, [401, 200, 200, 404, 200, 200]),
+        case_on(Target::Meeting, "POST", "/api/v1/meetings/{id}/speakers", Some(json!({"figure_name": "Профессор", "figure_kind": "scientist", "role": "speaker"})), [401, 201, 201, 404, 403, 403]),
+        case_on(Target::FreshMeeting, "POST", "/api/v1/meetings/{id}/status", Some(json!({"status": "agreed"})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::HeldMeeting, "PUT", "/api/v1/meetings/{id}/report", Some(json!({"attendance": 10})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::HeldMeeting, "GET", "/api/v1/meetings/{id}/report", None, [401, 200, 200, 404, 200, 200]),
+        case("GET", "/api/v1/meeting-coverage", None, [401, 200, 200, 200, 403, 200]),
         case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [202, 202, 202, 202, 202, 202]),
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
@@ -167,6 +187,9 @@ struct Fixtures {
     calendar_token: String,
     /// A route of the own branch that the volunteer caller is assigned to.
     route: Value,
+    organisation_id: String,
+    meeting_id: String,
+    held_meeting_id: String,
     /// An account that signs in during the login case.
     target: TestUser,
     admin: TestUser,
@@ -219,6 +242,10 @@ impl Fixtures {
             Target::BranchQuery | Target::CsvDryRun | Target::CalendarToken => String::new(),
             Target::Event => self.event["id"].as_str().unwrap().to_owned(),
             Target::Route => self.route["id"].as_str().unwrap().to_owned(),
+            Target::Organisation => self.organisation_id.clone(),
+            Target::Meeting => self.meeting_id.clone(),
+            Target::HeldMeeting => self.held_meeting_id.clone(),
+            Target::FreshMeeting => create_id(app, &self.admin, "/api/v1/meetings", residents_meeting()).await,
             Target::FreshRoute => {
                 app.route(&self.admin, &self.locality_id, 1, &[]).await["id"].as_str().unwrap().to_owned()
             }
@@ -275,6 +302,10 @@ impl Fixtures {
     }
 }
 
+fn residents_meeting() -> Value {
+    json!({"kind": "residents_meeting", "branch": OWN_BRANCH, "title": "Fixture", "proposed_starts_at": "2027-05-02T06:00:00Z", "proposed_ends_at": "2027-05-02T07:00:00Z"})
+}
+
 /// Stands for a new volunteer of the own branch, created for the call.
 const FRESH_VOLUNTEER: &str = "{fresh_volunteer_id}";
 
@@ -327,6 +358,16 @@ on_both_databases! {
             token_id,
             locality_id,
             route,
+            organisation_id: create_id(&app, &admin, "/api/v1/organisations", json!({"branch": OWN_BRANCH, "name_kk": "Ұйым", "name_ru": "Организация", "bin": fresh_bin(), "sector": "trade", "employee_count": 50})).await,
+            meeting_id: create_id(&app, &admin, "/api/v1/meetings", residents_meeting()).await,
+            held_meeting_id: {
+                let id = create_id(&app, &admin, "/api/v1/meetings", residents_meeting()).await;
+                for status in ["agreed", "held"] {
+                    app.post(&format!("/api/v1/meetings/{id}/status")).bearer(&admin.token).json(&json!({"status": status})).send().await.assert_status(200);
+                }
+                app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&admin.token).json(&json!({"attendance": 5})).send().await.assert_status(200);
+                id
+            },
             member_organisation_id: create_id(&app, &admin, "/api/v1/member-organisations", json!({"name": "Union", "kind": "trade_union", "bin": fresh_bin()})).await,
             volunteer_id: app.volunteer(&admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned(),
             event: app.scheduled_event(&admin, OWN_BRANCH, "2027-01-10T00:00:00Z", "2027-01-11T00:00:00Z", 100).await,

@@ -1,0 +1,440 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::db::meetings::{FollowUp, Organisation, Report, Speaker};
+use crate::domain::time::utc;
+use crate::dto::member_organisation::valid_bin;
+use crate::dto::route::QuestionTopic;
+
+/// Economic sectors, after the sections of the national classification (ОКЭД).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sector {
+    Agriculture,
+    Mining,
+    Manufacturing,
+    Energy,
+    WaterAndWaste,
+    Construction,
+    Trade,
+    Transport,
+    Hospitality,
+    Communications,
+    Finance,
+    RealEstate,
+    ProfessionalServices,
+    AdministrativeServices,
+    PublicAdministration,
+    Education,
+    Health,
+    Culture,
+    OtherServices,
+}
+
+impl Sector {
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self).ok().and_then(|value| value.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+}
+
+/// A work collective (employer or institution) to meet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationOut {
+    pub id: String,
+    pub branch: String,
+    pub locality_id: Option<String>,
+    pub name_kk: String,
+    pub name_ru: String,
+    pub bin: String,
+    pub sector: String,
+    pub employee_count: i32,
+    pub address: Option<String>,
+    /// Personal data: absent for observers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl OrganisationOut {
+    pub fn new(row: Organisation, with_personal_data: bool) -> Self {
+        Self {
+            id: row.id,
+            branch: row.branch_code,
+            locality_id: row.locality_id,
+            name_kk: row.name_kk,
+            name_ru: row.name_ru,
+            bin: row.bin,
+            sector: row.sector,
+            employee_count: row.employee_count,
+            address: row.address,
+            contact_name: row.contact_name.filter(|_| with_personal_data),
+            contact_phone: row.contact_phone.filter(|_| with_personal_data),
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            version: row.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganisation {
+    /// Defaults to the coordinator's branch; admins name it.
+    pub branch: Option<String>,
+    pub locality_id: Option<String>,
+    #[validate(length(min = 1, max = 300))]
+    pub name_kk: String,
+    #[validate(length(min = 1, max = 300))]
+    pub name_ru: String,
+    #[validate(custom(function = "valid_bin"))]
+    #[schema(example = "041140001239")]
+    pub bin: String,
+    pub sector: Sector,
+    #[validate(range(min = 1, max = 1_000_000))]
+    pub employee_count: i32,
+    #[validate(length(max = 300))]
+    pub address: Option<String>,
+    #[validate(length(max = 200))]
+    pub contact_name: Option<String>,
+    /// Any usual spelling; stored as E.164.
+    pub contact_phone: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganisation {
+    #[validate(length(min = 1, max = 300))]
+    pub name_kk: Option<String>,
+    #[validate(length(min = 1, max = 300))]
+    pub name_ru: Option<String>,
+    pub sector: Option<Sector>,
+    #[validate(range(min = 1, max = 1_000_000))]
+    pub employee_count: Option<i32>,
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 300))]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::dto::account::double_option")]
+    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 200))]
+    pub contact_name: Option<Option<String>>,
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationFilterQuery {
+    pub branch: Option<String>,
+    pub sector: Option<Sector>,
+    pub locality_id: Option<String>,
+    /// Part of the name (Kazakh or Russian) or of the BIN.
+    pub q: Option<String>,
+    /// Only organisations never met (no held meeting).
+    pub never_met: Option<bool>,
+}
+
+/// The kinds of meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    /// With a work collective: the organisation is required.
+    WorkCollectiveMeeting,
+    ExpertMeeting,
+    ResidentsMeeting,
+}
+
+impl MeetingKind {
+    pub fn event_kind(self) -> crate::domain::event::EventKind {
+        use crate::domain::event::EventKind;
+        match self {
+            Self::WorkCollectiveMeeting => EventKind::WorkCollectiveMeeting,
+            Self::ExpertMeeting => EventKind::ExpertMeeting,
+            Self::ResidentsMeeting => EventKind::ResidentsMeeting,
+        }
+    }
+}
+
+/// `requested → agreed → held`, or `cancelled` (with a reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    Requested,
+    Agreed,
+    Held,
+    Cancelled,
+}
+
+impl MeetingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Agreed => "agreed",
+            Self::Held => "held",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Self {
+        [Self::Requested, Self::Agreed, Self::Held, Self::Cancelled]
+            .into_iter()
+            .find(|s| s.as_str() == value)
+            .unwrap_or(Self::Cancelled)
+    }
+
+    pub fn can_become(self, next: Self) -> bool {
+        use MeetingStatus::*;
+        matches!((self, next), (Requested, Agreed) | (Agreed, Held) | (Requested | Agreed, Cancelled))
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMeeting {
+    pub kind: MeetingKind,
+    /// Required for work-collective meetings.
+    pub organisation_id: Option<String>,
+    /// Defaults to the coordinator's branch; admins name it.
+    pub branch: Option<String>,
+    pub locality_id: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub title: String,
+    #[validate(length(max = 300))]
+    pub venue: Option<String>,
+    #[validate(length(max = 300))]
+    pub address: Option<String>,
+    pub proposed_starts_at: DateTime<Utc>,
+    pub proposed_ends_at: DateTime<Utc>,
+}
+
+/// A speaker: a volunteer, or a figure from a member organisation.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerIn {
+    pub volunteer_id: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub figure_name: Option<String>,
+    /// For figures: deputy, scientist, culture, sport, other.
+    #[validate(length(min = 1, max = 50))]
+    pub figure_kind: Option<String>,
+    pub member_organisation_id: Option<String>,
+    /// `speaker` or `moderator`.
+    #[schema(example = "speaker")]
+    pub role: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SpeakerOut {
+    pub id: String,
+    pub volunteer_id: Option<String>,
+    pub figure_name: Option<String>,
+    pub figure_kind: Option<String>,
+    pub member_organisation_id: Option<String>,
+    pub role: String,
+}
+
+impl From<Speaker> for SpeakerOut {
+    fn from(row: Speaker) -> Self {
+        Self {
+            id: row.id,
+            volunteer_id: row.volunteer_id,
+            figure_name: row.figure_name,
+            figure_kind: row.figure_kind,
+            member_organisation_id: row.member_organisation_id,
+            role: row.role,
+        }
+    }
+}
+
+/// A meeting with a work collective, experts or residents.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingOut {
+    /// Also the id of the meeting's event (schedules and calendars show it).
+    pub id: String,
+    pub kind: MeetingKind,
+    pub branch: String,
+    pub organisation_id: Option<String>,
+    pub locality_id: Option<String>,
+    pub title: String,
+    pub venue: Option<String>,
+    pub address: Option<String>,
+    pub status: MeetingStatus,
+    pub cancel_reason: Option<String>,
+    pub proposed_starts_at: DateTime<Utc>,
+    pub proposed_ends_at: DateTime<Utc>,
+    /// The agreed (or, before that, proposed) time.
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub speakers: Vec<SpeakerOut>,
+    pub has_report: bool,
+    pub open_follow_ups: i64,
+    pub overdue_follow_ups: i64,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingStatusChange {
+    pub status: MeetingStatus,
+    /// Required when cancelling.
+    #[validate(length(min = 1, max = 500))]
+    pub reason: Option<String>,
+    /// When agreeing: the agreed time, if not the proposed one.
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionIn {
+    pub topic: QuestionTopic,
+    #[validate(length(max = 1000))]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpIn {
+    #[validate(length(min = 1, max = 500))]
+    pub what: String,
+    #[validate(length(min = 1, max = 200))]
+    pub owner: String,
+    pub due_date: NaiveDate,
+    #[serde(default)]
+    pub done: bool,
+}
+
+/// The report of a held meeting (creates or replaces it).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportIn {
+    #[validate(range(min = 1, max = 100_000))]
+    pub attendance: i32,
+    /// Needed when the attendance exceeds the organisation's employee count.
+    #[serde(default)]
+    pub attendance_confirmed: bool,
+    #[serde(default)]
+    #[validate(range(min = 0, max = 1_000_000))]
+    pub materials_handed_out: i32,
+    #[validate(length(max = 4000))]
+    pub notes: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 100), nested)]
+    pub questions: Vec<QuestionIn>,
+    #[serde(default)]
+    #[validate(length(max = 50), nested)]
+    pub follow_ups: Vec<FollowUpIn>,
+    /// The report version the correction is based on (or `If-Match`).
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpOut {
+    pub id: String,
+    pub meeting_id: String,
+    pub what: String,
+    pub owner: String,
+    pub due_date: NaiveDate,
+    pub done: bool,
+}
+
+impl From<FollowUp> for FollowUpOut {
+    fn from(row: FollowUp) -> Self {
+        Self {
+            id: row.id,
+            meeting_id: row.meeting_id,
+            what: row.what,
+            owner: row.owner,
+            due_date: row.due_date,
+            done: row.done,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportOut {
+    pub meeting_id: String,
+    pub attendance: i32,
+    pub attendance_confirmed: bool,
+    pub materials_handed_out: i32,
+    pub notes: Option<String>,
+    pub questions: Vec<QuestionIn>,
+    pub follow_ups: Vec<FollowUpOut>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl ReportOut {
+    pub fn new(report: Report, questions: Vec<QuestionIn>, follow_ups: Vec<FollowUpOut>) -> Self {
+        Self {
+            meeting_id: report.meeting_id,
+            attendance: report.attendance,
+            attendance_confirmed: report.attendance_confirmed,
+            materials_handed_out: report.materials_handed_out,
+            notes: report.notes,
+            questions,
+            follow_ups,
+            updated_at: utc(report.updated_at),
+            version: report.version,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MeetingFilterQuery {
+    pub branch: Option<String>,
+    pub kind: Option<MeetingKind>,
+    pub status: Option<MeetingStatus>,
+    pub organisation_id: Option<String>,
+    pub locality_id: Option<String>,
+    /// Meetings starting at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Meetings starting before this instant.
+    pub to: Option<DateTime<Utc>>,
+    /// Only meetings with an open follow-up past its due date.
+    pub has_overdue_follow_ups: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CoverageQuery {
+    /// One branch; all branches when absent.
+    pub branch: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountByKey {
+    pub key: String,
+    pub count: i64,
+}
+
+/// Meetings coverage of a branch or of the nation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingCoverage {
+    /// The branch, or absent for the whole country.
+    pub branch: Option<String>,
+    pub organisations: i64,
+    /// Organisations with at least one held meeting.
+    pub organisations_met: i64,
+    pub employees: i64,
+    /// Sum of the attendance of held work-collective meetings.
+    pub employees_reached: i64,
+    /// `employees_reached` as a share (0-100) of `employees`.
+    pub employees_reached_percent: f64,
+    pub meetings_by_kind: Vec<CountByKey>,
+    pub meetings_by_status: Vec<CountByKey>,
+    pub open_follow_ups: i64,
+    pub overdue_follow_ups: i64,
+    /// Question topics, most frequent first.
+    pub top_question_topics: Vec<CountByKey>,
+}

@@ -1,0 +1,222 @@
+use actix_web::{HttpResponse, get, post, put, web};
+
+use crate::auth::{AuthUser, StaffUser};
+use crate::db::Db;
+use crate::dto::meeting::{
+    CoverageQuery, CreateMeeting, MeetingCoverage, MeetingFilterQuery, MeetingOut, MeetingStatusChange, ReportIn,
+    ReportOut, SpeakerIn,
+};
+use crate::dto::{Page, PageQuery, ValidJson};
+use crate::error::ApiError;
+use crate::routes::{IfMatch, etag};
+use crate::service;
+use crate::service::meetings::MeetingFilter;
+
+/// Request a meeting
+///
+/// With a work collective (organisation required), the expert community or
+/// residents, at a proposed time. The meeting is also an event (same id), so it
+/// shows in schedules and calendars once agreed.
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    request_body = CreateMeeting,
+    responses((status = 201, description = "Requested", body = MeetingOut))
+)]
+#[post("/meetings")]
+pub async fn create_meeting(
+    db: web::Data<Db>,
+    user: StaffUser,
+    body: ValidJson<CreateMeeting>,
+) -> Result<HttpResponse, ApiError> {
+    let meeting = service::meetings::create(&db, &user, body.into_inner()).await?;
+    Ok(HttpResponse::Created().insert_header(etag(meeting.version)).json(meeting))
+}
+
+/// List meetings
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(MeetingFilterQuery, PageQuery),
+    responses((status = 200, description = "A page of meetings", body = Page<MeetingOut>))
+)]
+#[get("/meetings")]
+pub async fn list_meetings(
+    db: web::Data<Db>,
+    user: AuthUser,
+    filter: web::Query<MeetingFilterQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<MeetingOut>>, ApiError> {
+    let limit = page.limit()? as usize;
+    let filter = filter.into_inner();
+    let filter = MeetingFilter {
+        branch: filter.branch,
+        kind: filter.kind,
+        status: filter.status,
+        organisation_id: filter.organisation_id,
+        locality_id: filter.locality_id,
+        from: filter.from.map(|at| at.naive_utc()),
+        to: filter.to.map(|at| at.naive_utc()),
+        has_overdue_follow_ups: filter.has_overdue_follow_ups.unwrap_or(false),
+        after: page.after()?,
+    };
+    let mut items = service::meetings::list(&db, &user, filter, limit + 1).await?;
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|meeting| crate::dto::page::encode_cursor(&meeting.id))
+    } else {
+        None
+    };
+    Ok(web::Json(Page { items, next_cursor }))
+}
+
+/// Get a meeting
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Meeting id")),
+    responses(
+        (status = 200, description = "The meeting", body = MeetingOut),
+        (status = 404, description = "No such meeting in the caller's scope"),
+    )
+)]
+#[get("/meetings/{id}")]
+pub async fn get_meeting(db: web::Data<Db>, user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let meeting = service::meetings::get(&db, &user, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(meeting.version)).json(meeting))
+}
+
+/// Add a speaker
+///
+/// A volunteer of the branch (booked like a shift sign-up: an overlapping meeting
+/// or shift is a 409) or a figure from a member organisation (deputy, scientist,
+/// culture or sport figure), as speaker or moderator.
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Meeting id")),
+    request_body = SpeakerIn,
+    responses(
+        (status = 201, description = "Added; the meeting", body = MeetingOut),
+        (status = 404, description = "No such meeting in the caller's scope"),
+        (status = 409, description = "Double-booked, inactive, or the meeting is over"),
+    )
+)]
+#[post("/meetings/{id}/speakers")]
+pub async fn add_speaker(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    body: ValidJson<SpeakerIn>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Created()
+        .json(service::meetings::add_speaker(&db, &user, id.into_inner(), body.into_inner()).await?))
+}
+
+/// Change a meeting's status
+///
+/// `requested → agreed → held`, or `cancelled` (reason required) before it is
+/// held. Agreeing may set the agreed time.
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Meeting id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = MeetingStatusChange,
+    responses(
+        (status = 200, description = "Changed", body = MeetingOut),
+        (status = 404, description = "No such meeting in the caller's scope"),
+        (status = 409, description = "Illegal status change, or a speaker double-booked at the agreed time"),
+    )
+)]
+#[post("/meetings/{id}/status")]
+pub async fn change_meeting_status(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<MeetingStatusChange>,
+) -> Result<HttpResponse, ApiError> {
+    let meeting = service::meetings::change_status(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(meeting.version)).json(meeting))
+}
+
+/// File or correct a meeting's report
+///
+/// Only for a held meeting, by its branch's staff or one of its volunteer
+/// speakers: attendance (above the organisation's employee count only with
+/// `attendance_confirmed`), questions, materials, notes, follow-ups. A correction
+/// replaces the report; send `If-Match` (or `version`). Every change is audited.
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Meeting id"),
+        ("If-Match" = Option<String>, Header, description = "The report's `ETag` a correction is based on"),
+    ),
+    request_body = ReportIn,
+    responses(
+        (status = 200, description = "Saved", body = ReportOut),
+        (status = 404, description = "No such meeting in the caller's scope"),
+        (status = 409, description = "The meeting is not held"),
+        (status = 412, description = "The report changed since the given version"),
+    )
+)]
+#[put("/meetings/{id}/report")]
+pub async fn save_report(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<ReportIn>,
+) -> Result<HttpResponse, ApiError> {
+    let report = service::meetings::save_report(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(report.version)).json(report))
+}
+
+/// Get a meeting's report
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Meeting id")),
+    responses(
+        (status = 200, description = "The report", body = ReportOut),
+        (status = 404, description = "No such meeting, or no report yet"),
+    )
+)]
+#[get("/meetings/{id}/report")]
+pub async fn get_report(db: web::Data<Db>, user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let report = service::meetings::get_report(&db, &user, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(report.version)).json(report))
+}
+
+/// Meetings coverage
+///
+/// For a branch or the whole country, optionally within a date range:
+/// organisations registered and met, the share of employees reached, meetings by
+/// kind and status, open and overdue follow-ups, the most frequent question topics.
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(CoverageQuery),
+    responses((status = 200, description = "The coverage", body = MeetingCoverage))
+)]
+#[get("/meeting-coverage")]
+pub async fn meeting_coverage(
+    db: web::Data<Db>,
+    user: AuthUser,
+    query: web::Query<CoverageQuery>,
+) -> Result<web::Json<MeetingCoverage>, ApiError> {
+    let query = query.into_inner();
+    let coverage = service::meetings::coverage(
+        &db,
+        &user,
+        query.branch,
+        query.from.map(|at| at.naive_utc()),
+        query.to.map(|at| at.naive_utc()),
+    )
+    .await?;
+    Ok(web::Json(coverage))
+}

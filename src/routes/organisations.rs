@@ -1,0 +1,116 @@
+use actix_web::{HttpResponse, get, patch, post, web};
+
+use crate::auth::{AuthUser, StaffUser};
+use crate::db::Db;
+use crate::db::meetings::OrganisationFilter;
+use crate::domain::role::Role;
+use crate::dto::meeting::{CreateOrganisation, OrganisationFilterQuery, OrganisationOut, UpdateOrganisation};
+use crate::dto::page::paginate;
+use crate::dto::{Page, PageQuery, ValidJson};
+use crate::error::ApiError;
+use crate::routes::{IfMatch, etag};
+use crate::service;
+
+/// Register a work collective
+///
+/// An employer or institution to meet, with a checked, unique BIN. Admins, or
+/// the branch's coordinators.
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    request_body = CreateOrganisation,
+    responses(
+        (status = 201, description = "Registered", body = OrganisationOut),
+        (status = 409, description = "The BIN is registered already"),
+    )
+)]
+#[post("/organisations")]
+pub async fn create_organisation(
+    db: web::Data<Db>,
+    user: StaffUser,
+    body: ValidJson<CreateOrganisation>,
+) -> Result<HttpResponse, ApiError> {
+    let row = service::organisations::create(&db, &user, body.into_inner()).await?;
+    Ok(HttpResponse::Created().insert_header(etag(row.version)).json(OrganisationOut::new(row, true)))
+}
+
+/// List work collectives
+///
+/// Search by name or BIN; filter by sector, locality, or never met. Observers get
+/// no contact details.
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(OrganisationFilterQuery, PageQuery),
+    responses((status = 200, description = "A page of organisations", body = Page<OrganisationOut>))
+)]
+#[get("/organisations")]
+pub async fn list_organisations(
+    db: web::Data<Db>,
+    user: AuthUser,
+    filter: web::Query<OrganisationFilterQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<OrganisationOut>>, ApiError> {
+    let limit = page.limit()?;
+    let filter = filter.into_inner();
+    let filter = OrganisationFilter {
+        branch: filter.branch,
+        sector: filter.sector.map(|sector| sector.as_str()),
+        locality_id: filter.locality_id,
+        search: filter.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()),
+        never_met: filter.never_met.unwrap_or(false),
+        updated_since: page.updated_since(),
+        after: page.after()?,
+    };
+    let personal = user.role != Role::Observer;
+    let rows = service::organisations::list(&db, &user, filter, i64::from(limit) + 1).await?;
+    Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), |row| OrganisationOut::new(row, personal))))
+}
+
+/// Get a work collective
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "The organisation", body = OrganisationOut),
+        (status = 404, description = "No such organisation in the caller's scope"),
+    )
+)]
+#[get("/organisations/{id}")]
+pub async fn get_organisation(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let row = service::organisations::get(&db, &user, id.into_inner()).await?;
+    let personal = user.role != Role::Observer;
+    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(OrganisationOut::new(row, personal)))
+}
+
+/// Update a work collective
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Organisation id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = UpdateOrganisation,
+    responses(
+        (status = 200, description = "Updated", body = OrganisationOut),
+        (status = 404, description = "No such organisation in the caller's scope"),
+        (status = 412, description = "The organisation changed since the given version"),
+    )
+)]
+#[patch("/organisations/{id}")]
+pub async fn update_organisation(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateOrganisation>,
+) -> Result<HttpResponse, ApiError> {
+    let row = service::organisations::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(OrganisationOut::new(row, true)))
+}

@@ -1,0 +1,653 @@
+//! Meetings with work collectives, experts and residents: lifecycle, speakers
+//! (volunteers booked like shift sign-ups), reports with follow-ups, coverage.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use crate::auth::{AuthUser, SessionUser};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::events::{self, Event, EventChanges};
+use crate::db::meetings::{self, FollowUp, Meeting, Question, Report, Speaker};
+use crate::db::shifts::{self, Assignment, Shift};
+use crate::db::{Db, DbConn, localities, member_organisations, volunteers, write_transaction};
+use crate::domain::event::{AssignmentStatus, EventKind, EventStatus};
+use crate::domain::role::Role;
+use crate::domain::time::{now, utc};
+use crate::domain::volunteer::VolunteerStatus;
+use crate::dto::meeting::{
+    CountByKey, CreateMeeting, FollowUpOut, MeetingCoverage, MeetingKind, MeetingOut, MeetingStatus,
+    MeetingStatusChange, QuestionIn, ReportIn, ReportOut, SpeakerIn, SpeakerOut,
+};
+use crate::error::{ApiError, FieldError};
+use crate::routes::IfMatch;
+
+fn conflict(detail: impl Into<String>, field: &str, code: &str, existing_id: Option<String>) -> ApiError {
+    let detail = detail.into();
+    ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id }
+}
+
+fn audit_event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str, details: Option<String>) -> AuditEvent<'a> {
+    AuditEvent {
+        actor_id: Some(&actor.account_id),
+        action,
+        record_type: "meeting",
+        record_id: Some(id),
+        request_id: actor.request_id.as_deref(),
+        details,
+    }
+}
+
+fn meeting_kind(event: &Event) -> MeetingKind {
+    match EventKind::parse(&event.kind) {
+        EventKind::WorkCollectiveMeeting => MeetingKind::WorkCollectiveMeeting,
+        EventKind::ExpertMeeting => MeetingKind::ExpertMeeting,
+        _ => MeetingKind::ResidentsMeeting,
+    }
+}
+
+pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<MeetingOut, ApiError> {
+    let branch = actor.branch_for_new_record(input.branch.clone())?;
+    if input.proposed_ends_at <= input.proposed_starts_at {
+        return Err(ApiError::invalid("proposed_ends_at", "not_after_start", "must be after proposed_starts_at"));
+    }
+    if input.kind == MeetingKind::WorkCollectiveMeeting && input.organisation_id.is_none() {
+        return Err(ApiError::invalid(
+            "organisation_id",
+            "required",
+            "a work-collective meeting names its organisation",
+        ));
+    }
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            if let Some(id) = &input.organisation_id
+                && meetings::find_organisation(conn, id)?.is_none_or(|organisation| organisation.branch_code != branch)
+            {
+                return Err(ApiError::invalid(
+                    "organisation_id",
+                    "unknown_organisation",
+                    "not an organisation of the meeting's branch",
+                ));
+            }
+            if let Some(id) = &input.locality_id
+                && localities::find(conn, id)?.is_none_or(|locality| locality.branch_code != branch)
+            {
+                return Err(ApiError::invalid(
+                    "locality_id",
+                    "unknown_locality",
+                    "not a locality of the meeting's branch",
+                ));
+            }
+            let at = now();
+            let (starts, ends) = (input.proposed_starts_at.naive_utc(), input.proposed_ends_at.naive_utc());
+            let event = Event {
+                id: uuid::Uuid::now_v7().to_string(),
+                branch_code: branch,
+                locality_id: input.locality_id,
+                kind: input.kind.event_kind().as_str().into(),
+                title: input.title.trim().to_owned(),
+                description: None,
+                venue: input.venue,
+                address: input.address,
+                latitude: None,
+                longitude: None,
+                starts_at: starts,
+                ends_at: ends,
+                status: EventStatus::Draft.as_str().into(),
+                cancel_reason: None,
+                created_by: actor.account_id.clone(),
+                created_at: at,
+                updated_at: at,
+                version: 1,
+            };
+            events::insert(conn, &event)?;
+            // The meeting's one shift: what volunteer speakers are booked on.
+            let shift = Shift {
+                id: uuid::Uuid::now_v7().to_string(),
+                event_id: event.id.clone(),
+                starts_at: starts,
+                ends_at: ends,
+                capacity: 50,
+                required_skill: None,
+                created_at: at,
+                updated_at: at,
+                version: 1,
+            };
+            shifts::insert(conn, std::slice::from_ref(&shift))?;
+            let meeting = Meeting {
+                event_id: event.id.clone(),
+                organisation_id: input.organisation_id,
+                status: MeetingStatus::Requested.as_str().into(),
+                proposed_starts_at: starts,
+                proposed_ends_at: ends,
+                cancel_reason: None,
+                created_at: at,
+                updated_at: at,
+                version: 1,
+            };
+            meetings::insert_meeting(conn, &meeting)?;
+            audit::record(conn, audit_event(&actor, "meeting_requested", &event.id, None))?;
+            Ok(views(conn, vec![(meeting, event)])?.remove(0))
+        })
+    })
+    .await
+}
+
+fn views(conn: &mut DbConn, rows: Vec<(Meeting, Event)>) -> Result<Vec<MeetingOut>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|(meeting, _)| meeting.event_id.clone()).collect();
+    let mut speakers: HashMap<String, Vec<SpeakerOut>> = HashMap::new();
+    for speaker in meetings::speakers_of(conn, &ids)? {
+        speakers.entry(speaker.meeting_id.clone()).or_default().push(speaker.into());
+    }
+    let reported: HashSet<String> =
+        meetings::reports_for(conn, &ids)?.into_iter().map(|report| report.meeting_id).collect();
+    let today = Utc::now().date_naive();
+    let mut follow_ups: HashMap<String, (i64, i64)> = HashMap::new();
+    for follow_up in meetings::follow_ups_of(conn, &ids)?.into_iter().filter(|follow_up| !follow_up.done) {
+        let entry = follow_ups.entry(follow_up.meeting_id.clone()).or_default();
+        entry.0 += 1;
+        entry.1 += i64::from(follow_up.due_date < today);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(meeting, event)| {
+            let (open, overdue) = follow_ups.get(&meeting.event_id).copied().unwrap_or_default();
+            MeetingOut {
+                kind: meeting_kind(&event),
+                speakers: speakers.remove(&meeting.event_id).unwrap_or_default(),
+                has_report: reported.contains(&meeting.event_id),
+                open_follow_ups: open,
+                overdue_follow_ups: overdue,
+                id: meeting.event_id,
+                branch: event.branch_code,
+                organisation_id: meeting.organisation_id,
+                locality_id: event.locality_id,
+                title: event.title,
+                venue: event.venue,
+                address: event.address,
+                status: MeetingStatus::parse(&meeting.status),
+                cancel_reason: meeting.cancel_reason,
+                proposed_starts_at: utc(meeting.proposed_starts_at),
+                proposed_ends_at: utc(meeting.proposed_ends_at),
+                starts_at: utc(event.starts_at),
+                ends_at: utc(event.ends_at),
+                updated_at: utc(meeting.updated_at),
+                version: meeting.version,
+            }
+        })
+        .collect())
+}
+
+fn sees(actor: &SessionUser, event: &Event) -> bool {
+    match actor.role {
+        Role::Admin | Role::Observer => true,
+        Role::Coordinator | Role::Volunteer => actor.sees_branch(&event.branch_code),
+    }
+}
+
+fn load(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<(Meeting, Event), ApiError> {
+    let not_found = || ApiError::not_found(format!("meeting {id}"));
+    let meeting = meetings::find_meeting(conn, id)?.ok_or_else(not_found)?;
+    let event = events::find(conn, id)?.filter(|event| sees(actor, event)).ok_or_else(not_found)?;
+    Ok((meeting, event))
+}
+
+fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<(Meeting, Event), ApiError> {
+    let (meeting, event) = load(conn, actor, id)?;
+    actor.ensure_manages_branch(&event.branch_code, format!("meeting {id}"))?;
+    Ok((meeting, event))
+}
+
+pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<MeetingOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        let row = load(conn, &actor, &id)?;
+        Ok(views(conn, vec![row])?.remove(0))
+    })
+    .await
+}
+
+/// Filters applied in memory after the branch and date range (meetings are few).
+pub struct MeetingFilter {
+    pub branch: Option<String>,
+    pub kind: Option<MeetingKind>,
+    pub status: Option<MeetingStatus>,
+    pub organisation_id: Option<String>,
+    pub locality_id: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub has_overdue_follow_ups: bool,
+    pub after: Option<String>,
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &AuthUser,
+    mut filter: MeetingFilter,
+    limit: usize,
+) -> Result<Vec<MeetingOut>, ApiError> {
+    if matches!(actor.role, Role::Coordinator | Role::Volunteer) {
+        if filter.branch.is_some() && filter.branch != actor.branch {
+            return Ok(Vec::new());
+        }
+        filter.branch = actor.branch.clone();
+    }
+    db.run(move |conn| {
+        let mut rows = meetings::meetings_with_events(conn, filter.branch.as_deref(), filter.from, filter.to)?;
+        rows.retain(|(meeting, event)| {
+            filter.kind.is_none_or(|kind| meeting_kind(event) == kind)
+                && filter.status.is_none_or(|status| meeting.status == status.as_str())
+                && filter.organisation_id.as_ref().is_none_or(|id| meeting.organisation_id.as_ref() == Some(id))
+                && filter.locality_id.as_ref().is_none_or(|id| event.locality_id.as_ref() == Some(id))
+                && filter.after.as_ref().is_none_or(|after| &meeting.event_id > after)
+        });
+        rows.sort_by(|a, b| a.0.event_id.cmp(&b.0.event_id));
+        let mut out = views(conn, rows)?;
+        if filter.has_overdue_follow_ups {
+            out.retain(|meeting| meeting.overdue_follow_ups > 0);
+        }
+        out.truncate(limit);
+        Ok(out)
+    })
+    .await
+}
+
+/// Books a speaker. A volunteer speaker is signed up on the meeting's shift, so
+/// an overlapping meeting or shift is refused (409) and the meeting shows in the
+/// volunteer's schedule and calendar.
+pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn) -> Result<MeetingOut, ApiError> {
+    if !matches!(input.role.as_str(), "speaker" | "moderator") {
+        return Err(ApiError::invalid("role", "unknown_value", "speaker or moderator"));
+    }
+    if input.volunteer_id.is_none() && (input.figure_name.is_none() || input.figure_kind.is_none()) {
+        return Err(ApiError::invalid(
+            "volunteer_id",
+            "required",
+            "name a volunteer, or a figure with figure_name and figure_kind",
+        ));
+    }
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let (meeting, event) = load_managed(conn, &actor, &id)?;
+            if !matches!(MeetingStatus::parse(&meeting.status), MeetingStatus::Requested | MeetingStatus::Agreed) {
+                return Err(conflict(
+                    format!("a {} meeting takes no new speakers", meeting.status),
+                    "status",
+                    "not_open",
+                    None,
+                ));
+            }
+            let at = now();
+            let mut assignment_id = None;
+            if let Some(volunteer_id) = &input.volunteer_id {
+                let volunteer = volunteers::find(conn, volunteer_id)?
+                    .filter(|volunteer| volunteer.branch_code == event.branch_code)
+                    .ok_or_else(|| {
+                        ApiError::invalid(
+                            "volunteer_id",
+                            "unknown_volunteer",
+                            "no such volunteer in the meeting's branch",
+                        )
+                    })?;
+                if volunteer.status != VolunteerStatus::Active.as_str() {
+                    return Err(conflict("only active volunteers speak", "volunteer_id", "volunteer_not_active", None));
+                }
+                let shift = shifts::for_events(conn, std::slice::from_ref(&event.id))?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| ApiError::internal("meeting without shift"))?;
+                shifts::lock(conn, &shift.id)?;
+                if let Some(clash) = shifts::overlapping(conn, volunteer_id, &shift.id, shift.starts_at, shift.ends_at)?
+                {
+                    return Err(conflict(
+                        "the speaker is booked at an overlapping time",
+                        "volunteer_id",
+                        "overlap",
+                        Some(clash.shift_id),
+                    ));
+                }
+                if shifts::assignment_of(conn, &shift.id, volunteer_id)?
+                    .is_some_and(|a| a.status != AssignmentStatus::Cancelled.as_str())
+                {
+                    return Err(conflict(
+                        "this volunteer speaks at the meeting already",
+                        "volunteer_id",
+                        "duplicate",
+                        None,
+                    ));
+                }
+                let assignment = Assignment {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    shift_id: shift.id.clone(),
+                    volunteer_id: volunteer_id.clone(),
+                    status: AssignmentStatus::SignedUp.as_str().into(),
+                    shift_starts_at: shift.starts_at,
+                    shift_ends_at: shift.ends_at,
+                    created_at: at,
+                    updated_at: at,
+                    version: 1,
+                };
+                shifts::insert_assignment(conn, &assignment)?;
+                assignment_id = Some(assignment.id);
+            }
+            if let Some(organisation) = &input.member_organisation_id
+                && member_organisations::find(conn, organisation)?.is_none()
+            {
+                return Err(ApiError::invalid(
+                    "member_organisation_id",
+                    "unknown_member_organisation",
+                    "no such member organisation",
+                ));
+            }
+            let speaker = Speaker {
+                id: uuid::Uuid::now_v7().to_string(),
+                meeting_id: meeting.event_id.clone(),
+                volunteer_id: input.volunteer_id.clone(),
+                assignment_id,
+                figure_name: input.figure_name.clone(),
+                figure_kind: input.figure_kind.clone(),
+                member_organisation_id: input.member_organisation_id.clone(),
+                role: input.role.clone(),
+                created_at: at,
+            };
+            meetings::insert_speaker(conn, &speaker)?;
+            events::touch(conn, &event.id, at)?;
+            audit::record(
+                conn,
+                audit_event(&actor, "meeting_speaker_added", &event.id, Some(format!("role={}", input.role))),
+            )?;
+            let row = load(conn, &actor, &id)?;
+            Ok(views(conn, vec![row])?.remove(0))
+        })
+    })
+    .await
+}
+
+pub async fn change_status(
+    db: &Db,
+    actor: &AuthUser,
+    id: String,
+    change: MeetingStatusChange,
+    if_match: IfMatch,
+) -> Result<MeetingOut, ApiError> {
+    if change.status == MeetingStatus::Cancelled
+        && change.reason.as_deref().is_none_or(|reason| reason.trim().is_empty())
+    {
+        return Err(ApiError::invalid("reason", "required", "cancelling a meeting needs a reason"));
+    }
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let (meeting, event) = load_managed(conn, &actor, &id)?;
+            if_match.check(change.version, meeting.version)?;
+            let from = MeetingStatus::parse(&meeting.status);
+            if !from.can_become(change.status) {
+                return Err(conflict(
+                    format!("a meeting cannot go from {} to {}", from.as_str(), change.status.as_str()),
+                    "status",
+                    "illegal_transition",
+                    None,
+                ));
+            }
+            let at = now();
+            let mut event_changes = EventChanges::default();
+            if change.status == MeetingStatus::Agreed
+                && let (Some(starts), Some(ends)) = (change.starts_at, change.ends_at)
+            {
+                reschedule(conn, &event, starts, ends)?;
+                event_changes.starts_at = Some(starts.naive_utc());
+                event_changes.ends_at = Some(ends.naive_utc());
+            }
+            event_changes.status = Some(
+                match change.status {
+                    MeetingStatus::Requested => EventStatus::Draft,
+                    MeetingStatus::Agreed => EventStatus::Scheduled,
+                    MeetingStatus::Held => EventStatus::Completed,
+                    MeetingStatus::Cancelled => EventStatus::Cancelled,
+                }
+                .as_str()
+                .into(),
+            );
+            if change.status == MeetingStatus::Cancelled {
+                event_changes.cancel_reason = Some(change.reason.clone());
+                shifts::cancel_all_for_event(conn, &event.id, at)?;
+            }
+            events::update(conn, &event.id, event.version, &event_changes, at)?;
+            meetings::set_meeting_status(conn, &meeting.event_id, change.status.as_str(), change.reason.clone(), at)?;
+            let action = format!("meeting_{}", change.status.as_str());
+            audit::record(conn, audit_event(&actor, &action, &event.id, change.reason.clone()))?;
+            let row = load(conn, &actor, &id)?;
+            Ok(views(conn, vec![row])?.remove(0))
+        })
+    })
+    .await
+}
+
+/// Moves the meeting (its event, shift and volunteer speakers' bookings) to the
+/// agreed time; a speaker then double-booked makes it a 409.
+fn reschedule(conn: &mut DbConn, event: &Event, starts: DateTime<Utc>, ends: DateTime<Utc>) -> Result<(), ApiError> {
+    if ends <= starts {
+        return Err(ApiError::invalid("ends_at", "not_after_start", "must be after starts_at"));
+    }
+    let (starts, ends) = (starts.naive_utc(), ends.naive_utc());
+    for shift in shifts::for_events(conn, std::slice::from_ref(&event.id))? {
+        for assignment in shifts::for_shift(conn, &shift.id)? {
+            if let Some(clash) = shifts::overlapping(conn, &assignment.volunteer_id, &shift.id, starts, ends)? {
+                return Err(conflict(
+                    "a speaker is booked at an overlapping time",
+                    "starts_at",
+                    "overlap",
+                    Some(clash.shift_id),
+                ));
+            }
+        }
+        shifts::move_shift(conn, &shift.id, starts, ends)?;
+    }
+    Ok(())
+}
+
+/// Whether `actor` may report on the meeting: its branch's staff, or one of its
+/// volunteer speakers.
+fn ensure_may_report(conn: &mut DbConn, actor: &SessionUser, meeting: &Meeting, event: &Event) -> Result<(), ApiError> {
+    match actor.role {
+        Role::Admin | Role::Coordinator => {
+            actor.ensure_manages_branch(&event.branch_code, format!("meeting {}", meeting.event_id))
+        }
+        Role::Volunteer => {
+            let speaks = actor.volunteer_id.as_ref().is_some_and(|own| {
+                meetings::speakers_of(conn, std::slice::from_ref(&meeting.event_id))
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|speaker| speaker.volunteer_id.as_ref() == Some(own))
+            });
+            if speaks {
+                Ok(())
+            } else {
+                Err(ApiError::Forbidden("only the meeting's speakers and staff report on it".into()))
+            }
+        }
+        Role::Observer => Err(ApiError::Forbidden("observers do not report".into())),
+    }
+}
+
+pub async fn save_report(
+    db: &Db,
+    actor: &AuthUser,
+    id: String,
+    input: ReportIn,
+    if_match: IfMatch,
+) -> Result<ReportOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            let (meeting, event) = load(conn, &actor, &id)?;
+            ensure_may_report(conn, &actor, &meeting, &event)?;
+            if meeting.status != MeetingStatus::Held.as_str() {
+                return Err(conflict(
+                    format!("only a held meeting has a report; this one is {}", meeting.status),
+                    "status",
+                    "not_held",
+                    None,
+                ));
+            }
+            if let Some(organisation) = meeting
+                .organisation_id
+                .as_deref()
+                .map(|org| meetings::find_organisation(conn, org))
+                .transpose()?
+                .flatten()
+                && input.attendance > organisation.employee_count
+                && !input.attendance_confirmed
+            {
+                return Err(ApiError::invalid(
+                    "attendance",
+                    "above_employee_count",
+                    format!(
+                        "more than the organisation's {} employees; set attendance_confirmed to record it",
+                        organisation.employee_count
+                    ),
+                ));
+            }
+            let at = now();
+            let existing = meetings::find_report(conn, &id)?;
+            let expected = match &existing {
+                Some(report) => Some(if_match.check(input.version, report.version)?),
+                None => None,
+            };
+            let report = Report {
+                meeting_id: id.clone(),
+                attendance: input.attendance,
+                attendance_confirmed: input.attendance_confirmed,
+                materials_handed_out: input.materials_handed_out,
+                notes: input.notes.clone(),
+                created_at: existing.as_ref().map_or(at, |report| report.created_at),
+                updated_at: at,
+                version: 1,
+            };
+            if !meetings::save_report(conn, &report, expected)? {
+                return Err(ApiError::PreconditionFailed("the report changed meanwhile; reload it".into()));
+            }
+            let questions: Vec<Question> = input
+                .questions
+                .iter()
+                .map(|question| Question {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    meeting_id: id.clone(),
+                    topic: question.topic.as_str().into(),
+                    text: question.text.clone(),
+                })
+                .collect();
+            meetings::replace_questions(conn, &id, &questions)?;
+            let follow_ups: Vec<FollowUp> = input
+                .follow_ups
+                .iter()
+                .map(|follow_up| FollowUp {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    meeting_id: id.clone(),
+                    what: follow_up.what.trim().to_owned(),
+                    owner: follow_up.owner.trim().to_owned(),
+                    due_date: follow_up.due_date,
+                    done: follow_up.done,
+                    created_at: at,
+                })
+                .collect();
+            meetings::replace_follow_ups(conn, &id, &follow_ups)?;
+            let action = if existing.is_some() { "meeting_report_corrected" } else { "meeting_report_filed" };
+            audit::record(conn, audit_event(&actor, action, &id, Some(format!("attendance={}", input.attendance))))?;
+            report_view(conn, &id)
+        })
+    })
+    .await
+}
+
+fn report_view(conn: &mut DbConn, id: &str) -> Result<ReportOut, ApiError> {
+    let report =
+        meetings::find_report(conn, id)?.ok_or_else(|| ApiError::not_found(format!("report of meeting {id}")))?;
+    let questions = meetings::questions_of(conn, id)?
+        .into_iter()
+        .map(|question| QuestionIn {
+            topic: serde_json::from_value(serde_json::Value::String(question.topic))
+                .unwrap_or(crate::dto::route::QuestionTopic::Other),
+            text: question.text,
+        })
+        .collect();
+    let follow_ups = meetings::follow_ups_of(conn, &[id.to_owned()])?.into_iter().map(FollowUpOut::from).collect();
+    Ok(ReportOut::new(report, questions, follow_ups))
+}
+
+pub async fn get_report(db: &Db, actor: &AuthUser, id: String) -> Result<ReportOut, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        load(conn, &actor, &id)?;
+        report_view(conn, &id)
+    })
+    .await
+}
+
+pub async fn coverage(
+    db: &Db,
+    actor: &AuthUser,
+    branch: Option<String>,
+    from: Option<NaiveDateTime>,
+    to: Option<NaiveDateTime>,
+) -> Result<MeetingCoverage, ApiError> {
+    if actor.role == Role::Volunteer {
+        return Err(ApiError::Forbidden("coverage reports are for staff and observers".into()));
+    }
+    db.run(move |conn| {
+        let rows = meetings::meetings_with_events(conn, branch.as_deref(), from, to)?;
+        let organisations = meetings::organisations_of(conn, branch.as_deref())?;
+        let ids: Vec<String> = rows.iter().map(|(meeting, _)| meeting.event_id.clone()).collect();
+        let held: Vec<&Meeting> = rows
+            .iter()
+            .map(|(meeting, _)| meeting)
+            .filter(|meeting| meeting.status == MeetingStatus::Held.as_str())
+            .collect();
+        let held_ids: Vec<String> = held.iter().map(|meeting| meeting.event_id.clone()).collect();
+        let reports: HashMap<String, Report> =
+            meetings::reports_for(conn, &held_ids)?.into_iter().map(|r| (r.meeting_id.clone(), r)).collect();
+        let met: HashSet<&String> = held.iter().filter_map(|meeting| meeting.organisation_id.as_ref()).collect();
+        let employees: i64 = organisations.iter().map(|organisation| i64::from(organisation.employee_count)).sum();
+        let reached: i64 = held
+            .iter()
+            .filter(|meeting| meeting.organisation_id.is_some())
+            .filter_map(|meeting| reports.get(&meeting.event_id))
+            .map(|report| i64::from(report.attendance))
+            .sum();
+        let count_by = |keys: Vec<String>| {
+            let mut counts: HashMap<String, i64> = HashMap::new();
+            for key in keys {
+                *counts.entry(key).or_default() += 1;
+            }
+            let mut out: Vec<CountByKey> = counts.into_iter().map(|(key, count)| CountByKey { key, count }).collect();
+            out.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+            out
+        };
+        let today = Utc::now().date_naive();
+        let follow_ups = meetings::follow_ups_of(conn, &ids)?;
+        let open: Vec<&FollowUp> = follow_ups.iter().filter(|follow_up| !follow_up.done).collect();
+        Ok(MeetingCoverage {
+            organisations: organisations.len() as i64,
+            organisations_met: organisations.iter().filter(|organisation| met.contains(&organisation.id)).count()
+                as i64,
+            employees,
+            employees_reached: reached,
+            employees_reached_percent: if employees == 0 {
+                0.0
+            } else {
+                ((reached.min(employees)) as f64 * 1000.0 / employees as f64).round() / 10.0
+            },
+            meetings_by_kind: count_by(rows.iter().map(|(_, event)| event.kind.clone()).collect()),
+            meetings_by_status: count_by(rows.iter().map(|(meeting, _)| meeting.status.clone()).collect()),
+            open_follow_ups: open.len() as i64,
+            overdue_follow_ups: open.iter().filter(|follow_up| follow_up.due_date < today).count() as i64,
+            top_question_topics: count_by(
+                meetings::questions_for(conn, &held_ids)?.into_iter().map(|question| question.topic).collect(),
+            ),
+            branch,
+        })
+    })
+    .await
+}
