@@ -55,6 +55,19 @@ impl SessionUser {
         }
     }
 
+    /// The branch filter of a list for this caller. Branch-bound callers are held
+    /// to their branch; `None` means they asked for another one, so the list is
+    /// empty (its existence is not revealed either way).
+    pub fn list_branch(&self, requested: Option<String>) -> Option<Option<String>> {
+        if !self.role.is_branch_bound() {
+            return Some(requested);
+        }
+        match requested {
+            Some(requested) if Some(&requested) != self.branch.as_ref() => None,
+            _ => Some(self.branch.clone()),
+        }
+    }
+
     /// The one scope check for branch-owned records: outside the caller's scope a
     /// record is answered 404, so its existence is not revealed.
     pub fn ensure_branch(&self, branch: &str, what: impl std::fmt::Display) -> Result<(), ApiError> {

@@ -2,11 +2,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use crate::auth::StaffUser;
 use crate::db::Db;
-use crate::db::volunteers::VolunteerFilter;
 use crate::dto::json::read_body;
 use crate::dto::volunteer::VolunteerFilterQuery;
 use crate::dto::volunteer_import::{ImportQuery, ImportReport};
 use crate::error::ApiError;
+use crate::routes::volunteers::volunteer_filter;
 use crate::service;
 
 /// Largest CSV file an import accepts.
@@ -29,17 +29,7 @@ pub async fn export_volunteers(
     user: StaffUser,
     filter: web::Query<VolunteerFilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = filter.into_inner();
-    let filter = VolunteerFilter {
-        branch: filter.branch,
-        locality_id: filter.locality_id,
-        status: filter.status.map(|status| status.as_str().to_owned()),
-        skill: filter.skill.map(|skill| skill.trim().to_lowercase()),
-        language: filter.language.map(|language| language.as_str().to_owned()),
-        member_organisation_id: filter.member_organisation_id,
-        youth_wing: filter.youth_wing,
-        ..Default::default()
-    };
+    let filter = volunteer_filter(filter.into_inner());
     let csv = service::volunteer_csv::export(&db, &user, filter).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

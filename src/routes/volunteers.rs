@@ -24,6 +24,29 @@ impl RoleSet for VolunteerReaders {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Coordinator, Role::Observer];
 }
 
+/// The list's filters as the data layer takes them. A phone-looking `q` matches
+/// the stored digits whatever the spelling (a domestic leading 8 is the trunk
+/// prefix, not part of the number).
+pub fn volunteer_filter(query: VolunteerFilterQuery) -> VolunteerFilter {
+    let search = query.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()).map(|q| {
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        let digits = digits.strip_prefix('8').map(str::to_owned).unwrap_or(digits);
+        if !digits.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) { digits } else { q }
+    });
+    VolunteerFilter {
+        branch: query.branch,
+        locality_id: query.locality_id,
+        status: query.status.map(|status| status.as_str().to_owned()),
+        skill: query.skill.map(|skill| skill.trim().to_lowercase()),
+        language: query.language.map(|language| language.as_str().to_owned()),
+        member_organisation_id: query.member_organisation_id,
+        youth_wing: query.youth_wing,
+        search,
+        updated_since: None,
+        after: None,
+    }
+}
+
 /// Record a volunteer
 ///
 /// Admins name the branch; coordinators record volunteers of their own branch.
@@ -76,25 +99,10 @@ pub async fn list_volunteers(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<VolunteerOut>>, ApiError> {
     let limit = page.limit()?;
-    let filter = filter.into_inner();
-    let search = filter.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()).map(|q| {
-        // A phone-looking query matches the stored digits whatever the spelling.
-        // A domestic leading 8 is the trunk prefix, not part of the stored number.
-        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let digits = digits.strip_prefix('8').map(str::to_owned).unwrap_or(digits);
-        if !digits.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) { digits } else { q }
-    });
     let filter = VolunteerFilter {
-        branch: filter.branch,
-        locality_id: filter.locality_id,
-        status: filter.status.map(|status| status.as_str().to_owned()),
-        skill: filter.skill.map(|skill| skill.trim().to_lowercase()),
-        language: filter.language.map(|language| language.as_str().to_owned()),
-        member_organisation_id: filter.member_organisation_id,
-        youth_wing: filter.youth_wing,
-        search,
         updated_since: page.updated_since(),
         after: page.after()?,
+        ..volunteer_filter(filter.into_inner())
     };
     let personal = with_personal_data(&user);
     let rows = service::volunteers::list(&db, &user, filter, i64::from(limit) + 1).await?;

@@ -343,14 +343,7 @@ pub async fn change_own_password(
 }
 
 fn event<'a>(actor: &'a SessionUser, action: &'a str, account_id: &'a str, details: Option<String>) -> AuditEvent<'a> {
-    AuditEvent {
-        actor_id: Some(&actor.account_id),
-        action,
-        record_type: "account",
-        record_id: Some(account_id),
-        request_id: actor.request_id.as_deref(),
-        details,
-    }
+    super::audit(actor, action, "account", account_id, details)
 }
 
 /// The accounts `actor` may see, filtered: coordinators only ever see their branch.
@@ -361,10 +354,8 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Account>, ApiError> {
     if actor.role == Role::Coordinator {
-        if filter.branch.is_some() && filter.branch != actor.branch {
-            return Ok(Vec::new());
-        }
-        filter.branch = actor.branch.clone();
+        let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
+        filter.branch = branch;
     }
     db.run(move |conn| Ok(accounts::list(conn, &filter, limit)?)).await
 }

@@ -92,12 +92,5 @@ pub async fn revoke(db: &Db, admin: &AuthUser, token_id: String) -> Result<(), A
 }
 
 fn event<'a>(actor: &'a SessionUser, action: &'a str, token_id: &'a str, details: Option<String>) -> AuditEvent<'a> {
-    AuditEvent {
-        actor_id: Some(&actor.account_id),
-        action,
-        record_type: "api_token",
-        record_id: Some(token_id),
-        request_id: actor.request_id.as_deref(),
-        details,
-    }
+    super::audit(actor, action, "api_token", token_id, details)
 }

@@ -202,10 +202,8 @@ pub async fn list(db: &Db, actor: &AuthUser, mut filter: EventFilter, limit: i64
     match actor.role {
         Role::Admin | Role::Observer => {}
         Role::Coordinator | Role::Volunteer => {
-            if filter.branch.is_some() && filter.branch != actor.branch {
-                return Ok(Vec::new());
-            }
-            filter.branch = actor.branch.clone();
+            let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
+            filter.branch = branch;
             if actor.role == Role::Volunteer {
                 filter.exclude_status = Some(EventStatus::Draft.as_str().into());
             }
@@ -433,12 +431,5 @@ pub async fn add_series(
 }
 
 fn event_audit<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str, details: Option<String>) -> AuditEvent<'a> {
-    AuditEvent {
-        actor_id: Some(&actor.account_id),
-        action,
-        record_type: "event",
-        record_id: Some(id),
-        request_id: actor.request_id.as_deref(),
-        details,
-    }
+    super::audit(actor, action, "event", id, details)
 }

@@ -166,12 +166,5 @@ pub fn build_tree(rows: Vec<Locality>) -> Vec<LocalityNode> {
 }
 
 fn event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str) -> AuditEvent<'a> {
-    AuditEvent {
-        actor_id: Some(&actor.account_id),
-        action,
-        record_type: "locality",
-        record_id: Some(id),
-        request_id: actor.request_id.as_deref(),
-        details: None,
-    }
+    super::audit(actor, action, "locality", id, None)
 }

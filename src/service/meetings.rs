@@ -28,14 +28,7 @@ fn conflict(detail: impl Into<String>, field: &str, code: &str, existing_id: Opt
 }
 
 fn audit_event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str, details: Option<String>) -> AuditEvent<'a> {
-    AuditEvent {
-        actor_id: Some(&actor.account_id),
-        action,
-        record_type: "meeting",
-        record_id: Some(id),
-        request_id: actor.request_id.as_deref(),
-        details,
-    }
+    super::audit(actor, action, "meeting", id, details)
 }
 
 fn meeting_kind(event: &Event) -> MeetingKind {
@@ -228,10 +221,8 @@ pub async fn list(
     limit: usize,
 ) -> Result<Vec<MeetingOut>, ApiError> {
     if matches!(actor.role, Role::Coordinator | Role::Volunteer) {
-        if filter.branch.is_some() && filter.branch != actor.branch {
-            return Ok(Vec::new());
-        }
-        filter.branch = actor.branch.clone();
+        let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
+        filter.branch = branch;
     }
     db.run(move |conn| {
         let mut rows = meetings::meetings_with_events(conn, filter.branch.as_deref(), filter.from, filter.to)?;

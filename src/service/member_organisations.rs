@@ -120,12 +120,5 @@ pub async fn delete(db: &Db, admin: &AuthUser, id: String) -> Result<(), ApiErro
 }
 
 fn event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str) -> AuditEvent<'a> {
-    AuditEvent {
-        actor_id: Some(&actor.account_id),
-        action,
-        record_type: "member_organisation",
-        record_id: Some(id),
-        request_id: actor.request_id.as_deref(),
-        details: None,
-    }
+    super::audit(actor, action, "member_organisation", id, None)
 }

@@ -18,3 +18,24 @@ pub mod signups;
 pub mod visits;
 pub mod volunteer_csv;
 pub mod volunteers;
+
+use crate::auth::SessionUser;
+use crate::db::audit::AuditEvent;
+
+/// The audit entry for `actor` doing `action` to a record.
+pub fn audit<'a>(
+    actor: &'a SessionUser,
+    action: &'a str,
+    record_type: &'a str,
+    id: &'a str,
+    details: Option<String>,
+) -> AuditEvent<'a> {
+    AuditEvent {
+        actor_id: Some(&actor.account_id),
+        action,
+        record_type,
+        record_id: Some(id),
+        request_id: actor.request_id.as_deref(),
+        details,
+    }
+}

@@ -16,14 +16,7 @@ fn search_text(name_kk: &str, name_ru: &str, bin: &str) -> String {
 }
 
 fn event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str) -> crate::db::audit::AuditEvent<'a> {
-    crate::db::audit::AuditEvent {
-        actor_id: Some(&actor.account_id),
-        action,
-        record_type: "organisation",
-        record_id: Some(id),
-        request_id: actor.request_id.as_deref(),
-        details: None,
-    }
+    super::audit(actor, action, "organisation", id, None)
 }
 
 pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Organisation, ApiError> {
@@ -102,10 +95,8 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Organisation>, ApiError> {
     if matches!(actor.role, Role::Coordinator | Role::Volunteer) {
-        if filter.branch.is_some() && filter.branch != actor.branch {
-            return Ok(Vec::new());
-        }
-        filter.branch = actor.branch.clone();
+        let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
+        filter.branch = branch;
     }
     db.run(move |conn| Ok(meetings::list_organisations(conn, &filter, limit)?)).await
 }

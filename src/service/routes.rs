@@ -164,10 +164,8 @@ pub async fn list(
     match actor.role {
         Role::Admin | Role::Observer => {}
         Role::Coordinator => {
-            if filter.branch.is_some() && filter.branch != actor.branch {
-                return Ok(Vec::new());
-            }
-            filter.branch = actor.branch.clone();
+            let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
+            filter.branch = branch;
         }
         Role::Volunteer => match &actor.volunteer_id {
             Some(volunteer) => filter.assignee = Some(volunteer.clone()),
@@ -335,12 +333,5 @@ pub fn route_audit<'a>(
     id: &'a str,
     details: Option<String>,
 ) -> AuditEvent<'a> {
-    AuditEvent {
-        actor_id: Some(&actor.account_id),
-        action,
-        record_type: "route",
-        record_id: Some(id),
-        request_id: actor.request_id.as_deref(),
-        details,
-    }
+    super::audit(actor, action, "route", id, details)
 }

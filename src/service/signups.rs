@@ -308,12 +308,5 @@ fn assignment_audit<'a>(
     id: &'a str,
     details: Option<String>,
 ) -> AuditEvent<'a> {
-    AuditEvent {
-        actor_id: Some(&actor.account_id),
-        action,
-        record_type: "assignment",
-        record_id: Some(id),
-        request_id: actor.request_id.as_deref(),
-        details,
-    }
+    super::audit(actor, action, "assignment", id, details)
 }

@@ -229,10 +229,8 @@ pub async fn list(
     match actor.role {
         Role::Admin | Role::Observer => {}
         Role::Coordinator => {
-            if filter.branch.is_some() && filter.branch != actor.branch {
-                return Ok(Vec::new());
-            }
-            filter.branch = actor.branch.clone();
+            let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
+            filter.branch = branch;
         }
         Role::Volunteer => match &actor.volunteer_id {
             Some(volunteer) => filter.assignee = Some(volunteer.clone()),

@@ -338,10 +338,8 @@ pub async fn list(
         return Err(ApiError::Forbidden("observers cannot search personal data".into()));
     }
     if actor.role == Role::Coordinator {
-        if filter.branch.is_some() && filter.branch != actor.branch {
-            return Ok(Vec::new());
-        }
-        filter.branch = actor.branch.clone();
+        let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
+        filter.branch = branch;
     }
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
@@ -557,14 +555,7 @@ pub fn decide_application(
 }
 
 pub fn event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str, details: Option<String>) -> AuditEvent<'a> {
-    AuditEvent {
-        actor_id: Some(&actor.account_id),
-        action,
-        record_type: "volunteer",
-        record_id: Some(id),
-        request_id: actor.request_id.as_deref(),
-        details,
-    }
+    super::audit(actor, action, "volunteer", id, details)
 }
 
 /// Everything stored about the caller: account, linked volunteer, audit entries.
