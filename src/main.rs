@@ -11,7 +11,8 @@ fn main() -> ExitCode {
         Err(err) => {
             // One clear line, no backtrace: configuration and start-up failures are
             // for an operator to read.
-            eprintln!("outreach: {err}");
+            // Libraries (libpq) may answer in several lines; keep it to one.
+            eprintln!("outreach: {}", err.split_whitespace().collect::<Vec<_>>().join(" "));
             ExitCode::FAILURE
         }
     }

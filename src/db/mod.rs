@@ -74,7 +74,7 @@ impl fmt::Display for DatabaseUrl {
         match self {
             Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
             Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
-                (Some(scheme_end), Some(at)) if at > scheme_end => {
+                (Some(scheme_end), Some(at)) if at > scheme_end && url[scheme_end + 3..at].contains(':') => {
                     let credentials = &url[scheme_end + 3..at];
                     let user = credentials.split(':').next().unwrap_or_default();
                     write!(f, "{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
