@@ -266,6 +266,12 @@ impl From<diesel::result::Error> for ApiError {
                 errors: Vec::new(),
                 existing_id: None,
             },
+            // PostgreSQL refuses values outside its ranges (years before 4713 BC,
+            // integers past 2^31): the request's fault, not ours.
+            Error::DatabaseError(_, ref info) if info.message().contains("out of range") => Self::BadRequest {
+                detail: "a value is outside the range that can be stored".into(),
+                errors: Vec::new(),
+            },
             // PostgreSQL refuses NUL characters in text; the edge should have caught them.
             Error::DatabaseError(_, ref info) if info.message().contains("invalid byte sequence") => Self::BadRequest {
                 detail: "the request contains characters that cannot be stored".into(),

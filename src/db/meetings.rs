@@ -189,22 +189,25 @@ pub fn meetings_for_events(conn: &mut DbConn, event_ids: &[String]) -> QueryResu
     meetings::table.filter(meetings::event_id.eq_any(event_ids)).select(Meeting::as_select()).load(conn)
 }
 
+/// Moves the meeting on when it is still at `expected_version`; `Ok(false)` otherwise.
 pub fn set_meeting_status(
     conn: &mut DbConn,
     id: &str,
+    expected_version: i32,
     status: &str,
     reason: Option<String>,
     now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::update(meetings::table.find(id))
+) -> QueryResult<bool> {
+    let target = meetings::table.filter(meetings::event_id.eq(id)).filter(meetings::version.eq(expected_version));
+    let updated = diesel::update(target)
         .set((
             meetings::status.eq(status),
             meetings::cancel_reason.eq(reason),
             meetings::updated_at.eq(now),
-            meetings::version.eq(meetings::version + 1),
+            meetings::version.eq(expected_version + 1),
         ))
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    Ok(updated == 1)
 }
 
 pub fn insert_speaker(conn: &mut DbConn, row: &Speaker) -> QueryResult<()> {

@@ -165,6 +165,19 @@ impl Db {
     }
 }
 
+/// Locks one row of `table` (a fixed table name, never user input) until the
+/// transaction ends, so that checks made on it hold until the commit. SQLite's
+/// `BEGIN IMMEDIATE` already serialises every writer, so only PostgreSQL needs it.
+pub fn lock_row(conn: &mut DbConn, table: &'static str, id: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    if let DbConn::Postgresql(pg) = conn {
+        diesel::sql_query(format!("SELECT 1 FROM {table} WHERE id = $1 FOR UPDATE"))
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Runs `work` in a transaction meant to write. On SQLite it starts with
 /// `BEGIN IMMEDIATE`, taking the write lock up front: a deferred transaction that
 /// reads and then writes fails with "database is locked" when another writer

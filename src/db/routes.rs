@@ -107,12 +107,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Route>> {
 /// Locks the route until the transaction ends: batches of one route are applied
 /// one after another (SQLite's `BEGIN IMMEDIATE` already serialises writers).
 pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
-    if let DbConn::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT id FROM routes WHERE id = $1 FOR UPDATE")
-            .bind::<diesel::sql_types::Text, _>(id)
-            .execute(pg)?;
-    }
-    Ok(())
+    super::lock_row(conn, "routes", id)
 }
 
 pub fn list(conn: &mut DbConn, filter: &RouteFilter, limit: i64) -> QueryResult<Vec<Route>> {

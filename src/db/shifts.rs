@@ -83,12 +83,7 @@ pub fn for_events(conn: &mut DbConn, event_ids: &[String]) -> QueryResult<Vec<Sh
 /// to one shift are counted one after another. (SQLite's `BEGIN IMMEDIATE`
 /// already serialises writers.)
 pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
-    if let DbConn::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT id FROM shifts WHERE id = $1 FOR UPDATE")
-            .bind::<diesel::sql_types::Text, _>(id)
-            .execute(pg)?;
-    }
-    Ok(())
+    super::lock_row(conn, "shifts", id)
 }
 
 /// Per shift, the number of assignments in each status.

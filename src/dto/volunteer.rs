@@ -106,7 +106,8 @@ impl VolunteerOut {
             status: VolunteerStatus::parse(&row.status).unwrap_or(VolunteerStatus::Left),
             consent_at: utc(row.consent_at),
             consent_version: row.consent_version,
-            guardian_consent_at: row.guardian_consent_at.map(utc),
+            // Its presence alone says the volunteer is a minor: personal.
+            guardian_consent_at: row.guardian_consent_at.filter(|_| with_personal_data).map(utc),
             source: row.source,
             anonymised_at: row.anonymised_at.map(utc),
             created_at: utc(row.created_at),

@@ -33,11 +33,13 @@ pub async fn apply(
     body: ValidJson<VolunteerApplication>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
+    // Anonymous clients share no key space: keys count per client address.
     let address = client_address(&req);
-    let stored = idempotency::once(&db, "POST /volunteer-applications".into(), key, &input, || async {
-        let receipt = service::applications::apply(&db, input.clone(), address, Some(request_id.0)).await?;
-        Ok((202, serde_json::to_string(&receipt).map_err(ApiError::internal)?))
-    })
-    .await?;
+    let stored =
+        idempotency::once(&db, format!("POST /volunteer-applications from {address}"), key, &input, || async {
+            let receipt = service::applications::apply(&db, input.clone(), address, Some(request_id.0)).await?;
+            Ok((202, serde_json::to_string(&receipt).map_err(ApiError::internal)?))
+        })
+        .await?;
     Ok(stored.into_response())
 }

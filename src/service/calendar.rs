@@ -50,7 +50,13 @@ pub async fn revoke_token(db: &Db, user: &SessionUser) -> Result<(), ApiError> {
 fn ical_status(event_status: &str, assignment_status: Option<&str>) -> IcalStatus {
     let cancelled = event_status == EventStatus::Cancelled.as_str()
         || assignment_status == Some(AssignmentStatus::Cancelled.as_str());
-    if cancelled { IcalStatus::Cancelled } else { IcalStatus::Confirmed }
+    if cancelled {
+        IcalStatus::Cancelled
+    } else if assignment_status == Some(AssignmentStatus::Waitlisted.as_str()) {
+        IcalStatus::Tentative
+    } else {
+        IcalStatus::Confirmed
+    }
 }
 
 /// The volunteer's shifts, as iCalendar text; 404 for an unknown or revoked token.

@@ -82,6 +82,14 @@ fn check_locality(conn: &mut DbConn, branch: &str, locality_id: Option<&str>) ->
 pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<EventOut, ApiError> {
     let branch = actor.branch_for_new_record(input.branch.clone())?;
     let mut errors = Vec::new();
+    if matches!(
+        input.kind,
+        crate::domain::event::EventKind::WorkCollectiveMeeting
+            | crate::domain::event::EventKind::ExpertMeeting
+            | crate::domain::event::EventKind::ResidentsMeeting
+    ) {
+        errors.push(FieldError::new("kind", "meeting", "meetings are requested through /api/v1/meetings"));
+    }
     check_span("", input.starts_at, input.ends_at, TimeDelta::days(MAX_EVENT_DAYS), &mut errors);
     for (index, shift) in input.shifts.iter().enumerate() {
         check_shift_inside(&format!("shifts[{index}]"), shift, input.starts_at, input.ends_at, &mut errors);
@@ -155,11 +163,25 @@ pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<
     events::find(conn, id)?.filter(|event| sees(actor, event)).ok_or_else(|| ApiError::not_found(format!("event {id}")))
 }
 
-/// The event, checked to be one `actor` may change.
+/// The event, checked to be one `actor` may change here (not a meeting).
 pub fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Event, ApiError> {
     let event = load_visible(conn, actor, id)?;
     actor.ensure_manages_branch(&event.branch_code, format!("event {id}"))?;
+    ensure_not_meeting(&event)?;
+    crate::db::lock_row(conn, "events", id)?;
     Ok(event)
+}
+
+/// Meetings keep their event in step with their own lifecycle and speakers:
+/// they are changed through `/meetings`, never through the generic endpoints.
+pub fn ensure_not_meeting(event: &Event) -> Result<(), ApiError> {
+    use crate::domain::event::EventKind;
+    match EventKind::parse(&event.kind) {
+        EventKind::WorkCollectiveMeeting | EventKind::ExpertMeeting | EventKind::ResidentsMeeting => {
+            Err(conflict("this event is a meeting; change it through /api/v1/meetings", "kind", "meeting"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Events with their shifts and counts, in three queries whatever their number.

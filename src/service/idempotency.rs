@@ -58,6 +58,15 @@ enum Claim {
     Claimed,
 }
 
+/// How long a first request may run before its claim on a key is taken over.
+const CLAIM_TIMEOUT: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
+
+fn stale_claim(conn: &mut DbConn, scope: &str, key: &str) -> Result<bool, ApiError> {
+    let claimed_at: chrono::NaiveDateTime =
+        idempotency_keys::table.find((scope, key)).select(idempotency_keys::created_at).first(conn)?;
+    Ok(now() - claimed_at > CLAIM_TIMEOUT)
+}
+
 fn claim(conn: &mut DbConn, scope: &str, key: &str, request_hash: &str) -> Result<Claim, ApiError> {
     let stored = idempotency_keys::table
         .find((scope, key))
@@ -70,6 +79,13 @@ fn claim(conn: &mut DbConn, scope: &str, key: &str, request_hash: &str) -> Resul
             "reused",
             "this Idempotency-Key was used for a different request; use a new key",
         )),
+        // A claim whose request never finished (a crash, a lost database) is taken over.
+        Some((_, 0, _)) if stale_claim(conn, scope, key)? => {
+            diesel::update(idempotency_keys::table.find((scope, key)))
+                .set(idempotency_keys::created_at.eq(now()))
+                .execute(conn)?;
+            Ok(Claim::Claimed)
+        }
         Some((_, 0, _)) => Err(ApiError::Conflict {
             detail: "a request with this Idempotency-Key is still being processed; retry shortly".into(),
             errors: vec![],

@@ -290,6 +290,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
                     .next()
                     .ok_or_else(|| ApiError::internal("meeting without shift"))?;
                 shifts::lock(conn, &shift.id)?;
+                crate::db::lock_row(conn, "volunteers", volunteer_id)?;
                 if let Some(clash) = shifts::overlapping(conn, volunteer_id, &shift.id, shift.starts_at, shift.ends_at)?
                 {
                     return Err(conflict(
@@ -371,6 +372,7 @@ pub async fn change_status(
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
+            crate::db::lock_row(conn, "events", &id)?;
             let (meeting, event) = load_managed(conn, &actor, &id)?;
             if_match.check(change.version, meeting.version)?;
             let from = MeetingStatus::parse(&meeting.status);
@@ -406,7 +408,16 @@ pub async fn change_status(
                 shifts::cancel_all_for_event(conn, &event.id, at)?;
             }
             events::update(conn, &event.id, event.version, &event_changes, at)?;
-            meetings::set_meeting_status(conn, &meeting.event_id, change.status.as_str(), change.reason.clone(), at)?;
+            if !meetings::set_meeting_status(
+                conn,
+                &meeting.event_id,
+                meeting.version,
+                change.status.as_str(),
+                change.reason.clone(),
+                at,
+            )? {
+                return Err(ApiError::PreconditionFailed("the meeting changed meanwhile; reload it".into()));
+            }
             let action = format!("meeting_{}", change.status.as_str());
             audit::record(conn, audit_event(&actor, &action, &event.id, change.reason.clone()))?;
             let row = load(conn, &actor, &id)?;

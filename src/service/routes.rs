@@ -63,11 +63,12 @@ fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Rout
 
 /// An active volunteer of the route's branch.
 fn check_assignable(conn: &mut DbConn, branch: &str, volunteer_id: &str) -> Result<(), ApiError> {
-    let volunteer = volunteers::find(conn, volunteer_id)?
-        .ok_or_else(|| ApiError::invalid("volunteer_id", "unknown_volunteer", "no such volunteer"))?;
-    if volunteer.branch_code != branch {
-        return Err(conflict("the volunteer belongs to another branch", "volunteer_id", "other_branch"));
-    }
+    // Another branch's volunteer is answered like an unknown one: its existence
+    // is not revealed.
+    let volunteer =
+        volunteers::find(conn, volunteer_id)?.filter(|volunteer| volunteer.branch_code == branch).ok_or_else(|| {
+            ApiError::invalid("volunteer_id", "unknown_volunteer", "no such volunteer in the route's branch")
+        })?;
     if volunteer.status != VolunteerStatus::Active.as_str() {
         return Err(conflict(
             format!("only active volunteers work routes; this one is {}", volunteer.status),
@@ -231,7 +232,16 @@ pub async fn replace_stops(
                 i32::try_from(input.stops.len()).unwrap_or(i32::MAX),
                 i32::try_from(visited).unwrap_or(0),
             )?;
-            routes::set_status_and_bump(conn, &id, &route.status, now())?;
+            // With the stops changed, a route is complete exactly when every stop has a visit.
+            let total = input.stops.len();
+            let status = match RouteStatus::parse(&route.status) {
+                RouteStatus::Completed | RouteStatus::InProgress if visited == total && total > 0 => {
+                    RouteStatus::Completed
+                }
+                RouteStatus::Completed | RouteStatus::InProgress => RouteStatus::InProgress,
+                other => other,
+            };
+            routes::set_status_and_bump(conn, &id, status.as_str(), now())?;
             audit::record(
                 conn,
                 route_audit(&actor, "route_stops_replaced", &id, Some(format!("{} stops", input.stops.len()))),
@@ -247,6 +257,7 @@ pub async fn assign(db: &Db, actor: &AuthUser, id: String, volunteer_id: String)
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
+            routes::lock(conn, &id)?;
             let route = load_managed(conn, &actor, &id)?;
             check_assignable(conn, &route.branch_code, &volunteer_id)?;
             if routes::add_assignee(conn, &id, &volunteer_id, now())? {
@@ -272,6 +283,7 @@ pub async fn unassign(db: &Db, actor: &AuthUser, id: String, volunteer_id: Strin
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
+            routes::lock(conn, &id)?;
             let route = load_managed(conn, &actor, &id)?;
             if routes::remove_assignee(conn, &id, &volunteer_id)? == 0 {
                 return Err(ApiError::not_found(format!("volunteer {volunteer_id} on route {id}")));
@@ -300,11 +312,15 @@ pub async fn pack(db: &Db, actor: &AuthUser, id: String) -> Result<(crate::dto::
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         let route = load_visible(conn, &actor, &id)?;
-        let tag = format!("r{}-v{}", route.version, route.visits_count);
+        let mut tag = format!("r{}-v{}", route.version, route.visits_count);
         let visits = routes::visits_of_route(conn, &id)?.into_iter().map(VisitOut::from).collect();
         let event = match &route.event_id {
             Some(event_id) => match events::find(conn, event_id)? {
-                Some(event) => crate::service::events::views(conn, vec![event])?.pop(),
+                Some(event) => {
+                    // The pack carries the event's time window: its changes change the tag.
+                    tag.push_str(&format!("-e{}", event.updated_at.and_utc().timestamp_micros()));
+                    crate::service::events::views(conn, vec![event])?.pop()
+                }
                 None => None,
             },
             None => None,

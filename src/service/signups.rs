@@ -83,10 +83,13 @@ pub async fn sign_up(
                 {
                     return Ok((existing.clone(), false));
                 }
-                let open = match actor.role {
-                    Role::Volunteer => event.status == EventStatus::Scheduled.as_str(),
-                    _ => EventStatus::parse(&event.status).takes_signups(),
-                };
+                crate::service::events::ensure_not_meeting(&event)?;
+                // Locked so that a cancellation of the event, or a parallel booking of
+                // the same volunteer elsewhere, cannot slip between check and insert.
+                crate::db::lock_row(conn, "events", &event.id)?;
+                crate::db::lock_row(conn, "volunteers", &volunteer.id)?;
+                let event = events::find(conn, &event.id)?.ok_or_else(|| ApiError::internal("event vanished"))?;
+                let open = event.status == EventStatus::Scheduled.as_str();
                 if !open {
                     return Err(conflict(
                         format!("the event is {}; it takes no sign-ups", event.status),
@@ -196,7 +199,11 @@ pub async fn cancel(db: &Db, actor: &AuthUser, id: String) -> Result<Assignment,
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             let (assignment, shift, event) = load_assignment(conn, &actor, &id)?;
+            crate::service::events::ensure_not_meeting(&event)?;
             shifts::lock(conn, &shift.id)?;
+            // Read again under the lock: a parallel cancel must not promote twice.
+            let assignment = shifts::find_assignment(conn, &assignment.id)?
+                .ok_or_else(|| ApiError::not_found(format!("assignment {id}")))?;
             if actor.role != Role::Volunteer {
                 actor.ensure_manages_branch(&event.branch_code, format!("assignment {id}"))?;
             }

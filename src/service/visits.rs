@@ -2,7 +2,7 @@
 //! its own (all or nothing per item), replays recognised by the phone's UUID,
 //! the route's progress updated in the same transaction.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{TimeDelta, Utc};
 use diesel::Connection;
@@ -60,6 +60,18 @@ fn parse_item(value: Value, route: &Route) -> ParsedItem {
     if errors.is_empty() { Ok(item) } else { Err(errors) }
 }
 
+/// Whether adding the item would push one of the route's counters past what its
+/// column holds.
+fn counters_would_overflow(route: &Route, delta: &ProgressDelta, item: &VisitIn) -> bool {
+    let past = |stored: i32, added: i32, more: i32| {
+        i64::from(stored) + i64::from(added) + i64::from(more) > i64::from(i32::MAX)
+    };
+    past(route.visits_count, delta.visits, 1)
+        || past(route.doors_knocked, delta.doors_knocked, item.doors_knocked)
+        || past(route.conversations, delta.conversations, item.conversations)
+        || past(route.materials_left, delta.materials_left, item.materials_left)
+}
+
 /// Who may sync: the route's assigned volunteers and its branch's staff.
 fn ensure_may_sync(conn: &mut DbConn, actor: &SessionUser, route: &Route) -> Result<Option<String>, ApiError> {
     match actor.role {
@@ -96,7 +108,8 @@ pub async fn sync_batch(
             routes::lock(conn, &route_id)?;
             let route = load_visible(conn, &actor, &route_id)?;
             let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
-            let stops: HashSet<String> = routes::stops_of(conn, &route.id)?.into_iter().map(|stop| stop.id).collect();
+            let stops: HashMap<String, i32> =
+                routes::stops_of(conn, &route.id)?.into_iter().map(|stop| (stop.id, stop.doors)).collect();
 
             let parsed: Vec<(Option<String>, ParsedItem)> = items
                 .into_iter()
@@ -139,11 +152,23 @@ pub async fn sync_batch(
                                     "this id belongs to a visit of another route",
                                 ));
                             }
-                        } else if !stops.contains(&item.stop_id) {
+                        } else if !stops.contains_key(&item.stop_id) {
                             result.errors.push(FieldError::new(
                                 "stop_id",
                                 "not_on_route",
                                 "this stop is not on the route",
+                            ));
+                        } else if item.doors_knocked > stops[&item.stop_id] {
+                            result.errors.push(FieldError::new(
+                                "doors_knocked",
+                                "more_than_doors",
+                                "more doors than the stop has",
+                            ));
+                        } else if counters_would_overflow(&route, &delta, &item) {
+                            result.errors.push(FieldError::new(
+                                "item",
+                                "route_full",
+                                "the route's counters cannot take more",
                             ));
                         } else {
                             let visit = Visit {

@@ -83,35 +83,62 @@ pub async fn export(db: &Db, actor: &AuthUser, mut filter: VolunteerFilter) -> R
         writer.write_record(COLUMNS).map_err(csv_error)?;
         for row in rows {
             let date = |at: chrono::NaiveDateTime| at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            writer
-                .write_record([
-                    row.id,
-                    row.branch_code,
-                    row.locality_id.unwrap_or_default(),
-                    row.full_name.unwrap_or_default(),
-                    row.phone.unwrap_or_default(),
-                    row.email.unwrap_or_default(),
-                    row.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-                    decode_list(&row.languages).join(";"),
-                    decode_list(&row.skills).join(";"),
-                    row.member_organisation_id.unwrap_or_default(),
-                    row.youth_wing.to_string(),
-                    row.status,
-                    date(row.consent_at),
-                    row.consent_version,
-                    date(row.created_at),
-                ])
-                .map_err(csv_error)?;
+            let cells = [
+                row.id,
+                row.branch_code,
+                row.locality_id.unwrap_or_default(),
+                row.full_name.unwrap_or_default(),
+                row.phone.unwrap_or_default(),
+                row.email.unwrap_or_default(),
+                row.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+                decode_list(&row.languages).join(";"),
+                decode_list(&row.skills).join(";"),
+                row.member_organisation_id.unwrap_or_default(),
+                row.youth_wing.to_string(),
+                row.status,
+                date(row.consent_at),
+                row.consent_version,
+                date(row.created_at),
+            ];
+            writer.write_record(cells.iter().map(|cell| spreadsheet_safe(cell).into_owned())).map_err(csv_error)?;
         }
         writer.flush().map_err(|err| ApiError::internal(format!("csv: {err}")))?;
     }
     Ok(out)
 }
 
+/// A cell a spreadsheet will not run as a formula: text starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading apostrophe (names reach
+/// the export from the public form). Phone numbers keep their `+`.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let phone = cell.len() > 1 && cell.starts_with('+') && cell[1..].chars().all(|c| c.is_ascii_digit());
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !phone => std::borrow::Cow::Owned(format!("'{cell}")),
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
+/// The length limits of the JSON API, for the columns an import reads.
+fn check_lengths(get: &dyn Fn(&str) -> Option<String>, errors: &mut Vec<FieldError>) {
+    let limits =
+        [("full_name", 200), ("email", 254), ("consent_version", 50), ("guardian_name", 200), ("skills", 1100)];
+    for (column, max) in limits {
+        if get(column).is_some_and(|value| value.chars().count() > max) {
+            errors.push(FieldError::new(column, "length", format!("at most {max} characters")));
+        }
+    }
+    if let Some(email) = get("email")
+        && !validator::ValidateEmail::validate_email(&email)
+    {
+        errors.push(FieldError::new("email", "email", "not an email address"));
+    }
+}
+
 /// One parsed row of an import, before the database is asked anything.
 fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<DraftRow, Vec<FieldError>> {
     let get = |name: &str| record.get(name).map(|value| value.trim()).filter(|value| !value.is_empty());
     let mut errors = Vec::new();
+    check_lengths(&|name: &str| get(name).map(str::to_owned), &mut errors);
     let mut required = |name: &str| {
         get(name).map(str::to_owned).unwrap_or_else(|| {
             errors.push(FieldError::new(name, "required", format!("the {name} column is empty")));
@@ -236,6 +263,9 @@ fn field_errors(err: ApiError) -> Vec<FieldError> {
 pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool) -> Result<ImportReport, ApiError> {
     let text =
         String::from_utf8(csv_bytes).map_err(|_| ApiError::invalid("body", "encoding", "the file must be UTF-8"))?;
+    if text.contains('\0') {
+        return Err(ApiError::invalid("body", "nul_character", "the file must not contain NUL characters"));
+    }
     let mut reader =
         csv::ReaderBuilder::new().flexible(false).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let headers: Vec<String> = reader

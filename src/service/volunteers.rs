@@ -514,7 +514,9 @@ pub async fn anonymise(db: &Db, actor: &AuthUser, id: String) -> Result<Voluntee
                 anonymised_at: Some(Some(at)),
                 ..Default::default()
             };
-            volunteers::update(conn, &current.id, current.version, &changes, at)?;
+            if !volunteers::update(conn, &current.id, current.version, &changes, at)? {
+                return Err(ApiError::PreconditionFailed("the volunteer changed meanwhile; try again".into()));
+            }
             for account in accounts::linked_to_volunteer(conn, &current.id)? {
                 let close = AccountChanges { active: Some(false), ..Default::default() };
                 accounts::update(conn, &account.id, account.version, &close, at)?;

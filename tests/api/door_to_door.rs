@@ -123,8 +123,8 @@ on_both_databases! {
         let village = app.locality(&coordinator, OWN_BRANCH, "village").await;
         let foreign_volunteer = app.volunteer(&admin, OTHER_BRANCH).await;
         let body = json!({"locality_id": village, "name": "R", "stops": [], "volunteer_ids": [foreign_volunteer["id"]]});
-        let problem = app.post("/api/v1/routes").bearer(&coordinator.token).json(&body).send().await.problem(409);
-        assert_eq!(problem["errors"][0]["code"], "other_branch");
+        let problem = app.post("/api/v1/routes").bearer(&coordinator.token).json(&body).send().await.problem(422);
+        assert_eq!(problem["errors"][0]["code"], "unknown_volunteer", "another branch's volunteer is not revealed");
         let paused = app.volunteer(&coordinator, OWN_BRANCH).await;
         app.patch(&format!("/api/v1/volunteers/{}", paused["id"].as_str().unwrap())).bearer(&coordinator.token).json(&json!({"status": "paused"})).send().await.assert_status(200);
         let body = json!({"locality_id": village, "name": "R", "stops": [], "volunteer_ids": [paused["id"]]});

@@ -132,6 +132,9 @@ on_both_databases! {
         assert_eq!(status(json!({"status": "held"})).await.problem(409)["errors"][0]["code"], "illegal_transition");
 
         let morning_id = morning["id"].as_str().unwrap();
+        // A meeting's event is changed through /meetings only.
+        let problem = app.post(&format!("/api/v1/events/{morning_id}/status")).bearer(&coordinator.token).json(&json!({"status": "scheduled"})).send().await.problem(409);
+        assert_eq!(problem["errors"][0]["code"], "meeting");
         app.get(&format!("/api/v1/meetings/{morning_id}")).bearer(&outsider.token).send().await.problem(404);
         app.post(&format!("/api/v1/meetings/{morning_id}/status")).bearer(&outsider.token).json(&json!({"status": "agreed"})).send().await.problem(404);
         app.get(&format!("/api/v1/organisations/{}", org["id"].as_str().unwrap())).bearer(&outsider.token).send().await.problem(404);
