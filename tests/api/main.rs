@@ -17,4 +17,5 @@ mod factories;
 mod migrations;
 mod openapi;
 mod operations;
+mod seed;
 mod volunteers;
