@@ -67,6 +67,7 @@ def backend(args):
             "note": "wrk, the API and the baseline share the same cores",
         },
         "seed_seconds": float(meta["seed_seconds"]),
+        "seed_check": {"scale": int(meta["seed_check_scale"]), "seconds": float(meta["seed_check_seconds"])},
         "peak_rss_mb": {
             "api": round(int(meta["api_peak_rss_kb"]) / 1024, 1),
             "api_after_reads_only": round(int(meta["api_peak_rss_reads_kb"]) / 1024, 1),
@@ -111,7 +112,8 @@ def summary(args):
         lines += [
             f"## {result['backend']}",
             "",
-            f"Seed time {result['seed_seconds']:.1f} s; peak RSS: API {result['peak_rss_mb']['api']} MB "
+            f"Seed time {result['seed_seconds']:.1f} s (scale {result['seed_check']['scale']}: "
+            f"{result['seed_check']['seconds']:.1f} s); peak RSS: API {result['peak_rss_mb']['api']} MB "
             f"({result['peak_rss_mb']['api_after_reads_only']} MB before the first login), "
             f"baseline {result['peak_rss_mb']['baseline']} MB. Load average before/after: "
             f"{machine['load_average_before']} / {machine['load_average_after']}; compiler processes (rustc, cargo, cc1, lld) "
@@ -162,6 +164,11 @@ def summary(args):
         errors = sum(e[t]["errors_total"] for e in result["scenarios"] for t in ("api", "baseline") if t in e
                      and e["scenario"] != "login_one_address")
         lines.append(f"- errors under load (all scenarios but login_one_address): {errors} (target 0): {verdict(errors == 0)}")
+        check = result["seed_check"]
+        if check["scale"] == 10:
+            lines.append(
+                f"- seed-demo --scale 10: {check['seconds']:.1f} s (target < 90): {verdict(check['seconds'] < TARGETS['seed_scale10_s'])}"
+            )
         rss = result["peak_rss_mb"]["api"]
         lines.append(f"- API peak RSS {rss} MB (target < 100): {verdict(rss < TARGETS['peak_rss_mb'])}")
         lines.append("")
