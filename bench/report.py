@@ -70,7 +70,7 @@ def backend(args):
         "seed_check": {"scale": int(meta["seed_check_scale"]), "seconds": float(meta["seed_check_seconds"])},
         "peak_rss_mb": {
             "api": round(int(meta["api_peak_rss_kb"]) / 1024, 1),
-            "api_after_reads_only": round(int(meta["api_peak_rss_reads_kb"]) / 1024, 1),
+            "api_before_login_scenarios": round(int(meta["api_peak_rss_reads_kb"]) / 1024, 1),
             "baseline": round(int(meta["baseline_peak_rss_kb"]) / 1024, 1),
         },
         "scenarios": out,
@@ -114,7 +114,7 @@ def summary(args):
             "",
             f"Seed time {result['seed_seconds']:.1f} s (scale {result['seed_check']['scale']}: "
             f"{result['seed_check']['seconds']:.1f} s); peak RSS: API {result['peak_rss_mb']['api']} MB "
-            f"({result['peak_rss_mb']['api_after_reads_only']} MB before the first login), "
+            f"({result['peak_rss_mb']['api_before_login_scenarios']} MB after the reads, before the login scenarios), "
             f"baseline {result['peak_rss_mb']['baseline']} MB. Load average before/after: "
             f"{machine['load_average_before']} / {machine['load_average_after']}; compiler processes (rustc, cargo, cc1, lld) "
             f"before/after: {machine['build_processes_before']} / {machine['build_processes_after']}.",
