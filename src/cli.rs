@@ -34,6 +34,18 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Fill the database with a deterministic demo data set across the 20 branches
+    /// (about 10,000 volunteers per unit of scale; demo accounts' password:
+    /// `demo-outreach-2026`).
+    SeedDemo {
+        /// Size of the data set: volunteers grow linearly (scale 1 is about 10,000).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        scale: u32,
+        /// Replace the volunteers, localities, member organisations and demo
+        /// accounts already in the database instead of refusing.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 pub fn run(cli: Cli) -> Result<(), String> {
@@ -67,6 +79,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             eprintln!("admin {email} created");
             Ok(())
         }
+        Command::SeedDemo { scale, force } => crate::seed::run(&config.database_url, scale, force),
         Command::Serve => {
             crate::telemetry::init(&config.log_level, &config.log_format)?;
             std::fs::create_dir_all(&config.data_dir)

@@ -15,6 +15,7 @@ pub mod error;
 pub mod openapi;
 pub mod request_context;
 pub mod routes;
+pub mod seed;
 pub mod service;
 pub mod startup;
 pub mod telemetry;

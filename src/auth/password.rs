@@ -1,10 +1,11 @@
 //! argon2id password hashing. Callers run these on the blocking pool: a hash costs
 //! tens of milliseconds of CPU by design.
 
-use std::sync::OnceLock;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, oneshot};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
@@ -18,20 +19,71 @@ pub fn hash(password: &str) -> Result<String, ApiError> {
     Ok(hash.to_string())
 }
 
-/// At most this many hashes run at once, whatever the request load: each needs
-/// about 19 MiB and tens of milliseconds of a core.
+/// At most this many hashes are admitted at once (running on the hashing threads
+/// or queued for them), whatever the request load; the others wait for a slot.
 static HASHING_SLOTS: Semaphore = Semaphore::const_new(4);
 /// How long a request waits for a hashing slot before answering 503.
 const HASHING_WAIT: Duration = Duration::from_secs(10);
 
-/// Runs `work` (a hash or a verification) on the blocking pool once a hashing
+/// Threads that hash and verify passwords: as many as the cores of the machine
+/// this is sized for, since more add no throughput. Hashing on a few threads of
+/// its own, rather than on the shared blocking pool, also bounds memory: each
+/// hash allocates argon2's 19 MiB block array and glibc keeps freed arrays in the
+/// heap of the thread that used them, so hashing on dozens of pool threads grew
+/// the server to 0.8-1.9 GB under login load (BENCHMARKS.md, section 3).
+const HASHING_THREADS: usize = 2;
+
+type HashingJob = Box<dyn FnOnce() + Send>;
+
+/// The queue of the hashing threads, started on first use; `None` when they
+/// could not be started.
+fn hashing_queue() -> Option<&'static mpsc::Sender<HashingJob>> {
+    static QUEUE: OnceLock<Option<mpsc::Sender<HashingJob>>> = OnceLock::new();
+    QUEUE
+        .get_or_init(|| {
+            let (sender, receiver) = mpsc::channel::<HashingJob>();
+            let receiver = Arc::new(Mutex::new(receiver));
+            for index in 0..HASHING_THREADS {
+                let receiver = Arc::clone(&receiver);
+                let started = std::thread::Builder::new().name(format!("password-hashing-{index}")).spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for the next job.
+                        let job = match receiver.lock() {
+                            Ok(receiver) => receiver.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(job) = job else { return };
+                        // A panicking job drops its reply channel (the caller gets a 500)
+                        // and leaves the thread serving.
+                        let _ = catch_unwind(AssertUnwindSafe(job));
+                    }
+                });
+                if let Err(err) = started {
+                    tracing::error!(error = %err, "cannot start a password-hashing thread");
+                    return None;
+                }
+            }
+            Some(sender)
+        })
+        .as_ref()
+}
+
+/// Runs `work` (a hash or a verification) on the hashing threads once a hashing
 /// slot is free.
 async fn with_hashing_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
     let _slot = tokio::time::timeout(HASHING_WAIT, HASHING_SLOTS.acquire())
         .await
         .map_err(|_| ApiError::unavailable("every password-hashing slot stayed busy"))?
         .map_err(ApiError::internal)?;
-    actix_web::web::block(work).await.map_err(ApiError::internal)
+    let (reply, result) = oneshot::channel();
+    let job: HashingJob = Box::new(move || {
+        let _ = reply.send(work());
+    });
+    hashing_queue()
+        .ok_or_else(|| ApiError::internal("the password-hashing threads could not be started"))?
+        .send(job)
+        .map_err(|_| ApiError::internal("the password-hashing threads stopped"))?;
+    result.await.map_err(|_| ApiError::internal("a password-hashing job ended without a result"))
 }
 
 /// [`hash`], bounded and off the async workers.

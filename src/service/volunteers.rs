@@ -26,7 +26,7 @@ pub fn normalize_name(name: &str) -> String {
 }
 
 /// The text searched by `q`: lower-cased name and the phone's digits.
-fn search_text(full_name: &str, phone: &str) -> String {
+pub fn search_text(full_name: &str, phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     format!("{} {digits}", full_name.to_lowercase())
 }

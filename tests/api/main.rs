@@ -20,4 +20,5 @@ mod meetings;
 mod migrations;
 mod openapi;
 mod operations;
+mod seed;
 mod volunteers;
