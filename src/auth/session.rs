@@ -57,11 +57,15 @@ pub async fn login(
             write_transaction(conn, |conn| {
                 let at = now();
                 let mut pending = Vec::new();
-                for key in &keys_for_check {
-                    throttle_events::lock_key(conn, key)?;
-                    ensure_not_throttled(conn, key, at)?;
-                    pending.push(throttle_events::record(conn, key, at)?);
-                }
+                // The account's attempt counts before its password is checked, so
+                // parallel guesses cannot slip past the limit. An address counts only
+                // finished failures: people behind one shared address (an office, a
+                // load balancer) signing in at once are not failures.
+                let [account_key, address_key] = &keys_for_check;
+                throttle_events::lock_key(conn, account_key)?;
+                ensure_not_throttled(conn, account_key, at)?;
+                ensure_not_throttled(conn, address_key, at)?;
+                pending.push(throttle_events::record(conn, account_key, at)?);
                 Ok((accounts::find_by_email(conn, &lookup_email)?, pending))
             })
         })
@@ -71,7 +75,9 @@ pub async fn login(
     let password_ok = password::verify_bounded(password, stored_hash).await?;
 
     let Some(account) = account.filter(|account| password_ok && account.active) else {
+        let address_key = throttle_keys[1].clone();
         db.run(move |conn| {
+            throttle_events::record(conn, &address_key, now())?;
             let event = AuditEvent {
                 action: "login_failed",
                 record_type: "account",
