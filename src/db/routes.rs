@@ -228,16 +228,40 @@ pub fn visits_of_route(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<Vis
         .load(conn)
 }
 
-/// Counts a stop's new visit; returns whether it was the stop's first.
-pub fn count_stop_visit(conn: &mut DbConn, stop_id: &str, visited_at: NaiveDateTime) -> QueryResult<bool> {
-    let first = diesel::update(route_stops::table.find(stop_id).filter(route_stops::first_visited_at.is_null()))
-        .set(route_stops::first_visited_at.eq(visited_at))
-        .execute(conn)?
-        == 1;
-    diesel::update(route_stops::table.find(stop_id))
-        .set(route_stops::visits_count.eq(route_stops::visits_count + 1))
-        .execute(conn)?;
-    Ok(first)
+/// Inserts visits with multi-row statements (per backend: the MultiConnection
+/// cannot express them).
+pub fn insert_visits(conn: &mut DbConn, rows: &[Visit]) -> QueryResult<()> {
+    for chunk in rows.chunks(250) {
+        let statement = diesel::insert_into(visits::table).values(chunk);
+        match conn {
+            DbConn::Sqlite(sqlite) => statement.execute(sqlite)?,
+            DbConn::Postgresql(pg) => statement.execute(pg)?,
+        };
+    }
+    Ok(())
+}
+
+/// Recomputes every stop's visit count and first visit of the route from the
+/// visits (one statement), and returns how many stops have been visited.
+pub fn recount_stops(conn: &mut DbConn, route_id: &str) -> QueryResult<i32> {
+    const RECOUNT: &str = "UPDATE route_stops SET \
+        visits_count = (SELECT COUNT(*) FROM visits v WHERE v.stop_id = route_stops.id), \
+        first_visited_at = (SELECT MIN(v.visited_at) FROM visits v WHERE v.stop_id = route_stops.id) \
+        WHERE route_id = ";
+    match conn {
+        DbConn::Sqlite(sqlite) => {
+            diesel::sql_query(format!("{RECOUNT}?")).bind::<diesel::sql_types::Text, _>(route_id).execute(sqlite)?;
+        }
+        DbConn::Postgresql(pg) => {
+            diesel::sql_query(format!("{RECOUNT}$1")).bind::<diesel::sql_types::Text, _>(route_id).execute(pg)?;
+        }
+    }
+    let visited: i64 = route_stops::table
+        .filter(route_stops::route_id.eq(route_id))
+        .filter(route_stops::first_visited_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok(i32::try_from(visited).unwrap_or(i32::MAX))
 }
 
 /// The route's progress after a batch: counters added, status moved on.

@@ -77,3 +77,4 @@ CREATE TABLE visits (
 CREATE INDEX visits_route_idx ON visits (route_id, visited_at);
 CREATE INDEX visits_volunteer_idx ON visits (volunteer_id, visited_at);
 CREATE INDEX visits_received_idx ON visits (received_at, id);
+CREATE INDEX visits_stop_idx ON visits (stop_id);
