@@ -362,3 +362,14 @@ pub fn list_visits(conn: &mut DbConn, filter: &VisitFilter, limit: i64) -> Query
 pub fn of_branch(conn: &mut DbConn, branch: &str) -> QueryResult<Vec<Route>> {
     routes::table.filter(routes::branch_code.eq(branch)).select(Route::as_select()).load(conn)
 }
+
+/// Takes the volunteer off every route not yet completed.
+pub fn unassign_everywhere(conn: &mut DbConn, volunteer_id: &str) -> QueryResult<usize> {
+    let open_routes = routes::table.filter(routes::status.ne("completed")).select(routes::id);
+    diesel::delete(
+        route_assignees::table
+            .filter(route_assignees::volunteer_id.eq(volunteer_id))
+            .filter(route_assignees::route_id.eq_any(open_routes)),
+    )
+    .execute(conn)
+}

@@ -225,3 +225,15 @@ pub fn move_shift(conn: &mut DbConn, id: &str, starts: NaiveDateTime, ends: Naiv
         .execute(conn)
         .map(drop)
 }
+
+/// The volunteer's places on shifts that have not started yet.
+pub fn upcoming_of(conn: &mut DbConn, volunteer_id: &str, now: NaiveDateTime) -> QueryResult<Vec<Assignment>> {
+    assignments::table
+        .filter(assignments::volunteer_id.eq(volunteer_id))
+        .filter(
+            assignments::status.eq_any([AssignmentStatus::SignedUp.as_str(), AssignmentStatus::Waitlisted.as_str()]),
+        )
+        .filter(assignments::shift_starts_at.gt(now))
+        .select(Assignment::as_select())
+        .load(conn)
+}

@@ -317,3 +317,26 @@ fn assignment_audit<'a>(
 ) -> AuditEvent<'a> {
     super::audit(actor, action, "assignment", id, details)
 }
+
+/// Frees what a volunteer held once they pause, leave or are anonymised: their
+/// places on shifts not yet started (each freed place goes to the first waiting)
+/// and their open routes. Runs inside the caller's transaction.
+pub fn release_volunteer(conn: &mut DbConn, actor: &SessionUser, volunteer_id: &str) -> Result<(), ApiError> {
+    let at = now();
+    for assignment in shifts::upcoming_of(conn, volunteer_id, at)? {
+        shifts::lock(conn, &assignment.shift_id)?;
+        shifts::set_status(conn, &assignment.id, AssignmentStatus::Cancelled, at)?;
+        if assignment.status == AssignmentStatus::SignedUp.as_str()
+            && let Some(next) = shifts::first_waiting(conn, &assignment.shift_id)?
+        {
+            shifts::set_status(conn, &next.id, AssignmentStatus::SignedUp, at)?;
+            audit::record(conn, assignment_audit(actor, "promoted_from_waitlist", &next.id, None))?;
+        }
+        audit::record(
+            conn,
+            assignment_audit(actor, "signup_cancelled", &assignment.id, Some("volunteer released".into())),
+        )?;
+    }
+    crate::db::routes::unassign_everywhere(conn, volunteer_id)?;
+    Ok(())
+}

@@ -464,6 +464,11 @@ pub async fn update(
             if !volunteers::update(conn, &current.id, version, &changes, now())? {
                 return Err(ApiError::PreconditionFailed("the volunteer changed meanwhile; reload it".into()));
             }
+            if matches!(input.status, Some(VolunteerStatus::Paused | VolunteerStatus::Left))
+                && current_status == VolunteerStatus::Active
+            {
+                crate::service::signups::release_volunteer(conn, &actor, &current.id)?;
+            }
             audit::record(conn, event(&actor, "volunteer_updated", &current.id, Some(changed_fields(&changes))))?;
             volunteers::find(conn, &current.id)?.ok_or_else(|| ApiError::internal("volunteer vanished after update"))
         })
@@ -517,6 +522,7 @@ pub async fn anonymise(db: &Db, actor: &AuthUser, id: String) -> Result<Voluntee
             if !volunteers::update(conn, &current.id, current.version, &changes, at)? {
                 return Err(ApiError::PreconditionFailed("the volunteer changed meanwhile; try again".into()));
             }
+            crate::service::signups::release_volunteer(conn, &actor, &current.id)?;
             for account in accounts::linked_to_volunteer(conn, &current.id)? {
                 let close = AccountChanges { active: Some(false), ..Default::default() };
                 accounts::update(conn, &account.id, account.version, &close, at)?;

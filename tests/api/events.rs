@@ -236,3 +236,27 @@ on_both_databases! {
         assert!(app.get("/api/v1/events").bearer(&other.token).send().await.json()["items"].as_array().unwrap().is_empty());
     }
 }
+
+on_both_databases! {
+    async fn a_volunteer_who_pauses_frees_their_places_for_the_waitlist(app: TestApp) {
+        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+        let event = app.scheduled_event(&coordinator, OWN_BRANCH, "2027-10-01T05:00:00Z", "2027-10-01T09:00:00Z", 1).await;
+        let path = format!("/api/v1/shifts/{}/signups", shift_id(&event, 0));
+        let first = app.volunteer(&coordinator, OWN_BRANCH).await;
+        let second = app.volunteer(&coordinator, OWN_BRANCH).await;
+        app.post(&path).bearer(&coordinator.token).json(&json!({"volunteer_id": first["id"]})).send().await.assert_status(201);
+        let waiting = app.post(&path).bearer(&coordinator.token).json(&json!({"volunteer_id": second["id"]})).send().await.assert_status(201).json();
+        assert_eq!(waiting["status"], "waitlisted");
+        let village = app.locality(&coordinator, OWN_BRANCH, "village").await;
+        let route = app.route(&coordinator, &village, 2, &[first["id"].as_str().unwrap()]).await;
+
+        app.patch(&format!("/api/v1/volunteers/{}", first["id"].as_str().unwrap())).bearer(&coordinator.token)
+            .json(&json!({"status": "paused"})).send().await.assert_status(200);
+        let list = app.get(&path).bearer(&coordinator.token).send().await.json();
+        let status_of = |id: &Value| list.as_array().unwrap().iter().find(|a| a["volunteer_id"] == *id).unwrap()["status"].clone();
+        assert_eq!(status_of(&first["id"]), "cancelled");
+        assert_eq!(status_of(&second["id"]), "signed_up", "the freed place went to the waitlist");
+        let route = app.get(&format!("/api/v1/routes/{}", route["id"].as_str().unwrap())).bearer(&coordinator.token).send().await.json();
+        assert!(route["assignees"].as_array().unwrap().is_empty(), "a paused volunteer leaves their open routes");
+    }
+}
