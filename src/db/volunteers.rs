@@ -68,6 +68,8 @@ pub struct VolunteerFilter {
     pub search: Option<String>,
     pub updated_since: Option<NaiveDateTime>,
     pub after: Option<String>,
+    /// Keyset cursor of a sync (`updated_since` given): after this (updated_at, id).
+    pub after_change: Option<(NaiveDateTime, String)>,
 }
 
 /// Lists are stored delimited (`,kk,ru,`) so that "contains" is one LIKE.
@@ -97,7 +99,10 @@ pub fn find_by_phone(conn: &mut DbConn, phone: &str) -> QueryResult<Option<Volun
 }
 
 pub fn list(conn: &mut DbConn, filter: &VolunteerFilter, limit: i64) -> QueryResult<Vec<Volunteer>> {
-    let mut query = volunteers::table.select(Volunteer::as_select()).order(volunteers::id).limit(limit).into_boxed();
+    let mut query = volunteers::table.select(Volunteer::as_select()).limit(limit).into_boxed();
+    if filter.updated_since.is_none() {
+        query = query.order(volunteers::id);
+    }
     if let Some(branch) = &filter.branch {
         query = query.filter(volunteers::branch_code.eq(branch.clone()));
     }
@@ -127,6 +132,16 @@ pub fn list(conn: &mut DbConn, filter: &VolunteerFilter, limit: i64) -> QueryRes
     }
     if let Some(after) = &filter.after {
         query = query.filter(volunteers::id.gt(after.clone()));
+    }
+    if filter.updated_since.is_some() {
+        // A sync pages in change order, so a record changed behind the cursor
+        // comes again later instead of being missed.
+        query = query.order((volunteers::updated_at, volunteers::id));
+        if let Some((at, id)) = &filter.after_change {
+            query = query.filter(
+                volunteers::updated_at.gt(*at).or(volunteers::updated_at.eq(*at).and(volunteers::id.gt(id.clone()))),
+            );
+        }
     }
     query.load(conn)
 }

@@ -77,3 +77,22 @@ pub fn paginate<R, T>(mut rows: Vec<R>, limit: u32, key: impl Fn(&R) -> String, 
     };
     Page { items: rows.into_iter().map(out).collect(), next_cursor }
 }
+
+/// The sort key of lists ordered by an instant then id (`micros|id`).
+pub fn time_key(at: NaiveDateTime, id: &str) -> String {
+    format!("{}|{id}", at.and_utc().timestamp_micros())
+}
+
+/// A cursor for lists ordered by an instant then id.
+pub fn encode_time_cursor(at: NaiveDateTime, id: &str) -> String {
+    encode_cursor(&time_key(at, id))
+}
+
+/// The decoded `after` key of a list ordered by an instant then id.
+pub fn decode_time_cursor(cursor: Option<String>) -> Result<Option<(NaiveDateTime, String)>, ApiError> {
+    let Some(cursor) = cursor else { return Ok(None) };
+    let invalid = || ApiError::invalid("cursor", "invalid_cursor", "cursor is not one this API issued");
+    let (micros, id) = cursor.split_once('|').ok_or_else(invalid)?;
+    let at = DateTime::from_timestamp_micros(micros.parse().map_err(|_| invalid())?).ok_or_else(invalid)?;
+    Ok(Some((at.naive_utc(), id.to_owned())))
+}

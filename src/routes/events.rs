@@ -1,5 +1,4 @@
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::DateTime;
 
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
@@ -7,7 +6,7 @@ use crate::db::events::EventFilter;
 use crate::dto::event::{
     CreateEvent, EventFilterQuery, EventOut, EventStatusChange, NewShift, ShiftSeries, UpdateEvent,
 };
-use crate::dto::page::encode_cursor;
+use crate::dto::page::{decode_time_cursor, encode_time_cursor};
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
 use crate::routes::{IfMatch, etag};
@@ -32,15 +31,6 @@ pub async fn create_event(
 ) -> Result<HttpResponse, ApiError> {
     let event = service::events::create(&db, &user, body.into_inner()).await?;
     Ok(HttpResponse::Created().insert_header(etag(event.version)).json(event))
-}
-
-fn parse_event_cursor(cursor: Option<String>) -> Result<Option<(chrono::NaiveDateTime, String)>, ApiError> {
-    let Some(cursor) = cursor else { return Ok(None) };
-    let invalid = || ApiError::invalid("cursor", "invalid_cursor", "cursor is not one this API issued");
-    let (micros, id) = cursor.split_once('|').ok_or_else(invalid)?;
-    let micros: i64 = micros.parse().map_err(|_| invalid())?;
-    let at = DateTime::from_timestamp_micros(micros).ok_or_else(invalid)?.naive_utc();
-    Ok(Some((at, id.to_owned())))
 }
 
 /// List events
@@ -72,12 +62,12 @@ pub async fn list_events(
         to: filter.to.map(|at| at.naive_utc()),
         has_free_places: filter.has_free_places.unwrap_or(false),
         updated_since: page.updated_since(),
-        after: parse_event_cursor(page.after()?)?,
+        after: decode_time_cursor(page.after()?)?,
     };
     let mut items = service::events::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
-        items.last().map(|event| encode_cursor(&format!("{}|{}", event.starts_at.timestamp_micros(), event.id)))
+        items.last().map(|event| encode_time_cursor(event.starts_at.naive_utc(), &event.id))
     } else {
         None
     };

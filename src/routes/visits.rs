@@ -1,22 +1,13 @@
 use actix_web::{get, web};
-use chrono::DateTime;
 
 use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::db::routes::VisitFilter;
-use crate::dto::page::encode_cursor;
+use crate::dto::page::{decode_time_cursor, encode_time_cursor};
 use crate::dto::route::{BranchProgress, VisitFilterQuery, VisitOut};
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
-
-fn parse_cursor(cursor: Option<String>) -> Result<Option<(chrono::NaiveDateTime, String)>, ApiError> {
-    let Some(cursor) = cursor else { return Ok(None) };
-    let invalid = || ApiError::invalid("cursor", "invalid_cursor", "cursor is not one this API issued");
-    let (micros, id) = cursor.split_once('|').ok_or_else(invalid)?;
-    let at = DateTime::from_timestamp_micros(micros.parse().map_err(|_| invalid())?).ok_or_else(invalid)?;
-    Ok(Some((at.naive_utc(), id.to_owned())))
-}
 
 /// List visits
 ///
@@ -45,12 +36,12 @@ pub async fn list_visits(
         from: filter.from.map(|at| at.naive_utc()),
         to: filter.to.map(|at| at.naive_utc()),
         received_since: page.updated_since(),
-        after: parse_cursor(page.after()?)?,
+        after: decode_time_cursor(page.after()?)?,
     };
     let mut items = service::visits::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
-        items.last().map(|visit| encode_cursor(&format!("{}|{}", visit.received_at.timestamp_micros(), visit.id)))
+        items.last().map(|visit| encode_time_cursor(visit.received_at.naive_utc(), &visit.id))
     } else {
         None
     };

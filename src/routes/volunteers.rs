@@ -4,7 +4,7 @@ use crate::auth::{AuthUser, Authorized, RoleSet, StaffUser};
 use crate::db::Db;
 use crate::db::volunteers::VolunteerFilter;
 use crate::domain::role::Role;
-use crate::dto::page::paginate;
+use crate::dto::page::{decode_time_cursor, paginate, time_key};
 use crate::dto::volunteer::{
     ApprovalOut, ApproveApplication, CreateVolunteer, RejectApplication, UpdateVolunteer, VolunteerFilterQuery,
     VolunteerOut,
@@ -44,6 +44,7 @@ pub fn volunteer_filter(query: VolunteerFilterQuery) -> VolunteerFilter {
         search,
         updated_since: None,
         after: None,
+        after_change: None,
     }
 }
 
@@ -99,14 +100,19 @@ pub async fn list_volunteers(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<VolunteerOut>>, ApiError> {
     let limit = page.limit()?;
+    // With `updated_since` the list is a sync, paged in change order.
+    let sync = page.updated_since.is_some();
     let filter = VolunteerFilter {
         updated_since: page.updated_since(),
-        after: page.after()?,
+        after: if sync { None } else { page.after()? },
+        after_change: if sync { decode_time_cursor(page.after()?)? } else { None },
         ..volunteer_filter(filter.into_inner())
     };
     let personal = with_personal_data(&user);
     let rows = service::volunteers::list(&db, &user, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), |row| VolunteerOut::new(row, personal))))
+    let key =
+        |row: &crate::db::volunteers::Volunteer| if sync { time_key(row.updated_at, &row.id) } else { row.id.clone() };
+    Ok(web::Json(paginate(rows, limit, key, |row| VolunteerOut::new(row, personal))))
 }
 
 /// Get a volunteer

@@ -363,3 +363,27 @@ on_both_databases! {
         assert_eq!(report["rows"][0]["errors"][0]["field"], "branch");
     }
 }
+
+on_both_databases! {
+    async fn a_sync_pages_in_change_order_so_no_update_is_missed(app: TestApp) {
+        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+        let first = app.volunteer(&coordinator, OWN_BRANCH).await;
+        let second = app.volunteer(&coordinator, OWN_BRANCH).await;
+        let page = app.get("/api/v1/volunteers?updated_since=2000-01-01T00:00:00Z&limit=1").bearer(&coordinator.token).send().await.json();
+        assert_eq!(ids(&page), [first["id"].as_str().unwrap()]);
+        // The first volunteer changes while the phone is between pages.
+        app.patch(&format!("/api/v1/volunteers/{}", first["id"].as_str().unwrap())).bearer(&coordinator.token)
+            .json(&json!({"youth_wing": true})).send().await.assert_status(200);
+        let mut seen = Vec::new();
+        let mut cursor = page["next_cursor"].as_str().unwrap().to_owned();
+        loop {
+            let page = app.get(&format!("/api/v1/volunteers?updated_since=2000-01-01T00:00:00Z&limit=1&cursor={cursor}")).bearer(&coordinator.token).send().await.json();
+            seen.extend(ids(&page));
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = next.to_owned(),
+                None => break,
+            }
+        }
+        assert_eq!(seen, [second["id"].as_str().unwrap(), first["id"].as_str().unwrap()], "the changed record comes again");
+    }
+}
