@@ -60,6 +60,8 @@ pub struct EventFilter {
     pub updated_since: Option<NaiveDateTime>,
     /// Keyset cursor: after this (starts_at, id).
     pub after: Option<(NaiveDateTime, String)>,
+    /// Keyset cursor of a sync (`updated_since` given): after this (updated_at, id).
+    pub after_change: Option<(NaiveDateTime, String)>,
 }
 
 pub fn insert(conn: &mut DbConn, event: &Event) -> QueryResult<()> {
@@ -72,8 +74,15 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Event>> {
 
 /// Events in start order.
 pub fn list(conn: &mut DbConn, filter: &EventFilter, limit: i64) -> QueryResult<Vec<Event>> {
-    let mut query =
-        events::table.select(Event::as_select()).order((events::starts_at, events::id)).limit(limit).into_boxed();
+    let mut query = events::table.select(Event::as_select()).limit(limit).into_boxed();
+    query = match &filter.updated_since {
+        // A sync pages in change order, so an event changed behind the cursor comes again.
+        Some(_) => query.order((events::updated_at, events::id)),
+        None => query.order((events::starts_at, events::id)),
+    };
+    if let Some((at, id)) = &filter.after_change {
+        query = query.filter(events::updated_at.gt(*at).or(events::updated_at.eq(*at).and(events::id.gt(id.clone()))));
+    }
     if let Some(branch) = &filter.branch {
         query = query.filter(events::branch_code.eq(branch.clone()));
     }

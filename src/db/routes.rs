@@ -79,6 +79,8 @@ pub struct RouteFilter {
     pub assignee: Option<String>,
     pub updated_since: Option<NaiveDateTime>,
     pub after: Option<String>,
+    /// Keyset cursor of a sync (`updated_since` given): after this (updated_at, id).
+    pub after_change: Option<(NaiveDateTime, String)>,
 }
 
 pub fn insert(conn: &mut DbConn, route: &Route, stops: &[Stop]) -> QueryResult<()> {
@@ -111,7 +113,15 @@ pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
 }
 
 pub fn list(conn: &mut DbConn, filter: &RouteFilter, limit: i64) -> QueryResult<Vec<Route>> {
-    let mut query = routes::table.select(Route::as_select()).order(routes::id).limit(limit).into_boxed();
+    let mut query = routes::table.select(Route::as_select()).limit(limit).into_boxed();
+    query = match &filter.updated_since {
+        // A sync pages in change order, so a route changed behind the cursor comes again.
+        Some(_) => query.order((routes::updated_at, routes::id)),
+        None => query.order(routes::id),
+    };
+    if let Some((at, id)) = &filter.after_change {
+        query = query.filter(routes::updated_at.gt(*at).or(routes::updated_at.eq(*at).and(routes::id.gt(id.clone()))));
+    }
     if let Some(branch) = &filter.branch {
         query = query.filter(routes::branch_code.eq(branch.clone()));
     }

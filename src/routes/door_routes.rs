@@ -5,6 +5,7 @@ use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::routes::RouteFilter;
 use crate::dto::json::{parse_json, read_body};
+use crate::dto::page::{decode_time_cursor, paginate, time_key};
 use crate::dto::route::{
     AssignVolunteer, BatchResult, CreateRoute, ReplaceStops, RouteFilterQuery, RouteOut, RoutePack, VisitBatch,
 };
@@ -58,6 +59,8 @@ pub async fn list_routes(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<RouteOut>>, ApiError> {
     let limit = page.limit()?;
+    // With `updated_since` the list is a sync, paged in change order.
+    let sync = page.updated_since.is_some();
     let filter = filter.into_inner();
     let filter = RouteFilter {
         branch: filter.branch,
@@ -66,10 +69,13 @@ pub async fn list_routes(
         event_id: filter.event_id,
         assignee: filter.volunteer_id,
         updated_since: page.updated_since(),
-        after: page.after()?,
+        after: if sync { None } else { page.after()? },
+        after_change: if sync { decode_time_cursor(page.after()?)? } else { None },
     };
     let rows = service::routes::list(&db, &user, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(crate::dto::page::paginate(rows, limit, |route| route.id.clone(), |route| route)))
+    let key =
+        |route: &RouteOut| if sync { time_key(route.updated_at.naive_utc(), &route.id) } else { route.id.clone() };
+    Ok(web::Json(paginate(rows, limit, key, |route| route)))
 }
 
 /// Get a route

@@ -51,6 +51,8 @@ pub async fn list_events(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<EventOut>>, ApiError> {
     let limit = page.limit()?;
+    // With `updated_since` the list is a sync, paged in change order.
+    let sync = page.updated_since.is_some();
     let filter = filter.into_inner();
     let filter = EventFilter {
         branch: filter.branch,
@@ -62,12 +64,16 @@ pub async fn list_events(
         to: filter.to.map(|at| at.naive_utc()),
         has_free_places: filter.has_free_places.unwrap_or(false),
         updated_since: page.updated_since(),
-        after: decode_time_cursor(page.after()?)?,
+        after: if sync { None } else { decode_time_cursor(page.after()?)? },
+        after_change: if sync { decode_time_cursor(page.after()?)? } else { None },
     };
     let mut items = service::events::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
-        items.last().map(|event| encode_time_cursor(event.starts_at.naive_utc(), &event.id))
+        items.last().map(|event| {
+            let at = if sync { event.updated_at } else { event.starts_at };
+            encode_time_cursor(at.naive_utc(), &event.id)
+        })
     } else {
         None
     };
