@@ -1,21 +1,52 @@
 //! argon2id password hashing. Callers run these on the blocking pool: a hash costs
 //! tens of milliseconds of CPU by design.
 
+use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
 use tokio::sync::{Semaphore, oneshot};
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::error::ApiError;
 
+thread_local! {
+    /// argon2's working memory (19 MiB at the default cost), allocated once per
+    /// thread and reused by every hash on it. Allocated afresh for each hash, the
+    /// freed arrays stayed in glibc's heaps and grew the server to hundreds of MB
+    /// under login load (BENCHMARKS.md, section 3).
+    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// argon2 with `params` over `password` and `salt` into `out`, in this thread's
+/// reused working memory.
+fn compute(argon: &Argon2<'_>, password: &str, salt: &[u8], out: &mut [u8]) -> Result<(), argon2::Error> {
+    BLOCKS.with_borrow_mut(|blocks| {
+        let needed = argon.params().block_count();
+        if blocks.len() < needed {
+            blocks.resize(needed, Block::default());
+        }
+        argon.hash_password_into_with_memory(password.as_bytes(), salt, out, &mut blocks[..])
+    })
+}
+
+/// A new argon2id hash of `password` with a random salt, as a PHC string.
 pub fn hash(password: &str) -> Result<String, ApiError> {
-    let hash: PasswordHash = Argon2::default()
-        .hash_password(password.as_bytes())
-        .map_err(|err| ApiError::internal(format!("argon2: {err}")))?;
+    let failed = |err: &dyn std::fmt::Display| ApiError::internal(format!("argon2: {err}"));
+    let salt = argon2::password_hash::try_generate_salt().map_err(|err| failed(&err))?;
+    let argon = Argon2::default();
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    compute(&argon, password, &salt, &mut out).map_err(|err| failed(&err))?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::default().into()),
+        params: ParamsString::try_from(argon.params()).map_err(|err| failed(&err))?,
+        salt: Some(Salt::new(&salt).map_err(|err| failed(&err))?),
+        hash: Some(Output::new(&out).map_err(|err| failed(&err))?),
+    };
     Ok(hash.to_string())
 }
 
@@ -110,10 +141,25 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
     }
 }
 
+/// Recomputes the hash with the algorithm, version, cost and salt stored with it
+/// and compares in constant time (`Output`'s equality), as argon2's own verifier
+/// does, but in the reused working memory.
 fn matches(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-        .unwrap_or(false)
+    let Ok(parsed) = PasswordHash::new(stored) else { return false };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else { return false };
+    let (Ok(params), Ok(algorithm)) = (Params::try_from(&parsed), Algorithm::try_from(parsed.algorithm.as_str()))
+    else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(version)) => version,
+        Some(Err(_)) => return false,
+    };
+    let argon = Argon2::new(algorithm, version, params);
+    let mut computed = vec![0u8; expected.len()];
+    compute(&argon, password, salt.as_ref(), &mut computed).is_ok()
+        && Output::new(&computed).is_ok_and(|computed| &computed == expected)
 }
 
 #[cfg(test)]
@@ -127,5 +173,18 @@ mod tests {
         assert!(verify("correct horse battery", Some(&stored)));
         assert!(!verify("correct horse battery!", Some(&stored)));
         assert!(!verify("correct horse battery", None));
+    }
+
+    #[test]
+    fn hashes_made_by_argon2_itself_still_verify() {
+        use argon2::PasswordHasher;
+        let theirs = Argon2::default().hash_password(b"pa55word-from-before").unwrap().to_string();
+        assert!(verify("pa55word-from-before", Some(&theirs)));
+        assert!(!verify("pa55word-from-beforE", Some(&theirs)));
+        // And argon2's verifier accepts ours.
+        use argon2::PasswordVerifier;
+        let ours = hash("our own").unwrap();
+        assert!(Argon2::default().verify_password(b"our own", &PasswordHash::new(&ours).unwrap()).is_ok());
+        assert!(!verify("our own", Some("$argon2id$v=19$m=19456,t=2,p=1$bm90LWEtaGFzaA")));
     }
 }
