@@ -11,6 +11,7 @@ use actix_web::{App, Error, HttpResponse, HttpServer, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::account_cache::AccountCache;
 use crate::auth::{JwtKeys, bootstrap, jwt};
 use crate::config::Config;
 use crate::db::{self, Db};
@@ -27,6 +28,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub keys: Arc<JwtKeys>,
+    pub accounts: Arc<AccountCache>,
 }
 
 /// Opens the pool for `config`, applies pending migrations and loads the signing
@@ -37,7 +39,12 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     db::run_migrations(&mut conn).map_err(|err| format!("migrations failed on {}: {err}", config.database_url))?;
     drop(conn);
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
-    Ok(AppState { db: Db::new(pool), config: Arc::new(config), keys: Arc::new(JwtKeys::new(&secret)) })
+    Ok(AppState {
+        db: Db::new(pool)?,
+        config: Arc::new(config),
+        keys: Arc::new(JwtKeys::new(&secret)),
+        accounts: Arc::default(),
+    })
 }
 
 /// The whole application: documented routes, docs, error mapping, middleware.
@@ -56,6 +63,7 @@ pub fn build_app(
     app.app_data(web::Data::new(state.db.clone()))
         .app_data(web::Data::from(state.config.clone()))
         .app_data(web::Data::from(state.keys.clone()))
+        .app_data(web::Data::from(state.accounts.clone()))
         .app_data(web::Data::new(routes))
         .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
@@ -102,11 +110,14 @@ pub async fn serve(config: Config) -> Result<(), String> {
     .await
     .map_err(|err| err.to_string())??;
     tracing::info!(database = %state.config.database_url, "database ready, migrations applied");
+    let db = state.db.clone();
     let mut server = HttpServer::new(move || build_app(state.clone())).shutdown_timeout(30);
     if workers > 0 {
         server = server.workers(workers);
     }
     let server = server.bind(bind_addr).map_err(|err| format!("cannot listen on {bind_addr}: {err}"))?;
     tracing::info!(address = %bind_addr, "listening; API docs at http://{bind_addr}/docs");
-    server.run().await.map_err(|err| format!("server error: {err}"))
+    let served = server.run().await.map_err(|err| format!("server error: {err}"));
+    db.flush_read_audit().await;
+    served
 }

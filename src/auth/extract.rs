@@ -7,6 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
+use super::account_cache::AccountCache;
 use super::jwt::JwtKeys;
 use super::secret::{API_TOKEN_PREFIX, token_hash};
 use crate::db::{Db, accounts, api_tokens};
@@ -127,9 +128,23 @@ async fn authenticate(req: HttpRequest) -> Result<SessionUser, ApiError> {
         let keys =
             req.app_data::<web::Data<JwtKeys>>().ok_or_else(|| ApiError::internal("JwtKeys missing from app data"))?;
         let claims = keys.verify(&token)?;
-        let account = db.run(move |conn| Ok(accounts::find(conn, &claims.sub)?)).await?;
+        let epoch = claims.epoch;
+        let cache = req
+            .app_data::<web::Data<AccountCache>>()
+            .ok_or_else(|| ApiError::internal("AccountCache missing from app data"))?;
+        let account = match cache.get(&claims.sub) {
+            Some(account) => Some(account),
+            None => {
+                let ticket = cache.ticket();
+                let account = db.run(move |conn| Ok(accounts::find(conn, &claims.sub)?)).await?;
+                if let Some(account) = &account {
+                    cache.put(ticket, account);
+                }
+                account
+            }
+        };
         // A bumped epoch (logout, password change, disabling) ends older tokens.
-        account.filter(|account| account.token_epoch == claims.epoch)
+        account.filter(|account| account.token_epoch == epoch)
     };
     let account = account
         .filter(|account| account.active)

@@ -6,6 +6,7 @@
 //! ([`AdminUser`], [`StaffUser`]). Records owned by a branch are then checked with
 //! [`AuthUser::ensure_branch`], which answers 404 outside the caller's scope.
 
+pub mod account_cache;
 pub mod bootstrap;
 mod extract;
 pub mod jwt;

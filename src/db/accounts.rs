@@ -61,6 +61,20 @@ pub struct AccountFilter {
     pub after: Option<String>,
 }
 
+/// Account changes made by this process so far. The authentication cache
+/// ([`crate::auth::account_cache`]) drops what it loaded before the latest one. A
+/// process-wide counter because any connection may make the change; it only ever
+/// causes extra loads, never a stale hit.
+static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn changes() -> u64 {
+    CHANGES.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+fn note_change() {
+    CHANGES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Account>> {
     accounts::table.find(id).select(Account::as_select()).first(conn).optional()
 }
@@ -82,6 +96,7 @@ pub fn update(
     changes: &AccountChanges,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
+    note_change();
     let updated =
         diesel::update(accounts::table.filter(accounts::id.eq(id)).filter(accounts::version.eq(expected_version)))
             .set((changes, accounts::updated_at.eq(now), accounts::version.eq(expected_version + 1)))
@@ -123,6 +138,7 @@ pub fn active_admin_exists(conn: &mut DbConn) -> QueryResult<bool> {
 /// Invalidates every access token issued to the account so far (they carry the
 /// old epoch). Does not change the record's version: it is not a user edit.
 pub fn bump_token_epoch(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    note_change();
     diesel::update(accounts::table.find(id))
         .set(accounts::token_epoch.eq(accounts::token_epoch + 1))
         .execute(conn)

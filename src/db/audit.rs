@@ -8,7 +8,7 @@ use super::schema::audit_log;
 use crate::domain::time::now;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct AuditEntry {
     pub id: String,
     pub at: NaiveDateTime,
@@ -32,17 +32,23 @@ pub struct AuditEvent<'a> {
 }
 
 pub fn record(conn: &mut DbConn, event: AuditEvent<'_>) -> QueryResult<()> {
-    let entry = AuditEntry {
-        id: uuid::Uuid::now_v7().to_string(),
-        at: now(),
-        actor_id: event.actor_id.map(str::to_owned),
-        action: event.action.to_owned(),
-        record_type: event.record_type.to_owned(),
-        record_id: event.record_id.map(str::to_owned),
-        request_id: event.request_id.map(str::to_owned),
-        details: event.details,
-    };
-    diesel::insert_into(audit_log::table).values(&entry).execute(conn).map(drop)
+    diesel::insert_into(audit_log::table).values(&AuditEntry::from(event)).execute(conn).map(drop)
+}
+
+impl From<AuditEvent<'_>> for AuditEntry {
+    /// The entry as of now, with a fresh time-ordered id.
+    fn from(event: AuditEvent<'_>) -> Self {
+        AuditEntry {
+            id: uuid::Uuid::now_v7().to_string(),
+            at: now(),
+            actor_id: event.actor_id.map(str::to_owned),
+            action: event.action.to_owned(),
+            record_type: event.record_type.to_owned(),
+            record_id: event.record_id.map(str::to_owned),
+            request_id: event.request_id.map(str::to_owned),
+            details: event.details,
+        }
+    }
 }
 
 #[derive(Debug, Default)]

@@ -15,6 +15,7 @@ pub mod meetings;
 pub mod member_organisations;
 
 mod pool;
+pub mod read_audit;
 pub mod refresh_tokens;
 pub mod routes;
 pub mod schema;
@@ -117,6 +118,7 @@ pub fn revert_all_migrations(conn: &mut DbConn) -> Result<(), MigrationError> {
 #[derive(Clone)]
 pub struct Db {
     pool: DbPool,
+    read_audit: read_audit::ReadAuditQueue,
 }
 
 /// How long a request waits for a pooled connection before answering 503.
@@ -125,8 +127,24 @@ const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
 const READY_CHECKOUT_TIMEOUT: Duration = Duration::from_millis(750);
 
 impl Db {
-    pub fn new(pool: DbPool) -> Self {
-        Self { pool }
+    /// Wraps `pool` and starts the writer of read-audit entries.
+    pub fn new(pool: DbPool) -> Result<Self, String> {
+        let read_audit = read_audit::ReadAuditQueue::start(pool.clone())?;
+        Ok(Self { pool, read_audit })
+    }
+
+    /// Records that someone read personal data, without making the read wait for
+    /// a write (see [`read_audit`]). Only when the queue is full does the request
+    /// write the entry itself.
+    pub async fn record_read(&self, event: audit::AuditEvent<'_>) -> Result<(), ApiError> {
+        let Some(entry) = self.read_audit.push(event.into()) else { return Ok(()) };
+        self.run(move |conn| Ok(read_audit::insert_entries(conn, std::slice::from_ref(&entry))?)).await
+    }
+
+    /// Waits until every queued read-audit entry is stored: before the audit log
+    /// is read, and at shutdown.
+    pub async fn flush_read_audit(&self) {
+        self.read_audit.flush().await;
     }
 
     /// Runs `work` with one pooled connection on the blocking thread pool, so diesel

@@ -317,15 +317,12 @@ pub fn with_personal_data(actor: &SessionUser) -> bool {
 
 /// One volunteer. Reads of personal data are recorded in the audit log.
 pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<Volunteer, ApiError> {
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        let volunteer = load_visible(conn, &actor, &id)?;
-        if with_personal_data(&actor) {
-            audit::record(conn, event(&actor, "volunteer_viewed", &volunteer.id, None))?;
-        }
-        Ok(volunteer)
-    })
-    .await
+    let reader = SessionUser::clone(actor);
+    let volunteer = db.run(move |conn| load_visible(conn, &reader, &id)).await?;
+    if with_personal_data(actor) {
+        db.record_read(event(actor, "volunteer_viewed", &volunteer.id, None)).await?;
+    }
+    Ok(volunteer)
 }
 
 pub async fn list(
@@ -341,26 +338,20 @@ pub async fn list(
         let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
         filter.branch = branch;
     }
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        let rows = volunteers::list(conn, &filter, limit)?;
-        if with_personal_data(&actor) && !rows.is_empty() {
-            let details = format!("{} volunteers listed", rows.len().min(usize::try_from(limit).unwrap_or(usize::MAX)));
-            audit::record(
-                conn,
-                AuditEvent {
-                    actor_id: Some(&actor.account_id),
-                    action: "volunteers_listed",
-                    record_type: "volunteer",
-                    record_id: None,
-                    request_id: actor.request_id.as_deref(),
-                    details: Some(details),
-                },
-            )?;
-        }
-        Ok(rows)
-    })
-    .await
+    let rows = db.run(move |conn| Ok(volunteers::list(conn, &filter, limit)?)).await?;
+    if with_personal_data(actor) && !rows.is_empty() {
+        let details = format!("{} volunteers listed", rows.len().min(usize::try_from(limit).unwrap_or(usize::MAX)));
+        db.record_read(AuditEvent {
+            actor_id: Some(&actor.account_id),
+            action: "volunteers_listed",
+            record_type: "volunteer",
+            record_id: None,
+            request_id: actor.request_id.as_deref(),
+            details: Some(details),
+        })
+        .await?;
+    }
+    Ok(rows)
 }
 
 pub async fn update(
@@ -568,6 +559,8 @@ pub fn event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str, details: 
 
 /// Everything stored about the caller: account, linked volunteer, audit entries.
 pub async fn my_data(db: &Db, user: &SessionUser) -> Result<crate::dto::volunteer::MyDataOut, ApiError> {
+    // The entries list who read the caller's data: include the queued ones.
+    db.flush_read_audit().await;
     let user = user.clone();
     let (account, volunteer, entries) = db
         .run(move |conn| {
