@@ -101,6 +101,7 @@ fn cors(config: &Config) -> Cors {
 /// Runs the HTTP server until SIGTERM or Ctrl-C; in-flight requests finish first.
 pub async fn serve(config: Config) -> Result<(), String> {
     let bind_addr = config.bind_addr;
+    let blocking_threads = usize::try_from(config.pool_size).unwrap_or(usize::MAX).saturating_mul(2).max(8);
     let workers = config.http_workers;
     let state = web::block(move || {
         let state = prepare(config)?;
@@ -115,6 +116,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
     if workers > 0 {
         server = server.workers(workers);
     }
+    // Database work runs on the blocking threads, and it cannot use more of them
+    // than there are pooled connections: more threads only wait, each holding its
+    // stack and heap (the default allows hundreds).
+    server = server.worker_max_blocking_threads(blocking_threads);
     let server = server.bind(bind_addr).map_err(|err| format!("cannot listen on {bind_addr}: {err}"))?;
     tracing::info!(address = %bind_addr, "listening; API docs at http://{bind_addr}/docs");
     let served = server.run().await.map_err(|err| format!("server error: {err}"));
