@@ -368,9 +368,44 @@ pub fn list_visits(conn: &mut DbConn, filter: &VisitFilter, limit: i64) -> Query
     query.load(conn)
 }
 
-/// The routes of a branch (for reports; the counters make this cheap).
-pub fn of_branch(conn: &mut DbConn, branch: &str) -> QueryResult<Vec<Route>> {
-    routes::table.filter(routes::branch_code.eq(branch)).select(Route::as_select()).load(conn)
+/// The routes' maintained counters summed per branch, locality and status.
+#[derive(Debug, Clone, Queryable)]
+pub struct RouteTally {
+    pub branch_code: String,
+    pub locality_id: String,
+    pub status: String,
+    pub routes: i64,
+    pub stops_total: Option<i64>,
+    pub stops_visited: Option<i64>,
+    pub visits: Option<i64>,
+    pub doors_knocked: Option<i64>,
+    pub conversations: Option<i64>,
+    pub materials_left: Option<i64>,
+}
+
+/// What progress reports read: one row per branch, locality and route status,
+/// summed in the database, however many routes and visits there are.
+pub fn tallies(conn: &mut DbConn, branch: Option<&str>) -> QueryResult<Vec<RouteTally>> {
+    use diesel::dsl::{count_star, sum};
+    let mut query = routes::table
+        .group_by((routes::branch_code, routes::locality_id, routes::status))
+        .select((
+            routes::branch_code,
+            routes::locality_id,
+            routes::status,
+            count_star(),
+            sum(routes::stops_total),
+            sum(routes::stops_visited),
+            sum(routes::visits_count),
+            sum(routes::doors_knocked),
+            sum(routes::conversations),
+            sum(routes::materials_left),
+        ))
+        .into_boxed();
+    if let Some(branch) = branch {
+        query = query.filter(routes::branch_code.eq(branch.to_owned()));
+    }
+    query.load(conn)
 }
 
 /// Takes the volunteer off every route not yet completed.
