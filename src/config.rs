@@ -63,6 +63,11 @@ pub struct Config {
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// When set, `GET /metrics` requires `Authorization: Bearer <this token>`;
+    /// when unset it is open (serve it on a private network then).
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, global = true)]
+    pub metrics_token: Option<String>,
+
     /// Number of HTTP worker threads (0: one per core).
     #[arg(long, env = "HTTP_WORKERS", default_value_t = 0, global = true)]
     pub http_workers: usize,
@@ -85,6 +90,7 @@ impl Config {
             admin_email: "admin@outreach.local".into(),
             admin_password: None,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod dto;
 pub mod error;
+pub mod metrics;
 pub mod openapi;
 pub mod request_context;
 pub mod routes;

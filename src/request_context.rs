@@ -82,6 +82,7 @@ pub async fn request_context(
     let method = req.method().clone();
     let path = req.path().to_owned();
     let span = tracing::info_span!("request", request_id = %request_id);
+    let metrics = req.app_data::<actix_web::web::Data<crate::metrics::Metrics>>().cloned();
     let started = Instant::now();
 
     // A NUL character can reach no stored text (PostgreSQL refuses it); refuse it
@@ -108,12 +109,17 @@ pub async fn request_context(
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
 
+    let elapsed = started.elapsed();
+    if let Some(metrics) = metrics {
+        let route = response.request().match_pattern();
+        metrics.observe(method.as_str(), route.as_deref(), response.status().as_u16(), elapsed);
+    }
     let _entered = span.enter();
     tracing::info!(
         method = %method,
         path = %path,
         status = response.status().as_u16(),
-        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        elapsed_ms = elapsed.as_secs_f64() * 1000.0,
         "request handled"
     );
     Ok(response)

@@ -16,6 +16,7 @@ use crate::auth::{JwtKeys, bootstrap, jwt};
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::{ApiError, FieldError};
+use crate::metrics::Metrics;
 use crate::request_context::request_context;
 use crate::routes::fallback::{RouteTable, no_route};
 
@@ -29,6 +30,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: Arc<JwtKeys>,
     pub accounts: Arc<AccountCache>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// Opens the pool for `config`, applies pending migrations and loads the signing
@@ -44,6 +46,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         config: Arc::new(config),
         keys: Arc::new(JwtKeys::new(&secret)),
         accounts: Arc::default(),
+        metrics: Arc::default(),
     })
 }
 
@@ -64,6 +67,7 @@ pub fn build_app(
         .app_data(web::Data::from(state.config.clone()))
         .app_data(web::Data::from(state.keys.clone()))
         .app_data(web::Data::from(state.accounts.clone()))
+        .app_data(web::Data::from(state.metrics.clone()))
         .app_data(web::Data::new(routes))
         .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {

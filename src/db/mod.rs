@@ -141,6 +141,17 @@ impl Db {
         self.run(move |conn| Ok(read_audit::insert_entries(conn, std::slice::from_ref(&entry))?)).await
     }
 
+    /// Open and idle pooled connections, for the metrics.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
+    /// Read-audit entries queued and not yet stored, for the metrics.
+    pub fn read_audit_queued(&self) -> usize {
+        self.read_audit.queued()
+    }
+
     /// Waits until every queued read-audit entry is stored: before the audit log
     /// is read, and at shutdown.
     pub async fn flush_read_audit(&self) {

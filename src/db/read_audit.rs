@@ -12,6 +12,8 @@
 //! first, and entries the database refuses after retries are logged in full. A
 //! crash can lose the entries of the last batch window (about 50 ms).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -42,6 +44,7 @@ enum Message {
 #[derive(Clone)]
 pub struct ReadAuditQueue {
     sender: SyncSender<Message>,
+    queued: Arc<AtomicUsize>,
 }
 
 impl ReadAuditQueue {
@@ -49,22 +52,32 @@ impl ReadAuditQueue {
     /// it writes a batch.
     pub fn start(pool: DbPool) -> Result<Self, String> {
         let (sender, receiver) = mpsc::sync_channel(QUEUE_CAPACITY);
+        let queued = Arc::new(AtomicUsize::new(0));
+        let written = Arc::clone(&queued);
         thread::Builder::new()
             .name("read-audit".into())
-            .spawn(move || write_batches(&receiver, &pool))
+            .spawn(move || write_batches(&receiver, &pool, &written))
             .map_err(|err| format!("cannot start the read-audit writer: {err}"))?;
-        Ok(Self { sender })
+        Ok(Self { sender, queued })
     }
 
     /// Queues `entry` without waiting; hands it back when the queue is full (or
     /// the writer gone), for the caller to write itself.
     pub fn push(&self, entry: AuditEntry) -> Option<AuditEntry> {
+        // Counted before sending, so that the writer never takes away more than was added.
+        self.queued.fetch_add(1, Ordering::Relaxed);
         match self.sender.try_send(Message::Entry(entry)) {
             Err(TrySendError::Full(Message::Entry(entry)) | TrySendError::Disconnected(Message::Entry(entry))) => {
+                self.queued.fetch_sub(1, Ordering::Relaxed);
                 Some(entry)
             }
             Ok(()) | Err(TrySendError::Full(Message::Flush(_)) | TrySendError::Disconnected(Message::Flush(_))) => None,
         }
+    }
+
+    /// Entries queued and not yet written.
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
     }
 
     /// Waits until every entry queued so far is stored.
@@ -80,7 +93,7 @@ impl ReadAuditQueue {
     }
 }
 
-fn write_batches(receiver: &Receiver<Message>, pool: &DbPool) {
+fn write_batches(receiver: &Receiver<Message>, pool: &DbPool, queued: &AtomicUsize) {
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     let mut flushes = Vec::new();
     // Ends when every sender is gone and the queue is empty.
@@ -98,6 +111,7 @@ fn write_batches(receiver: &Receiver<Message>, pool: &DbPool) {
             next = receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())).ok();
         }
         store_with_retries(pool, &batch);
+        queued.fetch_sub(batch.len(), Ordering::Relaxed);
         batch.clear();
         for done in flushes.drain(..) {
             let _ = done.send(());

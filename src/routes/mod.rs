@@ -16,6 +16,7 @@ pub mod localities;
 pub mod me;
 pub mod meetings;
 pub mod member_organisations;
+pub mod metrics;
 pub mod organisations;
 pub mod signups;
 pub mod visits;
@@ -27,7 +28,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(health::live).service(health::ready);
+    cfg.service(health::live).service(health::ready).service(metrics::metrics);
     cfg.service(
         scope::scope("/api/v1")
             .service(auth::login)

@@ -89,6 +89,7 @@ fn matrix() -> Vec<Case> {
     vec![
         case("GET", "/health/live", None, [200, 200, 200, 200, 200, 200]),
         case("GET", "/health/ready", None, [200, 200, 200, 200, 200, 200]),
+        case("GET", "/metrics", None, [200, 200, 200, 200, 200, 200]),
         case("POST", "/api/v1/auth/login", Some(json!({"email": "{target_email}", "password": "{target_password}"})), [200, 200, 200, 200, 200, 200]),
         case("POST", "/api/v1/auth/refresh", Some(json!({"refresh_token": "ort_not_a_token"})), [401, 401, 401, 401, 401, 401]),
         case("POST", "/api/v1/auth/logout", Some(json!({"refresh_token": "ort_not_a_token"})), [204, 204, 204, 204, 204, 204]),

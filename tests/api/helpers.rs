@@ -86,10 +86,16 @@ fn unique_name() -> String {
 impl TestApp {
     /// A fresh SQLite database in its own temporary directory.
     pub async fn sqlite() -> Self {
+        Self::sqlite_with(|_| ()).await
+    }
+
+    /// A fresh SQLite database, with `configure` applied to the app's settings.
+    pub async fn sqlite_with(configure: impl FnOnce(&mut Config)) -> Self {
         let dir = std::env::temp_dir().join(unique_name());
         std::fs::create_dir_all(&dir).expect("create test directory");
-        let url = DatabaseUrl::Sqlite(dir.join("outreach.db"));
-        Self::start(url, dir.clone(), TestDatabase::Sqlite { dir }).await
+        let mut config = Config::for_database(DatabaseUrl::Sqlite(dir.join("outreach.db")), dir.clone());
+        configure(&mut config);
+        Self::start_with(config, TestDatabase::Sqlite { dir }).await
     }
 
     /// A fresh PostgreSQL database on the server named by `TEST_DATABASE_URL`.
@@ -112,7 +118,10 @@ impl TestApp {
     }
 
     async fn start(url: DatabaseUrl, data_dir: PathBuf, database: TestDatabase) -> Self {
-        let config = Config::for_database(url, data_dir);
+        Self::start_with(Config::for_database(url, data_dir), database).await
+    }
+
+    async fn start_with(config: Config, database: TestDatabase) -> Self {
         let state = actix_web::web::block(move || {
             let state = prepare(config)?;
             state.db.run_blocking(|conn| create_admin(conn, ADMIN_EMAIL, Some(ADMIN_PASSWORD)))?;

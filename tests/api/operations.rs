@@ -5,6 +5,38 @@ on_both_databases! {
         assert_eq!(app.get("/health/live").send().await.assert_status(200).json()["status"], "ok");
         assert_eq!(app.get("/health/ready").send().await.assert_status(200).json()["status"], "ok");
     }
+
+    async fn metrics_count_requests_by_route_pattern_and_show_the_pool(app: TestApp) {
+        let admin = app.admin().await;
+        let volunteer = app.volunteer(&admin, "KZ-71").await["id"].as_str().unwrap().to_owned();
+        app.get(&format!("/api/v1/volunteers/{volunteer}")).bearer(&admin.token).send().await.assert_status(200);
+        app.get("/api/v1/volunteers/not-a-volunteer").bearer(&admin.token).send().await.problem(404);
+        app.get("/no/such/thing").send().await.problem(404);
+        let res = app.get("/metrics").send().await;
+        res.assert_status(200);
+        assert!(res.header("content-type").is_some_and(|value| value.starts_with("text/plain; version=0.0.4")));
+        let text = String::from_utf8(res.body.to_vec()).unwrap();
+        for line in [
+            r#"http_requests_total{method="GET",route="/api/v1/volunteers/{id}",status="200"} 1"#,
+            r#"http_requests_total{method="GET",route="/api/v1/volunteers/{id}",status="404"} 1"#,
+            r#"http_requests_total{method="GET",route="unmatched",status="404"} 1"#,
+            r#"http_request_duration_seconds_count{method="GET",route="/api/v1/volunteers/{id}"} 2"#,
+        ] {
+            assert!(text.lines().any(|got| got == line), "{line} missing in\n{text}");
+        }
+        assert!(!text.contains(&volunteer), "paths with ids never become labels");
+        assert!(text.contains("db_pool_connections ") && text.contains("read_audit_queued_entries "), "{text}");
+    }
+}
+
+#[actix_web::test]
+async fn metrics_take_the_metrics_token_when_one_is_set() {
+    let app = TestApp::sqlite_with(|config| config.metrics_token = Some("scrape-me-0123456789".into())).await;
+    app.get("/metrics").send().await.problem(401);
+    app.get("/metrics").bearer("wrong").send().await.problem(401);
+    let admin = app.admin().await;
+    app.get("/metrics").bearer(&admin.token).send().await.problem(401);
+    app.get("/metrics").bearer("scrape-me-0123456789").send().await.assert_status(200);
 }
 
 #[actix_web::test]
