@@ -116,6 +116,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     .map_err(|err| err.to_string())??;
     tracing::info!(database = %state.config.database_url, "database ready, migrations applied");
     let db = state.db.clone();
+    crate::service::housekeeping::start(db.clone())?;
     let mut server = HttpServer::new(move || build_app(state.clone())).shutdown_timeout(30);
     if workers > 0 {
         server = server.workers(workers);

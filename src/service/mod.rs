@@ -7,6 +7,7 @@ pub mod applications;
 pub mod branches;
 pub mod calendar;
 pub mod events;
+pub mod housekeeping;
 pub mod idempotency;
 pub mod localities;
 pub mod meetings;

@@ -6,6 +6,37 @@ on_both_databases! {
         assert_eq!(app.get("/health/ready").send().await.assert_status(200).json()["status"], "ok");
     }
 
+    async fn housekeeping_forgets_expired_idempotency_keys_and_throttle_events_only(app: TestApp) {
+        use diesel::prelude::*;
+        use outreach::db::schema::{idempotency_keys, throttle_events};
+        use outreach::service::housekeeping::{IDEMPOTENCY_RETENTION, Purged, THROTTLE_RETENTION, purge_expired};
+        let now = chrono::Utc::now().naive_utc();
+        let minute = chrono::TimeDelta::minutes(1);
+        let purged = app.state.db.run_blocking(|conn| {
+            for (key, age) in [("old", IDEMPOTENCY_RETENTION + minute), ("fresh", IDEMPOTENCY_RETENTION - minute)] {
+                diesel::insert_into(idempotency_keys::table).values((
+                    idempotency_keys::scope.eq("test"), idempotency_keys::idempotency_key.eq(key),
+                    idempotency_keys::request_hash.eq("h"), idempotency_keys::status_code.eq(201),
+                    idempotency_keys::created_at.eq(now - age),
+                )).execute(conn).map_err(|err| err.to_string())?;
+            }
+            for (id, age) in [("old", THROTTLE_RETENTION + minute), ("fresh", THROTTLE_RETENTION - minute)] {
+                diesel::insert_into(throttle_events::table).values((
+                    throttle_events::id.eq(id), throttle_events::throttle_key.eq("address:192.0.2.1"),
+                    throttle_events::at.eq(now - age),
+                )).execute(conn).map_err(|err| err.to_string())?;
+            }
+            purge_expired(conn).map_err(|err| err.to_string())
+        }).unwrap();
+        assert_eq!(purged, Purged { idempotency_keys: 1, throttle_events: 1 });
+        let left = app.state.db.run_blocking(|conn| {
+            let keys: Vec<String> = idempotency_keys::table.select(idempotency_keys::idempotency_key).load(conn).map_err(|err| err.to_string())?;
+            let events: Vec<String> = throttle_events::table.select(throttle_events::id).load(conn).map_err(|err| err.to_string())?;
+            Ok((keys, events))
+        }).unwrap();
+        assert_eq!(left, (vec!["fresh".to_owned()], vec!["fresh".to_owned()]));
+    }
+
     async fn metrics_count_requests_by_route_pattern_and_show_the_pool(app: TestApp) {
         let admin = app.admin().await;
         let volunteer = app.volunteer(&admin, "KZ-71").await["id"].as_str().unwrap().to_owned();

@@ -1,0 +1,2 @@
+DROP INDEX throttle_events_at_idx;
+DROP INDEX idempotency_keys_created_idx;
