@@ -156,22 +156,37 @@ pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<RouteOut, ApiE
     .await
 }
 
+/// Narrows a door-to-door list (routes, visits) to what `actor` may see:
+/// coordinators their branch, volunteers the routes assigned to them. `false`
+/// when nothing can be listed.
+pub fn narrow_to_caller(actor: &AuthUser, branch: &mut Option<String>, assignee: &mut Option<String>) -> bool {
+    match actor.role {
+        Role::Admin | Role::Observer => true,
+        Role::Coordinator => match actor.list_branch(branch.take()) {
+            Some(own) => {
+                *branch = own;
+                true
+            }
+            None => false,
+        },
+        Role::Volunteer => match &actor.volunteer_id {
+            Some(volunteer) => {
+                *assignee = Some(volunteer.clone());
+                true
+            }
+            None => false,
+        },
+    }
+}
+
 pub async fn list(
     db: &Db,
     actor: &AuthUser,
     mut filter: routes::RouteFilter,
     limit: i64,
 ) -> Result<Vec<RouteOut>, ApiError> {
-    match actor.role {
-        Role::Admin | Role::Observer => {}
-        Role::Coordinator => {
-            let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
-            filter.branch = branch;
-        }
-        Role::Volunteer => match &actor.volunteer_id {
-            Some(volunteer) => filter.assignee = Some(volunteer.clone()),
-            None => return Ok(Vec::new()),
-        },
+    if !narrow_to_caller(actor, &mut filter.branch, &mut filter.assignee) {
+        return Ok(Vec::new());
     }
     db.run(move |conn| {
         let rows = routes::list(conn, &filter, limit)?;

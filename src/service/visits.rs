@@ -244,16 +244,8 @@ pub async fn list(
     mut filter: routes::VisitFilter,
     limit: i64,
 ) -> Result<Vec<VisitOut>, ApiError> {
-    match actor.role {
-        Role::Admin | Role::Observer => {}
-        Role::Coordinator => {
-            let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
-            filter.branch = branch;
-        }
-        Role::Volunteer => match &actor.volunteer_id {
-            Some(volunteer) => filter.assignee = Some(volunteer.clone()),
-            None => return Ok(Vec::new()),
-        },
+    if !super::routes::narrow_to_caller(actor, &mut filter.branch, &mut filter.assignee) {
+        return Ok(Vec::new());
     }
     db.run(move |conn| Ok(routes::list_visits(conn, &filter, limit)?.into_iter().map(VisitOut::from).collect())).await
 }
