@@ -32,6 +32,8 @@ fn errors_of(err: ApiError) -> Vec<FieldError> {
 
 /// An item read from the batch, or why it cannot be.
 type ParsedItem = Result<VisitIn, Vec<FieldError>>;
+/// Each item of a batch: the id it carried (when readable) and what it parsed to.
+type ParsedBatch = Vec<(Option<String>, ParsedItem)>;
 
 /// Reads one item: shape (serde), rules (validator), and what needs no database.
 fn parse_item(value: Value, route: &Route) -> ParsedItem {
@@ -92,6 +94,142 @@ fn ensure_may_sync(conn: &mut DbConn, actor: &SessionUser, route: &Route) -> Res
     }
 }
 
+/// What a batch comes to: a result per item, the visits to insert and what they
+/// add to the route's counters.
+struct Outcome {
+    results: Vec<ItemResult>,
+    new_visits: Vec<Visit>,
+    delta: ProgressDelta,
+}
+
+/// Decides every item against the route, its stops and the visits already stored
+/// under the items' ids (`stored` gains the new ones, so an id repeated within
+/// the batch is a duplicate). Writes nothing.
+fn decide(
+    parsed: ParsedBatch,
+    route: &Route,
+    stops: &HashMap<String, i32>,
+    mut stored: HashMap<String, Visit>,
+    volunteer_id: &Option<String>,
+    actor: &SessionUser,
+) -> Outcome {
+    let received_at = now();
+    let mut delta = ProgressDelta {
+        visits: 0,
+        new_stops: 0,
+        doors_knocked: 0,
+        conversations: 0,
+        materials_left: 0,
+        last_activity_at: None,
+    };
+    let mut results = Vec::with_capacity(parsed.len());
+    let mut new_visits = Vec::new();
+    for (index, (raw_id, item)) in parsed.into_iter().enumerate() {
+        let mut result = ItemResult { index, id: raw_id, status: ItemStatus::Rejected, visit: None, errors: vec![] };
+        match item {
+            Err(errors) => result.errors = errors,
+            Ok(item) => {
+                let id = item.id.to_string();
+                result.id = Some(id.clone());
+                if let Some(existing) = stored.get(&id) {
+                    if existing.route_id == route.id {
+                        result.status = ItemStatus::Duplicate;
+                        result.visit = Some(existing.clone().into());
+                    } else {
+                        result.errors.push(FieldError::new(
+                            "id",
+                            "taken",
+                            "this id belongs to a visit of another route",
+                        ));
+                    }
+                } else if !stops.contains_key(&item.stop_id) {
+                    result.errors.push(FieldError::new("stop_id", "not_on_route", "this stop is not on the route"));
+                } else if item.doors_knocked > stops[&item.stop_id] {
+                    result.errors.push(FieldError::new(
+                        "doors_knocked",
+                        "more_than_doors",
+                        "more doors than the stop has",
+                    ));
+                } else if counters_would_overflow(route, &delta, &item) {
+                    result.errors.push(FieldError::new("item", "route_full", "the route's counters cannot take more"));
+                } else {
+                    let visit = Visit {
+                        id: id.clone(),
+                        route_id: route.id.clone(),
+                        stop_id: item.stop_id.clone(),
+                        volunteer_id: volunteer_id.clone(),
+                        recorded_by: actor.account_id.clone(),
+                        visited_at: item.visited_at.naive_utc(),
+                        doors_knocked: item.doors_knocked,
+                        conversations: item.conversations,
+                        not_at_home: item.not_at_home,
+                        refused: item.refused,
+                        materials_left: item.materials_left,
+                        question_topics: encode_list(
+                            &item.questions.iter().map(|topic| topic.as_str().to_owned()).collect::<Vec<_>>(),
+                        ),
+                        question_text: item.question_text.clone(),
+                        note: item.note.clone(),
+                        latitude: item.latitude,
+                        longitude: item.longitude,
+                        received_at,
+                    };
+                    delta.visits += 1;
+                    delta.doors_knocked += visit.doors_knocked;
+                    delta.conversations += visit.conversations;
+                    delta.materials_left += visit.materials_left;
+                    delta.last_activity_at = delta.last_activity_at.max(Some(visit.visited_at));
+                    result.status = ItemStatus::Created;
+                    result.visit = Some(visit.clone().into());
+                    new_visits.push(visit.clone());
+                    stored.insert(id, visit);
+                }
+            }
+        }
+        results.push(result);
+    }
+
+    Outcome { results, new_visits, delta }
+}
+
+/// Parses the items (needing only the route's creation time) and loads the visits
+/// already stored under their ids.
+fn read_batch(
+    conn: &mut DbConn,
+    items: Vec<Value>,
+    route: &Route,
+) -> Result<(ParsedBatch, HashMap<String, Visit>), ApiError> {
+    let parsed: ParsedBatch = items
+        .into_iter()
+        .map(|value| {
+            let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
+            (id, parse_item(value, route))
+        })
+        .collect();
+    let stored = stored_visits(conn, &parsed)?;
+    Ok((parsed, stored))
+}
+
+fn stored_visits(
+    conn: &mut DbConn,
+    parsed: &[(Option<String>, ParsedItem)],
+) -> Result<HashMap<String, Visit>, ApiError> {
+    let ids: Vec<String> =
+        parsed.iter().filter_map(|(_, item)| item.as_ref().ok().map(|item| item.id.to_string())).collect();
+    Ok(routes::visits_by_ids(conn, &ids)?.into_iter().map(|visit| (visit.id.clone(), visit)).collect())
+}
+
+fn batch_result(results: Vec<ItemResult>, route: &Route) -> BatchResult {
+    let count = |status: ItemStatus| results.iter().filter(|item| item.status == status).count();
+    BatchResult {
+        created: count(ItemStatus::Created),
+        duplicates: count(ItemStatus::Duplicate),
+        rejected: count(ItemStatus::Rejected),
+        progress: RouteProgress::of(route),
+        items: results,
+    }
+}
+
 pub async fn sync_batch(
     db: &Db,
     actor: &AuthUser,
@@ -103,112 +241,31 @@ pub async fn sync_batch(
     }
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
+        // Read and decide first, outside any transaction: a replay (every item
+        // stored already) or a batch of refused items writes nothing, so it need not
+        // wait for the write lock behind other phones' syncs.
+        let route = load_visible(conn, &actor, &route_id)?;
+        let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
+        let (parsed, stored) = read_batch(conn, items, &route)?;
+        let writes_nothing =
+            parsed.iter().all(|(_, item)| item.as_ref().map_or(true, |item| stored.contains_key(&item.id.to_string())));
+        if writes_nothing {
+            let outcome = decide(parsed, &route, &HashMap::new(), stored, &volunteer_id, &actor);
+            return Ok(batch_result(outcome.results, &route));
+        }
         write_transaction(conn, |conn| {
+            // Under the route's lock, everything is read again: another sync, a
+            // change of stops or of assignees may have come in between.
             routes::lock(conn, &route_id)?;
             let route = load_visible(conn, &actor, &route_id)?;
             let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
             let stops: HashMap<String, i32> =
                 routes::stops_of(conn, &route.id)?.into_iter().map(|stop| (stop.id, stop.doors)).collect();
-
-            let parsed: Vec<(Option<String>, ParsedItem)> = items
-                .into_iter()
-                .map(|value| {
-                    let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
-                    (id, parse_item(value, &route))
-                })
-                .collect();
-            let ids: Vec<String> =
-                parsed.iter().filter_map(|(_, item)| item.as_ref().ok().map(|item| item.id.to_string())).collect();
-            let mut stored: HashMap<String, Visit> =
-                routes::visits_by_ids(conn, &ids)?.into_iter().map(|visit| (visit.id.clone(), visit)).collect();
-
-            let received_at = now();
-            let mut delta = ProgressDelta {
-                visits: 0,
-                new_stops: 0,
-                doors_knocked: 0,
-                conversations: 0,
-                materials_left: 0,
-                last_activity_at: None,
-            };
-            let mut results = Vec::with_capacity(parsed.len());
-            // Every item was checked above and the route is locked: the new visits go
-            // in with a few multi-row statements instead of one round trip each.
-            let mut new_visits = Vec::new();
-            for (index, (raw_id, item)) in parsed.into_iter().enumerate() {
-                let mut result =
-                    ItemResult { index, id: raw_id, status: ItemStatus::Rejected, visit: None, errors: vec![] };
-                match item {
-                    Err(errors) => result.errors = errors,
-                    Ok(item) => {
-                        let id = item.id.to_string();
-                        result.id = Some(id.clone());
-                        if let Some(existing) = stored.get(&id) {
-                            if existing.route_id == route.id {
-                                result.status = ItemStatus::Duplicate;
-                                result.visit = Some(existing.clone().into());
-                            } else {
-                                result.errors.push(FieldError::new(
-                                    "id",
-                                    "taken",
-                                    "this id belongs to a visit of another route",
-                                ));
-                            }
-                        } else if !stops.contains_key(&item.stop_id) {
-                            result.errors.push(FieldError::new(
-                                "stop_id",
-                                "not_on_route",
-                                "this stop is not on the route",
-                            ));
-                        } else if item.doors_knocked > stops[&item.stop_id] {
-                            result.errors.push(FieldError::new(
-                                "doors_knocked",
-                                "more_than_doors",
-                                "more doors than the stop has",
-                            ));
-                        } else if counters_would_overflow(&route, &delta, &item) {
-                            result.errors.push(FieldError::new(
-                                "item",
-                                "route_full",
-                                "the route's counters cannot take more",
-                            ));
-                        } else {
-                            let visit = Visit {
-                                id: id.clone(),
-                                route_id: route.id.clone(),
-                                stop_id: item.stop_id.clone(),
-                                volunteer_id: volunteer_id.clone(),
-                                recorded_by: actor.account_id.clone(),
-                                visited_at: item.visited_at.naive_utc(),
-                                doors_knocked: item.doors_knocked,
-                                conversations: item.conversations,
-                                not_at_home: item.not_at_home,
-                                refused: item.refused,
-                                materials_left: item.materials_left,
-                                question_topics: encode_list(
-                                    &item.questions.iter().map(|topic| topic.as_str().to_owned()).collect::<Vec<_>>(),
-                                ),
-                                question_text: item.question_text.clone(),
-                                note: item.note.clone(),
-                                latitude: item.latitude,
-                                longitude: item.longitude,
-                                received_at,
-                            };
-                            delta.visits += 1;
-                            delta.doors_knocked += visit.doors_knocked;
-                            delta.conversations += visit.conversations;
-                            delta.materials_left += visit.materials_left;
-                            delta.last_activity_at = delta.last_activity_at.max(Some(visit.visited_at));
-                            result.status = ItemStatus::Created;
-                            result.visit = Some(visit.clone().into());
-                            new_visits.push(visit.clone());
-                            stored.insert(id, visit);
-                        }
-                    }
-                }
-                results.push(result);
-            }
-
+            let stored = stored_visits(conn, &parsed)?;
+            let Outcome { results, new_visits, mut delta } =
+                decide(parsed, &route, &stops, stored, &volunteer_id, &actor);
+            // Every item is decided and the route is locked: the new visits go in
+            // with a few multi-row statements instead of one round trip each.
             if delta.visits > 0 {
                 routes::insert_visits(conn, &new_visits)?;
                 let visited = routes::recount_stops(conn, &route.id)?;
@@ -219,19 +276,13 @@ pub async fn sync_batch(
                 } else {
                     RouteStatus::InProgress
                 };
+                let received_at = new_visits.first().map_or_else(now, |visit| visit.received_at);
                 routes::add_progress(conn, &route, &delta, status.as_str(), received_at)?;
                 let details = format!("{} visits synced", delta.visits);
                 crate::db::audit::record(conn, route_audit(&actor, "visits_synced", &route.id, Some(details)))?;
             }
             let route = routes::find(conn, &route.id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
-            let count = |status: ItemStatus| results.iter().filter(|item| item.status == status).count();
-            Ok(BatchResult {
-                created: count(ItemStatus::Created),
-                duplicates: count(ItemStatus::Duplicate),
-                rejected: count(ItemStatus::Rejected),
-                progress: RouteProgress::of(&route),
-                items: results,
-            })
+            Ok(batch_result(results, &route))
         })
     })
     .await
