@@ -33,11 +33,28 @@ function lib.headers(token)
 end
 
 local thread_counter = 0
+local threads = {}
 -- wrk calls setup() once per thread in the main Lua state: number the threads
--- so each seeds its own deterministic random sequence.
+-- so each seeds its own deterministic random sequence, and keep them so that
+-- done() can collect what their response() hooks counted.
 function lib.setup(thread)
   thread_counter = thread_counter + 1
   thread:set("thread_index", thread_counter)
+  thread:set("unexpected", 0)
+  threads[#threads + 1] = thread
+end
+
+-- A 2xx answer whose body lacks `needle` (e.g. a batch sync that rejected some
+-- items): counted per thread in the global `unexpected`, reported by done().
+function lib.expect(needle)
+  return function(status, headers, body)
+    if status >= 200 and status < 300 and (body == nil or not body:find(needle, 1, true)) then
+      unexpected = (unexpected or 0) + 1
+      if unexpected <= 3 then
+        io.stderr:write("unexpected answer: " .. string.sub(body or "", 1, 300) .. "\n")
+      end
+    end
+  end
 end
 
 function lib.seed()
@@ -50,16 +67,23 @@ local function number(value)
 end
 
 -- Writes {requests, rps, latency_ms{...}, errors{...}} to $BENCH_OUT and stdout.
+-- errors: socket errors (connect, read, write, timeout), answers with a status
+-- of 400 or more (status), and 2xx answers that lacked what the scenario
+-- expects (unexpected; 0 where the scenario checks nothing).
 function lib.done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local errors = summary.errors
+  local unexpected = 0
+  for _, thread in ipairs(threads) do
+    unexpected = unexpected + (tonumber(thread:get("unexpected")) or 0)
+  end
   local json = string.format(
     '{"requests": %d, "duration_s": %s, "rps": %s, "latency_ms": {"mean": %s, "p50": %s, "p95": %s, "p99": %s, "max": %s}, ' ..
-    '"errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d}}',
+    '"errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d, "unexpected": %d}}',
     summary.requests, number(seconds), number(summary.requests / seconds),
     number(latency.mean / 1000), number(latency:percentile(50) / 1000), number(latency:percentile(95) / 1000),
     number(latency:percentile(99) / 1000), number(latency.max / 1000),
-    errors.connect, errors.read, errors.write, errors.timeout, errors.status)
+    errors.connect, errors.read, errors.write, errors.timeout, errors.status, unexpected)
   io.write(json .. "\n")
   local out = os.getenv("BENCH_OUT")
   if out and out ~= "" then

@@ -1,30 +1,74 @@
--- Reads: get one volunteer by id and/or list a branch's first page of 50.
---   BENCH_IDS     "BRANCH ID" lines (random volunteers)
+-- Reads, as a weighted mix of kinds (BENCH_MIX, e.g. "get=70,list=30"):
+--   get       GET {prefix}/volunteers/{id}                a sampled volunteer
+--   list      GET {prefix}/volunteers?branch=B&limit=50   B: the branch of a sampled volunteer
+--   events    GET {prefix}/events?branch=B&limit=50
+--   schedule  GET /api/v1/me/schedule                     as a random volunteer account
+--   progress  GET /api/v1/progress/branches/B
+--   national  GET /api/v1/progress
+-- Staff reads go out as B's coordinator.
+--   BENCH_IDS     "BRANCH ID" lines (random volunteers); without them B is a random
+--                 branch of BENCH_TOKENS
 --   BENCH_TOKENS  "BRANCH TOKEN" lines (a coordinator per branch); empty: no auth
+--   BENCH_VOLUNTEER_TOKENS  "BRANCH TOKEN" lines of volunteer accounts (schedule);
+--                 empty or missing: the schedule's share is dropped from the mix
 --   BENCH_PREFIX  "/api/v1" for the API, "" for the bare baseline
---   BENCH_GET_PERCENT  share of gets, the rest lists (100: gets only, 0: lists only)
 local lib = dofile(os.getenv("BENCH_LUA_DIR") .. "/lib.lua")
-local ids, tokens, prefix, get_percent
+local ids, tokens, token_list, volunteers, prefix
+local mix, total_weight = {}, 0
 
 setup = lib.setup
 
 function init(args)
   lib.seed()
   ids = lib.pairs_by_branch(os.getenv("BENCH_IDS"))
-  local _, map = lib.pairs_by_branch(os.getenv("BENCH_TOKENS"))
-  tokens = map
+  local list, map = lib.pairs_by_branch(os.getenv("BENCH_TOKENS"))
+  tokens, token_list = map, list
+  volunteers = lib.pairs_by_branch(os.getenv("BENCH_VOLUNTEER_TOKENS"))
   prefix = os.getenv("BENCH_PREFIX") or ""
-  get_percent = tonumber(os.getenv("BENCH_GET_PERCENT") or "100")
+  for kind, weight in string.gmatch(os.getenv("BENCH_MIX") or "get=100", "(%w+)=(%d+)") do
+    weight = tonumber(weight)
+    if kind == "schedule" and #volunteers == 0 then weight = 0 end
+    if weight > 0 then
+      total_weight = total_weight + weight
+      mix[#mix + 1] = { kind, total_weight }
+    end
+  end
+  assert(total_weight > 0, "BENCH_MIX leaves nothing to request")
+end
+
+local function pick_kind()
+  local roll = math.random(total_weight)
+  for _, entry in ipairs(mix) do
+    if roll <= entry[2] then return entry[1] end
+  end
 end
 
 function request()
-  local pick = ids[math.random(#ids)]
-  local branch, id = pick[1], pick[2]
-  local headers = lib.headers(tokens[branch])
-  if math.random(100) <= get_percent then
-    return wrk.format("GET", prefix .. "/volunteers/" .. id, headers)
+  local kind = pick_kind()
+  if kind == "schedule" then
+    local pick = volunteers[math.random(#volunteers)]
+    return wrk.format("GET", "/api/v1/me/schedule", lib.headers(pick[2]))
   end
-  return wrk.format("GET", prefix .. "/volunteers?branch=" .. branch .. "&limit=50", headers)
+  local branch, id
+  if #ids > 0 then
+    local pick = ids[math.random(#ids)]
+    branch, id = pick[1], pick[2]
+  else
+    branch = token_list[math.random(#token_list)][1]
+  end
+  local headers = lib.headers(tokens[branch])
+  if kind == "get" then
+    return wrk.format("GET", prefix .. "/volunteers/" .. id, headers)
+  elseif kind == "list" then
+    return wrk.format("GET", prefix .. "/volunteers?branch=" .. branch .. "&limit=50", headers)
+  elseif kind == "events" then
+    return wrk.format("GET", prefix .. "/events?branch=" .. branch .. "&limit=50", headers)
+  elseif kind == "progress" then
+    return wrk.format("GET", "/api/v1/progress/branches/" .. branch, headers)
+  elseif kind == "national" then
+    return wrk.format("GET", "/api/v1/progress", headers)
+  end
+  error("unknown read kind " .. tostring(kind))
 end
 
 done = lib.done

@@ -1,8 +1,9 @@
-//! The load benchmark's reference point: the same two reads as the API (one
-//! volunteer by id, a keyset page of a branch's volunteers) straight from the
-//! same database through the same pool, with no auth, no DTO layer, no
-//! middleware, no audit. "Nothing could be faster with this stack." See
-//! BENCHMARKS.md; started by `bench/run`, not meant for anything else.
+//! The load benchmark's reference point: the same reads as the API (one
+//! volunteer by id, a keyset page of a branch's volunteers, a page of a branch's
+//! events with their shifts and sign-up counts) straight from the same database
+//! through the same pool, with no auth, no DTO layer, no middleware, no audit.
+//! "Nothing could be faster with this stack." See BENCHMARKS.md; started by
+//! `bench/run`, not meant for anything else.
 //!
 //! Configured like the server: `DATABASE_URL`, `BIND_ADDR`, `DATABASE_POOL_SIZE`,
 //! `HTTP_WORKERS` (0: one per core).
@@ -11,9 +12,11 @@
 use std::process::ExitCode;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use outreach::db::schema::volunteers;
+use outreach::db::schema::{assignments, events, shifts, volunteers};
 use outreach::db::{DatabaseUrl, DbPool, build_pool};
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +47,60 @@ struct Row {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     version: i32,
+}
+
+/// An event as stored.
+#[derive(Queryable, Selectable, Serialize)]
+#[diesel(table_name = events)]
+struct EventRow {
+    id: String,
+    branch_code: String,
+    locality_id: Option<String>,
+    kind: String,
+    title: String,
+    description: Option<String>,
+    venue: Option<String>,
+    address: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    status: String,
+    cancel_reason: Option<String>,
+    created_by: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    version: i32,
+}
+
+/// A shift as stored.
+#[derive(Queryable, Selectable, Serialize)]
+#[diesel(table_name = shifts)]
+struct ShiftRow {
+    id: String,
+    event_id: String,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    capacity: i32,
+    required_skill: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    version: i32,
+}
+
+#[derive(Serialize)]
+struct ShiftWithCounts {
+    #[serde(flatten)]
+    shift: ShiftRow,
+    /// Assignments per status.
+    counts: BTreeMap<String, i64>,
+}
+
+#[derive(Serialize)]
+struct EventWithShifts {
+    #[serde(flatten)]
+    event: EventRow,
+    shifts: Vec<ShiftWithCounts>,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +158,64 @@ async fn list(pool: web::Data<DbPool>, query: web::Query<ListQuery>) -> HttpResp
     }
 }
 
+/// A branch's events in start order, as the API's list: the page (one row more,
+/// as the API asks to know whether another page exists) on
+/// `events_branch_start_idx`, then the shifts of those events, then the
+/// assignments counted per shift and status. Three queries, one connection.
+async fn list_events(pool: web::Data<DbPool>, query: web::Query<ListQuery>) -> HttpResponse {
+    let pool = pool.into_inner();
+    let query = query.into_inner();
+    let page = web::block(move || {
+        let mut conn = pool.get().map_err(|err| err.to_string())?;
+        let limit = query.limit.unwrap_or(50).clamp(1, 1000);
+        let mut rows: Vec<EventRow> = events::table
+            .filter(events::branch_code.eq(query.branch))
+            .select(EventRow::as_select())
+            .order((events::starts_at, events::id))
+            .limit(limit + 1)
+            .load(&mut *conn)
+            .map_err(|err| err.to_string())?;
+        rows.truncate(limit as usize);
+        let ids: Vec<&str> = rows.iter().map(|event| event.id.as_str()).collect();
+        let all_shifts: Vec<ShiftRow> = shifts::table
+            .filter(shifts::event_id.eq_any(&ids))
+            .order((shifts::starts_at, shifts::id))
+            .select(ShiftRow::as_select())
+            .load(&mut *conn)
+            .map_err(|err| err.to_string())?;
+        let shift_ids: Vec<&str> = all_shifts.iter().map(|shift| shift.id.as_str()).collect();
+        let counted: Vec<(String, String, i64)> = assignments::table
+            .filter(assignments::shift_id.eq_any(&shift_ids))
+            .group_by((assignments::shift_id, assignments::status))
+            .select((assignments::shift_id, assignments::status, diesel::dsl::count_star()))
+            .load(&mut *conn)
+            .map_err(|err| err.to_string())?;
+        let mut counts: HashMap<String, BTreeMap<String, i64>> = HashMap::new();
+        for (shift_id, status, count) in counted {
+            counts.entry(shift_id).or_default().insert(status, count);
+        }
+        let mut by_event: HashMap<String, Vec<ShiftWithCounts>> = HashMap::new();
+        for shift in all_shifts {
+            let shift_counts = counts.remove(&shift.id).unwrap_or_default();
+            by_event.entry(shift.event_id.clone()).or_default().push(ShiftWithCounts { shift, counts: shift_counts });
+        }
+        Ok::<_, String>(
+            rows.into_iter()
+                .map(|event| {
+                    let shifts = by_event.remove(&event.id).unwrap_or_default();
+                    EventWithShifts { event, shifts }
+                })
+                .collect::<Vec<_>>(),
+        )
+    })
+    .await;
+    match page {
+        Ok(Ok(page)) => HttpResponse::Ok().json(page),
+        Ok(Err(err)) => failure(err),
+        Err(err) => failure(err),
+    }
+}
+
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
@@ -119,6 +234,7 @@ fn run() -> Result<(), String> {
                 .app_data(web::Data::new(pool.clone()))
                 .route("/volunteers/{id}", web::get().to(get_one))
                 .route("/volunteers", web::get().to(list))
+                .route("/events", web::get().to(list_events))
         });
         if workers > 0 {
             server = server.workers(workers);
