@@ -374,7 +374,9 @@ fn seed_routes(
         }
         let target = usize::try_from(share(plan.visits, branch.weight, weights)).unwrap_or(usize::MAX);
         let (mut visits, mut routes) = (0, 0usize);
-        for walk in &branch_walks {
+        // Routes are cut shortly before their shift: none yet for shifts weeks away.
+        let horizon = now + TimeDelta::days(14);
+        for walk in branch_walks.iter().filter(|walk| walk.starts <= horizon) {
             // One route per shift still to come; on a past one, one per two or three who came.
             let per_route = if walk.ends <= now { 3 } else { walk.walkers.len().max(1) };
             for pair in walk.walkers.chunks(per_route) {
@@ -405,7 +407,7 @@ fn seed_routes(
             let wanted = rng.between(1, 2);
             let members = recruit(&mut rng, branch, cut, wanted);
             let walkers = walkers_of(&mut rng, branch, &members);
-            let percent = if rng.chance(60) { 100 } else { rng.between(10, 90) };
+            let percent = if rng.chance(70) { 100 } else { rng.between(40, 90) };
             let settlement = usize::try_from(rng.below(branch.settlements.len() as u64)).unwrap_or(0);
             let spec = RouteSpec {
                 branch_code: &branch.code,

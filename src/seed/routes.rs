@@ -67,7 +67,7 @@ fn cut(rng: &mut Rng, route_id: &str, created_at: NaiveDateTime, settlement: &Se
     if settlement.village {
         let street = addresses::village_street(rng);
         let mut number = rng.between(1, 30);
-        for _ in 0..rng.between(20, 45) {
+        for _ in 0..rng.between(15, 35) {
             let mut house = stop(rng, route_id, created_at, street, number.to_string());
             house.doors = if rng.chance(90) { 1 } else { 2 };
             stops.push(house);
@@ -78,7 +78,7 @@ fn cut(rng: &mut Rng, route_id: &str, created_at: NaiveDateTime, settlement: &Se
         let street = addresses::city_street(rng);
         let mut number = rng.between(1, 60);
         let first = number;
-        for _ in 0..rng.between(2, 5) {
+        for _ in 0..rng.between(2, 4) {
             let (entrances, doors_each) =
                 [(4, 36), (6, 20), (3, 48), (2, 64), (8, 36)][rng.weighted(&[35, 25, 15, 10, 15])];
             for entrance in 1..=entrances {

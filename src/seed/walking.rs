@@ -258,9 +258,9 @@ pub fn walk(
                 day += TimeDelta::days(walk.rng.between(1, 4));
             }
             // A second round at stops where many doors stayed shut.
-            if next == order.len() && walk.rng.chance(40) && day < base_time() {
+            if next == order.len() && walk.rng.chance(60) && day < base_time() {
                 let again: Vec<usize> =
-                    order.iter().copied().filter(|&stop| walk.unanswered[stop] * 3 > walk.stops[stop].doors).collect();
+                    order.iter().copied().filter(|&stop| walk.unanswered[stop] * 4 > walk.stops[stop].doors).collect();
                 let walker = walk.rng.pick(walkers).clone();
                 let starts = local(*zone, day.date(), 18, 0);
                 walk.session(&again, &walker, starts, plus_minutes(starts, 150), true);
@@ -278,5 +278,5 @@ pub fn walk(
 
 /// A random instant to start the first session on, between `from` and the day before the base time.
 pub fn first_session_day(rng: &mut Rng, from: NaiveDateTime) -> NaiveDateTime {
-    instant_between(rng, from, base_time() - TimeDelta::days(1))
+    instant_between(rng, from, base_time() - TimeDelta::days(3))
 }
