@@ -56,11 +56,11 @@ const VILLAGE_STREETS: &[&str] = &[
 ];
 
 pub fn city_street(rng: &mut Rng) -> &'static str {
-    *rng.pick(CITY_STREETS)
+    rng.pick::<&str>(CITY_STREETS)
 }
 
 pub fn village_street(rng: &mut Rng) -> &'static str {
-    *rng.pick(VILLAGE_STREETS)
+    rng.pick::<&str>(VILLAGE_STREETS)
 }
 
 /// A building number, sometimes with a letter (`12А`).

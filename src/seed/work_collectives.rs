@@ -32,8 +32,11 @@ const NAMES: &[&str] = &[
     "Нұрлы Жол",
 ];
 
-/// Sector, Kazakh and Russian name patterns (`{}` is a name or a number), head count.
-const KINDS: &[(&str, &str, &str, (i64, i64), u32)] = &[
+/// A kind of work collective: sector, Kazakh and Russian name patterns (`{}` is
+/// a name or a number), head count range, relative frequency.
+type Kind = (&'static str, &'static str, &'static str, (i64, i64), u32);
+
+const KINDS: &[Kind] = &[
     ("education", "№{} жалпы білім беретін мектеп", "КГУ «Общеобразовательная школа №{}»", (40, 160), 22),
     ("health", "№{} қалалық емхана", "ГКП на ПХВ «Городская поликлиника №{}»", (80, 600), 12),
     ("manufacturing", "«{} Машзауыты» ЖШС", "ТОО «{} Машзавод»", (200, 2_500), 12),
