@@ -24,7 +24,7 @@ pub struct Account {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = accounts)]
+#[diesel(table_name = accounts, treat_none_as_default_value = false)]
 pub struct NewAccount {
     pub id: String,
     pub email: String,

@@ -8,7 +8,7 @@ use super::DbConn;
 use super::schema::events;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = events)]
+#[diesel(table_name = events, treat_none_as_default_value = false)]
 pub struct Event {
     pub id: String,
     pub branch_code: String,

@@ -7,7 +7,7 @@ use super::DbConn;
 use super::schema::{localities, volunteers};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = localities)]
+#[diesel(table_name = localities, treat_none_as_default_value = false)]
 pub struct Locality {
     pub id: String,
     pub branch_code: String,

@@ -8,7 +8,7 @@ use super::DbConn;
 use super::schema::{events, follow_ups, meeting_reports, meeting_speakers, meetings, organisations, report_questions};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = organisations)]
+#[diesel(table_name = organisations, treat_none_as_default_value = false)]
 pub struct Organisation {
     pub id: String,
     pub branch_code: String,
@@ -54,7 +54,7 @@ pub struct OrganisationFilter {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = meetings)]
+#[diesel(table_name = meetings, treat_none_as_default_value = false)]
 pub struct Meeting {
     pub event_id: String,
     pub organisation_id: Option<String>,
@@ -68,7 +68,7 @@ pub struct Meeting {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = meeting_speakers)]
+#[diesel(table_name = meeting_speakers, treat_none_as_default_value = false)]
 pub struct Speaker {
     pub id: String,
     pub meeting_id: String,
@@ -82,7 +82,7 @@ pub struct Speaker {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = meeting_reports)]
+#[diesel(table_name = meeting_reports, treat_none_as_default_value = false)]
 pub struct Report {
     pub meeting_id: String,
     pub attendance: i32,
@@ -95,7 +95,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = report_questions)]
+#[diesel(table_name = report_questions, treat_none_as_default_value = false)]
 pub struct Question {
     pub id: String,
     pub meeting_id: String,
@@ -104,7 +104,7 @@ pub struct Question {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = follow_ups)]
+#[diesel(table_name = follow_ups, treat_none_as_default_value = false)]
 pub struct FollowUp {
     pub id: String,
     pub meeting_id: String,

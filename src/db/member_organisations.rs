@@ -7,7 +7,7 @@ use super::DbConn;
 use super::schema::{member_organisations, volunteers};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = member_organisations)]
+#[diesel(table_name = member_organisations, treat_none_as_default_value = false)]
 pub struct MemberOrganisation {
     pub id: String,
     pub name: String,

@@ -7,7 +7,7 @@ use super::DbConn;
 use super::schema::{route_assignees, route_stops, routes, visits};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = routes)]
+#[diesel(table_name = routes, treat_none_as_default_value = false)]
 pub struct Route {
     pub id: String,
     pub branch_code: String,
@@ -48,7 +48,7 @@ pub struct Stop {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = visits)]
+#[diesel(table_name = visits, treat_none_as_default_value = false)]
 pub struct Visit {
     pub id: String,
     pub route_id: String,

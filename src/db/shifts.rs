@@ -10,7 +10,7 @@ use super::schema::{assignments, events, shifts};
 use crate::domain::event::AssignmentStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = shifts)]
+#[diesel(table_name = shifts, treat_none_as_default_value = false)]
 pub struct Shift {
     pub id: String,
     pub event_id: String,
@@ -24,7 +24,7 @@ pub struct Shift {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = assignments)]
+#[diesel(table_name = assignments, treat_none_as_default_value = false)]
 pub struct Assignment {
     pub id: String,
     pub shift_id: String,

@@ -7,7 +7,7 @@ use super::DbConn;
 use super::schema::volunteers;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = volunteers)]
+#[diesel(table_name = volunteers, treat_none_as_default_value = false)]
 pub struct Volunteer {
     pub id: String,
     pub branch_code: String,

@@ -42,3 +42,62 @@ pub fn generate(rng: &mut Rng, branches: &[Branch], password_hash: &str) -> Vec<
     out.push(account(rng, observer_email(), Role::Observer, None));
     out
 }
+
+/// `volunteer.kz-71.3@demo.outreach.kz`: the third volunteer login of `KZ-71`.
+/// Numbers 1 to 5 of each branch are the documented demo volunteers.
+pub fn volunteer_email(branch: &str, number: usize) -> String {
+    format!("volunteer.{}.{number}{DEMO_EMAIL_DOMAIN}", branch.to_lowercase())
+}
+
+/// The volunteer logins of one branch, numbered in the order they were made:
+/// the demo volunteers first, then every volunteer who syncs visits from a phone.
+#[derive(Default)]
+pub struct Logins {
+    /// The hash of [`DEMO_PASSWORD`], computed once.
+    pub password_hash: String,
+    order: Vec<(usize, String)>,
+    by_member: std::collections::HashMap<usize, String>,
+}
+
+impl Logins {
+    /// The account of roster member `member` (registered at `registered`),
+    /// made on first use.
+    pub fn account_of(&mut self, rng: &mut Rng, member: usize, registered: chrono::NaiveDateTime) -> String {
+        if let Some(id) = self.by_member.get(&member) {
+            return id.clone();
+        }
+        let id = new_id(rng, opened_after(registered));
+        self.by_member.insert(member, id.clone());
+        self.order.push((member, id.clone()));
+        id
+    }
+
+    pub fn rows(&self, branch: &str, roster: &super::roster::Roster) -> Vec<NewAccount> {
+        self.order
+            .iter()
+            .enumerate()
+            .map(|(index, (member, id))| {
+                let volunteer = &roster.members[*member];
+                let at = opened_after(volunteer.created_at);
+                NewAccount {
+                    id: id.clone(),
+                    email: volunteer_email(branch, index + 1),
+                    password_hash: Some(self.password_hash.clone()),
+                    role: Role::Volunteer.as_str().into(),
+                    branch_code: Some(branch.to_owned()),
+                    volunteer_id: Some(volunteer.id.clone()),
+                    active: true,
+                    must_change_password: false,
+                    created_at: at,
+                    updated_at: at,
+                    version: 1,
+                }
+            })
+            .collect()
+    }
+}
+
+/// When a volunteer's login was opened: by the coordinator, soon after registering them.
+fn opened_after(registered: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    registered + chrono::TimeDelta::minutes(10)
+}

@@ -1,39 +1,56 @@
 //! `outreach seed-demo`: a realistic, deterministic demo data set across the 20
 //! branches, for trying the API and for the load benchmark (`bench/run`).
 //!
-//! The same scale gives the same data on every run and machine: everything
-//! random comes from a seeded [`rng::Rng`], times from a fixed base instant.
-//! Scale 1 is about 10,000 volunteers; the volunteers grow linearly with the
-//! scale, localities, member organisations and accounts stay the same.
+//! The same plan gives the same data on every run and machine: everything
+//! random comes from a seeded [`rng::Rng`], times from a fixed base instant
+//! ([`clock::base_time`]), which is the data set's "now". Scale 1 is about
+//! 10,000 volunteers, 2,000 events and 100,000 door-to-door visits; all but the
+//! localities, member organisations and staff accounts grow with the scale.
+//! Every record follows the rules the API's services enforce, and the counters
+//! they maintain equal what the raw rows add up to.
 
 mod accounts;
+mod addresses;
+mod clock;
+mod context;
+mod events;
+mod meetings;
 mod names;
 mod organisations;
 mod people;
 mod places;
+mod plan;
 mod rng;
+mod roster;
+mod routes;
+mod signups;
 mod store;
+mod walking;
+mod work_collectives;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDateTime, TimeDelta};
 
-pub use accounts::{DEMO_PASSWORD, coordinator_email, observer_email};
-use people::{BranchRefs, VolunteerFactory};
+pub use accounts::{DEMO_PASSWORD, coordinator_email, observer_email, volunteer_email};
+use clock::base_time;
+use context::{BranchContext, share};
+use people::{BRANCH_WEIGHTS, BranchRefs, VolunteerFactory};
+pub use plan::{Plan, VOLUNTEERS_PER_SCALE};
 use rng::Rng;
+pub use roster::DEMO_PER_BRANCH;
+use routes::{RouteBatch, RouteSpec};
+use walking::{Schedule, Walker};
 
 use crate::db::branches::{self, BranchFilter};
-use crate::db::{self, DatabaseUrl};
+use crate::db::{self, DatabaseUrl, DbConn};
 
-/// Volunteers per unit of scale.
-pub const VOLUNTEERS_PER_SCALE: u64 = 10_000;
-
-/// The instant the demo data is "as of": creation times lie before it.
-fn base_time() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 11, 1).and_then(|day| day.and_hms_opt(9, 0, 0)).unwrap_or_default()
-}
+/// Events per transaction.
+const EVENT_BATCH: usize = 500;
+/// Visits per transaction (with their routes and stops).
+const VISIT_BATCH: usize = 20_000;
 
 /// A UUID v7 for a record created at `at`, its random bits from `rng`.
 fn new_id(rng: &mut Rng, at: NaiveDateTime) -> String {
@@ -52,10 +69,11 @@ struct Progress {
 
 impl Progress {
     fn done(&self, what: &str, rows: usize, since: Instant) {
+        self.clear_line();
         eprintln!("{what:<22} {rows:>9} rows  {:>6.1} s", since.elapsed().as_secs_f64());
     }
 
-    fn step(&self, what: &str, rows: u64, total: u64) {
+    fn step(&self, what: &str, rows: usize, total: u64) {
         if self.terminal {
             eprint!("\r{what:<22} {rows:>9} / {total}");
             let _ = std::io::stderr().flush();
@@ -69,90 +87,375 @@ impl Progress {
     }
 }
 
-/// Fills the database at `url` with the demo data set at `scale`. Refuses a
-/// database that holds volunteers, localities, member organisations or demo
-/// accounts already, unless `force`, which removes those first.
+/// Fills the database at `url` with the demo data set at `scale`; see [`run_plan`].
 pub fn run(url: &DatabaseUrl, scale: u32, force: bool) -> Result<(), String> {
+    run_plan(url, &Plan::scale(scale), force)
+}
+
+/// Fills the database at `url` with the demo data set of `plan`. Refuses a
+/// database that holds such data already, unless `force`, which removes it first.
+pub fn run_plan(url: &DatabaseUrl, plan: &Plan, force: bool) -> Result<(), String> {
     let progress = Progress { terminal: std::io::stderr().is_terminal(), started: Instant::now() };
     let pool = db::build_pool(url, 1)?;
     let mut conn = pool.get().map_err(|err| format!("cannot connect to {url}: {err}"))?;
-    db::run_migrations(&mut conn).map_err(|err| format!("migrations failed on {url}: {err}"))?;
+    let conn: &mut DbConn = &mut conn;
+    db::run_migrations(conn).map_err(|err| format!("migrations failed on {url}: {err}"))?;
 
-    let existing = store::existing_rows(&mut conn)?;
+    let existing = store::existing_rows(conn)?;
     if !existing.is_empty() {
         let held: Vec<String> = existing.iter().map(|(what, count)| format!("{count} {what}")).collect();
         if !force {
             return Err(format!("{url} is not empty ({}); pass --force to replace the demo data", held.join(", ")));
         }
         let since = Instant::now();
-        store::wipe(&mut conn)?;
+        store::wipe(conn)?;
         eprintln!("removed {} ({:.1} s)", held.join(", "), since.elapsed().as_secs_f64());
     }
+    store::prepare_bulk_load(conn)?;
+    let mut rng = Rng::new(0x6f75_7472_6561_6368);
+    let (mut contexts, national) = seed_people(conn, &progress, &mut rng, plan)?;
+    let walks = seed_events(conn, &progress, &mut contexts, plan)?;
+    seed_meetings(conn, &progress, &mut contexts, &national, plan)?;
+    seed_routes(conn, &progress, &mut contexts, walks, plan)?;
+    seed_logins(conn, &progress, &contexts)?;
 
-    let branches = branches::list(&mut conn, &BranchFilter::default(), 100)
+    if let DbConn::Postgresql(_) = conn {
+        // Fresh statistics, as autovacuum would gather them soon after.
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("ANALYZE").map_err(|err| format!("cannot analyze {url}: {err}"))?;
+    }
+    eprintln!(
+        "seeded {plan:?} into {url} in {:.1} s; sign in as {} (or coordinator.<branch>{domain}, \
+         volunteer.<branch>.<1-{DEMO_PER_BRANCH}>{domain}, observer{domain}) with password {DEMO_PASSWORD}",
+        progress.started.elapsed().as_secs_f64(),
+        coordinator_email("KZ-71"),
+        domain = store::DEMO_EMAIL_DOMAIN,
+    );
+    Ok(())
+}
+
+/// The weight of a branch in the data set.
+fn weight_of(code: &str) -> u32 {
+    BRANCH_WEIGHTS.iter().find(|(known, _)| *known == code).map_or(1, |(_, weight)| *weight)
+}
+
+fn total_weight(contexts: &[BranchContext]) -> u32 {
+    contexts.iter().map(|branch| branch.weight).sum()
+}
+
+/// Localities, member organisations, staff accounts and volunteers; returns the
+/// branches' contexts (with their active volunteers) and the national member
+/// organisations.
+fn seed_people(
+    conn: &mut DbConn,
+    progress: &Progress,
+    rng: &mut Rng,
+    plan: &Plan,
+) -> Result<(Vec<BranchContext>, Vec<String>), String> {
+    let branches = branches::list(conn, &BranchFilter::default(), 100)
         .map_err(|err| format!("cannot read the branches: {err}"))?;
 
     let since = Instant::now();
-    let mut rng = Rng::new(0x6f75_7472_6561_6368);
     let mut refs: HashMap<String, BranchRefs> = HashMap::new();
     let mut localities = Vec::new();
+    let mut contexts = Vec::new();
     for branch in &branches {
-        let rows = places::for_branch(&mut rng, branch);
+        let rows = places::for_branch(rng, branch);
         // Volunteers live in settlements, not in administrative units.
         let homes = rows.iter().filter(|row| row.kind != "rural_district").map(|row| row.id.clone()).collect();
         refs.insert(branch.code.clone(), BranchRefs { localities: homes, organisations: Vec::new() });
+        contexts.push(BranchContext {
+            code: branch.code.clone(),
+            centre_ru: branch.centre_ru.clone(),
+            zone: clock::zone(&branch.timezone),
+            coordinator: String::new(),
+            weight: weight_of(&branch.code),
+            settlements: BranchContext::settlements_of(&rows),
+            roster: roster::Roster::default(),
+            logins: accounts::Logins::default(),
+        });
         localities.extend(rows);
     }
-    store::insert_localities(&mut conn, &localities)?;
+    store::insert_localities(conn, &localities)?;
     progress.done("localities", localities.len(), since);
 
     let since = Instant::now();
-    let organisations = organisations::generate(&mut rng, &branches);
-    store::insert_organisations(&mut conn, &organisations)?;
+    let member_organisations = organisations::generate(rng, &branches);
+    store::insert_member_organisations(conn, &member_organisations)?;
     let mut national = Vec::new();
-    for organisation in &organisations {
+    for organisation in &member_organisations {
         match organisation.branch_code.as_ref().and_then(|code| refs.get_mut(code)) {
             Some(branch_refs) => branch_refs.organisations.push(organisation.id.clone()),
             None => national.push(organisation.id.clone()),
         }
     }
-    progress.done("member organisations", organisations.len(), since);
+    progress.done("member organisations", member_organisations.len(), since);
 
     let since = Instant::now();
     let hash = crate::auth::password::hash(DEMO_PASSWORD).map_err(|err| err.to_string())?;
-    let demo_accounts = accounts::generate(&mut rng, &branches, &hash);
-    store::insert_accounts(&mut conn, &demo_accounts)?;
-    progress.done("accounts", demo_accounts.len(), since);
+    let staff = accounts::generate(rng, &branches, &hash);
+    store::insert_accounts(conn, &staff)?;
+    for branch in &mut contexts {
+        let coordinator = staff.iter().find(|account| account.branch_code.as_ref() == Some(&branch.code));
+        branch.coordinator = coordinator.map(|account| account.id.clone()).unwrap_or_default();
+        branch.logins.password_hash = hash.clone();
+    }
+    progress.done("accounts", staff.len(), since);
 
     let since = Instant::now();
-    let total = u64::from(scale) * VOLUNTEERS_PER_SCALE;
-    let mut factory = VolunteerFactory::new(0x766f_6c75_6e74_6565, total, refs, national);
+    let index: HashMap<String, usize> =
+        contexts.iter().enumerate().map(|(position, branch)| (branch.code.clone(), position)).collect();
+    let mut factory = VolunteerFactory::new(0x766f_6c75_6e74_6565, plan.volunteers, refs, national.clone());
     let mut batch = Vec::with_capacity(store::BATCH);
-    let mut written = 0u64;
+    let mut written = 0;
     loop {
         batch.clear();
         batch.extend(std::iter::from_fn(|| factory.next()).take(store::BATCH));
         if batch.is_empty() {
             break;
         }
-        store::insert_volunteers(&mut conn, &batch)?;
-        written += u64::try_from(batch.len()).unwrap_or(0);
-        progress.step("volunteers", written, total);
+        store::insert_volunteers(conn, &batch)?;
+        for volunteer in &batch {
+            if let Some(&position) = index.get(&volunteer.branch_code) {
+                contexts[position].roster.add(volunteer);
+            }
+        }
+        written += batch.len();
+        progress.step("volunteers", written, plan.volunteers);
     }
-    progress.clear_line();
-    progress.done("volunteers", usize::try_from(written).unwrap_or(usize::MAX), since);
+    progress.done("volunteers", written, since);
+    for branch in &mut contexts {
+        branch.roster.choose_demo();
+        // The demo volunteers' logins come first: numbers 1 to 5 of the branch.
+        for demo in 0..branch.roster.demo.len() {
+            let member = branch.roster.demo[demo].member;
+            let registered = branch.roster.members[member].created_at;
+            branch.logins.account_of(rng, member, registered);
+        }
+    }
+    Ok((contexts, national))
+}
 
-    if let db::DbConn::Postgresql(_) = &mut *conn {
-        // Fresh statistics, as autovacuum would gather them soon after.
-        use diesel::connection::SimpleConnection;
-        conn.batch_execute("ANALYZE").map_err(|err| format!("cannot analyze {url}: {err}"))?;
+/// Events with shifts and sign-ups; returns each branch's door-to-door walks.
+fn seed_events(
+    conn: &mut DbConn,
+    progress: &Progress,
+    contexts: &mut [BranchContext],
+    plan: &Plan,
+) -> Result<Vec<Vec<events::Walk>>, String> {
+    let since = Instant::now();
+    let weights = total_weight(contexts);
+    let mut rng = Rng::new(0x6576_656e_7473);
+    let (mut events, mut shifts, mut assignments) = (0, 0, 0);
+    let mut walks = Vec::new();
+    for branch in contexts.iter_mut() {
+        let count = share(plan.events, branch.weight, weights);
+        let mut sink = |batch: events::EventBatch| {
+            store::insert_events(conn, &batch)?;
+            events += batch.events.len();
+            shifts += batch.shifts.len();
+            assignments += batch.assignments.len();
+            progress.step("events", events, plan.events);
+            Ok(())
+        };
+        walks.push(events::generate(&mut rng, branch, count, EVENT_BATCH, &mut sink)?);
     }
-    eprintln!(
-        "seeded scale {scale} into {url} in {:.1} s; sign in as {} (or coordinator.<branch>{}, observer{}) with password {DEMO_PASSWORD}",
-        progress.started.elapsed().as_secs_f64(),
-        coordinator_email("KZ-71"),
-        store::DEMO_EMAIL_DOMAIN,
-        store::DEMO_EMAIL_DOMAIN,
-    );
+    progress.done("events", events, since);
+    progress.done("shifts", shifts, since);
+    progress.done("assignments", assignments, since);
+    Ok(walks)
+}
+
+/// Work collectives and meetings (events of the meeting kinds).
+fn seed_meetings(
+    conn: &mut DbConn,
+    progress: &Progress,
+    contexts: &mut [BranchContext],
+    national: &[String],
+    plan: &Plan,
+) -> Result<(), String> {
+    let since = Instant::now();
+    let weights = total_weight(contexts);
+    let mut rng = Rng::new(0x6d65_6574_696e_6773);
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut by_branch = Vec::new();
+    let mut organisations = 0;
+    for branch in contexts.iter() {
+        let rows =
+            work_collectives::generate(&mut rng, branch, share(plan.organisations, branch.weight, weights), &mut taken);
+        store::insert_organisations(conn, &rows)?;
+        organisations += rows.len();
+        by_branch.push(rows);
+    }
+    progress.done("organisations", organisations, since);
+
+    let since = Instant::now();
+    let (mut meetings, mut speakers, mut reports) = (0, 0, 0);
+    for (branch, organisations) in contexts.iter_mut().zip(&by_branch) {
+        let count = share(plan.meetings, branch.weight, weights);
+        let batch = meetings::generate(&mut rng, branch, organisations, national, count);
+        store::insert_meetings(conn, &batch)?;
+        meetings += batch.meetings.len();
+        speakers += batch.speakers.len();
+        reports += batch.reports.len();
+    }
+    progress.done("meetings", meetings, since);
+    progress.done("meeting speakers", speakers, since);
+    progress.done("meeting reports", reports, since);
+    Ok(())
+}
+
+/// Walkers for a route cut at `cut`: `members` (roster indices), with their logins.
+fn walkers_of(rng: &mut Rng, branch: &mut BranchContext, members: &[usize]) -> Vec<Walker> {
+    members
+        .iter()
+        .map(|&member| {
+            let registered = branch.roster.members[member].created_at;
+            Walker {
+                volunteer_id: branch.roster.members[member].id.clone(),
+                account_id: branch.logins.account_of(rng, member, registered),
+            }
+        })
+        .collect()
+}
+
+/// Up to `count` distinct volunteers registered before `before`.
+fn recruit(rng: &mut Rng, branch: &BranchContext, before: NaiveDateTime, count: i64) -> Vec<usize> {
+    let mut members = Vec::new();
+    for _ in 0..count {
+        if let Some(member) = branch.roster.pick_registered_before(rng, before)
+            && !members.contains(&member)
+        {
+            members.push(member);
+        }
+    }
+    members
+}
+
+/// Running totals of the routes phase.
+#[derive(Default)]
+struct RouteTotals {
+    routes: usize,
+    stops: usize,
+    assignees: usize,
+    visits: usize,
+}
+
+fn flush_routes(conn: &mut DbConn, batch: &mut RouteBatch, totals: &mut RouteTotals) -> Result<(), String> {
+    store::insert_routes(conn, batch)?;
+    totals.routes += batch.routes.len();
+    totals.stops += batch.stops.len();
+    totals.assignees += batch.assignees.len();
+    totals.visits += batch.visits.len();
+    *batch = RouteBatch::default();
+    Ok(())
+}
+
+/// Routes: cut for the door-to-door shifts (walked by who came), then walked
+/// on their own until the branch has its share of visits, and some for later.
+fn seed_routes(
+    conn: &mut DbConn,
+    progress: &Progress,
+    contexts: &mut [BranchContext],
+    walks: Vec<Vec<events::Walk>>,
+    plan: &Plan,
+) -> Result<(), String> {
+    let since = Instant::now();
+    let weights = total_weight(contexts);
+    let mut rng = Rng::new(0x726f_7574_6573);
+    let mut batch = RouteBatch::default();
+    let mut totals = RouteTotals::default();
+    let now = base_time();
+    let (campaign_start, _) = clock::campaign_days();
+    let campaign_start = campaign_start.and_hms_opt(0, 0, 0).unwrap_or(now);
+    for (branch, branch_walks) in contexts.iter_mut().zip(walks) {
+        if branch.settlements.is_empty() {
+            continue;
+        }
+        let target = usize::try_from(share(plan.visits, branch.weight, weights)).unwrap_or(usize::MAX);
+        let (mut visits, mut routes) = (0, 0usize);
+        // Routes are cut shortly before their shift: none yet for shifts weeks away.
+        let horizon = now + TimeDelta::days(14);
+        for walk in branch_walks.iter().filter(|walk| walk.starts <= horizon) {
+            // One route per shift still to come; on a past one, one per two or three who came.
+            let per_route = if walk.ends <= now { 3 } else { walk.walkers.len().max(1) };
+            for pair in walk.walkers.chunks(per_route) {
+                let registered = pair.iter().map(|&member| branch.roster.members[member].created_at).max();
+                let cut = clock::instant_between(&mut rng, walk.opened, walk.starts - TimeDelta::hours(1))
+                    .max(registered.unwrap_or(walk.opened) + TimeDelta::minutes(1));
+                let walkers = walkers_of(&mut rng, branch, pair);
+                let schedule = if walk.ends <= now {
+                    Schedule::Shift { starts: walk.starts, ends: walk.ends }
+                } else {
+                    Schedule::Later
+                };
+                let spec = RouteSpec {
+                    branch_code: &branch.code,
+                    settlement: &branch.settlements[walk.settlement.min(branch.settlements.len() - 1)],
+                    event: Some((walk.event_id.clone(), walk.shift_id.clone())),
+                    created_at: cut,
+                    walkers,
+                    schedule,
+                };
+                visits += routes::build(&mut rng, spec, &mut batch);
+                routes += 1;
+            }
+        }
+        while visits < target {
+            let first_day = walking::first_session_day(&mut rng, campaign_start);
+            let cut = routes::cut_before(&mut rng, first_day);
+            let wanted = rng.between(1, 2);
+            let members = recruit(&mut rng, branch, cut, wanted);
+            let walkers = walkers_of(&mut rng, branch, &members);
+            let percent = if rng.chance(70) { 100 } else { rng.between(40, 90) };
+            let settlement = usize::try_from(rng.below(branch.settlements.len() as u64)).unwrap_or(0);
+            let spec = RouteSpec {
+                branch_code: &branch.code,
+                settlement: &branch.settlements[settlement],
+                event: None,
+                created_at: cut,
+                walkers,
+                schedule: Schedule::Sessions { first_day, percent, zone: branch.zone },
+            };
+            let made = routes::build(&mut rng, spec, &mut batch);
+            visits += made.max(1);
+            routes += 1;
+            if batch.visits.len() >= VISIT_BATCH {
+                flush_routes(conn, &mut batch, &mut totals)?;
+                progress.step("visits", totals.visits, plan.visits);
+            }
+        }
+        // Routes cut for the weeks to come: assigned, or still waiting for volunteers.
+        for _ in 0..routes.div_ceil(15) {
+            let cut = now - TimeDelta::minutes(rng.between(60, 10 * 24 * 60));
+            let wanted = if rng.chance(70) { rng.between(1, 2) } else { 0 };
+            let members = recruit(&mut rng, branch, cut, wanted);
+            let walkers = walkers_of(&mut rng, branch, &members);
+            let settlement = usize::try_from(rng.below(branch.settlements.len() as u64)).unwrap_or(0);
+            let spec = RouteSpec {
+                branch_code: &branch.code,
+                settlement: &branch.settlements[settlement],
+                event: None,
+                created_at: cut,
+                walkers,
+                schedule: Schedule::Later,
+            };
+            routes::build(&mut rng, spec, &mut batch);
+        }
+    }
+    flush_routes(conn, &mut batch, &mut totals)?;
+    progress.done("routes", totals.routes, since);
+    progress.done("route stops", totals.stops, since);
+    progress.done("route assignees", totals.assignees, since);
+    progress.done("visits", totals.visits, since);
+    Ok(())
+}
+
+/// The volunteer logins made along the way (demo volunteers and walkers).
+fn seed_logins(conn: &mut DbConn, progress: &Progress, contexts: &[BranchContext]) -> Result<(), String> {
+    let since = Instant::now();
+    let rows: Vec<_> = contexts.iter().flat_map(|branch| branch.logins.rows(&branch.code, &branch.roster)).collect();
+    store::insert_accounts(conn, &rows)?;
+    progress.done("volunteer accounts", rows.len(), since);
     Ok(())
 }

@@ -20,7 +20,7 @@ const NATIONAL: &[(&str, &str)] = &[
 
 /// A BIN as issued: registration year and month, legal-entity type `4`,
 /// attribute `0`, a serial and the check digit.
-fn new_bin(rng: &mut Rng, taken: &mut HashSet<String>) -> String {
+pub(super) fn new_bin(rng: &mut Rng, taken: &mut HashSet<String>) -> String {
     loop {
         let body = format!("{:02}{:02}40{:05}", rng.between(0, 24), rng.between(1, 12), rng.below(100_000));
         for check in 0..10 {

@@ -17,7 +17,7 @@ use crate::service::volunteers::{normalize_name, search_text};
 const MOBILE_CODES: &[&str] = &["701", "702", "705", "707", "708", "747", "771", "775", "776", "777", "778"];
 
 /// How volunteers spread over the branches (roughly by population), by code.
-const BRANCH_WEIGHTS: &[(&str, u32)] = &[
+pub(super) const BRANCH_WEIGHTS: &[(&str, u32)] = &[
     ("KZ-71", 9),
     ("KZ-75", 13),
     ("KZ-79", 8),

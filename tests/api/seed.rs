@@ -1,12 +1,13 @@
-//! `outreach seed-demo`: the demo data follows the API's own rules and can be
-//! used at once by the demo accounts.
+//! `outreach seed-demo`: the demo data follows the API's own rules, its
+//! maintained counters equal the raw rows, and the demo accounts can use it at once.
 
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use outreach::db::DbConn;
-use outreach::db::schema::{member_organisations, volunteers};
+use outreach::db::schema::{accounts, assignments, member_organisations, routes, visits, volunteers};
 use outreach::domain::bin::is_valid_bin;
 use outreach::domain::phone::normalize_phone;
-use outreach::seed::{self, DEMO_PASSWORD, VOLUNTEERS_PER_SCALE, coordinator_email};
+use outreach::seed::{self, DEMO_PASSWORD, DEMO_PER_BRANCH, Plan, coordinator_email, volunteer_email};
 
 use crate::helpers::TestApp;
 
@@ -14,13 +15,103 @@ use crate::helpers::TestApp;
 type SeededPerson =
     (Option<String>, Option<String>, Option<String>, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDate>);
 
+/// The small plan: every kind of record in every branch, quick in debug builds.
 fn seed_demo(app: &TestApp, force: bool) -> Result<(), String> {
-    seed::run(&app.state.config.database_url, 1, force)
+    seed::run_plan(&app.state.config.database_url, &Plan::sample(), force)
 }
 
 fn stored<T>(app: &TestApp, query: impl FnOnce(&mut DbConn) -> QueryResult<T>) -> T {
     app.state.db.run_blocking(|conn| query(conn).map_err(|err| err.to_string())).unwrap()
 }
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The single count a `SELECT COUNT(*) AS n ...` query (written for both backends) answers.
+fn count(app: &TestApp, sql: &str) -> i64 {
+    stored(app, |conn| match conn {
+        DbConn::Sqlite(conn) => diesel::sql_query(sql).get_result::<Count>(conn),
+        DbConn::Postgresql(conn) => diesel::sql_query(sql).get_result::<Count>(conn),
+    })
+    .n
+}
+
+/// Routes whose maintained counters differ from the GROUP BY of their visits.
+const ROUTES_OFF_THEIR_VISITS: &str = "SELECT COUNT(*) AS n FROM routes r LEFT JOIN (
+        SELECT route_id, COUNT(*) AS visits, SUM(doors_knocked) AS doors, SUM(conversations) AS talks,
+               SUM(materials_left) AS materials, MAX(visited_at) AS last
+        FROM visits GROUP BY route_id) v ON v.route_id = r.id
+    WHERE r.visits_count <> COALESCE(v.visits, 0) OR r.doors_knocked <> COALESCE(v.doors, 0)
+       OR r.conversations <> COALESCE(v.talks, 0) OR r.materials_left <> COALESCE(v.materials, 0)
+       OR r.last_activity_at IS DISTINCT FROM v.last";
+
+/// Routes whose stop counts differ from the GROUP BY of their stops.
+const ROUTES_OFF_THEIR_STOPS: &str = "SELECT COUNT(*) AS n FROM routes r LEFT JOIN (
+        SELECT route_id, COUNT(*) AS stops, COUNT(first_visited_at) AS visited FROM route_stops GROUP BY route_id
+    ) s ON s.route_id = r.id
+    WHERE r.stops_total <> COALESCE(s.stops, 0) OR r.stops_visited <> COALESCE(s.visited, 0)";
+
+/// Stops whose visit count or first visit differ from the GROUP BY of their visits.
+const STOPS_OFF_THEIR_VISITS: &str = "SELECT COUNT(*) AS n FROM route_stops s LEFT JOIN (
+        SELECT stop_id, COUNT(*) AS visits, MIN(visited_at) AS first FROM visits GROUP BY stop_id
+    ) v ON v.stop_id = s.id
+    WHERE s.visits_count <> COALESCE(v.visits, 0) OR s.first_visited_at IS DISTINCT FROM v.first";
+
+/// Routes whose status is not what assigning and syncing would have made it.
+const ROUTES_IN_THE_WRONG_STATUS: &str = "SELECT COUNT(*) AS n FROM routes r WHERE r.status <> CASE
+        WHEN r.visits_count > 0 AND r.stops_visited = r.stops_total THEN 'completed'
+        WHEN r.visits_count > 0 THEN 'in_progress'
+        WHEN EXISTS (SELECT 1 FROM route_assignees a WHERE a.route_id = r.id) THEN 'assigned'
+        ELSE 'planned' END";
+
+/// Visits that break the sync's checks or were recorded by someone else than an assignee's login.
+const VISITS_BREAKING_THE_RULES: &str = "SELECT COUNT(*) AS n FROM visits v
+    JOIN route_stops s ON s.id = v.stop_id JOIN routes r ON r.id = v.route_id
+    LEFT JOIN accounts a ON a.id = v.recorded_by
+    WHERE v.conversations + v.not_at_home + v.refused > v.doors_knocked OR v.doors_knocked > s.doors
+       OR s.route_id <> v.route_id OR v.visited_at < r.created_at OR v.received_at < v.visited_at
+       OR a.volunteer_id IS NULL OR a.volunteer_id <> v.volunteer_id
+       OR NOT EXISTS (SELECT 1 FROM route_assignees x WHERE x.route_id = v.route_id AND x.volunteer_id = v.volunteer_id)";
+
+const SHIFTS_OVER_CAPACITY: &str = "SELECT COUNT(*) AS n FROM shifts s WHERE s.capacity <
+    (SELECT COUNT(*) FROM assignments a WHERE a.shift_id = s.id AND a.status IN ('signed_up', 'attended', 'no_show'))";
+
+/// A waitlist only forms on a full shift (a freed place goes to the first waiting).
+const WAITLISTS_WITH_ROOM: &str = "SELECT COUNT(*) AS n FROM shifts s
+    WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = s.id AND a.status = 'waitlisted')
+      AND s.capacity > (SELECT COUNT(*) FROM assignments a WHERE a.shift_id = s.id
+                        AND a.status IN ('signed_up', 'attended', 'no_show'))";
+
+/// Pairs of one volunteer's assignments that hold overlapping time.
+const OVERLAPPING_ASSIGNMENTS: &str = "SELECT COUNT(*) AS n FROM assignments a JOIN assignments b
+    ON a.volunteer_id = b.volunteer_id AND a.id < b.id
+   AND a.shift_starts_at < b.shift_ends_at AND b.shift_starts_at < a.shift_ends_at
+    WHERE a.status IN ('signed_up', 'waitlisted', 'attended') AND b.status IN ('signed_up', 'waitlisted', 'attended')";
+
+/// Assignments of volunteers who were not active volunteers of the event's branch when signed up.
+const ASSIGNMENTS_OF_THE_WRONG_VOLUNTEER: &str = "SELECT COUNT(*) AS n FROM assignments a
+    JOIN shifts s ON s.id = a.shift_id JOIN events e ON e.id = s.event_id JOIN volunteers v ON v.id = a.volunteer_id
+    WHERE v.branch_code <> e.branch_code OR v.status <> 'active' OR v.created_at > a.created_at
+       OR a.shift_starts_at <> s.starts_at OR a.shift_ends_at <> s.ends_at";
+
+/// Sign-ups still live on an event that takes none: a cancelled one, or a draft
+/// (a requested meeting, a draft event, books its speakers already).
+const LIVE_SIGNUPS_ON_CLOSED_EVENTS: &str = "SELECT COUNT(*) AS n FROM assignments a
+    JOIN shifts s ON s.id = a.shift_id JOIN events e ON e.id = s.event_id
+    WHERE (e.status = 'cancelled' OR (e.status = 'draft'
+        AND e.kind NOT IN ('work_collective_meeting', 'expert_meeting', 'residents_meeting')))
+      AND a.status IN ('signed_up', 'waitlisted')";
+
+/// Meetings whose event is missing, of another kind, or in a status the meeting's does not give.
+const MEETINGS_OFF_THEIR_EVENTS: &str = "SELECT COUNT(*) AS n FROM meetings m LEFT JOIN events e ON e.id = m.event_id
+    WHERE e.id IS NULL OR e.kind NOT IN ('work_collective_meeting', 'expert_meeting', 'residents_meeting')
+       OR NOT ((m.status = 'requested' AND e.status = 'draft') OR (m.status = 'agreed' AND e.status = 'scheduled')
+            OR (m.status = 'held' AND e.status = 'completed') OR (m.status = 'cancelled' AND e.status = 'cancelled'))
+       OR (m.status = 'held') <> EXISTS (SELECT 1 FROM meeting_reports r WHERE r.meeting_id = m.event_id)
+       OR (m.organisation_id IS NULL AND e.kind = 'work_collective_meeting')";
 
 on_both_databases! {
     async fn seeded_volunteers_have_unique_kazakh_mobiles_nfc_names_and_consents(app: TestApp) {
@@ -37,7 +128,7 @@ on_both_databases! {
                     ))
                     .load(conn)
             });
-        assert_eq!(rows.len() as u64, VOLUNTEERS_PER_SCALE);
+        assert_eq!(rows.len() as u64, Plan::sample().volunteers);
         let mut phones = std::collections::HashSet::new();
         let mut minors = 0;
         for (name, phone, guardian, guardian_consent, birth_date) in &rows {
@@ -57,6 +148,10 @@ on_both_databases! {
         assert!(minors > 0, "some volunteers are minors");
         let bins: Vec<String> = stored(&app, |conn| member_organisations::table.select(member_organisations::bin).load(conn));
         assert!(bins.len() > 20 && bins.iter().all(|bin| is_valid_bin(bin)), "{bins:?}");
+        let work_collective_bins: Vec<String> = stored(&app, |conn| {
+            outreach::db::schema::organisations::table.select(outreach::db::schema::organisations::bin).load(conn)
+        });
+        assert!(!work_collective_bins.is_empty() && work_collective_bins.iter().all(|bin| is_valid_bin(bin)));
     }
 
     async fn a_seeded_coordinator_signs_in_and_reads_their_branch(app: TestApp) {
@@ -72,12 +167,119 @@ on_both_databases! {
         app.get(&format!("/api/v1/volunteers/{id}")).bearer(token).send().await.assert_status(200);
     }
 
-    async fn seeding_refuses_a_filled_database_unless_forced(app: TestApp) {
+    async fn seeded_route_counters_equal_the_raw_stops_and_visits(app: TestApp) {
         seed_demo(&app, false).unwrap();
+        let visits: i64 = stored(&app, |conn| visits::table.count().get_result(conn));
+        assert!(visits as u64 >= Plan::sample().visits, "{visits} visits");
+        for (what, sql) in [
+            ("routes off their visits", ROUTES_OFF_THEIR_VISITS),
+            ("routes off their stops", ROUTES_OFF_THEIR_STOPS),
+            ("stops off their visits", STOPS_OFF_THEIR_VISITS),
+            ("routes in the wrong status", ROUTES_IN_THE_WRONG_STATUS),
+            ("visits breaking the rules", VISITS_BREAKING_THE_RULES),
+        ] {
+            assert_eq!(count(&app, sql), 0, "{what}");
+        }
+        let statuses: Vec<String> = stored(&app, |conn| routes::table.select(routes::status).distinct().load(conn));
+        for status in ["assigned", "in_progress", "completed"] {
+            assert!(statuses.iter().any(|seen| seen == status), "no {status} route: {statuses:?}");
+        }
+    }
+
+    async fn seeded_shifts_respect_capacity_waitlist_and_the_overlap_rule(app: TestApp) {
+        seed_demo(&app, false).unwrap();
+        for (what, sql) in [
+            ("shifts over capacity", SHIFTS_OVER_CAPACITY),
+            ("waitlists with room", WAITLISTS_WITH_ROOM),
+            ("overlapping assignments", OVERLAPPING_ASSIGNMENTS),
+            ("assignments of the wrong volunteer", ASSIGNMENTS_OF_THE_WRONG_VOLUNTEER),
+            ("live sign-ups on closed events", LIVE_SIGNUPS_ON_CLOSED_EVENTS),
+        ] {
+            assert_eq!(count(&app, sql), 0, "{what}");
+        }
+        let statuses: Vec<String> =
+            stored(&app, |conn| assignments::table.select(assignments::status).distinct().load(conn));
+        for status in ["signed_up", "waitlisted", "cancelled", "attended", "no_show"] {
+            assert!(statuses.iter().any(|seen| seen == status), "no {status} assignment: {statuses:?}");
+        }
+    }
+
+    async fn seeded_meetings_are_events_of_a_meeting_kind_in_step_with_them(app: TestApp) {
+        seed_demo(&app, false).unwrap();
+        assert_eq!(count(&app, MEETINGS_OFF_THEIR_EVENTS), 0);
+        assert!(count(&app, "SELECT COUNT(*) AS n FROM meetings WHERE status = 'held'") > 0);
+        let session = app.sign_in(&coordinator_email("KZ-75"), DEMO_PASSWORD).await;
+        let token = session["access_token"].as_str().unwrap();
+        let meetings = app.get("/api/v1/meetings?limit=200").bearer(token).send().await.assert_status(200).json();
+        let items = meetings["items"].as_array().unwrap();
+        assert!(!items.is_empty());
+        let id = items[0]["id"].as_str().unwrap();
+        let event = app.get(&format!("/api/v1/events/{id}")).bearer(token).send().await.assert_status(200).json();
+        assert!(event["kind"].as_str().unwrap().ends_with("_meeting"), "{event}");
+    }
+
+    async fn a_demo_volunteer_signs_in_and_reads_their_schedule(app: TestApp) {
+        seed_demo(&app, false).unwrap();
+        let logins: i64 = stored(&app, |conn| {
+            accounts::table.filter(accounts::email.like("volunteer.kz-71.%")).count().get_result(conn)
+        });
+        assert!(logins >= DEMO_PER_BRANCH as i64);
+        for number in 1..=DEMO_PER_BRANCH {
+            let email = volunteer_email("KZ-71", number);
+            let session = app.sign_in(&email, DEMO_PASSWORD).await;
+            let token = session["access_token"].as_str().unwrap();
+            let me = app.get("/api/v1/me").bearer(token).send().await.assert_status(200).json();
+            assert_eq!(me["role"], "volunteer", "{me}");
+            let volunteer_id = me["volunteer_id"].as_str().unwrap().to_owned();
+            let schedule = app.get("/api/v1/me/schedule").bearer(token).send().await.assert_status(200).json();
+            let listed = schedule["upcoming"].as_array().unwrap().len() + schedule["past"].as_array().unwrap().len();
+            let held: i64 = stored(&app, |conn| {
+                assignments::table.filter(assignments::volunteer_id.eq(&volunteer_id)).count().get_result(conn)
+            });
+            assert!(listed >= 3, "{email} has only {listed} items: {schedule}");
+            assert_eq!(listed as i64, held, "{email}");
+        }
+    }
+
+    async fn a_coordinators_branch_progress_matches_the_raw_rows(app: TestApp) {
+        seed_demo(&app, false).unwrap();
+        let session = app.sign_in(&coordinator_email("KZ-71"), DEMO_PASSWORD).await;
+        let token = session["access_token"].as_str().unwrap();
+        let progress =
+            app.get("/api/v1/progress/branches/KZ-71").bearer(token).send().await.assert_status(200).json();
+        let raw = |column: &str| {
+            count(&app, &format!(
+                "SELECT COALESCE(SUM(v.{column}), 0) AS n FROM visits v JOIN routes r ON r.id = v.route_id \
+                 WHERE r.branch_code = 'KZ-71'"
+            ))
+        };
+        assert_eq!(progress["doors_knocked"], raw("doors_knocked"), "{progress}");
+        assert_eq!(progress["conversations"], raw("conversations"));
+        assert_eq!(progress["materials_left"], raw("materials_left"));
+        let branch_stops = "FROM route_stops s JOIN routes r ON r.id = s.route_id WHERE r.branch_code = 'KZ-71'";
+        assert_eq!(progress["stops_total"], count(&app, &format!("SELECT COUNT(*) AS n {branch_stops}")));
+        assert_eq!(
+            progress["stops_visited"],
+            count(&app, &format!("SELECT COUNT(*) AS n {branch_stops} AND s.first_visited_at IS NOT NULL"))
+        );
+        assert_eq!(
+            progress["visits"],
+            count(&app, "SELECT COUNT(*) AS n FROM visits v JOIN routes r ON r.id = v.route_id WHERE r.branch_code = 'KZ-71'")
+        );
+        assert!(progress["visits"].as_i64().unwrap() > 0);
+    }
+
+    async fn seeding_refuses_a_filled_database_unless_forced_and_forced_gives_the_same_data(app: TestApp) {
+        seed_demo(&app, false).unwrap();
+        let tables = ["volunteers", "events", "shifts", "assignments", "routes", "route_stops", "visits",
+            "organisations", "meetings", "meeting_speakers", "accounts"];
+        let counts = |app: &TestApp| tables.map(|table| count(app, &format!("SELECT COUNT(*) AS n FROM {table}")));
+        let first = counts(&app);
         let refused = seed_demo(&app, false).unwrap_err();
         assert!(refused.contains("--force"), "{refused}");
         seed_demo(&app, true).unwrap();
-        let count: i64 = stored(&app, |conn| volunteers::table.count().get_result(conn));
-        assert_eq!(count as u64, VOLUNTEERS_PER_SCALE);
+        assert_eq!(counts(&app), first, "{tables:?}");
+        assert_eq!(first[0] as u64, Plan::sample().volunteers);
+        assert_eq!(count(&app, ROUTES_OFF_THEIR_VISITS), 0);
     }
 }
