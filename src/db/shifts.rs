@@ -180,7 +180,11 @@ pub fn cancel_all_for_event(conn: &mut DbConn, event_id: &str, now: NaiveDateTim
     diesel::update(assignments::table.filter(assignments::shift_id.eq_any(shift_ids)).filter(
         assignments::status.eq_any([AssignmentStatus::SignedUp.as_str(), AssignmentStatus::Waitlisted.as_str()]),
     ))
-    .set((assignments::status.eq(AssignmentStatus::Cancelled.as_str()), assignments::updated_at.eq(now)))
+    .set((
+        assignments::status.eq(AssignmentStatus::Cancelled.as_str()),
+        assignments::updated_at.eq(now),
+        assignments::version.eq(assignments::version + 1),
+    ))
     .execute(conn)
 }
 

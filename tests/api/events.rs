@@ -104,6 +104,7 @@ on_both_databases! {
         assert_eq!(entry.get_status(), Some(icalendar::EventStatus::Cancelled));
         let list = app.get(&signups).bearer(&coordinator.token).send().await.json();
         assert!(list.as_array().unwrap().iter().all(|a| a["status"] == "cancelled"), "cancelling the event cancels its sign-ups: {list}");
+        assert!(list.as_array().unwrap().iter().all(|a| a["version"].as_i64() > Some(1)), "and each change bumps its version: {list}");
     }
 
     async fn fifty_parallel_signups_fill_ten_places_and_waitlist_forty(app: TestApp) {

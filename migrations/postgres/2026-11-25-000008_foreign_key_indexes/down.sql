@@ -1,0 +1,12 @@
+DROP INDEX meeting_speakers_member_organisation_idx;
+DROP INDEX meeting_speakers_assignment_idx;
+DROP INDEX volunteers_member_organisation_idx;
+DROP INDEX member_organisations_branch_idx;
+DROP INDEX api_tokens_created_by_idx;
+DROP INDEX meeting_speakers_volunteer_idx;
+DROP INDEX accounts_volunteer_idx;
+DROP INDEX routes_shift_idx;
+DROP INDEX routes_event_idx;
+DROP INDEX organisations_locality_idx;
+DROP INDEX events_locality_idx;
+DROP INDEX volunteers_locality_idx;
