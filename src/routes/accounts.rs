@@ -120,7 +120,8 @@ pub async fn update_account(
 /// Reset an account's password
 ///
 /// Sets the given password, or generates a one-time password (returned once) that
-/// must be changed at first login. Ends every session of the account.
+/// must be changed at first login. Ends every session of the account. Not for
+/// one's own account (403): that is `POST /api/v1/me/password`.
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),

@@ -246,6 +246,13 @@ pub async fn reset_password(
     id: String,
     input: PasswordReset,
 ) -> Result<Option<String>, ApiError> {
+    // A reset ends the account's sessions and may set a one-time password: done to
+    // oneself it is a lockout, and it would skip the check of the current password.
+    if actor.account_id == id {
+        return Err(ApiError::Forbidden(
+            "you cannot reset your own password; change it with POST /api/v1/me/password".into(),
+        ));
+    }
     let actor = SessionUser::clone(actor);
     let lookup = (actor.clone(), id.clone());
     let target = db

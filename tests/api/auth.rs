@@ -170,6 +170,13 @@ on_both_databases! {
         let session = app.sign_in(created["email"].as_str().unwrap(), "a much better password").await;
         assert_eq!(session["must_change_password"], false);
         app.get("/api/v1/accounts").bearer(session["access_token"].as_str().unwrap()).send().await.assert_status(200);
+
+        // Staff reset other people's passwords, never their own (that would end
+        // their own session and skip the current-password check).
+        let own = format!("/api/v1/accounts/{}/password-reset", admin.id);
+        let problem = app.post(&own).bearer(&admin.token).json(&json!({})).send().await.problem(403);
+        assert!(problem["detail"].as_str().unwrap().contains("/me/password"), "{problem}");
+        app.get("/api/v1/me").bearer(&admin.token).send().await.assert_status(200);
     }
 
     async fn disabling_an_account_or_changing_its_role_takes_effect_at_once(app: TestApp) {
