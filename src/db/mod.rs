@@ -22,6 +22,7 @@ pub mod schema;
 pub mod shifts;
 pub mod throttle_events;
 pub mod volunteers;
+mod writer_queue;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -138,7 +139,7 @@ impl Db {
     /// write the entry itself.
     pub async fn record_read(&self, event: audit::AuditEvent<'_>) -> Result<(), ApiError> {
         let Some(entry) = self.read_audit.push(event.into()) else { return Ok(()) };
-        self.run(move |conn| Ok(read_audit::insert_entries(conn, std::slice::from_ref(&entry))?)).await
+        self.run(move |conn| read_audit::insert_entries(conn, std::slice::from_ref(&entry))).await
     }
 
     /// Open and idle pooled connections, for the metrics.
@@ -211,6 +212,12 @@ pub fn lock_row(conn: &mut DbConn, table: &'static str, id: &str) -> diesel::Que
 /// `BEGIN IMMEDIATE`, taking the write lock up front: a deferred transaction that
 /// reads and then writes fails with "database is locked" when another writer
 /// committed in between, whatever the busy timeout.
+///
+/// On SQLite the writers of this process also queue, first come first served,
+/// before they ask for the lock: SQLite admits one writer at a time anyway, but a
+/// writer waiting in its busy handler sleeps in steps of up to 100 ms and is
+/// served in no particular order, which under load left some 500-visit syncs a
+/// second or more behind the others (BENCHMARKS.md).
 pub fn write_transaction<T, F>(conn: &mut DbConn, work: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
@@ -219,6 +226,7 @@ where
     let DbConn::Sqlite(sqlite) = conn else {
         return conn.transaction(work);
     };
+    let _turn = writer_queue::wait_for_turn();
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     let result = work(conn);
     if let DbConn::Sqlite(sqlite) = conn {

@@ -23,6 +23,7 @@ use diesel::RunQueryDsl;
 use super::audit::AuditEntry;
 use super::schema::audit_log;
 use super::{DbConn, DbPool};
+use crate::error::ApiError;
 
 /// Entries waiting at most; beyond it a request writes its own entry.
 const QUEUE_CAPACITY: usize = 10_000;
@@ -149,10 +150,9 @@ fn store_with_retries(pool: &DbPool, batch: &[AuditEntry]) {
     }
 }
 
-/// One multi-row INSERT per [`BATCH_ROWS`], in one transaction.
-pub fn insert_entries(conn: &mut DbConn, entries: &[AuditEntry]) -> diesel::QueryResult<()> {
-    // Only INSERTs: a deferred transaction takes SQLite's write lock at the first one.
-    diesel::Connection::transaction(conn, |conn| {
+/// One multi-row INSERT per [`BATCH_ROWS`], in one write transaction.
+pub fn insert_entries(conn: &mut DbConn, entries: &[AuditEntry]) -> Result<(), ApiError> {
+    super::write_transaction(conn, |conn| {
         for chunk in entries.chunks(BATCH_ROWS) {
             let statement = diesel::insert_into(audit_log::table).values(chunk);
             match conn {

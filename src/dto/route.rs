@@ -337,6 +337,10 @@ pub struct ItemResult {
     /// The item's id, when it had a readable one.
     pub id: Option<String>,
     pub status: ItemStatus,
+    /// For a duplicate, the visit as stored the first time. Absent for created
+    /// items (they are stored as sent) and rejected ones: a phone on a slow network
+    /// does not download its 500 visits back.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visit: Option<VisitOut>,
     pub errors: Vec<crate::error::FieldError>,
 }

@@ -180,7 +180,6 @@ fn decide(
                     delta.materials_left += visit.materials_left;
                     delta.last_activity_at = delta.last_activity_at.max(Some(visit.visited_at));
                     result.status = ItemStatus::Created;
-                    result.visit = Some(visit.clone().into());
                     new_visits.push(visit.clone());
                     stored.insert(id, visit);
                 }
