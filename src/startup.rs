@@ -105,7 +105,7 @@ fn cors(config: &Config) -> Cors {
 /// Runs the HTTP server until SIGTERM or Ctrl-C; in-flight requests finish first.
 pub async fn serve(config: Config) -> Result<(), String> {
     let bind_addr = config.bind_addr;
-    let blocking_threads = usize::try_from(config.pool_size).unwrap_or(usize::MAX).saturating_mul(2).max(8);
+    let blocking_threads = usize::try_from(config.pool_size).unwrap_or(usize::MAX).max(2);
     let workers = config.http_workers;
     let state = web::block(move || {
         let state = prepare(config)?;

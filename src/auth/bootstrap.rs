@@ -25,7 +25,7 @@ pub fn create_admin(conn: &mut DbConn, email: &str, password: Option<&str>) -> R
         }
         None => (secret::one_time_password().map_err(|err| err.to_string())?, true),
     };
-    let hash = password::hash(&password).map_err(|err| err.to_string())?;
+    let hash = password::hash_blocking(&password).map_err(|err| err.to_string())?;
     let at = now();
     let account = NewAccount {
         id: uuid::Uuid::now_v7().to_string(),

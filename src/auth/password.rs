@@ -130,6 +130,22 @@ async fn with_hashing_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 
     result.await.map_err(|_| ApiError::internal("a password-hashing job ended without a result"))
 }
 
+/// [`hash`] on the hashing threads, waiting for it: for start-up and the command
+/// line (outside the async runtime), so that no other thread allocates argon2's
+/// working memory for good.
+pub fn hash_blocking(password: &str) -> Result<String, ApiError> {
+    let (reply, result) = mpsc::channel();
+    let password = password.to_owned();
+    let job: HashingJob = Box::new(move || {
+        let _ = reply.send(hash(&password));
+    });
+    hashing_queue()
+        .ok_or_else(|| ApiError::internal("the password-hashing threads could not be started"))?
+        .send(job)
+        .map_err(|_| ApiError::internal("the password-hashing threads stopped"))?;
+    result.recv().map_err(|_| ApiError::internal("a password-hashing job ended without a result"))?
+}
+
 /// [`hash`], bounded and off the async workers.
 pub async fn hash_bounded(password: String) -> Result<String, ApiError> {
     with_hashing_slot(move || hash(&password)).await?

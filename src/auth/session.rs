@@ -38,7 +38,7 @@ const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
 ///
 /// Each attempt is counted as a failure *before* the password is checked, in the
 /// same transaction as the throttle check, so parallel attempts cannot slip past
-/// the limit; a successful attempt removes its own count afterwards.
+/// the limit; a successful attempt then clears the account's count.
 pub async fn login(
     db: &Db,
     keys: &JwtKeys,
@@ -52,11 +52,10 @@ pub async fn login(
 
     let keys_for_check = throttle_keys.clone();
     let lookup_email = email.clone();
-    let (account, pending) = db
+    let account = db
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let at = now();
-                let mut pending = Vec::new();
                 // The account's attempt counts before its password is checked, so
                 // parallel guesses cannot slip past the limit. An address counts only
                 // finished failures: people behind one shared address (an office, a
@@ -65,8 +64,8 @@ pub async fn login(
                 throttle_events::lock_key(conn, account_key)?;
                 ensure_not_throttled(conn, account_key, at)?;
                 ensure_not_throttled(conn, address_key, at)?;
-                pending.push(throttle_events::record(conn, account_key, at)?);
-                Ok((accounts::find_by_email(conn, &lookup_email)?, pending))
+                throttle_events::record(conn, account_key, at)?;
+                accounts::find_by_email(conn, &lookup_email).map_err(ApiError::from)
             })
         })
         .await?;
@@ -96,10 +95,12 @@ pub async fn login(
     let account_key = throttle_keys[0].clone();
     let account_for_db = account.clone();
     db.run(move |conn| {
-        let at = now();
         write_transaction(conn, |conn| {
-            throttle_events::delete(conn, &pending)?;
-            throttle_events::clear(conn, &account_key, at - FAILED_LOGIN_WINDOW)?;
+            // One statement under the key's lock: deleting our own pending count and
+            // then the account's others let two concurrent logins of one account each
+            // wait for the other's row on PostgreSQL (a deadlock, answered 500).
+            throttle_events::lock_key(conn, &account_key)?;
+            throttle_events::clear(conn, &account_key)?;
             refresh_tokens::insert(conn, &new_refresh)?;
             let event = AuditEvent {
                 actor_id: Some(&account_for_db.id),

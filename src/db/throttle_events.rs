@@ -42,12 +42,10 @@ pub fn delete(conn: &mut DbConn, ids: &[String]) -> QueryResult<()> {
     diesel::delete(throttle_events::table.filter(throttle_events::id.eq_any(ids))).execute(conn).map(drop)
 }
 
-/// Forgets the events of `key` (after a successful login) and any older than
-/// `before` (housekeeping).
-pub fn clear(conn: &mut DbConn, key: &str, before: NaiveDateTime) -> QueryResult<()> {
-    diesel::delete(
-        throttle_events::table.filter(throttle_events::throttle_key.eq(key).or(throttle_events::at.lt(before))),
-    )
-    .execute(conn)
-    .map(drop)
+/// Forgets the events of `key` (after a successful login). Only that key's rows:
+/// when every login also swept the expired rows of all keys, concurrent logins
+/// deleted the same rows in different orders and PostgreSQL could abort one as a
+/// deadlock. Expired rows go in the hourly housekeeping.
+pub fn clear(conn: &mut DbConn, key: &str) -> QueryResult<()> {
+    diesel::delete(throttle_events::table.filter(throttle_events::throttle_key.eq(key))).execute(conn).map(drop)
 }
