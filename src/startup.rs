@@ -31,6 +31,26 @@ pub struct AppState {
     pub keys: Arc<JwtKeys>,
     pub accounts: Arc<AccountCache>,
     pub metrics: Arc<Metrics>,
+    pub docs: Arc<ApiDocs>,
+}
+
+/// The OpenAPI document, built once: served as is, and the route table the
+/// 404/405 fallback answers from.
+pub struct ApiDocs {
+    json: web::Bytes,
+    pub routes: RouteTable,
+}
+
+impl ApiDocs {
+    fn build() -> Result<Self, String> {
+        let spec = crate::openapi::spec();
+        let json = serde_json::to_vec(&spec).map_err(|err| format!("cannot serialise the OpenAPI document: {err}"))?;
+        Ok(Self { json: web::Bytes::from(json), routes: RouteTable::from_spec(&spec) })
+    }
+}
+
+async fn openapi_json(docs: web::Data<ApiDocs>) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(docs.json.clone())
 }
 
 /// Opens the pool for `config`, applies pending migrations and loads the signing
@@ -47,6 +67,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         keys: Arc::new(JwtKeys::new(&secret)),
         accounts: Arc::default(),
         metrics: Arc::default(),
+        docs: Arc::new(ApiDocs::build()?),
     })
 }
 
@@ -56,19 +77,20 @@ pub fn build_app(
 ) -> App<
     impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<BoxBody>, Error = Error, InitError = ()>,
 > {
-    let (app, spec) = App::new()
+    // The spec collected here (once per worker) is the same as the one built once
+    // in `prepare`; only that one is kept (each worker holding its own copy for
+    // Swagger UI cost several MB per worker).
+    let (app, _) = App::new()
         .into_utoipa_app()
         .openapi(crate::openapi::base())
         .configure(crate::routes::configure)
         .split_for_parts();
-    let spec = crate::openapi::finish(spec);
-    let routes = RouteTable::from_spec(&spec);
     app.app_data(web::Data::new(state.db.clone()))
         .app_data(web::Data::from(state.config.clone()))
         .app_data(web::Data::from(state.keys.clone()))
         .app_data(web::Data::from(state.accounts.clone()))
         .app_data(web::Data::from(state.metrics.clone()))
-        .app_data(web::Data::new(routes))
+        .app_data(web::Data::from(state.docs.clone()))
         .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             let detail = format!("the query string is malformed: {err}");
@@ -79,7 +101,8 @@ pub fn build_app(
             web::PathConfig::default()
                 .error_handler(|_, req| ApiError::NotFound(format!("no resource at {}", req.path())).into()),
         )
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec))
+        .route("/api-docs/openapi.json", web::get().to(openapi_json))
+        .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api-docs/openapi.json")))
         .route(
             "/docs",
             web::get().to(|| async { HttpResponse::Found().insert_header(("Location", "/docs/")).finish() }),

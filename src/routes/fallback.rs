@@ -51,8 +51,8 @@ impl RouteTable {
 }
 
 /// The default service of the app.
-pub async fn no_route(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
-    Err(match routes.allowed_methods(req.path()) {
+pub async fn no_route(req: HttpRequest, docs: web::Data<crate::startup::ApiDocs>) -> Result<HttpResponse, ApiError> {
+    Err(match docs.routes.allowed_methods(req.path()) {
         Some(allowed) => ApiError::MethodNotAllowed { allowed },
         None => ApiError::NotFound(format!("no resource at {}", req.path())),
     })
