@@ -53,6 +53,20 @@ pub enum QuestionTopic {
 }
 
 impl QuestionTopic {
+    /// Every topic, in the order a phone lists them.
+    pub const ALL: [Self; 10] = [
+        Self::ReferendumQuestion,
+        Self::VotingProcedure,
+        Self::PollingStation,
+        Self::Constitution,
+        Self::Economy,
+        Self::SocialSupport,
+        Self::Education,
+        Self::Healthcare,
+        Self::LocalIssues,
+        Self::Other,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ReferendumQuestion => "referendum_question",

@@ -340,18 +340,7 @@ pub async fn pack(db: &Db, actor: &AuthUser, id: String) -> Result<(crate::dto::
             },
             None => None,
         };
-        let question_topics = vec![
-            QuestionTopic::ReferendumQuestion,
-            QuestionTopic::VotingProcedure,
-            QuestionTopic::PollingStation,
-            QuestionTopic::Constitution,
-            QuestionTopic::Economy,
-            QuestionTopic::SocialSupport,
-            QuestionTopic::Education,
-            QuestionTopic::Healthcare,
-            QuestionTopic::LocalIssues,
-            QuestionTopic::Other,
-        ];
+        let question_topics = QuestionTopic::ALL.to_vec();
         let route = view(conn, route, true)?;
         Ok((RoutePack { route, visits, event, question_topics, generated_at: chrono::Utc::now() }, tag))
     })
