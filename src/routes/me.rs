@@ -27,12 +27,17 @@ pub async fn me(db: web::Data<Db>, user: SessionUser) -> Result<web::Json<Accoun
 /// Change the caller's password
 ///
 /// Needs the current password. The new one has at least 12 characters and is not
-/// the email address. Every session of the account ends: sign in again.
+/// the email address. Every session of the account ends: sign in again. Wrong
+/// current passwords count as failed logins of the account: after five within 15
+/// minutes the answer is 429 with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
     request_body = ChangePasswordRequest,
-    responses((status = 204, description = "Password changed; sign in again"))
+    responses(
+        (status = 204, description = "Password changed; sign in again"),
+        (status = 429, description = "Too many wrong current passwords; see `Retry-After`"),
+    )
 )]
 #[post("/me/password")]
 pub async fn change_password(
