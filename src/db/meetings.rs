@@ -210,6 +210,12 @@ pub fn set_meeting_status(
     Ok(updated == 1)
 }
 
+/// Takes off the speakers whose booking is one of `assignment_ids` (the
+/// bookings being cancelled).
+pub fn remove_speakers_booked_by(conn: &mut DbConn, assignment_ids: &[String]) -> QueryResult<usize> {
+    diesel::delete(meeting_speakers::table.filter(meeting_speakers::assignment_id.eq_any(assignment_ids))).execute(conn)
+}
+
 pub fn insert_speaker(conn: &mut DbConn, row: &Speaker) -> QueryResult<()> {
     diesel::insert_into(meeting_speakers::table).values(row).execute(conn).map(drop)
 }

@@ -319,11 +319,15 @@ fn assignment_audit<'a>(
 }
 
 /// Frees what a volunteer held once they pause, leave or are anonymised: their
-/// places on shifts not yet started (each freed place goes to the first waiting)
-/// and their open routes. Runs inside the caller's transaction.
+/// places on shifts not yet started (each freed place goes to the first waiting),
+/// their places as speakers of meetings to come, and their open routes. Runs
+/// inside the caller's transaction.
 pub fn release_volunteer(conn: &mut DbConn, actor: &SessionUser, volunteer_id: &str) -> Result<(), ApiError> {
     let at = now();
-    for assignment in shifts::upcoming_of(conn, volunteer_id, at)? {
+    let upcoming = shifts::upcoming_of(conn, volunteer_id, at)?;
+    let released: Vec<String> = upcoming.iter().map(|assignment| assignment.id.clone()).collect();
+    crate::db::meetings::remove_speakers_booked_by(conn, &released)?;
+    for assignment in upcoming {
         shifts::lock(conn, &assignment.shift_id)?;
         shifts::set_status(conn, &assignment.id, AssignmentStatus::Cancelled, at)?;
         if assignment.status == AssignmentStatus::SignedUp.as_str()

@@ -132,6 +132,13 @@ on_both_databases! {
         assert_eq!(status(json!({"status": "held"})).await.problem(409)["errors"][0]["code"], "illegal_transition");
 
         let morning_id = morning["id"].as_str().unwrap();
+        // A speaker who pauses is taken off the meetings to come, with their booking.
+        let before = app.get(&format!("/api/v1/meetings/{morning_id}")).bearer(&coordinator.token).send().await.assert_status(200).json();
+        assert!(before["speakers"].as_array().unwrap().iter().any(|s| s["volunteer_id"] == speaker["id"]), "{before}");
+        app.patch(&format!("/api/v1/volunteers/{}", speaker["id"].as_str().unwrap())).bearer(&coordinator.token)
+            .json(&json!({"status": "paused"})).send().await.assert_status(200);
+        let after = app.get(&format!("/api/v1/meetings/{morning_id}")).bearer(&coordinator.token).send().await.assert_status(200).json();
+        assert!(after["speakers"].as_array().unwrap().iter().all(|s| s["volunteer_id"] != speaker["id"]), "{after}");
         // A meeting's event is changed through /meetings only.
         let problem = app.post(&format!("/api/v1/events/{morning_id}/status")).bearer(&coordinator.token).json(&json!({"status": "scheduled"})).send().await.problem(409);
         assert_eq!(problem["errors"][0]["code"], "meeting");
