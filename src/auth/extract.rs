@@ -106,7 +106,8 @@ impl SessionUser {
     }
 }
 
-fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
+/// The token of an `Authorization: Bearer <token>` header (scheme in any case).
+pub fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
         ApiError::Unauthorized("this endpoint needs a bearer token (Authorization: Bearer ...)".into())
     })?;

@@ -14,5 +14,5 @@ pub mod password;
 pub mod secret;
 pub mod session;
 
-pub use extract::{AdminUser, AuthUser, Authorized, RoleSet, SessionUser, StaffUser};
+pub use extract::{AdminUser, AuthUser, Authorized, RoleSet, SessionUser, StaffUser, bearer_token};
 pub use jwt::JwtKeys;

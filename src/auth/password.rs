@@ -112,6 +112,14 @@ fn hashing_queue() -> Option<&'static mpsc::Sender<HashingJob>> {
         .as_ref()
 }
 
+/// Queues `job` for the hashing threads.
+fn submit(job: HashingJob) -> Result<(), ApiError> {
+    hashing_queue()
+        .ok_or_else(|| ApiError::internal("the password-hashing threads could not be started"))?
+        .send(job)
+        .map_err(|_| ApiError::internal("the password-hashing threads stopped"))
+}
+
 /// Runs `work` (a hash or a verification) on the hashing threads once a hashing
 /// slot is free.
 async fn with_hashing_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
@@ -120,13 +128,9 @@ async fn with_hashing_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 
         .map_err(|_| ApiError::unavailable("every password-hashing slot stayed busy"))?
         .map_err(ApiError::internal)?;
     let (reply, result) = oneshot::channel();
-    let job: HashingJob = Box::new(move || {
+    submit(Box::new(move || {
         let _ = reply.send(work());
-    });
-    hashing_queue()
-        .ok_or_else(|| ApiError::internal("the password-hashing threads could not be started"))?
-        .send(job)
-        .map_err(|_| ApiError::internal("the password-hashing threads stopped"))?;
+    }))?;
     result.await.map_err(|_| ApiError::internal("a password-hashing job ended without a result"))
 }
 
@@ -136,13 +140,9 @@ async fn with_hashing_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 
 pub fn hash_blocking(password: &str) -> Result<String, ApiError> {
     let (reply, result) = mpsc::channel();
     let password = password.to_owned();
-    let job: HashingJob = Box::new(move || {
+    submit(Box::new(move || {
         let _ = reply.send(hash(&password));
-    });
-    hashing_queue()
-        .ok_or_else(|| ApiError::internal("the password-hashing threads could not be started"))?
-        .send(job)
-        .map_err(|_| ApiError::internal("the password-hashing threads stopped"))?;
+    }))?;
     result.recv().map_err(|_| ApiError::internal("a password-hashing job ended without a result"))?
 }
 

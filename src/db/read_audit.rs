@@ -67,12 +67,14 @@ impl ReadAuditQueue {
     pub fn push(&self, entry: AuditEntry) -> Option<AuditEntry> {
         // Counted before sending, so that the writer never takes away more than was added.
         self.queued.fetch_add(1, Ordering::Relaxed);
-        match self.sender.try_send(Message::Entry(entry)) {
-            Err(TrySendError::Full(Message::Entry(entry)) | TrySendError::Disconnected(Message::Entry(entry))) => {
-                self.queued.fetch_sub(1, Ordering::Relaxed);
-                Some(entry)
-            }
-            Ok(()) | Err(TrySendError::Full(Message::Flush(_)) | TrySendError::Disconnected(Message::Flush(_))) => None,
+        let refused = match self.sender.try_send(Message::Entry(entry)) {
+            Ok(()) => return None,
+            Err(TrySendError::Full(message) | TrySendError::Disconnected(message)) => message,
+        };
+        self.queued.fetch_sub(1, Ordering::Relaxed);
+        match refused {
+            Message::Entry(entry) => Some(entry),
+            Message::Flush(_) => None,
         }
     }
 

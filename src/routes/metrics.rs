@@ -1,6 +1,6 @@
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use crate::auth::bearer_token;
 use crate::auth::secret::token_hash;
 use crate::config::Config;
 use crate::db::Db;
@@ -28,12 +28,7 @@ pub async fn metrics(
     metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, ApiError> {
     if let Some(expected) = &config.metrics_token {
-        let presented = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .unwrap_or_default();
+        let presented = bearer_token(&req).unwrap_or_default();
         // Compared as hashes: equal lengths, nothing to learn from the timing.
         if token_hash(presented) != token_hash(expected) {
             return Err(ApiError::Unauthorized("the metrics need `Authorization: Bearer <METRICS_TOKEN>`".into()));

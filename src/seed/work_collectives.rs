@@ -2,6 +2,7 @@
 //! valid, unique BIN, a sector, a plausible head count and a contact person.
 //! The names are invented for the demo.
 
+use crate::service::organisations::search_text;
 use std::collections::HashSet;
 
 use chrono::TimeDelta;
@@ -50,11 +51,6 @@ const KINDS: &[Kind] = &[
 ];
 
 const MOBILE_CODES: &[&str] = &["701", "702", "705", "707", "747", "771", "775", "777"];
-
-/// The search text the organisation service stores: lower-cased names and the BIN.
-fn search_text(name_kk: &str, name_ru: &str, bin: &str) -> String {
-    format!("{} {} {bin}", name_kk.to_lowercase(), name_ru.to_lowercase())
-}
 
 /// `count` organisations of the branch; `taken` holds the BINs in use.
 pub fn generate(rng: &mut Rng, branch: &BranchContext, count: u64, taken: &mut HashSet<String>) -> Vec<Organisation> {

@@ -11,7 +11,8 @@ use crate::error::{ApiError, FieldError};
 use crate::routes::IfMatch;
 use crate::service::volunteers::normalize_name;
 
-fn search_text(name_kk: &str, name_ru: &str, bin: &str) -> String {
+/// What organisation search matches: lower-cased names and the BIN.
+pub fn search_text(name_kk: &str, name_ru: &str, bin: &str) -> String {
     format!("{} {} {bin}", name_kk.to_lowercase(), name_ru.to_lowercase())
 }
 

@@ -100,6 +100,7 @@ struct Outcome {
     results: Vec<ItemResult>,
     new_visits: Vec<Visit>,
     delta: ProgressDelta,
+    received_at: chrono::NaiveDateTime,
 }
 
 /// Decides every item against the route, its stops and the visits already stored
@@ -188,7 +189,7 @@ fn decide(
         results.push(result);
     }
 
-    Outcome { results, new_visits, delta }
+    Outcome { results, new_visits, delta, received_at }
 }
 
 /// Parses the items (needing only the route's creation time) and loads the visits
@@ -261,7 +262,7 @@ pub async fn sync_batch(
             let stops: HashMap<String, i32> =
                 routes::stops_of(conn, &route.id)?.into_iter().map(|stop| (stop.id, stop.doors)).collect();
             let stored = stored_visits(conn, &parsed)?;
-            let Outcome { results, new_visits, mut delta } =
+            let Outcome { results, new_visits, mut delta, received_at } =
                 decide(parsed, &route, &stops, stored, &volunteer_id, &actor);
             // Every item is decided and the route is locked: the new visits go in
             // with a few multi-row statements instead of one round trip each.
@@ -275,7 +276,6 @@ pub async fn sync_batch(
                 } else {
                     RouteStatus::InProgress
                 };
-                let received_at = new_visits.first().map_or_else(now, |visit| visit.received_at);
                 routes::add_progress(conn, &route, &delta, status.as_str(), received_at)?;
                 let details = format!("{} visits synced", delta.visits);
                 crate::db::audit::record(conn, route_audit(&actor, "visits_synced", &route.id, Some(details)))?;
