@@ -59,7 +59,7 @@ pub fn base() -> OpenApiDoc {
 
 /// Completes the collected spec with the error responses every operation shares,
 /// so each handler documents only the errors particular to it: 401/403 on
-/// secured operations, 400/413/415/422 on those with a body, 503 everywhere, and
+/// secured operations, 413/415/422 on those with a body, 400 and 503 everywhere, and
 /// the problem+json body on every error response.
 pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
     for item in spec.paths.paths.values_mut() {
@@ -74,12 +74,16 @@ pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
             let has_query = operation.parameters.as_ref().is_some_and(|parameters| {
                 parameters.iter().any(|parameter| matches!(parameter, RefOr::T(parameter) if matches!(parameter.parameter_in, ParameterIn::Query)))
             });
+            // Any URL may carry a query parameter the operation does not document,
+            // or a NUL character: both are refused before the handler runs.
+            shared.push(match operation.request_body {
+                Some(_) => ("400", "Malformed JSON, an undocumented or malformed query parameter, or a NUL in the URL"),
+                None => ("400", "An undocumented or malformed query parameter, or a NUL in the URL"),
+            });
             if has_query {
-                shared.push(("400", "Malformed query string"));
                 shared.push(("422", "A parameter breaks a rule; `errors` names it"));
             }
             if operation.request_body.is_some() {
-                shared.push(("400", "Malformed JSON"));
                 shared.push(("413", "Body too large"));
                 shared.push(("415", "Body is not JSON"));
                 shared.push(("422", "A field breaks a rule; `errors` names each field and rule"));

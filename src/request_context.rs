@@ -85,14 +85,7 @@ pub async fn request_context(
     let metrics = req.app_data::<actix_web::web::Data<crate::metrics::Metrics>>().cloned();
     let started = Instant::now();
 
-    // A NUL character can reach no stored text (PostgreSQL refuses it); refuse it
-    // in the path or query string before any handler sees it.
-    let has_nul = req.uri().to_string().to_ascii_lowercase().contains("%00");
-    let response = if has_nul {
-        let err = ApiError::BadRequest {
-            detail: "the request URL contains a NUL character (%00)".into(),
-            errors: vec![crate::error::FieldError::new("url", "nul_character", "%00 is not allowed")],
-        };
+    let response = if let Err(err) = check_url(&req) {
         req.into_response(actix_web::ResponseError::error_response(&err)).map_into_boxed_body()
     } else {
         match next.call(req).instrument(span.clone()).await {
@@ -123,6 +116,22 @@ pub async fn request_context(
         "request handled"
     );
     Ok(response)
+}
+
+/// What is wrong with the URL whatever the route: a NUL character can reach no
+/// stored text (PostgreSQL refuses it), and a query parameter the operation does
+/// not document would be silently ignored by its handler.
+fn check_url(req: &ServiceRequest) -> Result<(), ApiError> {
+    if req.uri().to_string().to_ascii_lowercase().contains("%00") {
+        return Err(ApiError::BadRequest {
+            detail: "the request URL contains a NUL character (%00)".into(),
+            errors: vec![crate::error::FieldError::new("url", "nul_character", "%00 is not allowed")],
+        });
+    }
+    match req.app_data::<actix_web::web::Data<crate::startup::ApiDocs>>() {
+        Some(docs) => docs.routes.check_query(req.method(), req.path(), req.query_string()),
+        None => Ok(()),
+    }
 }
 
 fn complete_problem(response: ServiceResponse<BoxBody>, path: &str, request_id: &str) -> ServiceResponse<BoxBody> {

@@ -20,6 +20,23 @@ async fn unknown_paths_and_methods_get_problem_documents() {
 }
 
 #[actix_web::test]
+async fn query_parameters_an_operation_does_not_document_are_refused() {
+    let app = TestApp::sqlite().await;
+    let admin = app.admin().await;
+    // A misspelt filter would otherwise list everything.
+    let problem = app.get("/api/v1/volunteers?brnach=KZ-71").bearer(&admin.token).send().await.problem(400);
+    assert_eq!(problem["errors"][0]["field"], "query.brnach");
+    assert_eq!(problem["errors"][0]["code"], "unknown_parameter");
+    let problem = app.get("/api/v1/routes?=0").bearer(&admin.token).send().await.problem(400);
+    assert_eq!(problem["errors"][0]["field"], "query");
+    // Operations without query parameters refuse any; documented ones pass.
+    app.get("/api/v1/branches/KZ-71?limit=1").bearer(&admin.token).send().await.problem(400);
+    app.get("/api/v1/volunteers?branch=KZ-71&limit=1").bearer(&admin.token).send().await.assert_status(200);
+    // The most specific route decides, as in routing.
+    app.get("/api/v1/localities/tree?branch=KZ-71").bearer(&admin.token).send().await.assert_status(200);
+}
+
+#[actix_web::test]
 async fn request_ids_are_echoed_or_generated() {
     let app = TestApp::sqlite().await;
     let res = app.get("/api/v1/branches/KZ-00").header("x-request-id", "client-abc-123").send().await;
