@@ -251,27 +251,60 @@ pub fn insert_visits(conn: &mut DbConn, rows: &[Visit]) -> QueryResult<()> {
     Ok(())
 }
 
-/// Recomputes every stop's visit count and first visit of the route from the
-/// visits (one statement), and returns how many stops have been visited.
-pub fn recount_stops(conn: &mut DbConn, route_id: &str) -> QueryResult<i32> {
-    const RECOUNT: &str = "UPDATE route_stops SET \
-        visits_count = (SELECT COUNT(*) FROM visits v WHERE v.stop_id = route_stops.id), \
-        first_visited_at = (SELECT MIN(v.visited_at) FROM visits v WHERE v.stop_id = route_stops.id) \
-        WHERE route_id = ";
-    match conn {
-        DbConn::Sqlite(sqlite) => {
-            diesel::sql_query(format!("{RECOUNT}?")).bind::<diesel::sql_types::Text, _>(route_id).execute(sqlite)?;
-        }
-        DbConn::Postgresql(pg) => {
-            diesel::sql_query(format!("{RECOUNT}$1")).bind::<diesel::sql_types::Text, _>(route_id).execute(pg)?;
+/// What a batch of new visits adds to one stop.
+pub struct StopVisits {
+    pub stop_id: String,
+    pub visits: i32,
+    pub first_visited_at: NaiveDateTime,
+}
+
+/// Adds new visits to the stops they were made at, in one statement: only the
+/// touched stops are written, whatever the number of visits stored before.
+pub fn add_stop_visits(conn: &mut DbConn, added: &[StopVisits]) -> QueryResult<()> {
+    use diesel::sql_types::{Integer, Text, Timestamp};
+    // SQLite (3.33+) and PostgreSQL both name a VALUES list's columns column1..n.
+    const SET: &str = "UPDATE route_stops AS s SET visits_count = s.visits_count + d.column2, \
+        first_visited_at = CASE WHEN s.first_visited_at IS NULL OR d.column3 < s.first_visited_at \
+        THEN d.column3 ELSE s.first_visited_at END FROM (VALUES ";
+    const WHERE: &str = ") AS d WHERE s.id = d.column1";
+    // Three parameters a stop: far below either backend's limit for 500 stops.
+    for chunk in added.chunks(1000) {
+        match conn {
+            DbConn::Sqlite(sqlite) => {
+                let rows = vec!["(?, ?, ?)"; chunk.len()].join(", ");
+                let mut query = diesel::sql_query(format!("{SET}{rows}{WHERE}")).into_boxed::<diesel::sqlite::Sqlite>();
+                for stop in chunk {
+                    query = query
+                        .bind::<Text, _>(&stop.stop_id)
+                        .bind::<Integer, _>(stop.visits)
+                        .bind::<Timestamp, _>(stop.first_visited_at);
+                }
+                query.execute(sqlite)?;
+            }
+            DbConn::Postgresql(pg) => {
+                let rows: Vec<String> =
+                    (0..chunk.len()).map(|n| format!("(${}, ${}, ${})", 3 * n + 1, 3 * n + 2, 3 * n + 3)).collect();
+                let mut query =
+                    diesel::sql_query(format!("{SET}{}{WHERE}", rows.join(", "))).into_boxed::<diesel::pg::Pg>();
+                for stop in chunk {
+                    query = query
+                        .bind::<Text, _>(&stop.stop_id)
+                        .bind::<Integer, _>(stop.visits)
+                        .bind::<Timestamp, _>(stop.first_visited_at);
+                }
+                query.execute(pg)?;
+            }
         }
     }
-    let visited: i64 = route_stops::table
+    Ok(())
+}
+
+/// Each stop of the route: its doors, and whether it has been visited.
+pub fn stop_doors(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<(String, i32, bool)>> {
+    route_stops::table
         .filter(route_stops::route_id.eq(route_id))
-        .filter(route_stops::first_visited_at.is_not_null())
-        .count()
-        .get_result(conn)?;
-    Ok(i32::try_from(visited).unwrap_or(i32::MAX))
+        .select((route_stops::id, route_stops::doors, route_stops::first_visited_at.is_not_null()))
+        .load(conn)
 }
 
 /// The route's progress after a batch: counters added, status moved on.

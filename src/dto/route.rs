@@ -330,8 +330,10 @@ impl From<Visit> for VisitOut {
 #[serde(deny_unknown_fields)]
 pub struct VisitBatch {
     /// Each item is checked and stored on its own.
+    // Kept as raw JSON text until then, so one bad item refuses only itself, and
+    // no tree of values is built for 500 items.
     #[schema(value_type = Vec<VisitIn>)]
-    pub visits: Vec<serde_json::Value>,
+    pub visits: Vec<Box<serde_json::value::RawValue>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]

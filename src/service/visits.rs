@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{TimeDelta, Utc};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use validator::Validate;
 
 use crate::auth::{AuthUser, SessionUser};
@@ -14,6 +14,7 @@ use crate::db::volunteers::encode_list;
 use crate::db::{Db, DbConn, write_transaction};
 use crate::domain::role::Role;
 use crate::domain::time::now;
+use crate::dto::json::parse_json;
 use crate::dto::route::{BatchResult, ItemResult, ItemStatus, RouteProgress, RouteStatus, VisitIn, VisitOut};
 use crate::error::{ApiError, FieldError};
 use crate::service::routes::{load_visible, route_audit};
@@ -36,12 +37,12 @@ type ParsedItem = Result<VisitIn, Vec<FieldError>>;
 type ParsedBatch = Vec<(Option<String>, ParsedItem)>;
 
 /// Reads one item: shape (serde), rules (validator), and what needs no database.
-fn parse_item(value: Value, route: &Route) -> ParsedItem {
-    let item: VisitIn = serde_path_to_error::deserialize(value).map_err(|err| {
-        let path = err.path().to_string();
-        let message = err.inner().to_string();
-        let field = if path == "." { "item".to_owned() } else { path };
-        vec![FieldError::new(field, "invalid", message)]
+fn parse_item(raw: &RawValue, route: &Route) -> ParsedItem {
+    // Named as in a body of its own, but a fault of the whole item is the item's.
+    let item: VisitIn = parse_json(raw.get().as_bytes()).map_err(|err| {
+        let mut errors = errors_of(err);
+        errors.iter_mut().filter(|error| error.field == "body").for_each(|error| error.field = "item".into());
+        errors
     })?;
     item.validate().map_err(|err| errors_of(ApiError::from(err)))?;
     let mut errors = Vec::new();
@@ -109,7 +110,7 @@ struct Outcome {
 fn decide(
     parsed: ParsedBatch,
     route: &Route,
-    stops: &HashMap<String, i32>,
+    stops: &HashMap<String, (i32, bool)>,
     mut stored: HashMap<String, Visit>,
     volunteer_id: &Option<String>,
     actor: &SessionUser,
@@ -145,7 +146,7 @@ fn decide(
                     }
                 } else if !stops.contains_key(&item.stop_id) {
                     result.errors.push(FieldError::new("stop_id", "not_on_route", "this stop is not on the route"));
-                } else if item.doors_knocked > stops[&item.stop_id] {
+                } else if item.doors_knocked > stops[&item.stop_id].0 {
                     result.errors.push(FieldError::new(
                         "doors_knocked",
                         "more_than_doors",
@@ -196,18 +197,28 @@ fn decide(
 /// already stored under their ids.
 fn read_batch(
     conn: &mut DbConn,
-    items: Vec<Value>,
+    items: Vec<Box<RawValue>>,
     route: &Route,
 ) -> Result<(ParsedBatch, HashMap<String, Visit>), ApiError> {
     let parsed: ParsedBatch = items
-        .into_iter()
-        .map(|value| {
-            let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
-            (id, parse_item(value, route))
+        .iter()
+        .map(|raw| match parse_item(raw, route) {
+            Ok(item) => (Some(item.id.to_string()), Ok(item)),
+            Err(errors) => (id_of_unreadable(raw), Err(errors)),
         })
         .collect();
     let stored = stored_visits(conn, &parsed)?;
     Ok((parsed, stored))
+}
+
+/// The id an item carried, read apart from the rest so that a refused item can
+/// still be matched to the phone's record.
+fn id_of_unreadable(raw: &RawValue) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct IdOnly {
+        id: Option<String>,
+    }
+    serde_json::from_str::<IdOnly>(raw.get()).ok().and_then(|item| item.id)
 }
 
 fn stored_visits(
@@ -217,6 +228,21 @@ fn stored_visits(
     let ids: Vec<String> =
         parsed.iter().filter_map(|(_, item)| item.as_ref().ok().map(|item| item.id.to_string())).collect();
     Ok(routes::visits_by_ids(conn, &ids)?.into_iter().map(|visit| (visit.id.clone(), visit)).collect())
+}
+
+/// The new visits per stop: how many, and the earliest.
+fn visits_per_stop(visits: &[Visit]) -> Vec<routes::StopVisits> {
+    let mut per_stop: HashMap<&str, routes::StopVisits> = HashMap::new();
+    for visit in visits {
+        let stop = per_stop.entry(&visit.stop_id).or_insert_with(|| routes::StopVisits {
+            stop_id: visit.stop_id.clone(),
+            visits: 0,
+            first_visited_at: visit.visited_at,
+        });
+        stop.visits += 1;
+        stop.first_visited_at = stop.first_visited_at.min(visit.visited_at);
+    }
+    per_stop.into_values().collect()
 }
 
 fn batch_result(results: Vec<ItemResult>, route: &Route) -> BatchResult {
@@ -234,7 +260,7 @@ pub async fn sync_batch(
     db: &Db,
     actor: &AuthUser,
     route_id: String,
-    items: Vec<Value>,
+    items: Vec<Box<RawValue>>,
 ) -> Result<BatchResult, ApiError> {
     if items.len() > MAX_BATCH {
         return Err(ApiError::invalid("visits", "too_many", format!("at most {MAX_BATCH} visits per batch")));
@@ -259,8 +285,10 @@ pub async fn sync_batch(
             routes::lock(conn, &route_id)?;
             let route = load_visible(conn, &actor, &route_id)?;
             let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
-            let stops: HashMap<String, i32> =
-                routes::stops_of(conn, &route.id)?.into_iter().map(|stop| (stop.id, stop.doors)).collect();
+            let stops: HashMap<String, (i32, bool)> = routes::stop_doors(conn, &route.id)?
+                .into_iter()
+                .map(|(id, doors, visited)| (id, (doors, visited)))
+                .collect();
             let stored = stored_visits(conn, &parsed)?;
             let Outcome { results, new_visits, mut delta, received_at } =
                 decide(parsed, &route, &stops, stored, &volunteer_id, &actor);
@@ -268,8 +296,12 @@ pub async fn sync_batch(
             // with a few multi-row statements instead of one round trip each.
             if delta.visits > 0 {
                 routes::insert_visits(conn, &new_visits)?;
-                let visited = routes::recount_stops(conn, &route.id)?;
-                delta.new_stops = visited - route.stops_visited;
+                let touched = visits_per_stop(&new_visits);
+                routes::add_stop_visits(conn, &touched)?;
+                let newly_visited =
+                    touched.iter().filter(|stop| stops.get(&stop.stop_id).is_some_and(|(_, visited)| !visited));
+                delta.new_stops = i32::try_from(newly_visited.count()).unwrap_or(i32::MAX);
+                let visited = route.stops_visited + delta.new_stops;
                 let all_visited = visited >= route.stops_total && route.stops_total > 0;
                 let status = if all_visited || route.status == RouteStatus::Completed.as_str() {
                     RouteStatus::Completed

@@ -54,6 +54,28 @@ on_both_databases! {
         }).await.unwrap();
         assert_eq!(raw, (30, 300, 120));
 
+        // A second walk: stops keep their count and earliest visit as visits add up.
+        let stops = stop_ids(&route);
+        let mut earlier = visit(&stops[0]);
+        earlier["visited_at"] = json!((chrono::Utc::now() - chrono::Duration::minutes(4)).to_rfc3339());
+        let again = json!({"visits": [earlier, visit(&stops[0]), visit(&stops[1])]});
+        let result = app.post(&path).bearer(&walker.token).json(&again).send().await.assert_status(200).json();
+        assert_eq!((result["created"].as_u64(), result["progress"]["stops_visited"].as_u64()), (Some(3), Some(30)));
+        let route_id = id.to_owned();
+        let (stored, raw) = app.state.db.run(move |conn| {
+            use diesel::dsl::{count_star, min};
+            use diesel::prelude::*;
+            use outreach::db::schema::{route_stops, visits};
+            let stored: Vec<(String, i32, Option<chrono::NaiveDateTime>)> = route_stops::table.filter(route_stops::route_id.eq(&route_id))
+                .select((route_stops::id, route_stops::visits_count, route_stops::first_visited_at)).order(route_stops::id).load(conn)?;
+            let raw: Vec<(String, i64, Option<chrono::NaiveDateTime>)> = visits::table.filter(visits::route_id.eq(&route_id)).group_by(visits::stop_id)
+                .select((visits::stop_id, count_star(), min(visits::visited_at))).order(visits::stop_id).load(conn)?;
+            Ok((stored, raw))
+        }).await.unwrap();
+        let stored: Vec<_> = stored.into_iter().map(|(id, count, first)| (id, i64::from(count), first)).collect();
+        assert_eq!(stored, raw);
+        assert_eq!(stored.iter().find(|stop| stop.0 == stops[0]).unwrap().1, 3);
+
         let progress = app.get(&format!("/api/v1/progress/branches/{OWN_BRANCH}")).bearer(&coordinator.token).send().await.assert_status(200).json();
         assert_eq!(progress["completed_routes"], 1);
         assert_eq!(progress["stops_visited"], 30);
