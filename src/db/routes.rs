@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{Integer, Text, Timestamp};
 
 use super::DbConn;
 use super::schema::{route_assignees, route_stops, routes, visits};
@@ -261,7 +262,6 @@ pub struct StopVisits {
 /// Adds new visits to the stops they were made at, in one statement: only the
 /// touched stops are written, whatever the number of visits stored before.
 pub fn add_stop_visits(conn: &mut DbConn, added: &[StopVisits]) -> QueryResult<()> {
-    use diesel::sql_types::{Integer, Text, Timestamp};
     // SQLite (3.33+) and PostgreSQL both name a VALUES list's columns column1..n.
     const SET: &str = "UPDATE route_stops AS s SET visits_count = s.visits_count + d.column2, \
         first_visited_at = CASE WHEN s.first_visited_at IS NULL OR d.column3 < s.first_visited_at \
@@ -272,31 +272,42 @@ pub fn add_stop_visits(conn: &mut DbConn, added: &[StopVisits]) -> QueryResult<(
         match conn {
             DbConn::Sqlite(sqlite) => {
                 let rows = vec!["(?, ?, ?)"; chunk.len()].join(", ");
-                let mut query = diesel::sql_query(format!("{SET}{rows}{WHERE}")).into_boxed::<diesel::sqlite::Sqlite>();
-                for stop in chunk {
-                    query = query
-                        .bind::<Text, _>(&stop.stop_id)
-                        .bind::<Integer, _>(stop.visits)
-                        .bind::<Timestamp, _>(stop.first_visited_at);
-                }
-                query.execute(sqlite)?;
+                bind_stop_visits(diesel::sql_query(format!("{SET}{rows}{WHERE}")).into_boxed(), chunk)
+                    .execute(sqlite)?;
             }
             DbConn::Postgresql(pg) => {
                 let rows: Vec<String> =
                     (0..chunk.len()).map(|n| format!("(${}, ${}, ${})", 3 * n + 1, 3 * n + 2, 3 * n + 3)).collect();
-                let mut query =
-                    diesel::sql_query(format!("{SET}{}{WHERE}", rows.join(", "))).into_boxed::<diesel::pg::Pg>();
-                for stop in chunk {
-                    query = query
-                        .bind::<Text, _>(&stop.stop_id)
-                        .bind::<Integer, _>(stop.visits)
-                        .bind::<Timestamp, _>(stop.first_visited_at);
-                }
-                query.execute(pg)?;
+                let sql = format!("{SET}{}{WHERE}", rows.join(", "));
+                bind_stop_visits(diesel::sql_query(sql).into_boxed(), chunk).execute(pg)?;
             }
         }
     }
     Ok(())
+}
+
+/// Binds each stop's id, new visits and earliest new visit, in the order of the
+/// VALUES rows.
+fn bind_stop_visits<'a, DB>(
+    mut query: diesel::query_builder::BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>,
+    stops: &'a [StopVisits],
+) -> diesel::query_builder::BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<Text>
+        + diesel::sql_types::HasSqlType<Integer>
+        + diesel::sql_types::HasSqlType<Timestamp>,
+    String: diesel::serialize::ToSql<Text, DB>,
+    i32: diesel::serialize::ToSql<Integer, DB>,
+    NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
+{
+    for stop in stops {
+        query = query
+            .bind::<Text, _>(&stop.stop_id)
+            .bind::<Integer, _>(stop.visits)
+            .bind::<Timestamp, _>(stop.first_visited_at);
+    }
+    query
 }
 
 /// Each stop of the route: its doors, and whether it has been visited.
