@@ -5,6 +5,7 @@
 //! application as the binary does (see [`startup`]).
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -15,7 +16,6 @@ pub mod error;
 pub mod metrics;
 pub mod openapi;
 pub mod request_context;
-pub mod routes;
 pub mod seed;
 pub mod service;
 pub mod startup;

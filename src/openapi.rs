@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]`
-//! attributes as they are registered (see [`crate::routes::configure`]).
+//! attributes as they are registered (see [`crate::api::configure`]).
 
 use actix_web::App;
 use utoipa::OpenApi;
@@ -39,9 +39,9 @@ Every error is an RFC 9457 `application/problem+json` document (schema `Problem`
 )]
 struct ApiDoc;
 
-/// The spec of everything [`crate::routes::configure`] registers.
+/// The spec of everything [`crate::api::configure`] registers.
 pub fn spec() -> OpenApiDoc {
-    let (_, spec) = App::new().into_utoipa_app().openapi(base()).configure(crate::routes::configure).split_for_parts();
+    let (_, spec) = App::new().into_utoipa_app().openapi(base()).configure(crate::api::configure).split_for_parts();
     finish(spec)
 }
 

@@ -18,7 +18,7 @@ use crate::db::{self, Db};
 use crate::error::{ApiError, FieldError};
 use crate::metrics::Metrics;
 use crate::request_context::request_context;
-use crate::routes::fallback::{RouteTable, no_route};
+use crate::api::fallback::{RouteTable, no_route};
 
 /// Largest JSON body accepted by default. Endpoints that take batches raise it.
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
@@ -83,7 +83,7 @@ pub fn build_app(
     let (app, _) = App::new()
         .into_utoipa_app()
         .openapi(crate::openapi::base())
-        .configure(crate::routes::configure)
+        .configure(crate::api::configure)
         .split_for_parts();
     app.app_data(web::Data::new(state.db.clone()))
         .app_data(web::Data::from(state.config.clone()))

@@ -6,7 +6,7 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::branch::UpdateBranch;
 use crate::error::ApiError;
-use crate::routes::IfMatch;
+use crate::api::IfMatch;
 
 /// Updates a branch's contact data: admins, or that branch's coordinators.
 pub async fn update(

@@ -16,7 +16,7 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::event::{CreateEvent, EventOut, EventStatusChange, NewShift, ShiftOut, ShiftSeries, UpdateEvent};
 use crate::error::{ApiError, FieldError};
-use crate::routes::IfMatch;
+use crate::api::IfMatch;
 
 fn conflict(detail: impl Into<String>, field: &str, code: &str) -> ApiError {
     let detail = detail.into();

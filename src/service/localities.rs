@@ -8,7 +8,7 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::locality::{CreateLocality, LocalityKind, LocalityNode, UpdateLocality};
 use crate::error::ApiError;
-use crate::routes::IfMatch;
+use crate::api::IfMatch;
 
 /// Staff create localities: admins anywhere, coordinators in their own branch.
 fn ensure_may_create_in(actor: &SessionUser, branch: &str) -> Result<(), ApiError> {

@@ -20,7 +20,7 @@ use crate::dto::meeting::{
     MeetingStatusChange, QuestionIn, ReportIn, ReportOut, SpeakerIn, SpeakerOut,
 };
 use crate::error::{ApiError, FieldError};
-use crate::routes::IfMatch;
+use crate::api::IfMatch;
 
 fn conflict(detail: impl Into<String>, field: &str, code: &str, existing_id: Option<String>) -> ApiError {
     let detail = detail.into();

@@ -5,7 +5,7 @@ use crate::db::{Db, DbConn, branches, write_transaction};
 use crate::domain::time::now;
 use crate::dto::member_organisation::{CreateMemberOrganisation, UpdateMemberOrganisation};
 use crate::error::{ApiError, FieldError};
-use crate::routes::IfMatch;
+use crate::api::IfMatch;
 
 fn ensure_unique_bin(conn: &mut DbConn, bin: &str, except: Option<&str>) -> Result<(), ApiError> {
     match member_organisations::find_by_bin(conn, bin)? {

@@ -8,7 +8,7 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::meeting::{CreateOrganisation, UpdateOrganisation};
 use crate::error::{ApiError, FieldError};
-use crate::routes::IfMatch;
+use crate::api::IfMatch;
 use crate::service::volunteers::normalize_name;
 
 /// What organisation search matches: lower-cased names and the BIN.

@@ -12,7 +12,7 @@ use crate::domain::time::now;
 use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::route::{CreateRoute, ReplaceStops, RouteOut, RouteStatus, StopIn};
 use crate::error::{ApiError, FieldError};
-use crate::routes::IfMatch;
+use crate::api::IfMatch;
 
 fn conflict(detail: impl Into<String>, field: &str, code: &str) -> ApiError {
     let detail = detail.into();

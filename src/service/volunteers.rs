@@ -15,7 +15,7 @@ use crate::domain::time::now;
 use crate::domain::volunteer::{ADULT_AGE, MAX_AGE, MIN_AGE, VolunteerStatus, age_on};
 use crate::dto::volunteer::{Consent, CreateVolunteer, GuardianConsent, Language, UpdateVolunteer};
 use crate::error::{ApiError, FieldError};
-use crate::routes::IfMatch;
+use crate::api::IfMatch;
 
 /// How far in the future a client clock may be before a time is refused.
 const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);

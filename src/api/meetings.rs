@@ -8,7 +8,7 @@ use crate::dto::meeting::{
 };
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::routes::{IfMatch, etag};
+use crate::api::{IfMatch, etag};
 use crate::service;
 use crate::service::meetings::MeetingFilter;
 

@@ -8,7 +8,7 @@ use crate::dto::branch::{BranchFilterQuery, BranchOut, UpdateBranch};
 use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::{ApiError, Problem};
-use crate::routes::{IfMatch, etag};
+use crate::api::{IfMatch, etag};
 use crate::service;
 
 /// List the regional branches

@@ -9,7 +9,7 @@ use crate::dto::locality::{
 use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::routes::{IfMatch, etag};
+use crate::api::{IfMatch, etag};
 use crate::service;
 use crate::service::localities::build_tree;
 

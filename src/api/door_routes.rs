@@ -11,7 +11,7 @@ use crate::dto::route::{
 };
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::routes::{IfMatch, etag};
+use crate::api::{IfMatch, etag};
 use crate::service;
 
 /// Largest visit batch body: 500 visits with notes fit with room to spare.

@@ -6,7 +6,7 @@ use crate::dto::json::read_body;
 use crate::dto::volunteer::VolunteerFilterQuery;
 use crate::dto::volunteer_import::{ImportQuery, ImportReport};
 use crate::error::ApiError;
-use crate::routes::volunteers::volunteer_filter;
+use crate::api::volunteers::volunteer_filter;
 use crate::service;
 
 /// Largest CSV file an import accepts.

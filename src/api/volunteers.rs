@@ -11,7 +11,7 @@ use crate::dto::volunteer::{
 };
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::routes::{IfMatch, etag};
+use crate::api::{IfMatch, etag};
 use crate::service;
 use crate::service::idempotency::{self, IdempotencyKey};
 use crate::service::volunteers::with_personal_data;

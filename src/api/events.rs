@@ -9,7 +9,7 @@ use crate::dto::event::{
 use crate::dto::page::{decode_time_cursor, encode_time_cursor};
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::routes::{IfMatch, etag};
+use crate::api::{IfMatch, etag};
 use crate::service;
 
 /// Create an event

@@ -9,7 +9,7 @@ use crate::dto::member_organisation::{
 use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::routes::{IfMatch, etag};
+use crate::api::{IfMatch, etag};
 use crate::service;
 
 /// Register a coalition member organisation

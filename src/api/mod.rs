@@ -1,4 +1,4 @@
-//! HTTP handlers, one file per resource. Each handler is registered here together
+//! The HTTP layer: handlers, one file per resource. Each handler is registered here together
 //! with its OpenAPI description, so the spec cannot drift from the routes.
 
 pub mod accounts;
