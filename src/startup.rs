@@ -11,6 +11,7 @@ use actix_web::{App, Error, HttpResponse, HttpServer, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::api::fallback::{RouteTable, no_route};
 use crate::auth::account_cache::AccountCache;
 use crate::auth::{JwtKeys, bootstrap, jwt};
 use crate::config::Config;
@@ -18,7 +19,6 @@ use crate::db::{self, Db};
 use crate::error::{ApiError, FieldError};
 use crate::metrics::Metrics;
 use crate::request_context::request_context;
-use crate::api::fallback::{RouteTable, no_route};
 
 /// Largest JSON body accepted by default. Endpoints that take batches raise it.
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
@@ -80,11 +80,8 @@ pub fn build_app(
     // The spec collected here (once per worker) is the same as the one built once
     // in `prepare`; only that one is kept (each worker holding its own copy for
     // Swagger UI cost several MB per worker).
-    let (app, _) = App::new()
-        .into_utoipa_app()
-        .openapi(crate::openapi::base())
-        .configure(crate::api::configure)
-        .split_for_parts();
+    let (app, _) =
+        App::new().into_utoipa_app().openapi(crate::openapi::base()).configure(crate::api::configure).split_for_parts();
     app.app_data(web::Data::new(state.db.clone()))
         .app_data(web::Data::from(state.config.clone()))
         .app_data(web::Data::from(state.keys.clone()))

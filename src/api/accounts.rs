@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
+use crate::api::{IfMatch, etag};
 use crate::auth::StaffUser;
 use crate::db::Db;
 use crate::db::accounts::{Account, AccountFilter};
@@ -9,7 +10,6 @@ use crate::dto::account::{
 use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::api::{IfMatch, etag};
 use crate::service;
 
 /// Create an account
@@ -56,7 +56,7 @@ pub async fn list_accounts(
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = AccountFilter {
-        role: filter.role.map(|role| role.as_str().to_owned()),
+        role: filter.role.map(|role| role),
         branch: filter.branch,
         active: filter.active,
         email_contains: filter.email.map(|email| email.trim().to_lowercase()),

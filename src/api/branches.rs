@@ -2,13 +2,13 @@ use actix_web::{HttpResponse, get, patch, web};
 
 use crate::auth::AuthUser;
 
+use crate::api::{IfMatch, etag};
 use crate::db::Db;
 use crate::db::branches::{self as branch_queries, BranchFilter};
 use crate::dto::branch::{BranchFilterQuery, BranchOut, UpdateBranch};
 use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::{ApiError, Problem};
-use crate::api::{IfMatch, etag};
 use crate::service;
 
 /// List the regional branches
@@ -34,11 +34,7 @@ pub async fn list_branches(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<BranchOut>>, ApiError> {
     let limit = page.limit()?;
-    let filter = BranchFilter {
-        kind: filter.kind.map(|kind| kind.as_str().to_owned()),
-        updated_since: page.updated_since(),
-        after: page.after()?,
-    };
+    let filter = BranchFilter { kind: filter.kind, updated_since: page.updated_since(), after: page.after()? };
     let rows = db.run(move |conn| Ok(branch_queries::list(conn, &filter, i64::from(limit) + 1)?)).await?;
     Ok(web::Json(paginate(rows, limit, |row| row.code.clone(), |row| BranchOut::for_caller(row, user.as_ref()))))
 }

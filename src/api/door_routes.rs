@@ -1,6 +1,7 @@
 use actix_web::http::header::{self, EntityTag};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 
+use crate::api::{IfMatch, etag};
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::routes::RouteFilter;
@@ -11,7 +12,6 @@ use crate::dto::route::{
 };
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::api::{IfMatch, etag};
 use crate::service;
 
 /// Largest visit batch body: 500 visits with notes fit with room to spare.
@@ -65,7 +65,7 @@ pub async fn list_routes(
     let filter = RouteFilter {
         branch: filter.branch,
         locality_id: filter.locality_id,
-        status: filter.status.map(|status| status.as_str().to_owned()),
+        status: filter.status,
         event_id: filter.event_id,
         assignee: filter.volunteer_id,
         updated_since: page.updated_since(),

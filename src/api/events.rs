@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
+use crate::api::{IfMatch, etag};
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::events::EventFilter;
@@ -9,7 +10,6 @@ use crate::dto::event::{
 use crate::dto::page::{decode_time_cursor, encode_time_cursor};
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::api::{IfMatch, etag};
 use crate::service;
 
 /// Create an event
@@ -57,8 +57,8 @@ pub async fn list_events(
     let filter = EventFilter {
         branch: filter.branch,
         locality_id: filter.locality_id,
-        kind: filter.kind.map(|kind| kind.as_str().to_owned()),
-        status: filter.status.map(|status| status.as_str().to_owned()),
+        kind: filter.kind,
+        status: filter.status,
         exclude_status: None,
         from: filter.from.map(|at| at.naive_utc()),
         to: filter.to.map(|at| at.naive_utc()),

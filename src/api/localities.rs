@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 
+use crate::api::{IfMatch, etag};
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::localities::{self as locality_queries, LocalityFilter};
@@ -9,7 +10,6 @@ use crate::dto::locality::{
 use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::api::{IfMatch, etag};
 use crate::service;
 use crate::service::localities::build_tree;
 
@@ -54,7 +54,7 @@ pub async fn list_localities(
     let filter = LocalityFilter {
         branch: filter.branch,
         parent_id: filter.parent_id,
-        kind: filter.kind.map(|kind| kind.as_str().to_owned()),
+        kind: filter.kind,
         updated_since: page.updated_since(),
         after: page.after()?,
     };

@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, post, put, web};
 
+use crate::api::{IfMatch, etag};
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::dto::meeting::{
@@ -8,7 +9,6 @@ use crate::dto::meeting::{
 };
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::api::{IfMatch, etag};
 use crate::service;
 use crate::service::meetings::MeetingFilter;
 

@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 
+use crate::api::{IfMatch, etag};
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::Db;
 use crate::db::member_organisations::{self as queries, MemberOrganisationFilter};
@@ -9,7 +10,6 @@ use crate::dto::member_organisation::{
 use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::api::{IfMatch, etag};
 use crate::service;
 
 /// Register a coalition member organisation
@@ -51,7 +51,7 @@ pub async fn list_member_organisations(
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = MemberOrganisationFilter {
-        kind: filter.kind.map(|kind| kind.as_str().to_owned()),
+        kind: filter.kind,
         branch: filter.branch,
         updated_since: page.updated_since(),
         after: page.after()?,

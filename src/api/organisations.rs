@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
+use crate::api::{IfMatch, etag};
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::meetings::OrganisationFilter;
@@ -8,7 +9,6 @@ use crate::dto::meeting::{CreateOrganisation, OrganisationFilterQuery, Organisat
 use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::api::{IfMatch, etag};
 use crate::service;
 
 /// Register a work collective
@@ -55,7 +55,7 @@ pub async fn list_organisations(
     let filter = filter.into_inner();
     let filter = OrganisationFilter {
         branch: filter.branch,
-        sector: filter.sector.map(|sector| sector.as_str()),
+        sector: filter.sector,
         locality_id: filter.locality_id,
         search: filter.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()),
         never_met: filter.never_met.unwrap_or(false),

@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
+use crate::api::{IfMatch, etag};
 use crate::auth::{AuthUser, Authorized, RoleSet, StaffUser};
 use crate::db::Db;
 use crate::db::volunteers::VolunteerFilter;
@@ -11,7 +12,6 @@ use crate::dto::volunteer::{
 };
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
-use crate::api::{IfMatch, etag};
 use crate::service;
 use crate::service::idempotency::{self, IdempotencyKey};
 use crate::service::volunteers::with_personal_data;
@@ -36,7 +36,7 @@ pub fn volunteer_filter(query: VolunteerFilterQuery) -> VolunteerFilter {
     VolunteerFilter {
         branch: query.branch,
         locality_id: query.locality_id,
-        status: query.status.map(|status| status.as_str().to_owned()),
+        status: query.status,
         skill: query.skill.map(|skill| skill.trim().to_lowercase()),
         language: query.language.map(|language| language.as_str().to_owned()),
         member_organisation_id: query.member_organisation_id,

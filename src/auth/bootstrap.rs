@@ -31,7 +31,7 @@ pub fn create_admin(conn: &mut DbConn, email: &str, password: Option<&str>) -> R
         id: uuid::Uuid::now_v7().to_string(),
         email: email.clone(),
         password_hash: Some(hash),
-        role: Role::Admin.as_str().into(),
+        role: Role::Admin,
         branch_code: None,
         volunteer_id: None,
         active: true,

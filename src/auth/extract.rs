@@ -150,7 +150,7 @@ async fn authenticate(req: HttpRequest) -> Result<SessionUser, ApiError> {
     let account = account
         .filter(|account| account.active)
         .ok_or_else(|| ApiError::Unauthorized("the token does not belong to an active session".into()))?;
-    let role = account.role.parse::<Role>().map_err(ApiError::internal)?;
+    let role = account.role;
     Ok(SessionUser {
         account_id: account.id,
         email: account.email,

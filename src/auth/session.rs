@@ -242,7 +242,7 @@ fn issue(keys: &JwtKeys, account: &Account, refresh_token: String) -> Result<Iss
     let issued_at = chrono::Utc::now().timestamp();
     let claims = Claims {
         sub: account.id.clone(),
-        role: account.role.clone(),
+        role: account.role.as_str().to_owned(),
         branch: account.branch_code.clone(),
         iat: issued_at,
         exp: issued_at + ACCESS_TOKEN_TTL_SECS,

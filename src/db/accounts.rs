@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::accounts;
+use crate::domain::role::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = accounts)]
@@ -12,7 +13,7 @@ pub struct Account {
     pub id: String,
     pub email: String,
     pub password_hash: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub branch_code: Option<String>,
     pub volunteer_id: Option<String>,
     pub active: bool,
@@ -29,7 +30,7 @@ pub struct NewAccount {
     pub id: String,
     pub email: String,
     pub password_hash: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub branch_code: Option<String>,
     pub volunteer_id: Option<String>,
     pub active: bool,
@@ -43,7 +44,7 @@ pub struct NewAccount {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = accounts)]
 pub struct AccountChanges {
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub branch_code: Option<Option<String>>,
     pub volunteer_id: Option<Option<String>>,
     pub active: Option<bool>,
@@ -53,7 +54,7 @@ pub struct AccountChanges {
 
 #[derive(Debug, Default)]
 pub struct AccountFilter {
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub branch: Option<String>,
     pub active: Option<bool>,
     pub email_contains: Option<String>,
@@ -107,7 +108,7 @@ pub fn update(
 pub fn list(conn: &mut DbConn, filter: &AccountFilter, limit: i64) -> QueryResult<Vec<Account>> {
     let mut query = accounts::table.select(Account::as_select()).order(accounts::id).limit(limit).into_boxed();
     if let Some(role) = &filter.role {
-        query = query.filter(accounts::role.eq(role.clone()));
+        query = query.filter(accounts::role.eq(*role));
     }
     if let Some(branch) = &filter.branch {
         query = query.filter(accounts::branch_code.eq(branch.clone()));
@@ -130,7 +131,7 @@ pub fn list(conn: &mut DbConn, filter: &AccountFilter, limit: i64) -> QueryResul
 /// Whether an active admin exists.
 pub fn active_admin_exists(conn: &mut DbConn) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
-        accounts::table.filter(accounts::role.eq("admin")).filter(accounts::active.eq(true)),
+        accounts::table.filter(accounts::role.eq(Role::Admin)).filter(accounts::active.eq(true)),
     ))
     .get_result(conn)
 }

@@ -35,7 +35,7 @@ pub fn authenticate(conn: &mut DbConn, hash: &str) -> QueryResult<Option<Account
         .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(now)))
         // Tokens are for integrators: should the account's role ever change, its
         // tokens stop working rather than carry the new role.
-        .filter(accounts::role.eq("observer"))
+        .filter(accounts::role.eq(crate::domain::role::Role::Observer))
         .select((ApiToken::as_select(), Account::as_select()))
         .first::<(ApiToken, Account)>(conn)
         .optional()?;

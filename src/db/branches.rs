@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::branches;
+use crate::domain::branch::BranchKind;
 
 /// A row of `branches`.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = branches)]
 pub struct Branch {
     pub code: String,
-    pub kind: String,
+    pub kind: BranchKind,
     pub name_kk: String,
     pub name_ru: String,
     pub name_en: String,
@@ -30,7 +31,7 @@ pub struct Branch {
 /// Filters of the branch list; `after` is the keyset cursor (the last code seen).
 #[derive(Debug, Default)]
 pub struct BranchFilter {
-    pub kind: Option<String>,
+    pub kind: Option<BranchKind>,
     pub updated_since: Option<NaiveDateTime>,
     pub after: Option<String>,
 }
@@ -39,7 +40,7 @@ pub struct BranchFilter {
 pub fn list(conn: &mut DbConn, filter: &BranchFilter, limit: i64) -> QueryResult<Vec<Branch>> {
     let mut query = branches::table.select(Branch::as_select()).order(branches::code).limit(limit).into_boxed();
     if let Some(kind) = &filter.kind {
-        query = query.filter(branches::kind.eq(kind.clone()));
+        query = query.filter(branches::kind.eq(*kind));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(branches::updated_at.ge(since));

@@ -6,6 +6,7 @@ use diesel::sql_types::Bool;
 
 use super::DbConn;
 use super::schema::events;
+use crate::domain::event::{EventKind, EventStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = events, treat_none_as_default_value = false)]
@@ -13,7 +14,7 @@ pub struct Event {
     pub id: String,
     pub branch_code: String,
     pub locality_id: Option<String>,
-    pub kind: String,
+    pub kind: EventKind,
     pub title: String,
     pub description: Option<String>,
     pub venue: Option<String>,
@@ -22,7 +23,7 @@ pub struct Event {
     pub longitude: Option<f64>,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
-    pub status: String,
+    pub status: EventStatus,
     pub cancel_reason: Option<String>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
@@ -42,7 +43,7 @@ pub struct EventChanges {
     pub longitude: Option<Option<f64>>,
     pub starts_at: Option<NaiveDateTime>,
     pub ends_at: Option<NaiveDateTime>,
-    pub status: Option<String>,
+    pub status: Option<EventStatus>,
     pub cancel_reason: Option<Option<String>>,
 }
 
@@ -50,10 +51,10 @@ pub struct EventChanges {
 pub struct EventFilter {
     pub branch: Option<String>,
     pub locality_id: Option<String>,
-    pub kind: Option<String>,
-    pub status: Option<String>,
+    pub kind: Option<EventKind>,
+    pub status: Option<EventStatus>,
     /// Statuses hidden from the caller (drafts, for volunteers).
-    pub exclude_status: Option<String>,
+    pub exclude_status: Option<EventStatus>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub has_free_places: bool,
@@ -90,13 +91,13 @@ pub fn list(conn: &mut DbConn, filter: &EventFilter, limit: i64) -> QueryResult<
         query = query.filter(events::locality_id.eq(locality.clone()));
     }
     if let Some(kind) = &filter.kind {
-        query = query.filter(events::kind.eq(kind.clone()));
+        query = query.filter(events::kind.eq(*kind));
     }
     if let Some(status) = &filter.status {
-        query = query.filter(events::status.eq(status.clone()));
+        query = query.filter(events::status.eq(*status));
     }
     if let Some(hidden) = &filter.exclude_status {
-        query = query.filter(events::status.ne(hidden.clone()));
+        query = query.filter(events::status.ne(*hidden));
     }
     if let Some(from) = filter.from {
         query = query.filter(events::ends_at.gt(from));

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{localities, volunteers};
+use crate::domain::locality::LocalityKind;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = localities, treat_none_as_default_value = false)]
@@ -12,7 +13,7 @@ pub struct Locality {
     pub id: String,
     pub branch_code: String,
     pub parent_id: Option<String>,
-    pub kind: String,
+    pub kind: LocalityKind,
     pub name_kk: String,
     pub name_ru: String,
     pub population: Option<i32>,
@@ -25,7 +26,7 @@ pub struct Locality {
 #[diesel(table_name = localities)]
 pub struct LocalityChanges {
     pub parent_id: Option<Option<String>>,
-    pub kind: Option<String>,
+    pub kind: Option<LocalityKind>,
     pub name_kk: Option<String>,
     pub name_ru: Option<String>,
     pub population: Option<Option<i32>>,
@@ -35,7 +36,7 @@ pub struct LocalityChanges {
 pub struct LocalityFilter {
     pub branch: Option<String>,
     pub parent_id: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<LocalityKind>,
     pub updated_since: Option<NaiveDateTime>,
     pub after: Option<String>,
 }
@@ -57,7 +58,7 @@ pub fn list(conn: &mut DbConn, filter: &LocalityFilter, limit: i64) -> QueryResu
         query = query.filter(localities::parent_id.eq(parent.clone()));
     }
     if let Some(kind) = &filter.kind {
-        query = query.filter(localities::kind.eq(kind.clone()));
+        query = query.filter(localities::kind.eq(*kind));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(localities::updated_at.ge(since));

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{events, follow_ups, meeting_reports, meeting_speakers, meetings, organisations, report_questions};
+use crate::domain::meeting::{MeetingStatus, Sector};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organisations, treat_none_as_default_value = false)]
@@ -16,7 +17,7 @@ pub struct Organisation {
     pub name_kk: String,
     pub name_ru: String,
     pub bin: String,
-    pub sector: String,
+    pub sector: Sector,
     pub employee_count: i32,
     pub address: Option<String>,
     pub contact_name: Option<String>,
@@ -33,7 +34,7 @@ pub struct OrganisationChanges {
     pub locality_id: Option<Option<String>>,
     pub name_kk: Option<String>,
     pub name_ru: Option<String>,
-    pub sector: Option<String>,
+    pub sector: Option<Sector>,
     pub employee_count: Option<i32>,
     pub address: Option<Option<String>>,
     pub contact_name: Option<Option<String>>,
@@ -44,7 +45,7 @@ pub struct OrganisationChanges {
 #[derive(Debug, Default, Clone)]
 pub struct OrganisationFilter {
     pub branch: Option<String>,
-    pub sector: Option<String>,
+    pub sector: Option<Sector>,
     pub locality_id: Option<String>,
     pub search: Option<String>,
     /// Only organisations with no held meeting.
@@ -58,7 +59,7 @@ pub struct OrganisationFilter {
 pub struct Meeting {
     pub event_id: String,
     pub organisation_id: Option<String>,
-    pub status: String,
+    pub status: MeetingStatus,
     pub proposed_starts_at: NaiveDateTime,
     pub proposed_ends_at: NaiveDateTime,
     pub cancel_reason: Option<String>,
@@ -138,7 +139,7 @@ pub fn list_organisations(
         query = query.filter(organisations::branch_code.eq(branch.clone()));
     }
     if let Some(sector) = &filter.sector {
-        query = query.filter(organisations::sector.eq(sector.clone()));
+        query = query.filter(organisations::sector.eq(*sector));
     }
     if let Some(locality) = &filter.locality_id {
         query = query.filter(organisations::locality_id.eq(locality.clone()));
@@ -148,7 +149,7 @@ pub fn list_organisations(
     }
     if filter.never_met {
         let met = meetings::table
-            .filter(meetings::status.eq("held"))
+            .filter(meetings::status.eq(MeetingStatus::Held))
             .filter(meetings::organisation_id.is_not_null())
             .select(meetings::organisation_id.assume_not_null());
         query = query.filter(organisations::id.ne_all(met));
@@ -194,7 +195,7 @@ pub fn set_meeting_status(
     conn: &mut DbConn,
     id: &str,
     expected_version: i32,
-    status: &str,
+    status: MeetingStatus,
     reason: Option<String>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {

@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{member_organisations, volunteers};
+use crate::domain::member_organisation::MemberKind;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = member_organisations, treat_none_as_default_value = false)]
 pub struct MemberOrganisation {
     pub id: String,
     pub name: String,
-    pub kind: String,
+    pub kind: MemberKind,
     pub branch_code: Option<String>,
     pub bin: String,
     pub created_at: NaiveDateTime,
@@ -23,14 +24,14 @@ pub struct MemberOrganisation {
 #[diesel(table_name = member_organisations)]
 pub struct MemberOrganisationChanges {
     pub name: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<MemberKind>,
     pub branch_code: Option<Option<String>>,
     pub bin: Option<String>,
 }
 
 #[derive(Debug, Default)]
 pub struct MemberOrganisationFilter {
-    pub kind: Option<String>,
+    pub kind: Option<MemberKind>,
     pub branch: Option<String>,
     pub updated_since: Option<NaiveDateTime>,
     pub after: Option<String>,
@@ -59,7 +60,7 @@ pub fn list(conn: &mut DbConn, filter: &MemberOrganisationFilter, limit: i64) ->
         .limit(limit)
         .into_boxed();
     if let Some(kind) = &filter.kind {
-        query = query.filter(member_organisations::kind.eq(kind.clone()));
+        query = query.filter(member_organisations::kind.eq(*kind));
     }
     if let Some(branch) = &filter.branch {
         query = query.filter(member_organisations::branch_code.eq(branch.clone()));

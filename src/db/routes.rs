@@ -6,6 +6,7 @@ use diesel::sql_types::{Integer, Text, Timestamp};
 
 use super::DbConn;
 use super::schema::{route_assignees, route_stops, routes, visits};
+use crate::domain::route::RouteStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = routes, treat_none_as_default_value = false)]
@@ -16,7 +17,7 @@ pub struct Route {
     pub event_id: Option<String>,
     pub shift_id: Option<String>,
     pub name: String,
-    pub status: String,
+    pub status: RouteStatus,
     pub stops_total: i32,
     pub stops_visited: i32,
     pub visits_count: i32,
@@ -74,7 +75,7 @@ pub struct Visit {
 pub struct RouteFilter {
     pub branch: Option<String>,
     pub locality_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<RouteStatus>,
     pub event_id: Option<String>,
     /// Only routes this volunteer is assigned to.
     pub assignee: Option<String>,
@@ -130,7 +131,7 @@ pub fn list(conn: &mut DbConn, filter: &RouteFilter, limit: i64) -> QueryResult<
         query = query.filter(routes::locality_id.eq(locality.clone()));
     }
     if let Some(status) = &filter.status {
-        query = query.filter(routes::status.eq(status.clone()));
+        query = query.filter(routes::status.eq(*status));
     }
     if let Some(event) = &filter.event_id {
         query = query.filter(routes::event_id.eq(event.clone()));
@@ -200,7 +201,7 @@ pub fn remove_assignee(conn: &mut DbConn, route_id: &str, volunteer_id: &str) ->
 }
 
 /// Records a change of the route (name, stops, assignees, status): new version.
-pub fn set_status_and_bump(conn: &mut DbConn, id: &str, status: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn set_status_and_bump(conn: &mut DbConn, id: &str, status: RouteStatus, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(routes::table.find(id))
         .set((routes::status.eq(status), routes::updated_at.eq(now), routes::version.eq(routes::version + 1)))
         .execute(conn)
@@ -332,14 +333,15 @@ pub fn add_progress(
     conn: &mut DbConn,
     route: &Route,
     delta: &ProgressDelta,
-    status: &str,
+    status: RouteStatus,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let last = match (route.last_activity_at, delta.last_activity_at) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
-    let completed_at = if status == "completed" { route.completed_at.or(Some(now)) } else { route.completed_at };
+    let completed_at =
+        if status == RouteStatus::Completed { route.completed_at.or(Some(now)) } else { route.completed_at };
     diesel::update(routes::table.find(&route.id))
         .set((
             routes::visits_count.eq(routes::visits_count + delta.visits),
@@ -417,7 +419,7 @@ pub fn list_visits(conn: &mut DbConn, filter: &VisitFilter, limit: i64) -> Query
 pub struct RouteTally {
     pub branch_code: String,
     pub locality_id: String,
-    pub status: String,
+    pub status: RouteStatus,
     pub routes: i64,
     pub stops_total: Option<i64>,
     pub stops_visited: Option<i64>,
@@ -454,7 +456,8 @@ pub fn tallies(conn: &mut DbConn, branch: Option<&str>) -> QueryResult<Vec<Route
 
 /// Takes the volunteer off every route not yet completed.
 pub fn unassign_everywhere(conn: &mut DbConn, volunteer_id: &str) -> QueryResult<usize> {
-    let open_routes = routes::table.filter(routes::status.ne("completed")).select(routes::id);
+    let open_routes =
+        routes::table.filter(routes::status.ne(crate::domain::route::RouteStatus::Completed)).select(routes::id);
     diesel::delete(
         route_assignees::table
             .filter(route_assignees::volunteer_id.eq(volunteer_id))

@@ -29,7 +29,7 @@ pub struct Assignment {
     pub id: String,
     pub shift_id: String,
     pub volunteer_id: String,
-    pub status: String,
+    pub status: AssignmentStatus,
     pub shift_starts_at: NaiveDateTime,
     pub shift_ends_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -88,7 +88,7 @@ pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
 
 /// Per shift, the number of assignments in each status.
 pub fn counts(conn: &mut DbConn, shift_ids: &[String]) -> QueryResult<HashMap<String, Counts>> {
-    let rows: Vec<(String, String, i64)> = assignments::table
+    let rows: Vec<(String, AssignmentStatus, i64)> = assignments::table
         .filter(assignments::shift_id.eq_any(shift_ids))
         .group_by((assignments::shift_id, assignments::status))
         .select((assignments::shift_id, assignments::status, diesel::dsl::count_star()))
@@ -96,7 +96,7 @@ pub fn counts(conn: &mut DbConn, shift_ids: &[String]) -> QueryResult<HashMap<St
     let mut out: HashMap<String, Counts> = HashMap::new();
     for (shift_id, status, count) in rows {
         let counts = out.entry(shift_id).or_default();
-        match AssignmentStatus::parse(&status) {
+        match status {
             AssignmentStatus::SignedUp => counts.signed_up += count,
             AssignmentStatus::Waitlisted => counts.waitlisted += count,
             AssignmentStatus::Attended => counts.attended += count,
@@ -127,7 +127,7 @@ pub fn insert_assignment(conn: &mut DbConn, row: &Assignment) -> QueryResult<()>
 pub fn set_status(conn: &mut DbConn, id: &str, status: AssignmentStatus, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(assignments::table.find(id))
         .set((
-            assignments::status.eq(status.as_str()),
+            assignments::status.eq(status),
             assignments::updated_at.eq(now),
             assignments::version.eq(assignments::version + 1),
         ))
@@ -159,7 +159,7 @@ pub fn overlapping(
 pub fn first_waiting(conn: &mut DbConn, shift_id: &str) -> QueryResult<Option<Assignment>> {
     assignments::table
         .filter(assignments::shift_id.eq(shift_id))
-        .filter(assignments::status.eq(AssignmentStatus::Waitlisted.as_str()))
+        .filter(assignments::status.eq(AssignmentStatus::Waitlisted))
         .order((assignments::created_at, assignments::id))
         .select(Assignment::as_select())
         .first(conn)
@@ -177,11 +177,13 @@ pub fn for_shift(conn: &mut DbConn, shift_id: &str) -> QueryResult<Vec<Assignmen
 /// Cancels every live assignment of the event's shifts (the event is cancelled).
 pub fn cancel_all_for_event(conn: &mut DbConn, event_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
     let shift_ids = shifts::table.filter(shifts::event_id.eq(event_id)).select(shifts::id);
-    diesel::update(assignments::table.filter(assignments::shift_id.eq_any(shift_ids)).filter(
-        assignments::status.eq_any([AssignmentStatus::SignedUp.as_str(), AssignmentStatus::Waitlisted.as_str()]),
-    ))
+    diesel::update(
+        assignments::table
+            .filter(assignments::shift_id.eq_any(shift_ids))
+            .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted])),
+    )
     .set((
-        assignments::status.eq(AssignmentStatus::Cancelled.as_str()),
+        assignments::status.eq(AssignmentStatus::Cancelled),
         assignments::updated_at.eq(now),
         assignments::version.eq(assignments::version + 1),
     ))
@@ -234,9 +236,7 @@ pub fn move_shift(conn: &mut DbConn, id: &str, starts: NaiveDateTime, ends: Naiv
 pub fn upcoming_of(conn: &mut DbConn, volunteer_id: &str, now: NaiveDateTime) -> QueryResult<Vec<Assignment>> {
     assignments::table
         .filter(assignments::volunteer_id.eq(volunteer_id))
-        .filter(
-            assignments::status.eq_any([AssignmentStatus::SignedUp.as_str(), AssignmentStatus::Waitlisted.as_str()]),
-        )
+        .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted]))
         .filter(assignments::shift_starts_at.gt(now))
         .select(Assignment::as_select())
         .load(conn)

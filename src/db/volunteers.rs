@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::volunteers;
+use crate::domain::volunteer::VolunteerStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = volunteers, treat_none_as_default_value = false)]
@@ -23,7 +24,7 @@ pub struct Volunteer {
     pub member_organisation_id: Option<String>,
     pub youth_wing: bool,
     pub availability: Option<String>,
-    pub status: String,
+    pub status: VolunteerStatus,
     pub consent_at: NaiveDateTime,
     pub consent_version: String,
     pub guardian_consent_at: Option<NaiveDateTime>,
@@ -50,7 +51,7 @@ pub struct VolunteerChanges {
     pub member_organisation_id: Option<Option<String>>,
     pub youth_wing: Option<bool>,
     pub availability: Option<Option<String>>,
-    pub status: Option<String>,
+    pub status: Option<VolunteerStatus>,
     pub guardian_consent_at: Option<Option<NaiveDateTime>>,
     pub anonymised_at: Option<Option<NaiveDateTime>>,
 }
@@ -59,7 +60,7 @@ pub struct VolunteerChanges {
 pub struct VolunteerFilter {
     pub branch: Option<String>,
     pub locality_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<VolunteerStatus>,
     pub skill: Option<String>,
     pub language: Option<String>,
     pub member_organisation_id: Option<String>,
@@ -110,7 +111,7 @@ pub fn list(conn: &mut DbConn, filter: &VolunteerFilter, limit: i64) -> QueryRes
         query = query.filter(volunteers::locality_id.eq(locality.clone()));
     }
     if let Some(status) = &filter.status {
-        query = query.filter(volunteers::status.eq(status.clone()));
+        query = query.filter(volunteers::status.eq(*status));
     }
     if let Some(skill) = &filter.skill {
         query = query.filter(volunteers::skills.like(format!("%,{},%", like_literal(skill))));

@@ -1,10 +1,13 @@
 //! Event, shift and assignment rules with no database in them.
 
+use diesel::sql_types::Text;
+use diesel::{AsExpression, FromSqlRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// What an event is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// «От двери к двери».
@@ -20,42 +23,22 @@ pub enum EventKind {
     Other,
 }
 
-impl EventKind {
-    pub const ALL: [Self; 10] = [
-        Self::DoorToDoor,
-        Self::PosterPlacement,
-        Self::MaterialsDistribution,
-        Self::StreetStand,
-        Self::WorkCollectiveMeeting,
-        Self::ExpertMeeting,
-        Self::ResidentsMeeting,
-        Self::SocialMedia,
-        Self::Training,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::DoorToDoor => "door_to_door",
-            Self::PosterPlacement => "poster_placement",
-            Self::MaterialsDistribution => "materials_distribution",
-            Self::StreetStand => "street_stand",
-            Self::WorkCollectiveMeeting => "work_collective_meeting",
-            Self::ExpertMeeting => "expert_meeting",
-            Self::ResidentsMeeting => "residents_meeting",
-            Self::SocialMedia => "social_media",
-            Self::Training => "training",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(value: &str) -> Self {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == value).unwrap_or(Self::Other)
-    }
-}
+crate::text_enum!(EventKind {
+    DoorToDoor = "door_to_door",
+    PosterPlacement = "poster_placement",
+    MaterialsDistribution = "materials_distribution",
+    StreetStand = "street_stand",
+    WorkCollectiveMeeting = "work_collective_meeting",
+    ExpertMeeting = "expert_meeting",
+    ResidentsMeeting = "residents_meeting",
+    SocialMedia = "social_media",
+    Training = "training",
+    Other = "other",
+});
 
 /// Where an event stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "snake_case")]
 pub enum EventStatus {
     Draft,
@@ -64,23 +47,9 @@ pub enum EventStatus {
     Cancelled,
 }
 
+crate::text_enum!(EventStatus { Draft = "draft", Scheduled = "scheduled", Completed = "completed", Cancelled = "cancelled" });
+
 impl EventStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Scheduled => "scheduled",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(value: &str) -> Self {
-        [Self::Draft, Self::Scheduled, Self::Completed, Self::Cancelled]
-            .into_iter()
-            .find(|status| status.as_str() == value)
-            .unwrap_or(Self::Cancelled)
-    }
-
     /// `draft → scheduled → completed`, and `cancelled` from draft or scheduled.
     pub fn can_become(self, next: Self) -> bool {
         use EventStatus::*;
@@ -94,7 +63,8 @@ impl EventStatus {
 }
 
 /// A volunteer's place on a shift.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "snake_case")]
 pub enum AssignmentStatus {
     SignedUp,
@@ -105,28 +75,19 @@ pub enum AssignmentStatus {
     NoShow,
 }
 
+crate::text_enum!(AssignmentStatus {
+    SignedUp = "signed_up",
+    Waitlisted = "waitlisted",
+    Cancelled = "cancelled",
+    Attended = "attended",
+    NoShow = "no_show",
+});
+
 impl AssignmentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SignedUp => "signed_up",
-            Self::Waitlisted => "waitlisted",
-            Self::Cancelled => "cancelled",
-            Self::Attended => "attended",
-            Self::NoShow => "no_show",
-        }
-    }
-
-    pub fn parse(value: &str) -> Self {
-        [Self::SignedUp, Self::Waitlisted, Self::Cancelled, Self::Attended, Self::NoShow]
-            .into_iter()
-            .find(|status| status.as_str() == value)
-            .unwrap_or(Self::Cancelled)
-    }
-
     /// Statuses that hold the volunteer's time (for the overlap rule).
-    pub const HOLDING: [&'static str; 3] = ["signed_up", "waitlisted", "attended"];
+    pub const HOLDING: [Self; 3] = [Self::SignedUp, Self::Waitlisted, Self::Attended];
     /// Statuses that take one of the shift's places.
-    pub const TAKING_A_PLACE: [&'static str; 3] = ["signed_up", "attended", "no_show"];
+    pub const TAKING_A_PLACE: [Self; 3] = [Self::SignedUp, Self::Attended, Self::NoShow];
 }
 
 /// Longest event accepted: a campaign event, not a season.

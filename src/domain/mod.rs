@@ -1,9 +1,16 @@
-//! Rules with no actix or diesel in them.
+//! Rules and types with no actix in them; diesel appears only where a type says how it is stored (see `text_enum`).
 
 pub mod bin;
+pub mod branch;
 pub mod event;
+pub mod language;
+pub mod locality;
+pub mod meeting;
+pub mod member_organisation;
 pub mod password;
 pub mod phone;
 pub mod role;
+pub mod route;
+pub mod text_enum;
 pub mod time;
 pub mod volunteer;

@@ -1,11 +1,14 @@
 //! Volunteer rules that need no database.
 
 use chrono::{Datelike, NaiveDate};
+use diesel::sql_types::Text;
+use diesel::{AsExpression, FromSqlRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Where a volunteer stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "snake_case")]
 pub enum VolunteerStatus {
     /// Applied (public form or recorded by a coordinator), not yet approved.
@@ -15,26 +18,14 @@ pub enum VolunteerStatus {
     Left,
 }
 
+crate::text_enum!(VolunteerStatus {
+    Applicant = "applicant",
+    Active = "active",
+    Paused = "paused",
+    Left = "left",
+});
+
 impl VolunteerStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Applicant => "applicant",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Left => "left",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "applicant" => Some(Self::Applicant),
-            "active" => Some(Self::Active),
-            "paused" => Some(Self::Paused),
-            "left" => Some(Self::Left),
-            _ => None,
-        }
-    }
-
     /// `applicant → active ↔ paused → left`; an applicant may also leave
     /// (a rejected application), and anyone active may leave.
     pub fn can_become(self, next: Self) -> bool {

@@ -30,7 +30,7 @@ impl TryFrom<Account> for AccountOut {
 
     fn try_from(row: Account) -> Result<Self, Self::Error> {
         Ok(Self {
-            role: row.role.parse().map_err(crate::error::ApiError::internal)?,
+            role: row.role,
             id: row.id,
             email: row.email,
             branch: row.branch_code,

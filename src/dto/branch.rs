@@ -1,3 +1,4 @@
+pub use crate::domain::branch::BranchKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -5,27 +6,6 @@ use validator::Validate;
 
 use crate::db::branches::Branch;
 use crate::domain::time::utc;
-
-/// A city of republican significance or a region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum BranchKind {
-    City,
-    Region,
-}
-
-impl BranchKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::City => "city",
-            Self::Region => "region",
-        }
-    }
-
-    fn from_db(kind: &str) -> Self {
-        if kind == "city" { Self::City } else { Self::Region }
-    }
-}
 
 /// A name in the three languages of the campaign.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -77,7 +57,7 @@ impl BranchOut {
 impl From<Branch> for BranchOut {
     fn from(row: Branch) -> Self {
         Self {
-            kind: BranchKind::from_db(&row.kind),
+            kind: row.kind,
             name: LocalizedName { kk: row.name_kk, ru: row.name_ru, en: row.name_en },
             centre: LocalizedName { kk: row.centre_kk, ru: row.centre_ru, en: row.centre_en },
             code: row.code,

@@ -99,8 +99,8 @@ impl EventOut {
             totals.free_places += shift.counts.free_places;
         }
         Self {
-            kind: EventKind::parse(&row.kind),
-            status: EventStatus::parse(&row.status),
+            kind: row.kind,
+            status: row.status,
             id: row.id,
             branch: row.branch_code,
             locality_id: row.locality_id,
@@ -250,7 +250,7 @@ pub struct AssignmentOut {
 impl From<Assignment> for AssignmentOut {
     fn from(row: Assignment) -> Self {
         Self {
-            status: AssignmentStatus::parse(&row.status),
+            status: row.status,
             id: row.id,
             shift_id: row.shift_id,
             volunteer_id: row.volunteer_id,

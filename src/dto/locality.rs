@@ -1,3 +1,4 @@
+pub use crate::domain::locality::LocalityKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -5,44 +6,6 @@ use validator::Validate;
 
 use crate::db::localities::Locality;
 use crate::domain::time::utc;
-
-/// The administrative kinds of settlement the campaign reports on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LocalityKind {
-    /// Аудан / район.
-    District,
-    /// A city (or a city district).
-    City,
-    Town,
-    /// Ауылдық округ / сельский округ.
-    RuralDistrict,
-    /// Ауыл / село.
-    Village,
-}
-
-impl LocalityKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::District => "district",
-            Self::City => "city",
-            Self::Town => "town",
-            Self::RuralDistrict => "rural_district",
-            Self::Village => "village",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [Self::District, Self::City, Self::Town, Self::RuralDistrict, Self::Village]
-            .into_iter()
-            .find(|kind| kind.as_str() == value)
-    }
-
-    /// Villages and rural districts: what "rural settlements" means in reports.
-    pub fn is_rural(self) -> bool {
-        matches!(self, Self::RuralDistrict | Self::Village)
-    }
-}
 
 /// A district, town, rural district or village inside a branch.
 #[derive(Debug, Serialize, ToSchema)]
@@ -62,7 +25,7 @@ pub struct LocalityOut {
 impl From<Locality> for LocalityOut {
     fn from(row: Locality) -> Self {
         Self {
-            kind: LocalityKind::parse(&row.kind).unwrap_or(LocalityKind::Town),
+            kind: row.kind,
             id: row.id,
             branch: row.branch_code,
             parent_id: row.parent_id,

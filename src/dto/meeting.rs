@@ -1,3 +1,4 @@
+pub use crate::domain::meeting::{MeetingKind, MeetingStatus, Sector};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -8,37 +9,6 @@ use crate::domain::time::utc;
 use crate::dto::member_organisation::valid_bin;
 use crate::dto::route::QuestionTopic;
 
-/// Economic sectors, after the sections of the national classification (ОКЭД).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Sector {
-    Agriculture,
-    Mining,
-    Manufacturing,
-    Energy,
-    WaterAndWaste,
-    Construction,
-    Trade,
-    Transport,
-    Hospitality,
-    Communications,
-    Finance,
-    RealEstate,
-    ProfessionalServices,
-    AdministrativeServices,
-    PublicAdministration,
-    Education,
-    Health,
-    Culture,
-    OtherServices,
-}
-
-impl Sector {
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self).ok().and_then(|value| value.as_str().map(str::to_owned)).unwrap_or_default()
-    }
-}
-
 /// A work collective (employer or institution) to meet.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationOut {
@@ -48,7 +18,7 @@ pub struct OrganisationOut {
     pub name_kk: String,
     pub name_ru: String,
     pub bin: String,
-    pub sector: String,
+    pub sector: Sector,
     pub employee_count: i32,
     pub address: Option<String>,
     /// Personal data: absent for observers.
@@ -137,60 +107,6 @@ pub struct OrganisationFilterQuery {
     pub q: Option<String>,
     /// Only organisations never met (no held meeting).
     pub never_met: Option<bool>,
-}
-
-/// The kinds of meeting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MeetingKind {
-    /// With a work collective: the organisation is required.
-    WorkCollectiveMeeting,
-    ExpertMeeting,
-    ResidentsMeeting,
-}
-
-impl MeetingKind {
-    pub fn event_kind(self) -> crate::domain::event::EventKind {
-        use crate::domain::event::EventKind;
-        match self {
-            Self::WorkCollectiveMeeting => EventKind::WorkCollectiveMeeting,
-            Self::ExpertMeeting => EventKind::ExpertMeeting,
-            Self::ResidentsMeeting => EventKind::ResidentsMeeting,
-        }
-    }
-}
-
-/// `requested → agreed → held`, or `cancelled` (with a reason).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MeetingStatus {
-    Requested,
-    Agreed,
-    Held,
-    Cancelled,
-}
-
-impl MeetingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::Agreed => "agreed",
-            Self::Held => "held",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(value: &str) -> Self {
-        [Self::Requested, Self::Agreed, Self::Held, Self::Cancelled]
-            .into_iter()
-            .find(|s| s.as_str() == value)
-            .unwrap_or(Self::Cancelled)
-    }
-
-    pub fn can_become(self, next: Self) -> bool {
-        use MeetingStatus::*;
-        matches!((self, next), (Requested, Agreed) | (Agreed, Held) | (Requested | Agreed, Cancelled))
-    }
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

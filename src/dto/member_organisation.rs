@@ -1,3 +1,4 @@
+pub use crate::domain::member_organisation::MemberKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -6,39 +7,6 @@ use validator::{Validate, ValidationError};
 use crate::db::member_organisations::MemberOrganisation;
 use crate::domain::bin::is_valid_bin;
 use crate::domain::time::utc;
-
-/// The kinds of coalition member.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberKind {
-    Party,
-    PublicAssociation,
-    TradeUnion,
-    IndustryAssociation,
-    /// The youth wing.
-    YouthOrganisation,
-    Other,
-}
-
-impl MemberKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Party => "party",
-            Self::PublicAssociation => "public_association",
-            Self::TradeUnion => "trade_union",
-            Self::IndustryAssociation => "industry_association",
-            Self::YouthOrganisation => "youth_organisation",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(value: &str) -> Self {
-        [Self::Party, Self::PublicAssociation, Self::TradeUnion, Self::IndustryAssociation, Self::YouthOrganisation]
-            .into_iter()
-            .find(|kind| kind.as_str() == value)
-            .unwrap_or(Self::Other)
-    }
-}
 
 /// A member of the coalition, national (no branch) or of one branch.
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,7 +26,7 @@ pub struct MemberOrganisationOut {
 impl From<MemberOrganisation> for MemberOrganisationOut {
     fn from(row: MemberOrganisation) -> Self {
         Self {
-            kind: MemberKind::parse(&row.kind),
+            kind: row.kind,
             id: row.id,
             name: row.name,
             branch: row.branch_code,

@@ -1,3 +1,5 @@
+use crate::domain::locality::LocalityKind;
+pub use crate::domain::route::{QuestionTopic, RouteStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -6,82 +8,6 @@ use validator::Validate;
 use crate::db::routes::{Route, Stop, Visit};
 use crate::db::volunteers::decode_list;
 use crate::domain::time::utc;
-
-/// Where a door-to-door route stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RouteStatus {
-    Planned,
-    Assigned,
-    InProgress,
-    Completed,
-}
-
-impl RouteStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Planned => "planned",
-            Self::Assigned => "assigned",
-            Self::InProgress => "in_progress",
-            Self::Completed => "completed",
-        }
-    }
-
-    pub fn parse(value: &str) -> Self {
-        [Self::Planned, Self::Assigned, Self::InProgress, Self::Completed]
-            .into_iter()
-            .find(|status| status.as_str() == value)
-            .unwrap_or(Self::Planned)
-    }
-}
-
-/// What residents asked about: a fixed list of topics, so questions can be
-/// counted. (Nothing about what a resident thinks or will vote is recorded.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum QuestionTopic {
-    ReferendumQuestion,
-    VotingProcedure,
-    PollingStation,
-    Constitution,
-    Economy,
-    SocialSupport,
-    Education,
-    Healthcare,
-    LocalIssues,
-    Other,
-}
-
-impl QuestionTopic {
-    /// Every topic, in the order a phone lists them.
-    pub const ALL: [Self; 10] = [
-        Self::ReferendumQuestion,
-        Self::VotingProcedure,
-        Self::PollingStation,
-        Self::Constitution,
-        Self::Economy,
-        Self::SocialSupport,
-        Self::Education,
-        Self::Healthcare,
-        Self::LocalIssues,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ReferendumQuestion => "referendum_question",
-            Self::VotingProcedure => "voting_procedure",
-            Self::PollingStation => "polling_station",
-            Self::Constitution => "constitution",
-            Self::Economy => "economy",
-            Self::SocialSupport => "social_support",
-            Self::Education => "education",
-            Self::Healthcare => "healthcare",
-            Self::LocalIssues => "local_issues",
-            Self::Other => "other",
-        }
-    }
-}
 
 /// The progress of a route, kept current with every synced visit.
 #[derive(Debug, Serialize, ToSchema)]
@@ -177,7 +103,7 @@ impl RouteOut {
     pub fn new(route: Route, assignees: Vec<String>, stops: Option<Vec<Stop>>) -> Self {
         Self {
             progress: RouteProgress::of(&route),
-            status: RouteStatus::parse(&route.status),
+            status: route.status,
             id: route.id,
             branch: route.branch_code,
             locality_id: route.locality_id,
@@ -410,7 +336,7 @@ pub struct VisitFilterQuery {
 pub struct LocalityCoverage {
     pub locality_id: String,
     pub name_ru: String,
-    pub kind: String,
+    pub kind: LocalityKind,
     pub routes: i64,
     pub completed_routes: i64,
     pub stops_total: i64,

@@ -1,3 +1,4 @@
+pub use crate::domain::language::Language;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -6,25 +7,6 @@ use validator::Validate;
 use crate::db::volunteers::{Volunteer, decode_list};
 use crate::domain::time::utc;
 use crate::domain::volunteer::VolunteerStatus;
-
-/// A language the campaign works in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Kk,
-    Ru,
-    En,
-}
-
-impl Language {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Kk => "kk",
-            Self::Ru => "ru",
-            Self::En => "en",
-        }
-    }
-}
 
 /// Consent to the processing of personal data: when, and which version of the text.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
@@ -103,7 +85,7 @@ impl VolunteerOut {
             skills: decode_list(&row.skills),
             member_organisation_id: row.member_organisation_id,
             youth_wing: row.youth_wing,
-            status: VolunteerStatus::parse(&row.status).unwrap_or(VolunteerStatus::Left),
+            status: row.status,
             consent_at: utc(row.consent_at),
             consent_version: row.consent_version,
             // Its presence alone says the volunteer is a minor: personal.

@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use super::accounts::Logins;
 use super::roster::Roster;
 use crate::db::localities::Locality;
+use crate::domain::locality::LocalityKind;
 
 /// A locality routes, events and organisations can be placed in.
 pub struct Settlement {
@@ -35,11 +36,11 @@ impl BranchContext {
     pub fn settlements_of(localities: &[Locality]) -> Vec<Settlement> {
         localities
             .iter()
-            .filter(|locality| locality.kind != "rural_district")
+            .filter(|locality| locality.kind != LocalityKind::RuralDistrict)
             .map(|locality| Settlement {
                 id: locality.id.clone(),
                 name_ru: locality.name_ru.clone(),
-                village: locality.kind == "village",
+                village: locality.kind == LocalityKind::Village,
             })
             .collect()
     }

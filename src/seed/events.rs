@@ -238,8 +238,7 @@ fn one_event(rng: &mut Rng, branch: &mut BranchContext, batch: &mut EventBatch, 
             updated_at = updated_at.max(touched.unwrap_or(updated_at));
             if kind == EventKind::DoorToDoor && status != EventStatus::Cancelled {
                 let came = if shift_ends <= now { AssignmentStatus::Attended } else { AssignmentStatus::SignedUp };
-                let walkers =
-                    rows.iter().filter(|(_, row)| row.status == came.as_str()).map(|(member, _)| *member).collect();
+                let walkers = rows.iter().filter(|(_, row)| row.status == came).map(|(member, _)| *member).collect();
                 walks.push(Walk {
                     event_id: id.clone(),
                     shift_id: shift.id.clone(),
@@ -265,7 +264,7 @@ fn one_event(rng: &mut Rng, branch: &mut BranchContext, batch: &mut EventBatch, 
         id,
         branch_code: branch.code.clone(),
         locality_id,
-        kind: kind.as_str().into(),
+        kind: kind,
         title,
         description,
         venue,
@@ -274,7 +273,7 @@ fn one_event(rng: &mut Rng, branch: &mut BranchContext, batch: &mut EventBatch, 
         longitude: None,
         starts_at: starts,
         ends_at: ends,
-        status: status.as_str().into(),
+        status: status,
         cancel_reason: cancelled_at.map(|_| (*rng.pick(CANCEL_REASONS)).to_owned()),
         created_by: branch.coordinator.clone(),
         created_at,

@@ -162,7 +162,11 @@ fn seed_people(
     for branch in &branches {
         let rows = places::for_branch(rng, branch);
         // Volunteers live in settlements, not in administrative units.
-        let homes = rows.iter().filter(|row| row.kind != "rural_district").map(|row| row.id.clone()).collect();
+        let homes = rows
+            .iter()
+            .filter(|row| row.kind != crate::domain::locality::LocalityKind::RuralDistrict)
+            .map(|row| row.id.clone())
+            .collect();
         refs.insert(branch.code.clone(), BranchRefs { localities: homes, organisations: Vec::new() });
         contexts.push(BranchContext {
             code: branch.code.clone(),

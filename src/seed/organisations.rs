@@ -8,14 +8,15 @@ use super::{base_time, new_id};
 use crate::db::branches::Branch;
 use crate::db::member_organisations::MemberOrganisation;
 use crate::domain::bin::is_valid_bin;
+use crate::domain::member_organisation::MemberKind;
 
-const NATIONAL: &[(&str, &str)] = &[
-    ("«Ел бірлігі» партиясы", "party"),
-    ("«Азаматтық бастама» республикалық қоғамдық бірлестігі", "public_association"),
-    ("Республикалық кәсіподақтар орталығы", "trade_union"),
-    ("Өнеркәсіпшілер мен кәсіпкерлер қауымдастығы", "industry_association"),
-    ("«Жастар қанаты» республикалық жастар бірлестігі", "youth_organisation"),
-    ("Ғалымдар мен мәдениет қайраткерлерінің клубы", "other"),
+const NATIONAL: &[(&str, MemberKind)] = &[
+    ("«Ел бірлігі» партиясы", MemberKind::Party),
+    ("«Азаматтық бастама» республикалық қоғамдық бірлестігі", MemberKind::PublicAssociation),
+    ("Республикалық кәсіподақтар орталығы", MemberKind::TradeUnion),
+    ("Өнеркәсіпшілер мен кәсіпкерлер қауымдастығы", MemberKind::IndustryAssociation),
+    ("«Жастар қанаты» республикалық жастар бірлестігі", MemberKind::YouthOrganisation),
+    ("Ғалымдар мен мәдениет қайраткерлерінің клубы", MemberKind::Other),
 ];
 
 /// A BIN as issued: registration year and month, legal-entity type `4`,
@@ -37,12 +38,12 @@ pub fn generate(rng: &mut Rng, branches: &[Branch]) -> Vec<MemberOrganisation> {
     let at = base_time();
     let mut taken = HashSet::new();
     let mut out = Vec::new();
-    let mut add = |rng: &mut Rng, name: String, kind: &str, branch: Option<&str>| {
+    let mut add = |rng: &mut Rng, name: String, kind: MemberKind, branch: Option<&str>| {
         let bin = new_bin(rng, &mut taken);
         out.push(MemberOrganisation {
             id: new_id(rng, at),
             name,
-            kind: kind.into(),
+            kind,
             branch_code: branch.map(str::to_owned),
             bin,
             created_at: at,
@@ -51,13 +52,13 @@ pub fn generate(rng: &mut Rng, branches: &[Branch]) -> Vec<MemberOrganisation> {
         });
     };
     for (name, kind) in NATIONAL {
-        add(rng, (*name).into(), kind, None);
+        add(rng, (*name).into(), *kind, None);
     }
     for branch in branches {
         let youth = format!("{} жастар ресурстық орталығы", branch.centre_kk);
-        add(rng, youth, "youth_organisation", Some(&branch.code));
+        add(rng, youth, MemberKind::YouthOrganisation, Some(&branch.code));
         let union = format!("{} кәсіподақтар кеңесі", branch.name_kk);
-        add(rng, union, "trade_union", Some(&branch.code));
+        add(rng, union, MemberKind::TradeUnion, Some(&branch.code));
     }
     out
 }

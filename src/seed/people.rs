@@ -9,7 +9,7 @@ use super::names::{self, Person};
 use super::rng::Rng;
 use super::{base_time, new_id};
 use crate::db::volunteers::{Volunteer, encode_list};
-use crate::domain::volunteer::{ADULT_AGE, age_on};
+use crate::domain::volunteer::{ADULT_AGE, VolunteerStatus, age_on};
 use crate::service::volunteers::{normalize_name, search_text};
 
 /// Mobile operator codes used by the seed. `700` is left free: the load
@@ -175,11 +175,12 @@ impl VolunteerFactory {
         })
     }
 
-    fn status(&mut self, source: &str) -> &'static str {
+    fn status(&mut self, source: &str) -> VolunteerStatus {
+        use VolunteerStatus::*;
         if source == "application" && self.rng.chance(40) {
-            return "applicant";
+            return Applicant;
         }
-        ["active", "paused", "left", "applicant"][self.rng.weighted(&[72, 12, 8, 8])]
+        [Active, Paused, Left, Applicant][self.rng.weighted(&[72, 12, 8, 8])]
     }
 
     /// The next volunteer, or `None` once `count` were made.
@@ -234,7 +235,7 @@ impl VolunteerFactory {
             member_organisation_id,
             youth_wing: young && self.rng.chance(25),
             availability: self.rng.chance(70).then(|| (*self.rng.pick(AVAILABILITY)).to_owned()),
-            status: status.into(),
+            status,
             consent_at,
             consent_version: "2026-09".into(),
             guardian_consent_at: minor.then_some(consent_at),

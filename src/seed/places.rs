@@ -8,6 +8,7 @@ use super::rng::Rng;
 use super::{base_time, new_id};
 use crate::db::branches::Branch;
 use crate::db::localities::Locality;
+use crate::domain::locality::LocalityKind;
 
 /// The districts of the cities of republican significance (Kazakh, Russian).
 const CITY_DISTRICTS: &[(&str, &[(&str, &str)])] = &[
@@ -178,14 +179,20 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn add(&mut self, parent: Option<&str>, kind: &str, name: (String, String), population: (i64, i64)) -> String {
+    fn add(
+        &mut self,
+        parent: Option<&str>,
+        kind: LocalityKind,
+        name: (String, String),
+        population: (i64, i64),
+    ) -> String {
         let id = new_id(self.rng, self.at);
         let population = i32::try_from(self.rng.between(population.0, population.1)).ok();
         self.out.push(Locality {
             id: id.clone(),
             branch_code: self.branch.clone(),
             parent_id: parent.map(str::to_owned),
-            kind: kind.into(),
+            kind,
             name_kk: name.0,
             name_ru: name.1,
             population,
@@ -212,17 +219,22 @@ pub fn for_branch(rng: &mut Rng, branch: &Branch) -> Vec<Locality> {
     let mut builder = Builder { rng, branch: branch.code.clone(), at: base_time(), out: Vec::new() };
     if let Some((_, districts)) = CITY_DISTRICTS.iter().find(|(code, _)| *code == branch.code) {
         for (kk, ru) in districts.iter() {
-            builder.add(None, "district", ((*kk).into(), (*ru).into()), (150_000, 450_000));
+            builder.add(None, LocalityKind::District, ((*kk).into(), (*ru).into()), (150_000, 450_000));
         }
         return builder.out;
     }
-    builder.add(None, "city", (branch.centre_kk.clone(), branch.centre_ru.clone()), (120_000, 700_000));
+    builder.add(None, LocalityKind::City, (branch.centre_kk.clone(), branch.centre_ru.clone()), (120_000, 700_000));
     let district_count = usize::try_from(builder.rng.between(5, 8)).unwrap_or(5);
     for (kk, ru) in distinct(builder.rng, DISTRICTS, district_count) {
-        let district = builder.add(None, "district", (format!("{kk} ауданы"), format!("{ru} район")), (15_000, 90_000));
+        let district = builder.add(
+            None,
+            LocalityKind::District,
+            (format!("{kk} ауданы"), format!("{ru} район")),
+            (15_000, 90_000),
+        );
         if builder.rng.chance(40) {
             let (kk, ru) = *builder.rng.pick(TOWNS);
-            builder.add(Some(&district), "town", (kk.into(), ru.into()), (8_000, 60_000));
+            builder.add(Some(&district), LocalityKind::Town, (kk.into(), ru.into()), (8_000, 60_000));
         }
         let rural_count = usize::try_from(builder.rng.between(3, 5)).unwrap_or(3);
         let names = distinct(builder.rng, VILLAGES, rural_count * 5);
@@ -231,15 +243,25 @@ pub fn for_branch(rng: &mut Rng, branch: &Branch) -> Vec<Locality> {
             let Some((kk, ru)) = names.next() else { break };
             let rural = builder.add(
                 Some(&district),
-                "rural_district",
+                LocalityKind::RuralDistrict,
                 (format!("{kk} ауылдық округі"), format!("сельский округ {ru}")),
                 (2_000, 12_000),
             );
             // The rural district is named after its main village.
-            builder.add(Some(&rural), "village", (format!("{kk} ауылы"), format!("село {ru}")), (800, 5_000));
+            builder.add(
+                Some(&rural),
+                LocalityKind::Village,
+                (format!("{kk} ауылы"), format!("село {ru}")),
+                (800, 5_000),
+            );
             for _ in 0..builder.rng.between(1, 3) {
                 let Some((kk, ru)) = names.next() else { break };
-                builder.add(Some(&rural), "village", (format!("{kk} ауылы"), format!("село {ru}")), (150, 2_500));
+                builder.add(
+                    Some(&rural),
+                    LocalityKind::Village,
+                    (format!("{kk} ауылы"), format!("село {ru}")),
+                    (150, 2_500),
+                );
             }
         }
     }

@@ -56,7 +56,7 @@ pub struct Roster {
 impl Roster {
     /// Adds the volunteer if active (only active volunteers sign up, speak or walk).
     pub fn add(&mut self, volunteer: &Volunteer) {
-        if volunteer.status == "active" {
+        if volunteer.status == crate::domain::volunteer::VolunteerStatus::Active {
             self.members.push(Member {
                 id: volunteer.id.clone(),
                 created_at: volunteer.created_at,

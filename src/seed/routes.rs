@@ -115,7 +115,7 @@ pub fn build(rng: &mut Rng, spec: RouteSpec, batch: &mut RouteBatch) -> usize {
         event_id,
         shift_id,
         name,
-        status: progress.status.as_str().into(),
+        status: progress.status,
         stops_total: i32::try_from(stops.len()).unwrap_or(i32::MAX),
         stops_visited: progress.stops_visited,
         visits_count: progress.visits_count,

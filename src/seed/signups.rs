@@ -162,7 +162,7 @@ pub fn fill(
                 id: place.id,
                 shift_id: shift.id.clone(),
                 volunteer_id: roster.members[place.member].id.clone(),
-                status: place.status.as_str().into(),
+                status: place.status,
                 shift_starts_at: shift.starts_at,
                 shift_ends_at: shift.ends_at,
                 created_at: place.created_at,

@@ -180,8 +180,11 @@ pub fn wipe(conn: &mut DbConn) -> Result<(), String> {
             }
         }
         diesel::delete(
-            accounts::table
-                .filter(accounts::email.like(format!("%{DEMO_EMAIL_DOMAIN}")).or(accounts::role.eq("volunteer"))),
+            accounts::table.filter(
+                accounts::email
+                    .like(format!("%{DEMO_EMAIL_DOMAIN}"))
+                    .or(accounts::role.eq(crate::domain::role::Role::Volunteer)),
+            ),
         )
         .execute(conn)?;
         diesel::update(accounts::table.filter(accounts::volunteer_id.is_not_null()))

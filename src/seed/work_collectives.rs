@@ -2,6 +2,7 @@
 //! valid, unique BIN, a sector, a plausible head count and a contact person.
 //! The names are invented for the demo.
 
+use crate::domain::meeting::Sector;
 use crate::service::organisations::search_text;
 use std::collections::HashSet;
 
@@ -35,19 +36,19 @@ const NAMES: &[&str] = &[
 
 /// A kind of work collective: sector, Kazakh and Russian name patterns (`{}` is
 /// a name or a number), head count range, relative frequency.
-type Kind = (&'static str, &'static str, &'static str, (i64, i64), u32);
+type Kind = (Sector, &'static str, &'static str, (i64, i64), u32);
 
 const KINDS: &[Kind] = &[
-    ("education", "№{} жалпы білім беретін мектеп", "КГУ «Общеобразовательная школа №{}»", (40, 160), 22),
-    ("health", "№{} қалалық емхана", "ГКП на ПХВ «Городская поликлиника №{}»", (80, 600), 12),
-    ("manufacturing", "«{} Машзауыты» ЖШС", "ТОО «{} Машзавод»", (200, 2_500), 12),
-    ("agriculture", "«{} Агро» ЖШС", "ТОО «{} Агро»", (30, 400), 14),
-    ("mining", "«{} Кен» АҚ", "АО «{} Руда»", (500, 5_000), 5),
-    ("transport", "«{} Транс» ЖШС", "ТОО «{} Транс»", (50, 800), 8),
-    ("trade", "«{} Маркет» ЖШС", "ТОО «{} Маркет»", (20, 300), 12),
-    ("energy", "«{} Жылу» АҚ", "АО «{} Теплосети»", (150, 1_200), 5),
-    ("construction", "«{} Құрылыс» ЖШС", "ТОО «{} Строй»", (40, 900), 7),
-    ("communications", "«{} Телеком» ЖШС", "ТОО «{} Телеком»", (30, 300), 3),
+    (Sector::Education, "№{} жалпы білім беретін мектеп", "КГУ «Общеобразовательная школа №{}»", (40, 160), 22),
+    (Sector::Health, "№{} қалалық емхана", "ГКП на ПХВ «Городская поликлиника №{}»", (80, 600), 12),
+    (Sector::Manufacturing, "«{} Машзауыты» ЖШС", "ТОО «{} Машзавод»", (200, 2_500), 12),
+    (Sector::Agriculture, "«{} Агро» ЖШС", "ТОО «{} Агро»", (30, 400), 14),
+    (Sector::Mining, "«{} Кен» АҚ", "АО «{} Руда»", (500, 5_000), 5),
+    (Sector::Transport, "«{} Транс» ЖШС", "ТОО «{} Транс»", (50, 800), 8),
+    (Sector::Trade, "«{} Маркет» ЖШС", "ТОО «{} Маркет»", (20, 300), 12),
+    (Sector::Energy, "«{} Жылу» АҚ", "АО «{} Теплосети»", (150, 1_200), 5),
+    (Sector::Construction, "«{} Құрылыс» ЖШС", "ТОО «{} Строй»", (40, 900), 7),
+    (Sector::Communications, "«{} Телеком» ЖШС", "ТОО «{} Телеком»", (30, 300), 3),
 ];
 
 const MOBILE_CODES: &[&str] = &["701", "702", "705", "707", "747", "771", "775", "777"];
@@ -74,7 +75,7 @@ pub fn generate(rng: &mut Rng, branch: &BranchContext, count: u64, taken: &mut H
                 name_kk,
                 name_ru,
                 bin,
-                sector: sector.into(),
+                sector,
                 employee_count: i32::try_from(rng.between(employees.0, employees.1)).unwrap_or(50),
                 address: Some(addresses::address(rng, settlement.is_some_and(|found| found.village))),
                 contact_name: Some(normalize_name(&names::person(rng).full_name)),

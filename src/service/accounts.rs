@@ -1,3 +1,4 @@
+use crate::api::IfMatch;
 use crate::auth::session::ensure_not_throttled;
 use crate::auth::{AuthUser, SessionUser, password, secret};
 use crate::db::accounts::{self, Account, AccountChanges, NewAccount};
@@ -8,7 +9,6 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::account::{AccountOut, AccountWithPassword, CreateAccount, PasswordReset, UpdateAccount};
 use crate::error::{ApiError, FieldError};
-use crate::api::IfMatch;
 
 /// Whether `actor` may see `account`: admins every account, coordinators the
 /// accounts of their branch.
@@ -20,7 +20,7 @@ fn sees(actor: &SessionUser, account: &Account) -> bool {
 /// Whether `actor` may change `account`: admins any, coordinators the volunteer
 /// accounts of their branch.
 fn ensure_manages(actor: &SessionUser, account: &Account) -> Result<(), ApiError> {
-    if actor.is_admin() || account.role == Role::Volunteer.as_str() {
+    if actor.is_admin() || account.role == Role::Volunteer {
         Ok(())
     } else {
         Err(ApiError::Forbidden("coordinators manage volunteer accounts only".into()))
@@ -163,7 +163,7 @@ pub fn insert_new_account(conn: &mut DbConn, actor: &SessionUser, new: NewAccoun
             id: id.clone(),
             email: new.email,
             password_hash: Some(new.hash),
-            role: new.role.as_str().into(),
+            role: new.role,
             branch_code: new.branch,
             volunteer_id: new.volunteer_id,
             active: true,
@@ -201,7 +201,7 @@ pub async fn update(
             write_transaction(conn, |conn| {
                 let current = load_visible(conn, &actor, &id)?;
                 ensure_manages(&actor, &current)?;
-                let current_role: Role = current.role.parse().map_err(ApiError::internal)?;
+                let current_role = current.role;
                 let role = input.role.unwrap_or(current_role);
                 let branch = input.branch.clone().unwrap_or_else(|| current.branch_code.clone());
                 if actor.role == Role::Coordinator && (role != Role::Volunteer || branch != actor.branch) {
@@ -218,7 +218,7 @@ pub async fn update(
                 let version = if_match.check(input.version, current.version)?;
                 let scope_changed = role != current_role || branch != current.branch_code;
                 let changes = AccountChanges {
-                    role: (role != current_role).then(|| role.as_str().to_owned()),
+                    role: (role != current_role).then(|| role),
                     branch_code: (branch != current.branch_code).then(|| branch.clone()),
                     active: input.active.filter(|active| *active != current.active),
                     ..Default::default()

@@ -42,7 +42,7 @@ pub async fn create(
             write_transaction(conn, |conn| {
                 let account = accounts::find(conn, &token.account_id)?
                     .ok_or_else(|| ApiError::not_found(format!("account {}", token.account_id)))?;
-                if account.role != Role::Observer.as_str() {
+                if account.role != Role::Observer {
                     return Err(ApiError::Conflict {
                         detail: "API tokens are issued to observer accounts only".into(),
                         errors: vec![],

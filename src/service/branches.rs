@@ -1,3 +1,4 @@
+use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::branches::{self, Branch, BranchChanges};
@@ -6,7 +7,6 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::branch::UpdateBranch;
 use crate::error::ApiError;
-use crate::api::IfMatch;
 
 /// Updates a branch's contact data: admins, or that branch's coordinators.
 pub async fn update(

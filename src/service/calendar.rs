@@ -47,12 +47,11 @@ pub async fn revoke_token(db: &Db, user: &SessionUser) -> Result<(), ApiError> {
     db.run(move |conn| Ok(diesel::delete(calendar_tokens::table.find(&account_id)).execute(conn).map(drop)?)).await
 }
 
-fn ical_status(event_status: &str, assignment_status: Option<&str>) -> IcalStatus {
-    let cancelled = event_status == EventStatus::Cancelled.as_str()
-        || assignment_status == Some(AssignmentStatus::Cancelled.as_str());
+fn ical_status(event_status: EventStatus, assignment_status: Option<AssignmentStatus>) -> IcalStatus {
+    let cancelled = event_status == EventStatus::Cancelled || assignment_status == Some(AssignmentStatus::Cancelled);
     if cancelled {
         IcalStatus::Cancelled
-    } else if assignment_status == Some(AssignmentStatus::Waitlisted.as_str()) {
+    } else if assignment_status == Some(AssignmentStatus::Waitlisted) {
         IcalStatus::Tentative
     } else {
         IcalStatus::Confirmed
@@ -86,7 +85,7 @@ pub async fn volunteer_feed(db: &Db, token: String) -> Result<String, ApiError> 
             .starts(shift.starts_at.and_utc())
             .ends(shift.ends_at.and_utc())
             .timestamp(assignment.updated_at.and_utc())
-            .status(ical_status(&event.status, Some(&assignment.status)));
+            .status(ical_status(event.status, Some(assignment.status)));
         if let Some(place) = event.address.as_deref().or(event.venue.as_deref()) {
             entry.location(place);
         }
@@ -105,7 +104,7 @@ pub async fn branch_feed(db: &Db, code: String) -> Result<String, ApiError> {
             let branch = branches::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("branch {code}")))?;
             let filter = EventFilter {
                 branch: Some(code.clone()),
-                exclude_status: Some(EventStatus::Draft.as_str().into()),
+                exclude_status: Some(EventStatus::Draft),
                 from: Some(now() - TimeDelta::days(30)),
                 ..Default::default()
             };
@@ -122,7 +121,7 @@ pub async fn branch_feed(db: &Db, code: String) -> Result<String, ApiError> {
             .starts(event.starts_at.and_utc())
             .ends(event.ends_at.and_utc())
             .timestamp(event.updated_at.and_utc())
-            .status(ical_status(&event.status, None));
+            .status(ical_status(event.status, None));
         if let Some(place) = event.address.as_deref().or(event.venue.as_deref()) {
             entry.location(place);
         }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
+use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::events::{self, Event, EventChanges, EventFilter};
@@ -16,7 +17,6 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::event::{CreateEvent, EventOut, EventStatusChange, NewShift, ShiftOut, ShiftSeries, UpdateEvent};
 use crate::error::{ApiError, FieldError};
-use crate::api::IfMatch;
 
 fn conflict(detail: impl Into<String>, field: &str, code: &str) -> ApiError {
     let detail = detail.into();
@@ -121,7 +121,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<Eve
                     id: uuid::Uuid::now_v7().to_string(),
                     branch_code: branch,
                     locality_id: input.locality_id,
-                    kind: input.kind.as_str().into(),
+                    kind: input.kind,
                     title: input.title.trim().to_owned(),
                     description: input.description,
                     venue: input.venue,
@@ -130,7 +130,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<Eve
                     longitude: input.longitude,
                     starts_at: input.starts_at.naive_utc(),
                     ends_at: input.ends_at.naive_utc(),
-                    status: status.as_str().into(),
+                    status: status,
                     cancel_reason: None,
                     created_by: actor.account_id.clone(),
                     created_at: at,
@@ -155,7 +155,7 @@ pub fn sees(actor: &SessionUser, event: &Event) -> bool {
     match actor.role {
         Role::Admin | Role::Observer => true,
         Role::Coordinator => actor.sees_branch(&event.branch_code),
-        Role::Volunteer => actor.sees_branch(&event.branch_code) && event.status != EventStatus::Draft.as_str(),
+        Role::Volunteer => actor.sees_branch(&event.branch_code) && event.status != EventStatus::Draft,
     }
 }
 
@@ -176,7 +176,7 @@ pub fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<
 /// they are changed through `/meetings`, never through the generic endpoints.
 pub fn ensure_not_meeting(event: &Event) -> Result<(), ApiError> {
     use crate::domain::event::EventKind;
-    match EventKind::parse(&event.kind) {
+    match event.kind {
         EventKind::WorkCollectiveMeeting | EventKind::ExpertMeeting | EventKind::ResidentsMeeting => {
             Err(conflict("this event is a meeting; change it through /api/v1/meetings", "kind", "meeting"))
         }
@@ -227,7 +227,7 @@ pub async fn list(db: &Db, actor: &AuthUser, mut filter: EventFilter, limit: i64
             let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
             filter.branch = branch;
             if actor.role == Role::Volunteer {
-                filter.exclude_status = Some(EventStatus::Draft.as_str().into());
+                filter.exclude_status = Some(EventStatus::Draft);
             }
         }
     }
@@ -250,7 +250,7 @@ pub async fn update(
         write_transaction(conn, |conn| {
             let current = load_managed(conn, &actor, &id)?;
             let version = if_match.check(input.version, current.version)?;
-            if !EventStatus::parse(&current.status).takes_signups() {
+            if !current.status.takes_signups() {
                 return Err(conflict(format!("a {} event cannot be edited", current.status), "status", "not_editable"));
             }
             let starts = input.starts_at.unwrap_or_else(|| current.starts_at.and_utc());
@@ -313,7 +313,7 @@ pub async fn change_status(
         write_transaction(conn, |conn| {
             let current = load_managed(conn, &actor, &id)?;
             let version = if_match.check(change.version, current.version)?;
-            let from = EventStatus::parse(&current.status);
+            let from = current.status;
             if !from.can_become(change.status) {
                 return Err(conflict(
                     format!("an event cannot go from {} to {}", from.as_str(), change.status.as_str()),
@@ -328,7 +328,7 @@ pub async fn change_status(
             }
             let at = now();
             let changes = EventChanges {
-                status: Some(change.status.as_str().into()),
+                status: Some(change.status),
                 cancel_reason: (change.status == EventStatus::Cancelled).then(|| change.reason.clone()),
                 ..Default::default()
             };
@@ -354,7 +354,7 @@ fn add_rows(conn: &mut DbConn, actor: &SessionUser, event_id: &str, rows: Vec<Sh
 }
 
 fn ensure_open(event: &Event) -> Result<(), ApiError> {
-    if EventStatus::parse(&event.status).takes_signups() {
+    if event.status.takes_signups() {
         Ok(())
     } else {
         Err(conflict(format!("a {} event takes no new shifts", event.status), "status", "not_editable"))

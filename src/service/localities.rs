@@ -1,14 +1,14 @@
 use std::collections::HashMap;
 
+use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::localities::{self, Locality, LocalityChanges};
 use crate::db::{Db, DbConn, branches, write_transaction};
 use crate::domain::role::Role;
 use crate::domain::time::now;
-use crate::dto::locality::{CreateLocality, LocalityKind, LocalityNode, UpdateLocality};
+use crate::dto::locality::{CreateLocality, LocalityNode, UpdateLocality};
 use crate::error::ApiError;
-use crate::api::IfMatch;
 
 /// Staff create localities: admins anywhere, coordinators in their own branch.
 fn ensure_may_create_in(actor: &SessionUser, branch: &str) -> Result<(), ApiError> {
@@ -66,7 +66,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateLocality) -> Result<
                 id: uuid::Uuid::now_v7().to_string(),
                 branch_code: input.branch,
                 parent_id: input.parent_id,
-                kind: input.kind.as_str().into(),
+                kind: input.kind,
                 name_kk: input.name_kk.trim().to_owned(),
                 name_ru: input.name_ru.trim().to_owned(),
                 population: input.population,
@@ -105,7 +105,7 @@ pub async fn update(
             }
             let changes = LocalityChanges {
                 parent_id: input.parent_id,
-                kind: input.kind.map(|kind| kind.as_str().to_owned()),
+                kind: input.kind,
                 name_kk: input.name_kk.map(|name| name.trim().to_owned()),
                 name_ru: input.name_ru.map(|name| name.trim().to_owned()),
                 population: input.population,
@@ -154,7 +154,7 @@ pub fn build_tree(rows: Vec<Locality>) -> Vec<LocalityNode> {
             .into_iter()
             .map(|row| LocalityNode {
                 children: attach(Some(row.id.clone()), children),
-                kind: LocalityKind::parse(&row.kind).unwrap_or(LocalityKind::Town),
+                kind: row.kind,
                 id: row.id,
                 name_kk: row.name_kk,
                 name_ru: row.name_ru,

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::events::{self, Event, EventChanges};
@@ -20,7 +21,6 @@ use crate::dto::meeting::{
     MeetingStatusChange, QuestionIn, ReportIn, ReportOut, SpeakerIn, SpeakerOut,
 };
 use crate::error::{ApiError, FieldError};
-use crate::api::IfMatch;
 
 fn conflict(detail: impl Into<String>, field: &str, code: &str, existing_id: Option<String>) -> ApiError {
     let detail = detail.into();
@@ -32,7 +32,7 @@ fn audit_event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str, details
 }
 
 fn meeting_kind(event: &Event) -> MeetingKind {
-    match EventKind::parse(&event.kind) {
+    match event.kind {
         EventKind::WorkCollectiveMeeting => MeetingKind::WorkCollectiveMeeting,
         EventKind::ExpertMeeting => MeetingKind::ExpertMeeting,
         _ => MeetingKind::ResidentsMeeting,
@@ -78,7 +78,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
                 id: uuid::Uuid::now_v7().to_string(),
                 branch_code: branch,
                 locality_id: input.locality_id,
-                kind: input.kind.event_kind().as_str().into(),
+                kind: input.kind.event_kind(),
                 title: input.title.trim().to_owned(),
                 description: None,
                 venue: input.venue,
@@ -87,7 +87,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
                 longitude: None,
                 starts_at: starts,
                 ends_at: ends,
-                status: EventStatus::Draft.as_str().into(),
+                status: EventStatus::Draft,
                 cancel_reason: None,
                 created_by: actor.account_id.clone(),
                 created_at: at,
@@ -111,7 +111,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
             let meeting = Meeting {
                 event_id: event.id.clone(),
                 organisation_id: input.organisation_id,
-                status: MeetingStatus::Requested.as_str().into(),
+                status: MeetingStatus::Requested,
                 proposed_starts_at: starts,
                 proposed_ends_at: ends,
                 cancel_reason: None,
@@ -159,7 +159,7 @@ fn views(conn: &mut DbConn, rows: Vec<(Meeting, Event)>) -> Result<Vec<MeetingOu
                 title: event.title,
                 venue: event.venue,
                 address: event.address,
-                status: MeetingStatus::parse(&meeting.status),
+                status: meeting.status,
                 cancel_reason: meeting.cancel_reason,
                 proposed_starts_at: utc(meeting.proposed_starts_at),
                 proposed_ends_at: utc(meeting.proposed_ends_at),
@@ -228,7 +228,7 @@ pub async fn list(
         let mut rows = meetings::meetings_with_events(conn, filter.branch.as_deref(), filter.from, filter.to)?;
         rows.retain(|(meeting, event)| {
             filter.kind.is_none_or(|kind| meeting_kind(event) == kind)
-                && filter.status.is_none_or(|status| meeting.status == status.as_str())
+                && filter.status.is_none_or(|status| meeting.status == status)
                 && filter.organisation_id.as_ref().is_none_or(|id| meeting.organisation_id.as_ref() == Some(id))
                 && filter.locality_id.as_ref().is_none_or(|id| event.locality_id.as_ref() == Some(id))
                 && filter.after.as_ref().is_none_or(|after| &meeting.event_id > after)
@@ -262,7 +262,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             let (meeting, event) = load_managed(conn, &actor, &id)?;
-            if !matches!(MeetingStatus::parse(&meeting.status), MeetingStatus::Requested | MeetingStatus::Agreed) {
+            if !matches!(meeting.status, MeetingStatus::Requested | MeetingStatus::Agreed) {
                 return Err(conflict(
                     format!("a {} meeting takes no new speakers", meeting.status),
                     "status",
@@ -282,7 +282,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
                             "no such volunteer in the meeting's branch",
                         )
                     })?;
-                if volunteer.status != VolunteerStatus::Active.as_str() {
+                if volunteer.status != VolunteerStatus::Active {
                     return Err(conflict("only active volunteers speak", "volunteer_id", "volunteer_not_active", None));
                 }
                 let shift = shifts::for_events(conn, std::slice::from_ref(&event.id))?
@@ -301,7 +301,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
                     ));
                 }
                 if shifts::assignment_of(conn, &shift.id, volunteer_id)?
-                    .is_some_and(|a| a.status != AssignmentStatus::Cancelled.as_str())
+                    .is_some_and(|a| a.status != AssignmentStatus::Cancelled)
                 {
                     return Err(conflict(
                         "this volunteer speaks at the meeting already",
@@ -314,7 +314,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
                     id: uuid::Uuid::now_v7().to_string(),
                     shift_id: shift.id.clone(),
                     volunteer_id: volunteer_id.clone(),
-                    status: AssignmentStatus::SignedUp.as_str().into(),
+                    status: AssignmentStatus::SignedUp,
                     shift_starts_at: shift.starts_at,
                     shift_ends_at: shift.ends_at,
                     created_at: at,
@@ -375,7 +375,7 @@ pub async fn change_status(
             crate::db::lock_row(conn, "events", &id)?;
             let (meeting, event) = load_managed(conn, &actor, &id)?;
             if_match.check(change.version, meeting.version)?;
-            let from = MeetingStatus::parse(&meeting.status);
+            let from = meeting.status;
             if !from.can_become(change.status) {
                 return Err(conflict(
                     format!("a meeting cannot go from {} to {}", from.as_str(), change.status.as_str()),
@@ -393,16 +393,12 @@ pub async fn change_status(
                 event_changes.starts_at = Some(starts.naive_utc());
                 event_changes.ends_at = Some(ends.naive_utc());
             }
-            event_changes.status = Some(
-                match change.status {
-                    MeetingStatus::Requested => EventStatus::Draft,
-                    MeetingStatus::Agreed => EventStatus::Scheduled,
-                    MeetingStatus::Held => EventStatus::Completed,
-                    MeetingStatus::Cancelled => EventStatus::Cancelled,
-                }
-                .as_str()
-                .into(),
-            );
+            event_changes.status = Some(match change.status {
+                MeetingStatus::Requested => EventStatus::Draft,
+                MeetingStatus::Agreed => EventStatus::Scheduled,
+                MeetingStatus::Held => EventStatus::Completed,
+                MeetingStatus::Cancelled => EventStatus::Cancelled,
+            });
             if change.status == MeetingStatus::Cancelled {
                 event_changes.cancel_reason = Some(change.reason.clone());
                 shifts::cancel_all_for_event(conn, &event.id, at)?;
@@ -412,7 +408,7 @@ pub async fn change_status(
                 conn,
                 &meeting.event_id,
                 meeting.version,
-                change.status.as_str(),
+                change.status,
                 change.reason.clone(),
                 at,
             )? {
@@ -486,7 +482,7 @@ pub async fn save_report(
         write_transaction(conn, |conn| {
             let (meeting, event) = load(conn, &actor, &id)?;
             ensure_may_report(conn, &actor, &meeting, &event)?;
-            if meeting.status != MeetingStatus::Held.as_str() {
+            if meeting.status != MeetingStatus::Held {
                 return Err(conflict(
                     format!("only a held meeting has a report; this one is {}", meeting.status),
                     "status",
@@ -602,11 +598,8 @@ pub async fn coverage(
         let rows = meetings::meetings_with_events(conn, branch.as_deref(), from, to)?;
         let organisations = meetings::organisations_of(conn, branch.as_deref())?;
         let ids: Vec<String> = rows.iter().map(|(meeting, _)| meeting.event_id.clone()).collect();
-        let held: Vec<&Meeting> = rows
-            .iter()
-            .map(|(meeting, _)| meeting)
-            .filter(|meeting| meeting.status == MeetingStatus::Held.as_str())
-            .collect();
+        let held: Vec<&Meeting> =
+            rows.iter().map(|(meeting, _)| meeting).filter(|meeting| meeting.status == MeetingStatus::Held).collect();
         let held_ids: Vec<String> = held.iter().map(|meeting| meeting.event_id.clone()).collect();
         let reports: HashMap<String, Report> =
             meetings::reports_for(conn, &held_ids)?.into_iter().map(|r| (r.meeting_id.clone(), r)).collect();
@@ -641,8 +634,8 @@ pub async fn coverage(
             } else {
                 ((reached.min(employees)) as f64 * 1000.0 / employees as f64).round() / 10.0
             },
-            meetings_by_kind: count_by(rows.iter().map(|(_, event)| event.kind.clone()).collect()),
-            meetings_by_status: count_by(rows.iter().map(|(meeting, _)| meeting.status.clone()).collect()),
+            meetings_by_kind: count_by(rows.iter().map(|(_, event)| event.kind.as_str().to_owned()).collect()),
+            meetings_by_status: count_by(rows.iter().map(|(meeting, _)| meeting.status.as_str().to_owned()).collect()),
             open_follow_ups: open.len() as i64,
             overdue_follow_ups: open.iter().filter(|follow_up| follow_up.due_date < today).count() as i64,
             top_question_topics: count_by(

@@ -1,3 +1,4 @@
+use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::member_organisations::{self, MemberOrganisation, MemberOrganisationChanges};
@@ -5,7 +6,6 @@ use crate::db::{Db, DbConn, branches, write_transaction};
 use crate::domain::time::now;
 use crate::dto::member_organisation::{CreateMemberOrganisation, UpdateMemberOrganisation};
 use crate::error::{ApiError, FieldError};
-use crate::api::IfMatch;
 
 fn ensure_unique_bin(conn: &mut DbConn, bin: &str, except: Option<&str>) -> Result<(), ApiError> {
     match member_organisations::find_by_bin(conn, bin)? {
@@ -41,7 +41,7 @@ pub async fn create(
             let row = MemberOrganisation {
                 id: uuid::Uuid::now_v7().to_string(),
                 name: input.name.trim().to_owned(),
-                kind: input.kind.as_str().into(),
+                kind: input.kind,
                 branch_code: input.branch,
                 bin: input.bin,
                 created_at: at,
@@ -84,7 +84,7 @@ pub async fn update(
             }
             let changes = MemberOrganisationChanges {
                 name: input.name.map(|name| name.trim().to_owned()),
-                kind: input.kind.map(|kind| kind.as_str().to_owned()),
+                kind: input.kind,
                 branch_code: input.branch,
                 bin: input.bin,
             };

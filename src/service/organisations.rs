@@ -1,5 +1,6 @@
 //! Work collectives (employers and institutions) to meet.
 
+use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::meetings::{self, Organisation, OrganisationChanges, OrganisationFilter};
 use crate::db::{Db, DbConn, branches, localities, write_transaction};
@@ -8,7 +9,6 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::meeting::{CreateOrganisation, UpdateOrganisation};
 use crate::error::{ApiError, FieldError};
-use crate::api::IfMatch;
 use crate::service::volunteers::normalize_name;
 
 /// What organisation search matches: lower-cased names and the BIN.
@@ -67,7 +67,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateOrganisation) -> Res
                 name_kk,
                 name_ru,
                 bin: input.bin,
-                sector: input.sector.as_str(),
+                sector: input.sector,
                 employee_count: input.employee_count,
                 address: input.address,
                 contact_name: input.contact_name.map(|name| normalize_name(&name)),
@@ -127,7 +127,7 @@ pub async fn update(
                 }),
                 name_kk,
                 name_ru,
-                sector: input.sector.map(|sector| sector.as_str()),
+                sector: input.sector,
                 employee_count: input.employee_count,
                 address: input.address,
                 contact_name: input.contact_name,

@@ -12,7 +12,6 @@ use crate::db::routes::{self, RouteTally};
 use crate::db::schema::localities;
 use crate::db::{Db, DbConn, branches};
 use crate::domain::role::Role;
-use crate::dto::locality::LocalityKind;
 use crate::dto::route::{BranchProgress, LocalityCoverage, RouteStatus};
 use crate::error::ApiError;
 
@@ -34,7 +33,7 @@ fn summarise(
     with_localities: bool,
 ) -> BranchProgress {
     fn completed(tally: &RouteTally) -> bool {
-        tally.status == RouteStatus::Completed.as_str()
+        tally.status == RouteStatus::Completed
     }
     let mut by_locality: HashMap<&str, Vec<&RouteTally>> = HashMap::new();
     for tally in tallies {
@@ -43,10 +42,7 @@ fn summarise(
     let covered = |locality: &Locality| {
         by_locality.get(locality.id.as_str()).is_some_and(|tallies| tallies.iter().any(|tally| completed(tally)))
     };
-    let rural: Vec<&Locality> = branch_localities
-        .iter()
-        .filter(|locality| LocalityKind::parse(&locality.kind).is_some_and(LocalityKind::is_rural))
-        .collect();
+    let rural: Vec<&Locality> = branch_localities.iter().filter(|locality| locality.kind.is_rural()).collect();
     let sum = |tallies: &[&RouteTally], field: fn(&RouteTally) -> Option<i64>| {
         tallies.iter().map(|tally| field(tally).unwrap_or(0)).sum::<i64>()
     };
@@ -64,7 +60,7 @@ fn summarise(
                 Some(LocalityCoverage {
                     locality_id: locality.id.clone(),
                     name_ru: locality.name_ru.clone(),
-                    kind: locality.kind.clone(),
+                    kind: locality.kind,
                     routes: routes(tallies),
                     completed_routes: completed_routes(tallies),
                     stops_total: sum(tallies, |tally| tally.stops_total),

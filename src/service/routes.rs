@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::routes::{self, Route, Stop};
@@ -12,7 +13,6 @@ use crate::domain::time::now;
 use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::route::{CreateRoute, ReplaceStops, RouteOut, RouteStatus, StopIn};
 use crate::error::{ApiError, FieldError};
-use crate::api::IfMatch;
 
 fn conflict(detail: impl Into<String>, field: &str, code: &str) -> ApiError {
     let detail = detail.into();
@@ -69,7 +69,7 @@ fn check_assignable(conn: &mut DbConn, branch: &str, volunteer_id: &str) -> Resu
         volunteers::find(conn, volunteer_id)?.filter(|volunteer| volunteer.branch_code == branch).ok_or_else(|| {
             ApiError::invalid("volunteer_id", "unknown_volunteer", "no such volunteer in the route's branch")
         })?;
-    if volunteer.status != VolunteerStatus::Active.as_str() {
+    if volunteer.status != VolunteerStatus::Active {
         return Err(conflict(
             format!("only active volunteers work routes; this one is {}", volunteer.status),
             "volunteer_id",
@@ -123,7 +123,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateRoute) -> Result<Rou
                 event_id: input.event_id,
                 shift_id: input.shift_id,
                 name: input.name.trim().to_owned(),
-                status: status.as_str().into(),
+                status: status,
                 stops_total: i32::try_from(stops.len()).unwrap_or(i32::MAX),
                 stops_visited: 0,
                 visits_count: 0,
@@ -249,14 +249,14 @@ pub async fn replace_stops(
             )?;
             // With the stops changed, a route is complete exactly when every stop has a visit.
             let total = input.stops.len();
-            let status = match RouteStatus::parse(&route.status) {
+            let status = match route.status {
                 RouteStatus::Completed | RouteStatus::InProgress if visited == total && total > 0 => {
                     RouteStatus::Completed
                 }
                 RouteStatus::Completed | RouteStatus::InProgress => RouteStatus::InProgress,
                 other => other,
             };
-            routes::set_status_and_bump(conn, &id, status.as_str(), now())?;
+            routes::set_status_and_bump(conn, &id, status, now())?;
             audit::record(
                 conn,
                 route_audit(&actor, "route_stops_replaced", &id, Some(format!("{} stops", input.stops.len()))),
@@ -276,11 +276,7 @@ pub async fn assign(db: &Db, actor: &AuthUser, id: String, volunteer_id: String)
             let route = load_managed(conn, &actor, &id)?;
             check_assignable(conn, &route.branch_code, &volunteer_id)?;
             if routes::add_assignee(conn, &id, &volunteer_id, now())? {
-                let status = if route.status == RouteStatus::Planned.as_str() {
-                    RouteStatus::Assigned.as_str()
-                } else {
-                    &route.status
-                };
+                let status = if route.status == RouteStatus::Planned { RouteStatus::Assigned } else { route.status };
                 routes::set_status_and_bump(conn, &id, status, now())?;
                 audit::record(
                     conn,
@@ -304,10 +300,10 @@ pub async fn unassign(db: &Db, actor: &AuthUser, id: String, volunteer_id: Strin
                 return Err(ApiError::not_found(format!("volunteer {volunteer_id} on route {id}")));
             }
             let left = routes::assignees_of(conn, &id)?;
-            let status = if left.is_empty() && route.status == RouteStatus::Assigned.as_str() {
-                RouteStatus::Planned.as_str()
+            let status = if left.is_empty() && route.status == RouteStatus::Assigned {
+                RouteStatus::Planned
             } else {
-                &route.status
+                route.status
             };
             routes::set_status_and_bump(conn, &id, status, now())?;
             audit::record(

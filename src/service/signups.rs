@@ -79,7 +79,7 @@ pub async fn sign_up(
                 let volunteer = signing_volunteer(conn, &actor, volunteer_id)?;
                 let existing = shifts::assignment_of(conn, &shift.id, &volunteer.id)?;
                 if let Some(existing) = &existing
-                    && existing.status != AssignmentStatus::Cancelled.as_str()
+                    && existing.status != AssignmentStatus::Cancelled
                 {
                     return Ok((existing.clone(), false));
                 }
@@ -89,7 +89,7 @@ pub async fn sign_up(
                 crate::db::lock_row(conn, "events", &event.id)?;
                 crate::db::lock_row(conn, "volunteers", &volunteer.id)?;
                 let event = events::find(conn, &event.id)?.ok_or_else(|| ApiError::internal("event vanished"))?;
-                let open = event.status == EventStatus::Scheduled.as_str();
+                let open = event.status == EventStatus::Scheduled;
                 if !open {
                     return Err(conflict(
                         format!("the event is {}; it takes no sign-ups", event.status),
@@ -106,7 +106,7 @@ pub async fn sign_up(
                         None,
                     ));
                 }
-                if volunteer.status != VolunteerStatus::Active.as_str() {
+                if volunteer.status != VolunteerStatus::Active {
                     return Err(conflict(
                         format!("only active volunteers sign up; this one is {}", volunteer.status),
                         "volunteer_id",
@@ -158,7 +158,7 @@ pub async fn sign_up(
                             id: uuid::Uuid::now_v7().to_string(),
                             shift_id: shift.id.clone(),
                             volunteer_id: volunteer.id.clone(),
-                            status: status.as_str().into(),
+                            status: status,
                             shift_starts_at: shift.starts_at,
                             shift_ends_at: shift.ends_at,
                             created_at: at,
@@ -170,10 +170,7 @@ pub async fn sign_up(
                     }
                 };
                 events::touch(conn, &event.id, at)?;
-                audit::record(
-                    conn,
-                    assignment_audit(&actor, "signed_up", &assignment.id, Some(status.as_str().into())),
-                )?;
+                audit::record(conn, assignment_audit(&actor, "signed_up", &assignment.id, Some(status.to_string())))?;
                 Ok((assignment, true))
             })
         })
@@ -207,7 +204,7 @@ pub async fn cancel(db: &Db, actor: &AuthUser, id: String) -> Result<Assignment,
             if actor.role != Role::Volunteer {
                 actor.ensure_manages_branch(&event.branch_code, format!("assignment {id}"))?;
             }
-            let status = AssignmentStatus::parse(&assignment.status);
+            let status = assignment.status;
             match status {
                 AssignmentStatus::Cancelled => return Ok(assignment),
                 AssignmentStatus::SignedUp | AssignmentStatus::Waitlisted => {}
@@ -254,7 +251,7 @@ pub async fn mark_attendance(
             if now() < shift.starts_at {
                 return Err(conflict("attendance is recorded once the shift has started", "status", "too_early", None));
             }
-            let current = AssignmentStatus::parse(&assignment.status);
+            let current = assignment.status;
             if !matches!(current, AssignmentStatus::SignedUp | AssignmentStatus::Attended | AssignmentStatus::NoShow) {
                 return Err(conflict(
                     format!("a {} sign-up has no attendance", current.as_str()),
@@ -268,7 +265,7 @@ pub async fn mark_attendance(
             events::touch(conn, &event.id, at)?;
             audit::record(
                 conn,
-                assignment_audit(&actor, "attendance_marked", &assignment.id, Some(status.as_str().into())),
+                assignment_audit(&actor, "attendance_marked", &assignment.id, Some(status.to_string())),
             )?;
             shifts::find_assignment(conn, &assignment.id)?.ok_or_else(|| ApiError::internal("assignment vanished"))
         })
@@ -299,8 +296,8 @@ pub async fn schedule(db: &Db, user: &SessionUser) -> Result<ScheduleOut, ApiErr
     past.reverse();
     let item = |(assignment, _shift, event): (Assignment, Shift, Event)| ScheduleItem {
         assignment: assignment.into(),
-        event_kind: crate::domain::event::EventKind::parse(&event.kind),
-        event_status: EventStatus::parse(&event.status),
+        event_kind: event.kind,
+        event_status: event.status,
         event_id: event.id,
         event_title: event.title,
         venue: event.venue,
@@ -330,7 +327,7 @@ pub fn release_volunteer(conn: &mut DbConn, actor: &SessionUser, volunteer_id: &
     for assignment in upcoming {
         shifts::lock(conn, &assignment.shift_id)?;
         shifts::set_status(conn, &assignment.id, AssignmentStatus::Cancelled, at)?;
-        if assignment.status == AssignmentStatus::SignedUp.as_str()
+        if assignment.status == AssignmentStatus::SignedUp
             && let Some(next) = shifts::first_waiting(conn, &assignment.shift_id)?
         {
             shifts::set_status(conn, &next.id, AssignmentStatus::SignedUp, at)?;

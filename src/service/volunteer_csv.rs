@@ -95,7 +95,7 @@ pub async fn export(db: &Db, actor: &AuthUser, mut filter: VolunteerFilter) -> R
                 decode_list(&row.skills).join(";"),
                 row.member_organisation_id.unwrap_or_default(),
                 row.youth_wing.to_string(),
-                row.status,
+                row.status.as_str().to_owned(),
                 date(row.consent_at),
                 row.consent_version,
                 date(row.created_at),
@@ -190,7 +190,7 @@ fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<Dr
     };
     let status = match get("status") {
         None => VolunteerStatus::Active,
-        Some(text) => VolunteerStatus::parse(text).unwrap_or_else(|| {
+        Some(text) => text.parse().unwrap_or_else(|_| {
             errors.push(FieldError::new("status", "unknown_value", "applicant, active, paused or left"));
             VolunteerStatus::Active
         }),

@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::accounts::{self, AccountChanges};
 use crate::db::audit::{self, AuditEvent};
@@ -15,7 +16,6 @@ use crate::domain::time::now;
 use crate::domain::volunteer::{ADULT_AGE, MAX_AGE, MIN_AGE, VolunteerStatus, age_on};
 use crate::dto::volunteer::{Consent, CreateVolunteer, GuardianConsent, Language, UpdateVolunteer};
 use crate::error::{ApiError, FieldError};
-use crate::api::IfMatch;
 
 /// How far in the future a client clock may be before a time is refused.
 const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
@@ -227,7 +227,7 @@ pub fn insert_draft(conn: &mut DbConn, draft: VolunteerDraft) -> Result<Inserted
         member_organisation_id: draft.member_organisation_id,
         youth_wing: draft.youth_wing,
         availability: draft.availability,
-        status: draft.status.as_str().into(),
+        status: draft.status,
         consent_at: draft.consent_at,
         consent_version: draft.consent_version,
         guardian_consent_at: draft.guardian_consent_at,
@@ -394,7 +394,7 @@ pub async fn update(
                     existing_id: None,
                 });
             }
-            let current_status = VolunteerStatus::parse(&current.status).unwrap_or(VolunteerStatus::Left);
+            let current_status = current.status;
             if let Some(next) = input.status
                 && !current_status.can_become(next)
             {
@@ -445,7 +445,7 @@ pub async fn update(
                 member_organisation_id: input.member_organisation_id.clone(),
                 youth_wing: input.youth_wing,
                 availability: input.availability.clone(),
-                status: input.status.map(|status| status.as_str().to_owned()),
+                status: input.status,
                 guardian_consent_at: input
                     .guardian_consent
                     .as_ref()
@@ -506,7 +506,7 @@ pub async fn anonymise(db: &Db, actor: &AuthUser, id: String) -> Result<Voluntee
                 guardian_name: Some(None),
                 search_text: Some(None),
                 availability: Some(None),
-                status: Some(VolunteerStatus::Left.as_str().into()),
+                status: Some(VolunteerStatus::Left),
                 anonymised_at: Some(Some(at)),
                 ..Default::default()
             };
@@ -538,14 +538,14 @@ pub fn decide_application(
     details: Option<String>,
 ) -> Result<Volunteer, ApiError> {
     let current = load_managed(conn, actor, id)?;
-    if current.status != VolunteerStatus::Applicant.as_str() {
+    if current.status != VolunteerStatus::Applicant {
         return Err(ApiError::Conflict {
             detail: format!("only applicants can be decided on; this volunteer is {}", current.status),
             errors: vec![FieldError::new("status", "illegal_transition", "not an applicant")],
             existing_id: None,
         });
     }
-    let changes = VolunteerChanges { status: Some(next.as_str().into()), ..Default::default() };
+    let changes = VolunteerChanges { status: Some(next), ..Default::default() };
     if !volunteers::update(conn, &current.id, current.version, &changes, now())? {
         return Err(ApiError::PreconditionFailed("the volunteer changed meanwhile; reload it".into()));
     }

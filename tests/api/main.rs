@@ -21,4 +21,5 @@ mod migrations;
 mod openapi;
 mod operations;
 mod seed;
+mod stored_values;
 mod volunteers;
