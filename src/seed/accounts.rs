@@ -26,7 +26,7 @@ pub fn generate(rng: &mut Rng, branches: &[Branch], password_hash: &str) -> Vec<
         id: new_id(rng, at),
         email,
         password_hash: Some(password_hash.to_owned()),
-        role: role,
+        role,
         branch_code: branch,
         volunteer_id: None,
         active: true,

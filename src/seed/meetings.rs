@@ -150,7 +150,7 @@ fn book_speakers(
                 id: new_id(rng, at),
                 shift_id: shift.id.clone(),
                 volunteer_id: branch.roster.members[member].id.clone(),
-                status: status,
+                status,
                 shift_starts_at: shift.starts_at,
                 shift_ends_at: shift.ends_at,
                 created_at: at,
@@ -276,7 +276,7 @@ fn one_meeting(
         id: id.clone(),
         branch_code: branch.code.clone(),
         locality_id,
-        kind: kind,
+        kind,
         title: title(kind, organisation, &place),
         description: None,
         venue: Some(match organisation {

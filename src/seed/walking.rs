@@ -13,7 +13,7 @@ use crate::db::routes::{Stop, Visit};
 use crate::db::volunteers::encode_list;
 use crate::dto::route::{QuestionTopic, RouteStatus};
 
-const TOPICS: &[QuestionTopic] = &QuestionTopic::ALL;
+const TOPICS: &[QuestionTopic] = QuestionTopic::ALL;
 
 const QUESTION_TEXTS: &[&str] = &[
     "Где находится наш избирательный участок?",

@@ -218,7 +218,7 @@ pub async fn update(
                 let version = if_match.check(input.version, current.version)?;
                 let scope_changed = role != current_role || branch != current.branch_code;
                 let changes = AccountChanges {
-                    role: (role != current_role).then(|| role),
+                    role: (role != current_role).then_some(role),
                     branch_code: (branch != current.branch_code).then(|| branch.clone()),
                     active: input.active.filter(|active| *active != current.active),
                     ..Default::default()

@@ -130,7 +130,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<Eve
                     longitude: input.longitude,
                     starts_at: input.starts_at.naive_utc(),
                     ends_at: input.ends_at.naive_utc(),
-                    status: status,
+                    status,
                     cancel_reason: None,
                     created_by: actor.account_id.clone(),
                     created_at: at,

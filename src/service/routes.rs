@@ -123,7 +123,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateRoute) -> Result<Rou
                 event_id: input.event_id,
                 shift_id: input.shift_id,
                 name: input.name.trim().to_owned(),
-                status: status,
+                status,
                 stops_total: i32::try_from(stops.len()).unwrap_or(i32::MAX),
                 stops_visited: 0,
                 visits_count: 0,

@@ -158,7 +158,7 @@ pub async fn sign_up(
                             id: uuid::Uuid::now_v7().to_string(),
                             shift_id: shift.id.clone(),
                             volunteer_id: volunteer.id.clone(),
-                            status: status,
+                            status,
                             shift_starts_at: shift.starts_at,
                             shift_ends_at: shift.ends_at,
                             created_at: at,
