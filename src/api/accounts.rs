@@ -56,7 +56,7 @@ pub async fn list_accounts(
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = AccountFilter {
-        role: filter.role.map(|role| role),
+        role: filter.role,
         branch: filter.branch,
         active: filter.active,
         email_contains: filter.email.map(|email| email.trim().to_lowercase()),
