@@ -10,6 +10,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod branches;
 pub mod events;
+pub mod failure;
 pub mod localities;
 pub mod meetings;
 pub mod member_organisations;
