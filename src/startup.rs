@@ -144,9 +144,17 @@ pub async fn serve(config: Config) -> Result<(), String> {
     if workers > 0 {
         server = server.workers(workers);
     }
-    // Database work runs on the blocking threads, and it cannot use more of them
-    // than there are pooled connections: more threads only wait, each holding its
-    // stack and heap (the default allows hundreds).
+    // Database work is all that runs on the blocking threads (password hashing has
+    // threads of its own). This limit is per worker: each worker runtime has its
+    // own blocking pool, so up to workers x pool size threads may exist. What
+    // bounds the work is the `Db`'s semaphore, one slot per pooled connection and
+    // shared by all workers: at most pool-size blocking threads run database work
+    // at once, and requests beyond that wait as futures, not as threads. A worker
+    // still needs up to pool-size threads of its own, since one worker may get
+    // every slot; a thread it no longer needs ends after 10 s idle (tokio's
+    // default), so the pool-size x workers bound is only reached briefly, when
+    // the busy work moves from worker to worker. Without a limit tokio allows 512
+    // per worker, each holding a stack and, with glibc, possibly its own heap.
     server = server.worker_max_blocking_threads(blocking_threads);
     let server = server.bind(bind_addr).map_err(|err| format!("cannot listen on {bind_addr}: {err}"))?;
     tracing::info!(address = %bind_addr, "listening; API docs at http://{bind_addr}/docs");
