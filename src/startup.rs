@@ -66,7 +66,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         config: Arc::new(config),
         keys: Arc::new(JwtKeys::new(&secret)),
         accounts: Arc::default(),
-        metrics: Arc::default(),
+        metrics: Arc::new(Metrics::new().map_err(|err| format!("cannot register the metrics: {err}"))?),
         docs: Arc::new(ApiDocs::build()?),
     })
 }
