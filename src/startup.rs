@@ -8,9 +8,11 @@ use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpResponse, HttpServer, web};
+use secrecy::ExposeSecret;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::api::fallback::{RouteTable, no_route};
 use crate::auth::account_cache::AccountCache;
 use crate::auth::{JwtKeys, bootstrap, jwt};
 use crate::config::Config;
@@ -18,7 +20,6 @@ use crate::db::{self, Db};
 use crate::error::{ApiError, FieldError};
 use crate::metrics::Metrics;
 use crate::request_context::request_context;
-use crate::api::fallback::{RouteTable, no_route};
 
 /// Largest JSON body accepted by default. Endpoints that take batches raise it.
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
@@ -60,7 +61,8 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     let mut conn = pool.get().map_err(|err| format!("cannot connect to {}: {err}", config.database_url))?;
     db::run_migrations(&mut conn).map_err(|err| format!("migrations failed on {}: {err}", config.database_url))?;
     drop(conn);
-    let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
+    let configured_secret = config.jwt_secret.as_ref().map(ExposeSecret::expose_secret);
+    let secret = jwt::load_or_create_secret(configured_secret, &config.data_dir)?;
     Ok(AppState {
         db: Db::new(pool)?,
         config: Arc::new(config),
@@ -80,11 +82,8 @@ pub fn build_app(
     // The spec collected here (once per worker) is the same as the one built once
     // in `prepare`; only that one is kept (each worker holding its own copy for
     // Swagger UI cost several MB per worker).
-    let (app, _) = App::new()
-        .into_utoipa_app()
-        .openapi(crate::openapi::base())
-        .configure(crate::api::configure)
-        .split_for_parts();
+    let (app, _) =
+        App::new().into_utoipa_app().openapi(crate::openapi::base()).configure(crate::api::configure).split_for_parts();
     app.app_data(web::Data::new(state.db.clone()))
         .app_data(web::Data::from(state.config.clone()))
         .app_data(web::Data::from(state.keys.clone()))
