@@ -5,16 +5,29 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
+use secrecy::SecretString;
 
 use crate::db::DatabaseUrl;
 
 /// Server settings. Every field has an environment variable and a default, listed
 /// in README.md.
+///
+/// Secrets (`JWT_SECRET`, `OUTREACH_ADMIN_PASSWORD`, `METRICS_TOKEN`) are
+/// [`SecretString`]s: `{:?}` prints them as `[REDACTED]`, so logging the
+/// configuration cannot leak them, and they are zeroed when dropped. The database
+/// URL's password is hidden the same way by [`DatabaseUrl`]'s `Debug` and
+/// `Display`. `hide_env_values` keeps them out of `--help` too.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Database to use: `sqlite://PATH` (embedded, the default) or
     /// `postgres://USER@HOST:PORT/DB`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/outreach.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/outreach.db",
+        hide_env_values = true,
+        global = true
+    )]
     pub database_url: DatabaseUrl,
 
     /// Address and port the HTTP server listens on.
@@ -46,8 +59,8 @@ pub struct Config {
     /// Secret for signing access tokens (at least 32 bytes). When unset, one is
     /// generated on first start and kept in `DATA_DIR/jwt_secret`; set it when
     /// several instances serve the same database.
-    #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
-    pub jwt_secret: Option<String>,
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, value_parser = secret, global = true)]
+    pub jwt_secret: Option<SecretString>,
 
     /// Email of the first admin, created at start when no admin exists.
     #[arg(long, env = "OUTREACH_ADMIN_EMAIL", default_value = "admin@outreach.local", global = true)]
@@ -55,8 +68,8 @@ pub struct Config {
 
     /// Password of that first admin. When unset, a one-time password is generated,
     /// printed once in the log, and must be changed at first login.
-    #[arg(long, env = "OUTREACH_ADMIN_PASSWORD", hide_env_values = true, global = true)]
-    pub admin_password: Option<String>,
+    #[arg(long, env = "OUTREACH_ADMIN_PASSWORD", hide_env_values = true, value_parser = secret, global = true)]
+    pub admin_password: Option<SecretString>,
 
     /// Comma-separated addresses of reverse proxies / load balancers whose
     /// `X-Forwarded-For` is believed for the client address (throttling).
@@ -65,12 +78,18 @@ pub struct Config {
 
     /// When set, `GET /metrics` requires `Authorization: Bearer <this token>`;
     /// when unset it is open (serve it on a private network then).
-    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, global = true)]
-    pub metrics_token: Option<String>,
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, value_parser = secret, global = true)]
+    pub metrics_token: Option<SecretString>,
 
     /// Number of HTTP worker threads (0: one per core).
     #[arg(long, env = "HTTP_WORKERS", default_value_t = 0, global = true)]
     pub http_workers: usize,
+}
+
+/// Parses a secret setting straight into a [`SecretString`], so no plain copy
+/// outlives parsing.
+fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value))
 }
 
 impl Config {
@@ -102,5 +121,25 @@ impl Config {
             .filter(|origin| !origin.is_empty())
             .map(str::to_owned)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let url = "postgres://outreach:db-password-6ac1@127.0.0.1:5432/outreach".parse().unwrap();
+        let mut config = Config::for_database(url, PathBuf::from("data"));
+        config.jwt_secret = Some("jwt-secret-0123456789abcdef0123456789".into());
+        config.admin_password = Some("admin-password-0d5e".into());
+        config.metrics_token = Some("metrics-token-77f1".into());
+        let debug = format!("{config:?}");
+        for secret in ["db-password-6ac1", "jwt-secret-0123", "admin-password-0d5e", "metrics-token-77f1"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(debug.contains("postgres://outreach:***@127.0.0.1:5432/outreach"), "{debug}");
+        assert!(debug.contains("REDACTED"), "{debug}");
     }
 }

@@ -258,36 +258,31 @@ impl ResponseError for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match err {
-            Error::NotFound => Self::NotFound("record not found".into()),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict {
+        use crate::db::failure::{Failure, classify};
+        if let diesel::result::Error::NotFound = err {
+            return Self::NotFound("record not found".into());
+        }
+        match classify(&err) {
+            Failure::Duplicate => Self::Conflict {
                 detail: "a record with the same unique value already exists".into(),
                 errors: Vec::new(),
                 existing_id: None,
             },
             // PostgreSQL refuses values outside its ranges (years before 4713 BC,
             // integers past 2^31): the request's fault, not ours.
-            Error::DatabaseError(_, ref info) if info.message().contains("out of range") => Self::BadRequest {
+            Failure::OutOfRange => Self::BadRequest {
                 detail: "a value is outside the range that can be stored".into(),
                 errors: Vec::new(),
             },
             // PostgreSQL refuses NUL characters in text; the edge should have caught them.
-            Error::DatabaseError(_, ref info) if info.message().contains("invalid byte sequence") => Self::BadRequest {
+            Failure::UnstorableText => Self::BadRequest {
                 detail: "the request contains characters that cannot be stored".into(),
                 errors: Vec::new(),
             },
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
-                Self::Unavailable(info.message().to_owned())
-            }
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
-                Self::Unavailable(info.message().to_owned())
-            }
-            // SQLite reports lock contention beyond busy_timeout as a plain error.
-            Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
-                Self::Unavailable(info.message().to_owned())
-            }
-            other => Self::internal(other),
+            // Lock contention beyond the busy timeout, a serialization failure or
+            // deadlock, a lost connection: retrying later can succeed.
+            Failure::Transient => Self::unavailable(err),
+            Failure::Other => Self::internal(err),
         }
     }
 }

@@ -8,6 +8,7 @@ use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpResponse, HttpServer, web};
+use secrecy::ExposeSecret;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -60,13 +61,14 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     let mut conn = pool.get().map_err(|err| format!("cannot connect to {}: {err}", config.database_url))?;
     db::run_migrations(&mut conn).map_err(|err| format!("migrations failed on {}: {err}", config.database_url))?;
     drop(conn);
-    let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
+    let configured_secret = config.jwt_secret.as_ref().map(ExposeSecret::expose_secret);
+    let secret = jwt::load_or_create_secret(configured_secret, &config.data_dir)?;
     Ok(AppState {
         db: Db::new(pool)?,
         config: Arc::new(config),
         keys: Arc::new(JwtKeys::new(&secret)),
         accounts: Arc::default(),
-        metrics: Arc::default(),
+        metrics: Arc::new(Metrics::new().map_err(|err| format!("cannot register the metrics: {err}"))?),
         docs: Arc::new(ApiDocs::build()?),
     })
 }
@@ -141,9 +143,17 @@ pub async fn serve(config: Config) -> Result<(), String> {
     if workers > 0 {
         server = server.workers(workers);
     }
-    // Database work runs on the blocking threads, and it cannot use more of them
-    // than there are pooled connections: more threads only wait, each holding its
-    // stack and heap (the default allows hundreds).
+    // Database work is all that runs on the blocking threads (password hashing has
+    // threads of its own). This limit is per worker: each worker runtime has its
+    // own blocking pool, so up to workers x pool size threads may exist. What
+    // bounds the work is the `Db`'s semaphore, one slot per pooled connection and
+    // shared by all workers: at most pool-size blocking threads run database work
+    // at once, and requests beyond that wait as futures, not as threads. A worker
+    // still needs up to pool-size threads of its own, since one worker may get
+    // every slot; a thread it no longer needs ends after 10 s idle (tokio's
+    // default), so the pool-size x workers bound is only reached briefly, when
+    // the busy work moves from worker to worker. Without a limit tokio allows 512
+    // per worker, each holding a stack and, with glibc, possibly its own heap.
     server = server.worker_max_blocking_threads(blocking_threads);
     let server = server.bind(bind_addr).map_err(|err| format!("cannot listen on {bind_addr}: {err}"))?;
     tracing::info!(address = %bind_addr, "listening; API docs at http://{bind_addr}/docs");

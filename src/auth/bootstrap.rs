@@ -1,5 +1,7 @@
 //! The first way in: an admin account created at start, or by `create-admin`.
 
+use secrecy::ExposeSecret;
+
 use crate::config::Config;
 use crate::db::accounts::{self, NewAccount};
 use crate::db::audit::{self, AuditEvent};
@@ -67,7 +69,7 @@ pub fn ensure_first_admin(conn: &mut DbConn, config: &Config) -> Result<(), Stri
     if accounts::active_admin_exists(conn).map_err(|err| err.to_string())? {
         return Ok(());
     }
-    match create_admin(conn, &config.admin_email, config.admin_password.as_deref())? {
+    match create_admin(conn, &config.admin_email, config.admin_password.as_ref().map(ExposeSecret::expose_secret))? {
         Some(one_time) => tracing::warn!(
             email = %config.admin_email,
             one_time_password = %one_time,

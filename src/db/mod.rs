@@ -10,6 +10,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod branches;
 pub mod events;
+pub mod failure;
 pub mod localities;
 pub mod meetings;
 pub mod member_organisations;
@@ -27,11 +28,13 @@ mod writer_queue;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::error::ApiError;
 pub use pool::{DbPool, build_pool};
@@ -120,6 +123,12 @@ pub fn revert_all_migrations(conn: &mut DbConn) -> Result<(), MigrationError> {
 pub struct Db {
     pool: DbPool,
     read_audit: read_audit::ReadAuditQueue,
+    /// One permit per pooled connection, shared by every HTTP worker: a request
+    /// takes one before it goes to a blocking thread, so at most that many blocking
+    /// threads do database work at once, however many workers there are (each
+    /// worker has a blocking pool of its own). A request beyond that waits here,
+    /// as a future, rather than on a blocking thread.
+    slots: Arc<Semaphore>,
 }
 
 /// How long a request waits for a pooled connection before answering 503.
@@ -131,7 +140,8 @@ impl Db {
     /// Wraps `pool` and starts the writer of read-audit entries.
     pub fn new(pool: DbPool) -> Result<Self, String> {
         let read_audit = read_audit::ReadAuditQueue::start(pool.clone())?;
-        Ok(Self { pool, read_audit })
+        let slots = Arc::new(Semaphore::new(usize::try_from(pool.max_size()).unwrap_or(1)));
+        Ok(Self { pool, read_audit, slots })
     }
 
     /// Records that someone read personal data, without making the read wait for
@@ -166,13 +176,26 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        let started = Instant::now();
+        let _slot = self.slot(CHECKOUT_TIMEOUT).await?;
+        // The read-audit writer and housekeeping take connections without a slot,
+        // so the checkout may still wait, for what is left of the timeout.
+        let left = CHECKOUT_TIMEOUT.saturating_sub(started.elapsed()).max(Duration::from_millis(1));
         let pool = self.pool.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get_timeout(CHECKOUT_TIMEOUT).map_err(ApiError::unavailable)?;
+            let mut conn = pool.get_timeout(left).map_err(ApiError::unavailable)?;
             work(&mut conn)
         })
         .await
         .map_err(ApiError::internal)?
+    }
+
+    /// Waits up to `timeout` for a database slot; 503 when none frees up.
+    async fn slot(&self, timeout: Duration) -> Result<SemaphorePermit<'_>, ApiError> {
+        tokio::time::timeout(timeout, self.slots.acquire())
+            .await
+            .map_err(|_| ApiError::unavailable("every database connection stayed busy"))?
+            .map_err(ApiError::internal)
     }
 
     /// Runs `work` with one pooled connection on the calling thread (for the
@@ -184,6 +207,7 @@ impl Db {
 
     /// Checks that the database answers a trivial query, quickly.
     pub async fn ping(&self) -> Result<(), ApiError> {
+        let _slot = self.slot(READY_CHECKOUT_TIMEOUT).await?;
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             use diesel::connection::SimpleConnection;
