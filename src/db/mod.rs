@@ -10,6 +10,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod branches;
 pub mod events;
+pub mod idempotency;
 pub mod localities;
 pub mod meetings;
 pub mod member_organisations;
@@ -120,6 +121,9 @@ pub fn revert_all_migrations(conn: &mut DbConn) -> Result<(), MigrationError> {
 pub struct Db {
     pool: DbPool,
     read_audit: read_audit::ReadAuditQueue,
+    /// Never armed outside the tests (see [`idempotency::InjectedCrash`]).
+    #[doc(hidden)]
+    pub idempotency_crash: idempotency::InjectedCrash,
 }
 
 /// How long a request waits for a pooled connection before answering 503.
@@ -131,7 +135,7 @@ impl Db {
     /// Wraps `pool` and starts the writer of read-audit entries.
     pub fn new(pool: DbPool) -> Result<Self, String> {
         let read_audit = read_audit::ReadAuditQueue::start(pool.clone())?;
-        Ok(Self { pool, read_audit })
+        Ok(Self { pool, read_audit, idempotency_crash: idempotency::InjectedCrash::default() })
     }
 
     /// Records that someone read personal data, without making the read wait for
