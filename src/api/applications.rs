@@ -1,12 +1,13 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
+use crate::api::idempotency::{IdempotencyKey, respond};
 use crate::db::Db;
 use crate::dto::ValidJson;
 use crate::dto::volunteer::{ApplicationReceipt, VolunteerApplication};
 use crate::error::ApiError;
 use crate::request_context::{RequestId, client_address};
 use crate::service;
-use crate::service::idempotency::{self, IdempotencyKey};
+use crate::service::idempotency;
 
 /// Apply to volunteer
 ///
@@ -32,14 +33,13 @@ pub async fn apply(
     key: IdempotencyKey,
     body: ValidJson<VolunteerApplication>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
     // Anonymous clients share no key space: keys count per client address.
     let address = client_address(&req);
-    let stored =
-        idempotency::once(&db, format!("POST /volunteer-applications from {address}"), key, &input, || async {
-            let receipt = service::applications::apply(&db, input.clone(), address, Some(request_id.0)).await?;
-            Ok((202, serde_json::to_string(&receipt).map_err(ApiError::internal)?))
-        })
-        .await?;
-    Ok(stored.into_response())
+    let scope = format!("POST /volunteer-applications from {address}");
+    let stored = idempotency::once(&db, scope, key.0, body.into_inner(), move |conn, input| {
+        let receipt = service::applications::apply(conn, input, &address, Some(&request_id.0))?;
+        Ok((202, serde_json::to_string(&receipt).map_err(ApiError::internal)?))
+    })
+    .await?;
+    Ok(respond(stored))
 }

@@ -12,6 +12,7 @@ pub mod door_routes;
 pub mod events;
 pub mod fallback;
 pub mod health;
+pub mod idempotency;
 pub mod localities;
 pub mod me;
 pub mod meetings;

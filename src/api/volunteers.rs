@@ -1,7 +1,8 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
+use crate::api::idempotency::{IdempotencyKey, respond};
 use crate::api::{IfMatch, etag};
-use crate::auth::{AuthUser, Authorized, RoleSet, StaffUser};
+use crate::auth::{AuthUser, Authorized, RoleSet, SessionUser, StaffUser};
 use crate::db::Db;
 use crate::db::volunteers::VolunteerFilter;
 use crate::domain::role::Role;
@@ -13,7 +14,7 @@ use crate::dto::volunteer::{
 use crate::dto::{Page, PageQuery, ValidJson};
 use crate::error::ApiError;
 use crate::service;
-use crate::service::idempotency::{self, IdempotencyKey};
+use crate::service::idempotency;
 use crate::service::volunteers::with_personal_data;
 
 /// Who may list volunteers: staff, and observers without personal data.
@@ -72,14 +73,14 @@ pub async fn create_volunteer(
     key: IdempotencyKey,
     body: ValidJson<CreateVolunteer>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
     let scope = format!("POST /volunteers by {}", user.account_id);
-    let stored = idempotency::once(&db, scope, key, &input, || async {
-        let volunteer = service::volunteers::create(&db, &user, input.clone()).await?;
+    let actor = SessionUser::clone(&user);
+    let stored = idempotency::once(&db, scope, key.0, body.into_inner(), move |conn, input| {
+        let volunteer = service::volunteers::create(conn, &actor, input)?;
         Ok((201, serde_json::to_string(&VolunteerOut::new(volunteer, true)).map_err(ApiError::internal)?))
     })
     .await?;
-    Ok(stored.into_response())
+    Ok(respond(stored))
 }
 
 /// List volunteers

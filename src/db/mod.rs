@@ -11,6 +11,7 @@ pub mod audit;
 pub mod branches;
 pub mod events;
 pub mod failure;
+pub mod idempotency;
 pub mod localities;
 pub mod meetings;
 pub mod member_organisations;
@@ -129,6 +130,9 @@ pub struct Db {
     /// worker has a blocking pool of its own). A request beyond that waits here,
     /// as a future, rather than on a blocking thread.
     slots: Arc<Semaphore>,
+    /// Never armed outside the tests (see [`idempotency::InjectedCrash`]).
+    #[doc(hidden)]
+    pub idempotency_crash: idempotency::InjectedCrash,
 }
 
 /// How long a request waits for a pooled connection before answering 503.
@@ -141,7 +145,7 @@ impl Db {
     pub fn new(pool: DbPool) -> Result<Self, String> {
         let read_audit = read_audit::ReadAuditQueue::start(pool.clone())?;
         let slots = Arc::new(Semaphore::new(usize::try_from(pool.max_size()).unwrap_or(1)));
-        Ok(Self { pool, read_audit, slots })
+        Ok(Self { pool, read_audit, slots, idempotency_crash: idempotency::InjectedCrash::default() })
     }
 
     /// Records that someone read personal data, without making the read wait for

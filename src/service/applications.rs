@@ -4,7 +4,7 @@ use chrono::TimeDelta;
 
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
-use crate::db::{Db, throttle_events, write_transaction};
+use crate::db::{Db, DbConn, throttle_events, write_transaction};
 use crate::domain::role::Role;
 use crate::domain::time::{now, utc};
 use crate::domain::volunteer::VolunteerStatus;
@@ -20,12 +20,14 @@ pub const APPLICATION_WINDOW: TimeDelta = TimeDelta::hours(1);
 
 /// Records an application as an `applicant` in the chosen branch. The answer is
 /// the same whether or not the phone was known (a known phone stores nothing),
-/// so the form cannot be used to find out who volunteers.
-pub async fn apply(
-    db: &Db,
+/// so the form cannot be used to find out who volunteers. Runs in the caller's
+/// write transaction: the idempotent request's, with its key's claim and stored
+/// response.
+pub fn apply(
+    conn: &mut DbConn,
     input: VolunteerApplication,
-    client_address: String,
-    request_id: Option<String>,
+    client_address: &str,
+    request_id: Option<&str>,
 ) -> Result<ApplicationReceipt, ApiError> {
     let draft = draft(DraftInput {
         branch: input.branch.clone(),
@@ -46,39 +48,32 @@ pub async fn apply(
         source: "application",
     })?;
     let throttle_key = format!("application:{client_address}");
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let at = now();
-            throttle_events::lock_key(conn, &throttle_key)?;
-            let recent = throttle_events::recent(conn, &throttle_key, at - APPLICATION_WINDOW)?;
-            if recent.len() >= MAX_APPLICATIONS_PER_ADDRESS {
-                let oldest = recent[recent.len() - MAX_APPLICATIONS_PER_ADDRESS];
-                return Err(ApiError::TooManyRequests {
-                    detail: "too many applications from this address; try again later".into(),
-                    retry_after_secs: (oldest + APPLICATION_WINDOW - at).num_seconds().max(1).unsigned_abs(),
-                });
-            }
-            throttle_events::record(conn, &throttle_key, at)?;
-            let (reference, action, record_id) = match insert_draft(conn, draft)? {
-                Inserted::Created(volunteer) => (volunteer.id.clone(), "application_received", Some(volunteer.id)),
-                Inserted::Duplicate(existing) => {
-                    (uuid::Uuid::now_v7().to_string(), "application_duplicate", Some(existing.id))
-                }
-            };
-            audit::record(
-                conn,
-                AuditEvent {
-                    action,
-                    record_type: "volunteer",
-                    record_id: record_id.as_deref(),
-                    request_id: request_id.as_deref(),
-                    ..Default::default()
-                },
-            )?;
-            Ok(ApplicationReceipt { reference, received_at: utc(at) })
-        })
-    })
-    .await
+    let at = now();
+    throttle_events::lock_key(conn, &throttle_key)?;
+    let recent = throttle_events::recent(conn, &throttle_key, at - APPLICATION_WINDOW)?;
+    if recent.len() >= MAX_APPLICATIONS_PER_ADDRESS {
+        let oldest = recent[recent.len() - MAX_APPLICATIONS_PER_ADDRESS];
+        return Err(ApiError::TooManyRequests {
+            detail: "too many applications from this address; try again later".into(),
+            retry_after_secs: (oldest + APPLICATION_WINDOW - at).num_seconds().max(1).unsigned_abs(),
+        });
+    }
+    throttle_events::record(conn, &throttle_key, at)?;
+    let (reference, action, record_id) = match insert_draft(conn, draft)? {
+        Inserted::Created(volunteer) => (volunteer.id.clone(), "application_received", Some(volunteer.id)),
+        Inserted::Duplicate(existing) => (uuid::Uuid::now_v7().to_string(), "application_duplicate", Some(existing.id)),
+    };
+    audit::record(
+        conn,
+        AuditEvent {
+            action,
+            record_type: "volunteer",
+            record_id: record_id.as_deref(),
+            request_id,
+            ..Default::default()
+        },
+    )?;
+    Ok(ApplicationReceipt { reference, received_at: utc(at) })
 }
 
 /// Approves an applicant (→ `active`), optionally creating their volunteer account

@@ -256,7 +256,9 @@ pub fn target_branch(actor: &SessionUser, requested: Option<String>) -> Result<S
     actor.branch_for_new_record(requested)
 }
 
-pub async fn create(db: &Db, actor: &AuthUser, input: CreateVolunteer) -> Result<Volunteer, ApiError> {
+/// Records a volunteer, in the caller's write transaction: the idempotent
+/// create runs it together with its key's claim and stored response.
+pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateVolunteer) -> Result<Volunteer, ApiError> {
     let branch = target_branch(actor, input.branch.clone())?;
     let draft = draft(DraftInput {
         branch,
@@ -276,17 +278,13 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateVolunteer) -> Result
         guardian_consent: input.guardian_consent.as_ref(),
         source: "staff",
     })?;
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| match insert_draft(conn, draft)? {
-            Inserted::Created(volunteer) => {
-                audit::record(conn, event(&actor, "volunteer_created", &volunteer.id, None))?;
-                Ok(*volunteer)
-            }
-            Inserted::Duplicate(existing) => Err(duplicate_phone(&actor, &existing)),
-        })
-    })
-    .await
+    match insert_draft(conn, draft)? {
+        Inserted::Created(volunteer) => {
+            audit::record(conn, event(actor, "volunteer_created", &volunteer.id, None))?;
+            Ok(*volunteer)
+        }
+        Inserted::Duplicate(existing) => Err(duplicate_phone(actor, &existing)),
+    }
 }
 
 /// Whether `actor` may read this volunteer at all.

@@ -16,6 +16,7 @@ mod door_to_door;
 mod errors;
 mod events;
 mod factories;
+mod idempotency;
 mod meetings;
 mod migrations;
 mod openapi;
