@@ -259,8 +259,7 @@ pub fn walk(
     let mut progress = walk.progress;
     let total = i32::try_from(walk.stops.len()).unwrap_or(i32::MAX);
     if progress.visits_count > 0 {
-        progress.status =
-            if progress.stops_visited >= total && total > 0 { RouteStatus::Completed } else { RouteStatus::InProgress };
+        progress.status = RouteStatus::worked(progress.stops_visited, total);
     }
     progress
 }

@@ -248,14 +248,10 @@ pub async fn replace_stops(
                 i32::try_from(visited).unwrap_or(0),
             )?;
             // With the stops changed, a route is complete exactly when every stop has a visit.
-            let total = input.stops.len();
-            let status = match route.status {
-                RouteStatus::Completed | RouteStatus::InProgress if visited == total && total > 0 => {
-                    RouteStatus::Completed
-                }
-                RouteStatus::Completed | RouteStatus::InProgress => RouteStatus::InProgress,
-                other => other,
-            };
+            let status = route.status.after_stops_changed(
+                i32::try_from(visited).unwrap_or(0),
+                i32::try_from(input.stops.len()).unwrap_or(i32::MAX),
+            );
             routes::set_status_and_bump(conn, &id, status, now())?;
             audit::record(
                 conn,

@@ -301,13 +301,7 @@ pub async fn sync_batch(
                 let newly_visited =
                     touched.iter().filter(|stop| stops.get(&stop.stop_id).is_some_and(|(_, visited)| !visited));
                 delta.new_stops = i32::try_from(newly_visited.count()).unwrap_or(i32::MAX);
-                let visited = route.stops_visited + delta.new_stops;
-                let all_visited = visited >= route.stops_total && route.stops_total > 0;
-                let status = if all_visited || route.status == RouteStatus::Completed {
-                    RouteStatus::Completed
-                } else {
-                    RouteStatus::InProgress
-                };
+                let status = RouteStatus::worked(route.stops_visited + delta.new_stops, route.stops_total);
                 routes::add_progress(conn, &route, &delta, status, received_at)?;
                 let details = format!("{} visits synced", delta.visits);
                 crate::db::audit::record(conn, route_audit(&actor, "visits_synced", &route.id, Some(details)))?;
