@@ -256,6 +256,20 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<crate::domain::version::VersionConflict> for ApiError {
+    fn from(conflict: crate::domain::version::VersionConflict) -> Self {
+        use crate::domain::version::VersionConflict;
+        match conflict {
+            VersionConflict::Stale { current, expected } => Self::PreconditionFailed(format!(
+                "the record is at version {current}, not {expected}; reload it and apply the change again"
+            )),
+            VersionConflict::HeaderBodyMismatch => {
+                Self::invalid("version", "mismatch", "the body's version differs from the If-Match header")
+            }
+        }
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
         use crate::db::failure::{Failure, classify};

@@ -2,6 +2,7 @@
 //! attributes as they are registered (see [`crate::api::configure`]).
 
 use actix_web::App;
+use actix_web::web::Bytes;
 use utoipa::OpenApi;
 use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -9,6 +10,10 @@ use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, Response};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, PROBLEM_JSON, Problem};
+
+pub mod route_table;
+
+use route_table::RouteTable;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -109,4 +114,24 @@ pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
 /// The spec as the pretty JSON committed in `openapi/openapi.json`.
 pub fn spec_json() -> Result<String, serde_json::Error> {
     spec().to_pretty_json().map(|json| json + "\n")
+}
+
+/// The OpenAPI document, built once: served as is, and the route table the
+/// 404/405 fallback answers from.
+pub struct ApiDocs {
+    json: Bytes,
+    pub routes: RouteTable,
+}
+
+impl ApiDocs {
+    pub fn build() -> Result<Self, String> {
+        let spec = spec();
+        let json = serde_json::to_vec(&spec).map_err(|err| format!("cannot serialise the OpenAPI document: {err}"))?;
+        Ok(Self { json: Bytes::from(json), routes: RouteTable::from_spec(&spec) })
+    }
+
+    /// The document as served at `/api-docs/openapi.json`.
+    pub fn json(&self) -> Bytes {
+        self.json.clone()
+    }
 }

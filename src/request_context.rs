@@ -128,7 +128,7 @@ fn check_url(req: &ServiceRequest) -> Result<(), ApiError> {
             errors: vec![crate::error::FieldError::new("url", "nul_character", "%00 is not allowed")],
         });
     }
-    match req.app_data::<actix_web::web::Data<crate::startup::ApiDocs>>() {
+    match req.app_data::<actix_web::web::Data<crate::openapi::ApiDocs>>() {
         Some(docs) => docs.routes.check_query(req.method(), req.path(), req.query_string()),
         None => Ok(()),
     }

@@ -12,13 +12,14 @@ use secrecy::ExposeSecret;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::fallback::{RouteTable, no_route};
+use crate::api::fallback::no_route;
 use crate::auth::account_cache::AccountCache;
 use crate::auth::{JwtKeys, bootstrap, jwt};
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::{ApiError, FieldError};
 use crate::metrics::Metrics;
+use crate::openapi::ApiDocs;
 use crate::request_context::request_context;
 
 /// Largest JSON body accepted by default. Endpoints that take batches raise it.
@@ -35,23 +36,8 @@ pub struct AppState {
     pub docs: Arc<ApiDocs>,
 }
 
-/// The OpenAPI document, built once: served as is, and the route table the
-/// 404/405 fallback answers from.
-pub struct ApiDocs {
-    json: web::Bytes,
-    pub routes: RouteTable,
-}
-
-impl ApiDocs {
-    fn build() -> Result<Self, String> {
-        let spec = crate::openapi::spec();
-        let json = serde_json::to_vec(&spec).map_err(|err| format!("cannot serialise the OpenAPI document: {err}"))?;
-        Ok(Self { json: web::Bytes::from(json), routes: RouteTable::from_spec(&spec) })
-    }
-}
-
 async fn openapi_json(docs: web::Data<ApiDocs>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(docs.json.clone())
+    HttpResponse::Ok().content_type("application/json").body(docs.json())
 }
 
 /// Opens the pool for `config`, applies pending migrations and loads the signing

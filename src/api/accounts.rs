@@ -1,14 +1,16 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
-use crate::api::{IfMatch, etag};
+use crate::api::etag;
+use crate::api::json::ValidJson;
 use crate::auth::StaffUser;
 use crate::db::Db;
 use crate::db::accounts::{Account, AccountFilter};
+use crate::domain::version::ExpectedVersion;
 use crate::dto::account::{
     AccountFilterQuery, AccountOut, AccountWithPassword, CreateAccount, PasswordReset, PasswordResetOut, UpdateAccount,
 };
 use crate::dto::page::paginate;
-use crate::dto::{Page, PageQuery, ValidJson};
+use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 
@@ -110,7 +112,7 @@ pub async fn update_account(
     db: web::Data<Db>,
     user: StaffUser,
     id: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<UpdateAccount>,
 ) -> Result<HttpResponse, ApiError> {
     let account = service::accounts::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;

@@ -1,9 +1,10 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 
+use crate::api::json::ValidJson;
 use crate::auth::AdminUser;
 use crate::db::Db;
 use crate::dto::api_token::{ApiTokenCreated, ApiTokenOut, CreateApiToken};
-use crate::dto::{Page, PageQuery, ValidJson};
+use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 

@@ -1,8 +1,8 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use crate::api::idempotency::{IdempotencyKey, respond};
+use crate::api::json::ValidJson;
 use crate::db::Db;
-use crate::dto::ValidJson;
 use crate::dto::volunteer::{ApplicationReceipt, VolunteerApplication};
 use crate::error::ApiError;
 use crate::request_context::{RequestId, client_address};

@@ -2,11 +2,12 @@ use actix_web::{get, web};
 
 use crate::auth::AdminUser;
 use crate::db::Db;
-use crate::db::audit::{self as audit_queries, AuditFilter};
+use crate::db::audit::AuditFilter;
 use crate::dto::audit::{AuditEntryOut, AuditFilterQuery};
 use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
+use crate::service;
 
 /// Read the audit log
 ///
@@ -36,8 +37,6 @@ pub async fn list_audit(
         to: filter.to.map(|at| at.naive_utc()),
         before: page.after()?,
     };
-    // Reads of personal data are queued: the log shows them all.
-    db.flush_read_audit().await;
-    let rows = db.run(move |conn| Ok(audit_queries::list(conn, &filter, i64::from(limit) + 1)?)).await?;
+    let rows = service::audit::list(&db, filter, i64::from(limit) + 1).await?;
     Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), AuditEntryOut::from)))
 }

@@ -1,8 +1,8 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
+use crate::api::json::ValidJson;
 use crate::auth::{JwtKeys, session};
 use crate::db::Db;
-use crate::dto::ValidJson;
 use crate::dto::auth::{LoginRequest, RefreshRequest, TokenResponse};
 use crate::error::ApiError;
 use crate::request_context::{RequestId, client_address};

@@ -2,12 +2,14 @@ use actix_web::{HttpResponse, get, patch, web};
 
 use crate::auth::AuthUser;
 
-use crate::api::{IfMatch, etag};
+use crate::api::etag;
+use crate::api::json::ValidJson;
 use crate::db::Db;
-use crate::db::branches::{self as branch_queries, BranchFilter};
+use crate::db::branches::BranchFilter;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::branch::{BranchFilterQuery, BranchOut, UpdateBranch};
 use crate::dto::page::paginate;
-use crate::dto::{Page, PageQuery, ValidJson};
+use crate::dto::{Page, PageQuery};
 use crate::error::{ApiError, Problem};
 use crate::service;
 
@@ -35,7 +37,7 @@ pub async fn list_branches(
 ) -> Result<web::Json<Page<BranchOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = BranchFilter { kind: filter.kind, updated_since: page.updated_since(), after: page.after()? };
-    let rows = db.run(move |conn| Ok(branch_queries::list(conn, &filter, i64::from(limit) + 1)?)).await?;
+    let rows = service::branches::list(&db, filter, i64::from(limit) + 1).await?;
     Ok(web::Json(paginate(rows, limit, |row| row.code.clone(), |row| BranchOut::for_caller(row, user.as_ref()))))
 }
 
@@ -56,12 +58,7 @@ pub async fn get_branch(
     user: Option<AuthUser>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = code.into_inner();
-    let branch = db
-        .run(move |conn| {
-            branch_queries::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("branch {code}")))
-        })
-        .await?;
+    let branch = service::branches::get(&db, code.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header(etag(branch.version)).json(BranchOut::for_caller(branch, user.as_ref())))
 }
 
@@ -89,7 +86,7 @@ pub async fn update_branch(
     db: web::Data<Db>,
     user: AuthUser,
     code: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<UpdateBranch>,
 ) -> Result<HttpResponse, ApiError> {
     let branch = service::branches::update(&db, &user, code.into_inner(), body.into_inner(), if_match).await?;

@@ -1,16 +1,19 @@
 use actix_web::http::header::{self, EntityTag};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 
-use crate::api::{IfMatch, etag};
+use crate::api::etag;
+use crate::api::json::ValidJson;
+use crate::api::json::read_body;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::routes::RouteFilter;
-use crate::dto::json::{parse_json, read_body};
+use crate::domain::version::ExpectedVersion;
+use crate::dto::json::parse_json;
 use crate::dto::page::{decode_time_cursor, paginate, time_key};
 use crate::dto::route::{
     AssignVolunteer, BatchResult, CreateRoute, ReplaceStops, RouteFilterQuery, RouteOut, RoutePack, VisitBatch,
 };
-use crate::dto::{Page, PageQuery, ValidJson};
+use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 
@@ -120,7 +123,7 @@ pub async fn replace_stops(
     db: web::Data<Db>,
     user: StaffUser,
     id: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<ReplaceStops>,
 ) -> Result<HttpResponse, ApiError> {
     let route = service::routes::replace_stops(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;

@@ -1,14 +1,16 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
-use crate::api::{IfMatch, etag};
+use crate::api::etag;
+use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::events::EventFilter;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::event::{
     CreateEvent, EventFilterQuery, EventOut, EventStatusChange, NewShift, ShiftSeries, UpdateEvent,
 };
 use crate::dto::page::{decode_time_cursor, encode_time_cursor};
-use crate::dto::{Page, PageQuery, ValidJson};
+use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 
@@ -120,7 +122,7 @@ pub async fn update_event(
     db: web::Data<Db>,
     user: StaffUser,
     id: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<UpdateEvent>,
 ) -> Result<HttpResponse, ApiError> {
     let event = service::events::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
@@ -151,7 +153,7 @@ pub async fn change_event_status(
     db: web::Data<Db>,
     user: StaffUser,
     id: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<EventStatusChange>,
 ) -> Result<HttpResponse, ApiError> {
     let event = service::events::change_status(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;

@@ -1,14 +1,16 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 
-use crate::api::{IfMatch, etag};
+use crate::api::etag;
+use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
-use crate::db::localities::{self as locality_queries, LocalityFilter};
+use crate::db::localities::LocalityFilter;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::locality::{
     CreateLocality, LocalityFilterQuery, LocalityNode, LocalityOut, LocalityTreeQuery, UpdateLocality,
 };
 use crate::dto::page::paginate;
-use crate::dto::{Page, PageQuery, ValidJson};
+use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 use crate::service::localities::build_tree;
@@ -58,7 +60,7 @@ pub async fn list_localities(
         updated_since: page.updated_since(),
         after: page.after()?,
     };
-    let rows = db.run(move |conn| Ok(locality_queries::list(conn, &filter, i64::from(limit) + 1)?)).await?;
+    let rows = service::localities::list(&db, filter, i64::from(limit) + 1).await?;
     Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), LocalityOut::from)))
 }
 
@@ -79,12 +81,7 @@ pub async fn locality_tree(
     query: web::Query<LocalityTreeQuery>,
 ) -> Result<web::Json<Vec<LocalityNode>>, ApiError> {
     let branch = query.into_inner().branch;
-    let rows = db
-        .run(move |conn| {
-            crate::db::branches::find(conn, &branch)?.ok_or_else(|| ApiError::not_found(format!("branch {branch}")))?;
-            Ok(locality_queries::all_in_branch(conn, &branch)?)
-        })
-        .await?;
+    let rows = service::localities::all_in_branch(&db, branch).await?;
     Ok(web::Json(build_tree(rows)))
 }
 
@@ -124,7 +121,7 @@ pub async fn update_locality(
     db: web::Data<Db>,
     user: StaffUser,
     id: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<UpdateLocality>,
 ) -> Result<HttpResponse, ApiError> {
     let locality = service::localities::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, get, post, web};
 
+use crate::api::json::ValidJson;
 use crate::auth::SessionUser;
-use crate::db::{Db, accounts};
-use crate::dto::ValidJson;
+use crate::db::Db;
 use crate::dto::account::AccountOut;
 use crate::dto::auth::ChangePasswordRequest;
 use crate::dto::volunteer::MyDataOut;
@@ -19,9 +19,7 @@ use crate::service;
 )]
 #[get("/me")]
 pub async fn me(db: web::Data<Db>, user: SessionUser) -> Result<web::Json<AccountOut>, ApiError> {
-    let id = user.account_id.clone();
-    let account = db.run(move |conn| accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))).await?;
-    Ok(web::Json(account.try_into()?))
+    Ok(web::Json(service::accounts::own(&db, &user).await?))
 }
 
 /// Change the caller's password

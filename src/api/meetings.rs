@@ -1,13 +1,15 @@
 use actix_web::{HttpResponse, get, post, put, web};
 
-use crate::api::{IfMatch, etag};
+use crate::api::etag;
+use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::meeting::{
     CoverageQuery, CreateMeeting, MeetingCoverage, MeetingFilterQuery, MeetingOut, MeetingStatusChange, ReportIn,
     ReportOut, SpeakerIn,
 };
-use crate::dto::{Page, PageQuery, ValidJson};
+use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 use crate::service::meetings::MeetingFilter;
@@ -136,7 +138,7 @@ pub async fn change_meeting_status(
     db: web::Data<Db>,
     user: StaffUser,
     id: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<MeetingStatusChange>,
 ) -> Result<HttpResponse, ApiError> {
     let meeting = service::meetings::change_status(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
@@ -169,7 +171,7 @@ pub async fn save_report(
     db: web::Data<Db>,
     user: AuthUser,
     id: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<ReportIn>,
 ) -> Result<HttpResponse, ApiError> {
     let report = service::meetings::save_report(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;

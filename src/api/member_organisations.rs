@@ -1,14 +1,16 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 
-use crate::api::{IfMatch, etag};
+use crate::api::etag;
+use crate::api::json::ValidJson;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::Db;
-use crate::db::member_organisations::{self as queries, MemberOrganisationFilter};
+use crate::db::member_organisations::MemberOrganisationFilter;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::member_organisation::{
     CreateMemberOrganisation, MemberOrganisationFilterQuery, MemberOrganisationOut, UpdateMemberOrganisation,
 };
 use crate::dto::page::paginate;
-use crate::dto::{Page, PageQuery, ValidJson};
+use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 
@@ -56,7 +58,7 @@ pub async fn list_member_organisations(
         updated_since: page.updated_since(),
         after: page.after()?,
     };
-    let rows = db.run(move |conn| Ok(queries::list(conn, &filter, i64::from(limit) + 1)?)).await?;
+    let rows = service::member_organisations::list(&db, filter, i64::from(limit) + 1).await?;
     Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), MemberOrganisationOut::from)))
 }
 
@@ -101,7 +103,7 @@ pub async fn update_member_organisation(
     db: web::Data<Db>,
     admin: AdminUser,
     id: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<UpdateMemberOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     let row = service::member_organisations::update(&db, &admin, id.into_inner(), body.into_inner(), if_match).await?;

@@ -13,6 +13,7 @@ pub mod events;
 pub mod fallback;
 pub mod health;
 pub mod idempotency;
+pub mod json;
 pub mod localities;
 pub mod me;
 pub mod meetings;
@@ -25,6 +26,8 @@ pub mod volunteer_csv;
 pub mod volunteers;
 
 use utoipa_actix_web::scope;
+
+use crate::domain::version::ExpectedVersion;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route.
@@ -119,23 +122,21 @@ pub fn etag(version: i32) -> actix_web::http::header::ETag {
     ETag(EntityTag::new_strong(version.to_string()))
 }
 
-/// The versions named by `If-Match`, when the header is present: `None` for `*`
-/// (any version). Weak tags never match (RFC 9110 requires strong comparison),
-/// nor does anything that is not one of our versions.
-#[derive(Debug, Clone, Default)]
-pub struct IfMatch(pub Option<Vec<i32>>);
-
-impl actix_web::FromRequest for IfMatch {
+/// `If-Match`, read into the versions an update may apply to (see
+/// [`ExpectedVersion`]): `*` or no header is any version. Weak tags never match
+/// (RFC 9110 requires strong comparison), nor does anything that is not one of
+/// our versions.
+impl actix_web::FromRequest for ExpectedVersion {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, actix_web::Error>>;
 
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let Some(value) = req.headers().get(actix_web::http::header::IF_MATCH) else {
-            return std::future::ready(Ok(Self(None)));
+            return std::future::ready(Ok(Self::Any));
         };
         let value = value.to_str().unwrap_or_default().trim();
         if value == "*" {
-            return std::future::ready(Ok(Self(None)));
+            return std::future::ready(Ok(Self::Any));
         }
         let versions = value
             .split(',')
@@ -145,30 +146,6 @@ impl actix_web::FromRequest for IfMatch {
                 None => -1,
             })
             .collect();
-        std::future::ready(Ok(Self(Some(versions))))
-    }
-}
-
-impl IfMatch {
-    /// The version an update must apply to: one named by `If-Match`, else the
-    /// body's `version`, else the current one (an unconditional update). 412 when
-    /// stale, 422 when the header and the body disagree.
-    pub fn check(self, body_version: Option<i32>, current: i32) -> Result<i32, crate::error::ApiError> {
-        use crate::error::ApiError;
-        let stale = |expected: String| {
-            ApiError::PreconditionFailed(format!(
-                "the record is at version {current}, not {expected}; reload it and apply the change again"
-            ))
-        };
-        match (self.0, body_version) {
-            (Some(versions), Some(body)) if !versions.contains(&body) => {
-                Err(ApiError::invalid("version", "mismatch", "the body's version differs from the If-Match header"))
-            }
-            (Some(versions), _) if !versions.contains(&current) => {
-                Err(stale(versions.iter().map(ToString::to_string).collect::<Vec<_>>().join(" or ")))
-            }
-            (None, Some(body)) if body != current => Err(stale(body.to_string())),
-            _ => Ok(current),
-        }
+        std::future::ready(Ok(Self::OneOf(versions)))
     }
 }

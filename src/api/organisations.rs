@@ -1,13 +1,15 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
-use crate::api::{IfMatch, etag};
+use crate::api::etag;
+use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::meetings::OrganisationFilter;
 use crate::domain::role::Role;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::meeting::{CreateOrganisation, OrganisationFilterQuery, OrganisationOut, UpdateOrganisation};
 use crate::dto::page::paginate;
-use crate::dto::{Page, PageQuery, ValidJson};
+use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 
@@ -108,7 +110,7 @@ pub async fn update_organisation(
     db: web::Data<Db>,
     user: StaffUser,
     id: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<UpdateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     let row = service::organisations::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, get, post, web};
 
+use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
-use crate::dto::ValidJson;
 use crate::dto::event::{AssignmentOut, AttendanceMark, SignUp};
 use crate::error::ApiError;
 use crate::service;

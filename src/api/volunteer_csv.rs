@@ -1,9 +1,9 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
+use crate::api::json::read_body;
 use crate::api::volunteers::volunteer_filter;
 use crate::auth::StaffUser;
 use crate::db::Db;
-use crate::dto::json::read_body;
 use crate::dto::volunteer::VolunteerFilterQuery;
 use crate::dto::volunteer_import::{ImportQuery, ImportReport};
 use crate::error::ApiError;

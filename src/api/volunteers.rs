@@ -1,17 +1,19 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
+use crate::api::etag;
 use crate::api::idempotency::{IdempotencyKey, respond};
-use crate::api::{IfMatch, etag};
+use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, Authorized, RoleSet, SessionUser, StaffUser};
 use crate::db::Db;
 use crate::db::volunteers::VolunteerFilter;
 use crate::domain::role::Role;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::page::{decode_time_cursor, paginate, time_key};
 use crate::dto::volunteer::{
     ApprovalOut, ApproveApplication, CreateVolunteer, RejectApplication, UpdateVolunteer, VolunteerFilterQuery,
     VolunteerOut,
 };
-use crate::dto::{Page, PageQuery, ValidJson};
+use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 use crate::service::idempotency;
@@ -161,7 +163,7 @@ pub async fn update_volunteer(
     db: web::Data<Db>,
     user: StaffUser,
     id: web::Path<String>,
-    if_match: IfMatch,
+    if_match: ExpectedVersion,
     body: ValidJson<UpdateVolunteer>,
 ) -> Result<HttpResponse, ApiError> {
     let volunteer = service::volunteers::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;

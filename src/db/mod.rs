@@ -186,7 +186,7 @@ impl Db {
         // so the checkout may still wait, for what is left of the timeout.
         let left = CHECKOUT_TIMEOUT.saturating_sub(started.elapsed()).max(Duration::from_millis(1));
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
+        tokio::task::spawn_blocking(move || {
             let mut conn = pool.get_timeout(left).map_err(ApiError::unavailable)?;
             work(&mut conn)
         })
@@ -213,7 +213,7 @@ impl Db {
     pub async fn ping(&self) -> Result<(), ApiError> {
         let _slot = self.slot(READY_CHECKOUT_TIMEOUT).await?;
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
+        tokio::task::spawn_blocking(move || {
             use diesel::connection::SimpleConnection;
             let mut conn = pool.get_timeout(READY_CHECKOUT_TIMEOUT).map_err(ApiError::unavailable)?;
             conn.batch_execute("SELECT 1").map_err(ApiError::unavailable)

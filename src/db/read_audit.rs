@@ -88,7 +88,7 @@ impl ReadAuditQueue {
         let (done, stored) = tokio::sync::oneshot::channel();
         let sender = self.sender.clone();
         // `send` blocks while the queue is full: keep it off the async workers.
-        let queued = actix_web::web::block(move || sender.send(Message::Flush(done)).is_ok()).await;
+        let queued = tokio::task::spawn_blocking(move || sender.send(Message::Flush(done)).is_ok()).await;
         if matches!(queued, Ok(true)) {
             // An error means the writer ended, which it does only after writing.
             let _ = stored.await;

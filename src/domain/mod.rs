@@ -14,4 +14,5 @@ pub mod role;
 pub mod route;
 pub mod text_enum;
 pub mod time;
+pub mod version;
 pub mod volunteer;

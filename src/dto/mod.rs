@@ -17,5 +17,4 @@ pub mod route;
 pub mod volunteer;
 pub mod volunteer_import;
 
-pub use json::ValidJson;
 pub use page::{Page, PageQuery};

@@ -1,4 +1,3 @@
-use crate::api::IfMatch;
 use crate::auth::session::ensure_not_throttled;
 use crate::auth::{AuthUser, SessionUser, password, secret};
 use crate::db::accounts::{self, Account, AccountChanges, NewAccount};
@@ -7,6 +6,7 @@ use crate::db::{Db, DbConn, api_tokens, branches, refresh_tokens, throttle_event
 use crate::domain::password::{check_new_password, normalize_email};
 use crate::domain::role::Role;
 use crate::domain::time::now;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::account::{AccountOut, AccountWithPassword, CreateAccount, PasswordReset, UpdateAccount};
 use crate::error::{ApiError, FieldError};
 
@@ -183,6 +183,12 @@ pub async fn one_time_credentials() -> Result<(String, String), ApiError> {
     Ok((password.clone(), password::hash_bounded(password).await?))
 }
 
+/// The caller's own account.
+pub async fn own(db: &Db, actor: &SessionUser) -> Result<AccountOut, ApiError> {
+    let id = actor.account_id.clone();
+    db.run(move |conn| accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))).await?.try_into()
+}
+
 pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<AccountOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| load_visible(conn, &actor, &id)).await?.try_into()
@@ -193,7 +199,7 @@ pub async fn update(
     actor: &AuthUser,
     id: String,
     input: UpdateAccount,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<AccountOut, ApiError> {
     let actor = SessionUser::clone(actor);
     let account = db
@@ -215,7 +221,7 @@ pub async fn update(
                 }
                 check_role_branch(role, branch.as_deref())?;
                 ensure_branch_exists(conn, branch.as_deref())?;
-                let version = if_match.check(input.version, current.version)?;
+                let version = expected.check(input.version, current.version)?;
                 let scope_changed = role != current_role || branch != current.branch_code;
                 let changes = AccountChanges {
                     role: (role != current_role).then_some(role),

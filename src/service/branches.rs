@@ -1,12 +1,22 @@
-use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
-use crate::db::branches::{self, Branch, BranchChanges};
+use crate::db::branches::{self, Branch, BranchChanges, BranchFilter};
 use crate::db::{Db, write_transaction};
 use crate::domain::role::Role;
 use crate::domain::time::now;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::branch::UpdateBranch;
 use crate::error::ApiError;
+
+/// One page of branches (`limit` rows).
+pub async fn list(db: &Db, filter: BranchFilter, limit: i64) -> Result<Vec<Branch>, ApiError> {
+    db.run(move |conn| Ok(branches::list(conn, &filter, limit)?)).await
+}
+
+/// One branch by code; 404 when there is none.
+pub async fn get(db: &Db, code: String) -> Result<Branch, ApiError> {
+    db.run(move |conn| branches::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("branch {code}")))).await
+}
 
 /// Updates a branch's contact data: admins, or that branch's coordinators.
 pub async fn update(
@@ -14,7 +24,7 @@ pub async fn update(
     actor: &AuthUser,
     code: String,
     input: UpdateBranch,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<Branch, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
@@ -28,7 +38,7 @@ pub async fn update(
             if !manages {
                 return Err(ApiError::Forbidden("only admins and the branch's own coordinators edit a branch".into()));
             }
-            let version = if_match.check(input.version, current.version)?;
+            let version = expected.check(input.version, current.version)?;
             let trim = |value: Option<Option<String>>| {
                 value.map(|inner| inner.map(|text| text.trim().to_owned()).filter(|text| !text.is_empty()))
             };

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
-use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::events::{self, Event, EventChanges, EventFilter};
@@ -15,6 +14,7 @@ use crate::db::{Db, DbConn, branches, localities, write_transaction};
 use crate::domain::event::{EventStatus, MAX_EVENT_DAYS, MAX_SERIES_SHIFTS, MAX_SHIFT_HOURS};
 use crate::domain::role::Role;
 use crate::domain::time::now;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::event::{CreateEvent, EventOut, EventStatusChange, NewShift, ShiftOut, ShiftSeries, UpdateEvent};
 use crate::error::{ApiError, FieldError};
 
@@ -243,13 +243,13 @@ pub async fn update(
     actor: &AuthUser,
     id: String,
     input: UpdateEvent,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<EventOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             let current = load_managed(conn, &actor, &id)?;
-            let version = if_match.check(input.version, current.version)?;
+            let version = expected.check(input.version, current.version)?;
             if !current.status.takes_signups() {
                 return Err(conflict(format!("a {} event cannot be edited", current.status), "status", "not_editable"));
             }
@@ -302,7 +302,7 @@ pub async fn change_status(
     actor: &AuthUser,
     id: String,
     change: EventStatusChange,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<EventOut, ApiError> {
     if change.status == EventStatus::Cancelled && change.reason.as_deref().is_none_or(|reason| reason.trim().is_empty())
     {
@@ -312,7 +312,7 @@ pub async fn change_status(
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             let current = load_managed(conn, &actor, &id)?;
-            let version = if_match.check(change.version, current.version)?;
+            let version = expected.check(change.version, current.version)?;
             let from = current.status;
             if !from.can_become(change.status) {
                 return Err(conflict(

@@ -1,14 +1,28 @@
 use std::collections::HashMap;
 
-use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
-use crate::db::localities::{self, Locality, LocalityChanges};
+use crate::db::localities::{self, Locality, LocalityChanges, LocalityFilter};
 use crate::db::{Db, DbConn, branches, write_transaction};
 use crate::domain::role::Role;
 use crate::domain::time::now;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::locality::{CreateLocality, LocalityNode, UpdateLocality};
 use crate::error::ApiError;
+
+/// One page of localities (`limit` rows).
+pub async fn list(db: &Db, filter: LocalityFilter, limit: i64) -> Result<Vec<Locality>, ApiError> {
+    db.run(move |conn| Ok(localities::list(conn, &filter, limit)?)).await
+}
+
+/// Every locality of `branch`; 404 when the branch does not exist.
+pub async fn all_in_branch(db: &Db, branch: String) -> Result<Vec<Locality>, ApiError> {
+    db.run(move |conn| {
+        branches::find(conn, &branch)?.ok_or_else(|| ApiError::not_found(format!("branch {branch}")))?;
+        Ok(localities::all_in_branch(conn, &branch)?)
+    })
+    .await
+}
 
 /// Staff create localities: admins anywhere, coordinators in their own branch.
 fn ensure_may_create_in(actor: &SessionUser, branch: &str) -> Result<(), ApiError> {
@@ -91,7 +105,7 @@ pub async fn update(
     actor: &AuthUser,
     id: String,
     input: UpdateLocality,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<Locality, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
@@ -99,7 +113,7 @@ pub async fn update(
             let what = format!("locality {id}");
             let current = localities::find(conn, &id)?.ok_or_else(|| ApiError::not_found(&what))?;
             actor.ensure_manages_branch(&current.branch_code, &what)?;
-            let version = if_match.check(input.version, current.version)?;
+            let version = expected.check(input.version, current.version)?;
             if let Some(parent) = &input.parent_id {
                 check_parent(conn, &current.branch_code, parent.as_deref(), Some(&current.id))?;
             }

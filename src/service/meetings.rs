@@ -5,7 +5,6 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::events::{self, Event, EventChanges};
@@ -15,6 +14,7 @@ use crate::db::{Db, DbConn, localities, member_organisations, volunteers, write_
 use crate::domain::event::{AssignmentStatus, EventKind, EventStatus};
 use crate::domain::role::Role;
 use crate::domain::time::{now, utc};
+use crate::domain::version::ExpectedVersion;
 use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::meeting::{
     CountByKey, CreateMeeting, FollowUpOut, MeetingCoverage, MeetingKind, MeetingOut, MeetingStatus,
@@ -362,7 +362,7 @@ pub async fn change_status(
     actor: &AuthUser,
     id: String,
     change: MeetingStatusChange,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<MeetingOut, ApiError> {
     if change.status == MeetingStatus::Cancelled
         && change.reason.as_deref().is_none_or(|reason| reason.trim().is_empty())
@@ -374,7 +374,7 @@ pub async fn change_status(
         write_transaction(conn, |conn| {
             crate::db::lock_row(conn, "events", &id)?;
             let (meeting, event) = load_managed(conn, &actor, &id)?;
-            if_match.check(change.version, meeting.version)?;
+            expected.check(change.version, meeting.version)?;
             let from = meeting.status;
             if !from.can_become(change.status) {
                 return Err(conflict(
@@ -475,7 +475,7 @@ pub async fn save_report(
     actor: &AuthUser,
     id: String,
     input: ReportIn,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<ReportOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
@@ -511,7 +511,7 @@ pub async fn save_report(
             let at = now();
             let existing = meetings::find_report(conn, &id)?;
             let expected = match &existing {
-                Some(report) => Some(if_match.check(input.version, report.version)?),
+                Some(report) => Some(expected.check(input.version, report.version)?),
                 None => None,
             };
             let report = Report {

@@ -1,11 +1,16 @@
-use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
-use crate::db::member_organisations::{self, MemberOrganisation, MemberOrganisationChanges};
+use crate::db::member_organisations::{self, MemberOrganisation, MemberOrganisationChanges, MemberOrganisationFilter};
 use crate::db::{Db, DbConn, branches, write_transaction};
 use crate::domain::time::now;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::member_organisation::{CreateMemberOrganisation, UpdateMemberOrganisation};
 use crate::error::{ApiError, FieldError};
+
+/// One page of coalition member organisations (`limit` rows).
+pub async fn list(db: &Db, filter: MemberOrganisationFilter, limit: i64) -> Result<Vec<MemberOrganisation>, ApiError> {
+    db.run(move |conn| Ok(member_organisations::list(conn, &filter, limit)?)).await
+}
 
 fn ensure_unique_bin(conn: &mut DbConn, bin: &str, except: Option<&str>) -> Result<(), ApiError> {
     match member_organisations::find_by_bin(conn, bin)? {
@@ -68,14 +73,14 @@ pub async fn update(
     admin: &AuthUser,
     id: String,
     input: UpdateMemberOrganisation,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<MemberOrganisation, ApiError> {
     let admin = SessionUser::clone(admin);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             let current = member_organisations::find(conn, &id)?
                 .ok_or_else(|| ApiError::not_found(format!("member organisation {id}")))?;
-            let version = if_match.check(input.version, current.version)?;
+            let version = expected.check(input.version, current.version)?;
             if let Some(branch) = &input.branch {
                 ensure_branch(conn, branch.as_deref())?;
             }

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod applications;
+pub mod audit;
 pub mod branches;
 pub mod calendar;
 pub mod events;

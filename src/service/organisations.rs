@@ -1,12 +1,12 @@
 //! Work collectives (employers and institutions) to meet.
 
-use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::meetings::{self, Organisation, OrganisationChanges, OrganisationFilter};
 use crate::db::{Db, DbConn, branches, localities, write_transaction};
 use crate::domain::phone::normalize_phone;
 use crate::domain::role::Role;
 use crate::domain::time::now;
+use crate::domain::version::ExpectedVersion;
 use crate::dto::meeting::{CreateOrganisation, UpdateOrganisation};
 use crate::error::{ApiError, FieldError};
 use crate::service::volunteers::normalize_name;
@@ -107,14 +107,14 @@ pub async fn update(
     actor: &AuthUser,
     id: String,
     input: UpdateOrganisation,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<Organisation, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             let current = load_visible(conn, &actor, &id)?;
             actor.ensure_manages_branch(&current.branch_code, format!("organisation {id}"))?;
-            let version = if_match.check(input.version, current.version)?;
+            let version = expected.check(input.version, current.version)?;
             let name_kk = input.name_kk.as_deref().map(normalize_name);
             let name_ru = input.name_ru.as_deref().map(normalize_name);
             let changes = OrganisationChanges {

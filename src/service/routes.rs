@@ -3,13 +3,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::routes::{self, Route, Stop};
 use crate::db::{Db, DbConn, events, localities, shifts, volunteers, write_transaction};
 use crate::domain::role::Role;
 use crate::domain::time::now;
+use crate::domain::version::ExpectedVersion;
 use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::route::{CreateRoute, ReplaceStops, RouteOut, RouteStatus, StopIn};
 use crate::error::{ApiError, FieldError};
@@ -202,14 +202,14 @@ pub async fn replace_stops(
     actor: &AuthUser,
     id: String,
     input: ReplaceStops,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<RouteOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             routes::lock(conn, &id)?;
             let route = load_managed(conn, &actor, &id)?;
-            if_match.check(input.version, route.version)?;
+            expected.check(input.version, route.version)?;
             let current: HashMap<String, Stop> =
                 routes::stops_of(conn, &id)?.into_iter().map(|stop| (stop.id.clone(), stop)).collect();
             let mut kept = HashSet::new();

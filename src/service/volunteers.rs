@@ -4,7 +4,6 @@
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::api::IfMatch;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::accounts::{self, AccountChanges};
 use crate::db::audit::{self, AuditEvent};
@@ -13,6 +12,7 @@ use crate::db::{Db, DbConn, branches, localities, member_organisations, refresh_
 use crate::domain::phone::normalize_phone;
 use crate::domain::role::Role;
 use crate::domain::time::now;
+use crate::domain::version::ExpectedVersion;
 use crate::domain::volunteer::{ADULT_AGE, MAX_AGE, MIN_AGE, VolunteerStatus, age_on};
 use crate::dto::volunteer::{Consent, CreateVolunteer, GuardianConsent, Language, UpdateVolunteer};
 use crate::error::{ApiError, FieldError};
@@ -357,7 +357,7 @@ pub async fn update(
     actor: &AuthUser,
     id: String,
     input: UpdateVolunteer,
-    if_match: IfMatch,
+    expected: ExpectedVersion,
 ) -> Result<Volunteer, ApiError> {
     let mut errors = Vec::new();
     let phone = input.phone.as_deref().map(|raw| {
@@ -378,7 +378,7 @@ pub async fn update(
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             let current = load_managed(conn, &actor, &id)?;
-            let version = if_match.check(input.version, current.version)?;
+            let version = expected.check(input.version, current.version)?;
             let personal_change = full_name.is_some()
                 || phone.is_some()
                 || input.email.is_some()
