@@ -13,6 +13,10 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub mod code;
+
+pub use code::ErrorCode;
+
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -26,14 +30,14 @@ pub struct FieldError {
     /// `query.limit`), or `body` when the whole body is at fault.
     pub field: String,
     /// Machine-readable rule that failed (`required`, `unknown_field`, `length`, ...).
-    pub code: String,
+    pub code: ErrorCode,
     /// Human-readable explanation.
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(field: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code, message: message.into() }
     }
 }
 
@@ -158,7 +162,7 @@ impl ApiError {
     }
 
     /// A 422 for one field.
-    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Validation(vec![FieldError::new(field, code, message)])
     }
 
@@ -264,7 +268,7 @@ impl From<crate::domain::version::VersionConflict> for ApiError {
                 "the record is at version {current}, not {expected}; reload it and apply the change again"
             )),
             VersionConflict::HeaderBodyMismatch => {
-                Self::invalid("version", "mismatch", "the body's version differs from the If-Match header")
+                Self::invalid("version", ErrorCode::Mismatch, "the body's version differs from the If-Match header")
             }
         }
     }
@@ -322,7 +326,7 @@ fn flatten_validation_errors(prefix: String, errors: &validator::ValidationError
                         .as_ref()
                         .map(ToString::to_string)
                         .unwrap_or_else(|| format!("fails the `{}` rule", err.code));
-                    FieldError::new(path.clone(), err.code.to_string(), message)
+                    FieldError::new(path.clone(), ErrorCode::of_validator_rule(&err.code), message)
                 }));
             }
             ValidationErrorsKind::Struct(inner) => flatten_validation_errors(path, inner, out),

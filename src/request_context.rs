@@ -17,7 +17,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 use tracing::Instrument;
 
-use crate::error::{ApiError, PROBLEM_JSON, Problem};
+use crate::error::{ApiError, ErrorCode, PROBLEM_JSON, Problem};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -125,7 +125,7 @@ fn check_url(req: &ServiceRequest) -> Result<(), ApiError> {
     if req.uri().to_string().to_ascii_lowercase().contains("%00") {
         return Err(ApiError::BadRequest {
             detail: "the request URL contains a NUL character (%00)".into(),
-            errors: vec![crate::error::FieldError::new("url", "nul_character", "%00 is not allowed")],
+            errors: vec![crate::error::FieldError::new("url", ErrorCode::NulCharacter, "%00 is not allowed")],
         });
     }
     match req.app_data::<actix_web::web::Data<crate::openapi::ApiDocs>>() {

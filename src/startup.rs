@@ -17,7 +17,7 @@ use crate::auth::account_cache::AccountCache;
 use crate::auth::{JwtKeys, bootstrap, jwt};
 use crate::config::Config;
 use crate::db::{self, Db};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::metrics::Metrics;
 use crate::openapi::ApiDocs;
 use crate::request_context::request_context;
@@ -79,8 +79,11 @@ pub fn build_app(
         .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             let detail = format!("the query string is malformed: {err}");
-            ApiError::BadRequest { errors: vec![FieldError::new("query", "malformed_query", err.to_string())], detail }
-                .into()
+            ApiError::BadRequest {
+                errors: vec![FieldError::new("query", ErrorCode::MalformedQuery, err.to_string())],
+                detail,
+            }
+            .into()
         }))
         .app_data(
             web::PathConfig::default()

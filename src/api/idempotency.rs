@@ -5,7 +5,7 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::service::idempotency::StoredResponse;
 
 /// The client's `Idempotency-Key` header, when sent.
@@ -24,7 +24,11 @@ impl FromRequest for IdempotencyKey {
             } else {
                 Err(ApiError::BadRequest {
                     detail: "Idempotency-Key must be 1 to 200 visible ASCII characters".into(),
-                    errors: vec![FieldError::new("Idempotency-Key", "format", "1 to 200 visible ASCII characters")],
+                    errors: vec![FieldError::new(
+                        "Idempotency-Key",
+                        ErrorCode::Format,
+                        "1 to 200 visible ASCII characters",
+                    )],
                 })
             }
         });

@@ -12,7 +12,7 @@ use super::jwt::JwtKeys;
 use super::secret::{API_TOKEN_PREFIX, token_hash};
 use crate::db::{Db, accounts, api_tokens};
 use crate::domain::role::Role;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::request_context::RequestId;
 
 /// A signed-in caller, loaded from the database on every request so that a
@@ -79,7 +79,9 @@ impl SessionUser {
     /// get their own (naming another is 403), other roles may not create.
     pub fn branch_for_new_record(&self, requested: Option<String>) -> Result<String, ApiError> {
         match self.role {
-            Role::Admin => requested.ok_or_else(|| ApiError::invalid("branch", "required", "admins name the branch")),
+            Role::Admin => {
+                requested.ok_or_else(|| ApiError::invalid("branch", ErrorCode::Required, "admins name the branch"))
+            }
             Role::Coordinator => match (requested, &self.branch) {
                 (Some(requested), Some(own)) if &requested != own => {
                     Err(ApiError::Forbidden("coordinators work in their own branch only".into()))

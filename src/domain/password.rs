@@ -1,6 +1,6 @@
 //! Password rules, checked before anything is hashed.
 
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 256;
@@ -11,19 +11,19 @@ pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<()
     if chars < MIN_PASSWORD_CHARS {
         return Err(FieldError::new(
             field,
-            "too_short",
+            ErrorCode::TooShort,
             format!("a password needs at least {MIN_PASSWORD_CHARS} characters"),
         ));
     }
     if chars > MAX_PASSWORD_CHARS {
         return Err(FieldError::new(
             field,
-            "too_long",
+            ErrorCode::TooLong,
             format!("a password has at most {MAX_PASSWORD_CHARS} characters"),
         ));
     }
     if password.trim().eq_ignore_ascii_case(email.trim()) {
-        return Err(FieldError::new(field, "equals_email", "the password must not be the email address"));
+        return Err(FieldError::new(field, ErrorCode::EqualsEmail, "the password must not be the email address"));
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 /// Why a phone number was refused, as a rule code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneError {
-    pub code: &'static str,
+    pub code: crate::error::ErrorCode,
     pub message: &'static str,
 }
 
@@ -23,7 +23,7 @@ pub fn normalize_phone(raw: &str, foreign_allowed: bool) -> Result<String, Phone
             ' ' | '-' | '(' | ')' | '.' | '\u{a0}' => {}
             _ => {
                 return Err(PhoneError {
-                    code: "phone_format",
+                    code: crate::error::ErrorCode::PhoneFormat,
                     message: "a phone number has digits, spaces, dashes and brackets only",
                 });
             }
@@ -37,7 +37,7 @@ pub fn normalize_phone(raw: &str, foreign_allowed: bool) -> Result<String, Phone
         (true, 8..=15, Some('1'..='9')) => format!("+{digits}"),
         _ => {
             return Err(PhoneError {
-                code: "phone_format",
+                code: crate::error::ErrorCode::PhoneFormat,
                 message: "not a phone number; write it as +7 7xx xxx xx xx",
             });
         }
@@ -48,7 +48,7 @@ pub fn normalize_phone(raw: &str, foreign_allowed: bool) -> Result<String, Phone
         && matches!(e164.as_bytes().get(3), Some(b'0' | b'4' | b'5' | b'6' | b'7'));
     if !kazakh_mobile && !foreign_allowed {
         return Err(PhoneError {
-            code: "phone_not_kazakh_mobile",
+            code: crate::error::ErrorCode::PhoneNotKazakhMobile,
             message: "a Kazakh mobile number (+7 7xx ...) is required unless foreign_phone is set",
         });
     }
@@ -70,8 +70,14 @@ mod tests {
 
     #[test]
     fn other_numbers_need_the_override() {
-        assert_eq!(normalize_phone("+7 7172 55 55 55", false).unwrap_err().code, "phone_not_kazakh_mobile");
-        assert_eq!(normalize_phone("+49 30 1234567", false).unwrap_err().code, "phone_not_kazakh_mobile");
+        assert_eq!(
+            normalize_phone("+7 7172 55 55 55", false).unwrap_err().code,
+            crate::error::ErrorCode::PhoneNotKazakhMobile
+        );
+        assert_eq!(
+            normalize_phone("+49 30 1234567", false).unwrap_err().code,
+            crate::error::ErrorCode::PhoneNotKazakhMobile
+        );
         assert_eq!(normalize_phone("+49 30 1234567", true).as_deref(), Ok("+49301234567"));
         for raw in ["", "abc", "+0 123 456 789", "123", "8701234567x", "++77012345678"] {
             assert!(normalize_phone(raw, true).is_err(), "{raw}");

@@ -3,20 +3,24 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// Parses `bytes` as one JSON document of type `T`, naming the offending field on
 /// failure.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // No text we store may hold a NUL character (PostgreSQL refuses it).
     if bytes.windows(6).any(|window| window.eq_ignore_ascii_case(b"\\u0000")) {
-        return Err(ApiError::invalid("body", "nul_character", "text must not contain NUL characters (\\u0000)"));
+        return Err(ApiError::invalid(
+            "body",
+            ErrorCode::NulCharacter,
+            "text must not contain NUL characters (\\u0000)",
+        ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
     deserializer.end().map_err(|err| ApiError::BadRequest {
         detail: "the body holds more than one JSON document".into(),
-        errors: vec![FieldError::new("body", "malformed_json", err.to_string())],
+        errors: vec![FieldError::new("body", ErrorCode::MalformedJson, err.to_string())],
     })?;
     Ok(value)
 }
@@ -29,7 +33,7 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     if !inner.is_data() {
         return ApiError::BadRequest {
             detail: format!("the body is not valid JSON: {message}"),
-            errors: vec![FieldError::new("body", "malformed_json", message)],
+            errors: vec![FieldError::new("body", ErrorCode::MalformedJson, message)],
         };
     }
     let field = |name: Option<&str>| match (path.as_str(), name) {
@@ -41,13 +45,13 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let quoted = message.split('`').nth(1);
     let error = if message.starts_with("unknown field") {
         // The path already ends with the unknown field's name.
-        FieldError::new(field(None), "unknown_field", format!("unknown field; {message}"))
+        FieldError::new(field(None), ErrorCode::UnknownField, format!("unknown field; {message}"))
     } else if message.starts_with("missing field") {
-        FieldError::new(field(quoted), "required", "this field is required")
+        FieldError::new(field(quoted), ErrorCode::Required, "this field is required")
     } else if message.starts_with("unknown variant") {
-        FieldError::new(field(None), "unknown_value", message)
+        FieldError::new(field(None), ErrorCode::UnknownValue, message)
     } else {
-        FieldError::new(field(None), "invalid_type", message)
+        FieldError::new(field(None), ErrorCode::InvalidType, message)
     };
     ApiError::Validation(vec![error])
 }

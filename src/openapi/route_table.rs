@@ -9,7 +9,7 @@ use actix_web::web;
 use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::{OpenApi, RefOr};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// The documented paths, taken from the generated spec.
 pub struct RouteTable(Vec<DocumentedPath>);
@@ -109,7 +109,7 @@ impl RouteTable {
                     detail: format!("unknown query parameter `{name}`; this operation accepts: {known}"),
                     errors: vec![FieldError::new(
                         if name.is_empty() { "query".to_owned() } else { format!("query.{name}") },
-                        "unknown_parameter",
+                        ErrorCode::UnknownParameter,
                         format!("not a query parameter of this operation (accepted: {known})"),
                     )],
                 })

@@ -8,7 +8,7 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::account::{AccountOut, AccountWithPassword, CreateAccount, PasswordReset, UpdateAccount};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// Whether `actor` may see `account`: admins every account, coordinators the
 /// accounts of their branch.
@@ -37,8 +37,12 @@ fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Acco
 /// observers have none.
 fn check_role_branch(role: Role, branch: Option<&str>) -> Result<(), ApiError> {
     match (role.is_branch_bound(), branch) {
-        (true, None) => Err(ApiError::invalid("branch", "required", format!("a {role} account belongs to a branch"))),
-        (false, Some(_)) => Err(ApiError::invalid("branch", "not_allowed", format!("a {role} account has no branch"))),
+        (true, None) => {
+            Err(ApiError::invalid("branch", ErrorCode::Required, format!("a {role} account belongs to a branch")))
+        }
+        (false, Some(_)) => {
+            Err(ApiError::invalid("branch", ErrorCode::NotAllowed, format!("a {role} account has no branch")))
+        }
         _ => Ok(()),
     }
 }
@@ -46,7 +50,7 @@ fn check_role_branch(role: Role, branch: Option<&str>) -> Result<(), ApiError> {
 fn ensure_branch_exists(conn: &mut DbConn, branch: Option<&str>) -> Result<(), ApiError> {
     match branch {
         Some(code) if branches::find(conn, code)?.is_none() => {
-            Err(ApiError::invalid("branch", "unknown_branch", format!("there is no branch {code}")))
+            Err(ApiError::invalid("branch", ErrorCode::UnknownBranch, format!("there is no branch {code}")))
         }
         _ => Ok(()),
     }
@@ -117,17 +121,21 @@ fn check_volunteer_link(
     volunteer_id: &str,
 ) -> Result<(), ApiError> {
     if role != Role::Volunteer {
-        return Err(ApiError::invalid("volunteer_id", "not_allowed", "only volunteer accounts link to a volunteer"));
+        return Err(ApiError::invalid(
+            "volunteer_id",
+            ErrorCode::NotAllowed,
+            "only volunteer accounts link to a volunteer",
+        ));
     }
     let volunteer = crate::db::volunteers::find(conn, volunteer_id)?
         .filter(|volunteer| Some(volunteer.branch_code.as_str()) == branch)
         .ok_or_else(|| {
-            ApiError::invalid("volunteer_id", "unknown_volunteer", "no such volunteer in the account's branch")
+            ApiError::invalid("volunteer_id", ErrorCode::UnknownVolunteer, "no such volunteer in the account's branch")
         })?;
     if let Some(linked) = accounts::linked_to_volunteer(conn, &volunteer.id)?.into_iter().next() {
         return Err(ApiError::Conflict {
             detail: "this volunteer has an account already".into(),
-            errors: vec![FieldError::new("volunteer_id", "duplicate", "already linked")],
+            errors: vec![FieldError::new("volunteer_id", ErrorCode::Duplicate, "already linked")],
             existing_id: Some(linked.id),
         });
     }
@@ -151,7 +159,7 @@ pub fn insert_new_account(conn: &mut DbConn, actor: &SessionUser, new: NewAccoun
     if let Some(existing) = accounts::find_by_email(conn, &new.email)? {
         return Err(ApiError::Conflict {
             detail: format!("an account with the email {} already exists", new.email),
-            errors: vec![FieldError::new("email", "duplicate", "this email is taken")],
+            errors: vec![FieldError::new("email", ErrorCode::Duplicate, "this email is taken")],
             existing_id: sees(actor, &existing).then_some(existing.id),
         });
     }
@@ -311,7 +319,7 @@ pub async fn change_own_password(
     if new_password == current_password {
         return Err(ApiError::invalid(
             "new_password",
-            "unchanged",
+            ErrorCode::Unchanged,
             "the new password must differ from the current one",
         ));
     }
@@ -333,7 +341,7 @@ pub async fn change_own_password(
         })
         .await?;
     if !password::verify_bounded(current_password, account.password_hash.clone()).await? {
-        return Err(ApiError::invalid("current_password", "wrong_password", "the current password is wrong"));
+        return Err(ApiError::invalid("current_password", ErrorCode::WrongPassword, "the current password is wrong"));
     }
     let hash = password::hash_bounded(new_password).await?;
     let user = user.clone();

@@ -10,7 +10,7 @@ use crate::domain::time::now;
 use crate::dto::Page;
 use crate::dto::api_token::{ApiTokenCreated, ApiTokenOut, CreateApiToken};
 use crate::dto::page::paginate;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Creates an integrator token for an observer account; the secret is returned
 /// once and only its hash is stored.
@@ -22,7 +22,7 @@ pub async fn create(
 ) -> Result<ApiTokenCreated, ApiError> {
     let expires_at = input.expires_at.map(|at| at.naive_utc());
     if input.expires_at.is_some_and(|at| at <= Utc::now()) {
-        return Err(ApiError::invalid("expires_at", "in_the_past", "the expiry must be in the future"));
+        return Err(ApiError::invalid("expires_at", ErrorCode::InThePast, "the expiry must be in the future"));
     }
     let secret = new_token(API_TOKEN_PREFIX)?;
     let token = ApiToken {

@@ -16,9 +16,9 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::event::{CreateEvent, EventOut, EventStatusChange, NewShift, ShiftOut, ShiftSeries, UpdateEvent};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
-fn conflict(detail: impl Into<String>, field: &str, code: &str) -> ApiError {
+fn conflict(detail: impl Into<String>, field: &str, code: ErrorCode) -> ApiError {
     let detail = detail.into();
     ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id: None }
 }
@@ -27,11 +27,11 @@ fn conflict(detail: impl Into<String>, field: &str, code: &str) -> ApiError {
 fn check_span(prefix: &str, starts: DateTime<Utc>, ends: DateTime<Utc>, max: TimeDelta, errors: &mut Vec<FieldError>) {
     let field = |name: &str| if prefix.is_empty() { name.to_owned() } else { format!("{prefix}.{name}") };
     if ends <= starts {
-        errors.push(FieldError::new(field("ends_at"), "not_after_start", "must be after starts_at"));
+        errors.push(FieldError::new(field("ends_at"), ErrorCode::NotAfterStart, "must be after starts_at"));
     } else if ends - starts > max {
         errors.push(FieldError::new(
             field("ends_at"),
-            "too_long",
+            ErrorCode::TooLong,
             format!("at most {} hours after starts_at", max.num_hours()),
         ));
     }
@@ -49,7 +49,7 @@ fn check_shift_inside(
     if shift.starts_at < starts || shift.ends_at > ends {
         errors.push(FieldError::new(
             format!("{prefix}.starts_at"),
-            "outside_event",
+            ErrorCode::OutsideEvent,
             "a shift lies within its event's time span",
         ));
     }
@@ -74,7 +74,11 @@ fn check_locality(conn: &mut DbConn, branch: &str, locality_id: Option<&str>) ->
     if let Some(id) = locality_id
         && localities::find(conn, id)?.is_none_or(|locality| locality.branch_code != branch)
     {
-        return Err(ApiError::invalid("locality_id", "unknown_locality", "not a locality of the event's branch"));
+        return Err(ApiError::invalid(
+            "locality_id",
+            ErrorCode::UnknownLocality,
+            "not a locality of the event's branch",
+        ));
     }
     Ok(())
 }
@@ -88,7 +92,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<Eve
             | crate::domain::event::EventKind::ExpertMeeting
             | crate::domain::event::EventKind::ResidentsMeeting
     ) {
-        errors.push(FieldError::new("kind", "meeting", "meetings are requested through /api/v1/meetings"));
+        errors.push(FieldError::new("kind", ErrorCode::Meeting, "meetings are requested through /api/v1/meetings"));
     }
     check_span("", input.starts_at, input.ends_at, TimeDelta::days(MAX_EVENT_DAYS), &mut errors);
     for (index, shift) in input.shifts.iter().enumerate() {
@@ -98,11 +102,11 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<Eve
     match status {
         EventStatus::Draft => {}
         EventStatus::Scheduled if input.shifts.is_empty() => {
-            errors.push(FieldError::new("shifts", "required", "a scheduled event needs at least one shift"));
+            errors.push(FieldError::new("shifts", ErrorCode::Required, "a scheduled event needs at least one shift"));
         }
         EventStatus::Scheduled => {}
         EventStatus::Completed | EventStatus::Cancelled => {
-            errors.push(FieldError::new("status", "not_allowed", "a new event is a draft or scheduled"));
+            errors.push(FieldError::new("status", ErrorCode::NotAllowed, "a new event is a draft or scheduled"));
         }
     }
     if !errors.is_empty() {
@@ -113,7 +117,11 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<Eve
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 if branches::find(conn, &branch)?.is_none() {
-                    return Err(ApiError::invalid("branch", "unknown_branch", format!("there is no branch {branch}")));
+                    return Err(ApiError::invalid(
+                        "branch",
+                        ErrorCode::UnknownBranch,
+                        format!("there is no branch {branch}"),
+                    ));
                 }
                 check_locality(conn, &branch, input.locality_id.as_deref())?;
                 let at = now();
@@ -178,7 +186,7 @@ pub fn ensure_not_meeting(event: &Event) -> Result<(), ApiError> {
     use crate::domain::event::EventKind;
     match event.kind {
         EventKind::WorkCollectiveMeeting | EventKind::ExpertMeeting | EventKind::ResidentsMeeting => {
-            Err(conflict("this event is a meeting; change it through /api/v1/meetings", "kind", "meeting"))
+            Err(conflict("this event is a meeting; change it through /api/v1/meetings", "kind", ErrorCode::Meeting))
         }
         _ => Ok(()),
     }
@@ -251,7 +259,11 @@ pub async fn update(
             let current = load_managed(conn, &actor, &id)?;
             let version = expected.check(input.version, current.version)?;
             if !current.status.takes_signups() {
-                return Err(conflict(format!("a {} event cannot be edited", current.status), "status", "not_editable"));
+                return Err(conflict(
+                    format!("a {} event cannot be edited", current.status),
+                    "status",
+                    ErrorCode::NotEditable,
+                ));
             }
             let starts = input.starts_at.unwrap_or_else(|| current.starts_at.and_utc());
             let ends = input.ends_at.unwrap_or_else(|| current.ends_at.and_utc());
@@ -267,7 +279,7 @@ pub async fn update(
                 return Err(conflict(
                     "some shifts would fall outside the new time span; move them first",
                     "starts_at",
-                    "shifts_outside",
+                    ErrorCode::ShiftsOutside,
                 ));
             }
             if let Some(locality) = &input.locality_id {
@@ -306,7 +318,7 @@ pub async fn change_status(
 ) -> Result<EventOut, ApiError> {
     if change.status == EventStatus::Cancelled && change.reason.as_deref().is_none_or(|reason| reason.trim().is_empty())
     {
-        return Err(ApiError::invalid("reason", "required", "cancelling an event needs a reason"));
+        return Err(ApiError::invalid("reason", ErrorCode::Required, "cancelling an event needs a reason"));
     }
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
@@ -318,13 +330,17 @@ pub async fn change_status(
                 return Err(conflict(
                     format!("an event cannot go from {} to {}", from.as_str(), change.status.as_str()),
                     "status",
-                    "illegal_transition",
+                    ErrorCode::IllegalTransition,
                 ));
             }
             if change.status == EventStatus::Scheduled
                 && shifts::for_events(conn, std::slice::from_ref(&current.id))?.is_empty()
             {
-                return Err(conflict("add at least one shift before scheduling the event", "status", "no_shifts"));
+                return Err(conflict(
+                    "add at least one shift before scheduling the event",
+                    "status",
+                    ErrorCode::NoShifts,
+                ));
             }
             let at = now();
             let changes = EventChanges {
@@ -357,7 +373,7 @@ fn ensure_open(event: &Event) -> Result<(), ApiError> {
     if event.status.takes_signups() {
         Ok(())
     } else {
-        Err(conflict(format!("a {} event takes no new shifts", event.status), "status", "not_editable"))
+        Err(conflict(format!("a {} event takes no new shifts", event.status), "status", ErrorCode::NotEditable))
     }
 }
 
@@ -394,14 +410,22 @@ pub async fn add_series(
     series: ShiftSeries,
 ) -> Result<EventOut, ApiError> {
     if series.end_time <= series.start_time {
-        return Err(ApiError::invalid("end_time", "not_after_start", "must be after start_time on the same day"));
+        return Err(ApiError::invalid(
+            "end_time",
+            ErrorCode::NotAfterStart,
+            "must be after start_time on the same day",
+        ));
     }
     if series.to_date < series.from_date {
-        return Err(ApiError::invalid("to_date", "before_from_date", "must not be before from_date"));
+        return Err(ApiError::invalid("to_date", ErrorCode::BeforeFromDate, "must not be before from_date"));
     }
     let days = (series.to_date - series.from_date).num_days() + 1;
     if usize::try_from(days).unwrap_or(usize::MAX) > MAX_SERIES_SHIFTS {
-        return Err(ApiError::invalid("to_date", "too_many", format!("at most {MAX_SERIES_SHIFTS} days per series")));
+        return Err(ApiError::invalid(
+            "to_date",
+            ErrorCode::TooMany,
+            format!("at most {MAX_SERIES_SHIFTS} days per series"),
+        ));
     }
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
@@ -424,14 +448,14 @@ pub async fn add_series(
                 else {
                     return Err(ApiError::invalid(
                         "start_time",
-                        "nonexistent_local_time",
+                        ErrorCode::NonexistentLocalTime,
                         format!("{date} has no such local time"),
                     ));
                 };
                 if starts < event.starts_at || ends > event.ends_at {
                     return Err(ApiError::invalid(
                         "from_date",
-                        "outside_event",
+                        ErrorCode::OutsideEvent,
                         format!("the shift of {date} would fall outside the event's time span"),
                     ));
                 }
@@ -444,7 +468,11 @@ pub async fn add_series(
                 rows.push(shift_row(&event.id, &shift));
             }
             if rows.is_empty() {
-                return Err(ApiError::invalid("weekdays", "no_days", "no day of the range matches the weekdays"));
+                return Err(ApiError::invalid(
+                    "weekdays",
+                    ErrorCode::NoDays,
+                    "no day of the range matches the weekdays",
+                ));
             }
             add_rows(conn, &actor, &event.id, rows)
         })

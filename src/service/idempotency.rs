@@ -11,7 +11,7 @@
 use crate::auth::secret::token_hash;
 use crate::db::{Db, DbConn, idempotency, write_transaction};
 use crate::domain::time::now;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// A stored (or fresh) response: status and JSON body.
 pub struct StoredResponse {
@@ -73,7 +73,7 @@ fn claim(conn: &mut DbConn, scope: &str, key: &str, request_hash: &str) -> Resul
     if stored.request_hash != request_hash {
         return Err(ApiError::invalid(
             "Idempotency-Key",
-            "reused",
+            ErrorCode::Reused,
             "this Idempotency-Key was used for a different request; use a new key",
         ));
     }

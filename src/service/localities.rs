@@ -8,7 +8,7 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::locality::{CreateLocality, LocalityNode, UpdateLocality};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// One page of localities (`limit` rows).
 pub async fn list(db: &Db, filter: LocalityFilter, limit: i64) -> Result<Vec<Locality>, ApiError> {
@@ -46,20 +46,20 @@ fn check_parent(
 ) -> Result<(), ApiError> {
     let Some(mut cursor) = parent_id.map(str::to_owned) else { return Ok(()) };
     let parent = localities::find(conn, &cursor)?.filter(|parent| parent.branch_code == branch).ok_or_else(|| {
-        ApiError::invalid("parent_id", "unknown_locality", "the parent is not a locality of this branch")
+        ApiError::invalid("parent_id", ErrorCode::UnknownLocality, "the parent is not a locality of this branch")
     })?;
     drop(parent);
     // Walk up from the parent: meeting the child means a cycle.
     for _ in 0..64 {
         if Some(cursor.as_str()) == child_id {
-            return Err(ApiError::invalid("parent_id", "cycle", "a locality cannot be inside itself"));
+            return Err(ApiError::invalid("parent_id", ErrorCode::Cycle, "a locality cannot be inside itself"));
         }
         match localities::find(conn, &cursor)?.and_then(|locality| locality.parent_id) {
             Some(next) => cursor = next,
             None => return Ok(()),
         }
     }
-    Err(ApiError::invalid("parent_id", "too_deep", "localities nest at most 64 levels"))
+    Err(ApiError::invalid("parent_id", ErrorCode::TooDeep, "localities nest at most 64 levels"))
 }
 
 pub async fn create(db: &Db, actor: &AuthUser, input: CreateLocality) -> Result<Locality, ApiError> {
@@ -70,7 +70,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateLocality) -> Result<
             if branches::find(conn, &input.branch)?.is_none() {
                 return Err(ApiError::invalid(
                     "branch",
-                    "unknown_branch",
+                    ErrorCode::UnknownBranch,
                     format!("there is no branch {}", input.branch),
                 ));
             }

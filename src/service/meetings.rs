@@ -20,9 +20,9 @@ use crate::dto::meeting::{
     CountByKey, CreateMeeting, FollowUpOut, MeetingCoverage, MeetingKind, MeetingOut, MeetingStatus,
     MeetingStatusChange, QuestionIn, ReportIn, ReportOut, SpeakerIn, SpeakerOut,
 };
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
-fn conflict(detail: impl Into<String>, field: &str, code: &str, existing_id: Option<String>) -> ApiError {
+fn conflict(detail: impl Into<String>, field: &str, code: ErrorCode, existing_id: Option<String>) -> ApiError {
     let detail = detail.into();
     ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id }
 }
@@ -42,12 +42,16 @@ fn meeting_kind(event: &Event) -> MeetingKind {
 pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<MeetingOut, ApiError> {
     let branch = actor.branch_for_new_record(input.branch.clone())?;
     if input.proposed_ends_at <= input.proposed_starts_at {
-        return Err(ApiError::invalid("proposed_ends_at", "not_after_start", "must be after proposed_starts_at"));
+        return Err(ApiError::invalid(
+            "proposed_ends_at",
+            ErrorCode::NotAfterStart,
+            "must be after proposed_starts_at",
+        ));
     }
     if input.kind == MeetingKind::WorkCollectiveMeeting && input.organisation_id.is_none() {
         return Err(ApiError::invalid(
             "organisation_id",
-            "required",
+            ErrorCode::Required,
             "a work-collective meeting names its organisation",
         ));
     }
@@ -59,7 +63,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
             {
                 return Err(ApiError::invalid(
                     "organisation_id",
-                    "unknown_organisation",
+                    ErrorCode::UnknownOrganisation,
                     "not an organisation of the meeting's branch",
                 ));
             }
@@ -68,7 +72,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
             {
                 return Err(ApiError::invalid(
                     "locality_id",
-                    "unknown_locality",
+                    ErrorCode::UnknownLocality,
                     "not a locality of the meeting's branch",
                 ));
             }
@@ -249,12 +253,12 @@ pub async fn list(
 /// volunteer's schedule and calendar.
 pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn) -> Result<MeetingOut, ApiError> {
     if !matches!(input.role.as_str(), "speaker" | "moderator") {
-        return Err(ApiError::invalid("role", "unknown_value", "speaker or moderator"));
+        return Err(ApiError::invalid("role", ErrorCode::UnknownValue, "speaker or moderator"));
     }
     if input.volunteer_id.is_none() && (input.figure_name.is_none() || input.figure_kind.is_none()) {
         return Err(ApiError::invalid(
             "volunteer_id",
-            "required",
+            ErrorCode::Required,
             "name a volunteer, or a figure with figure_name and figure_kind",
         ));
     }
@@ -266,7 +270,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
                 return Err(conflict(
                     format!("a {} meeting takes no new speakers", meeting.status),
                     "status",
-                    "not_open",
+                    ErrorCode::NotOpen,
                     None,
                 ));
             }
@@ -278,12 +282,17 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
                     .ok_or_else(|| {
                         ApiError::invalid(
                             "volunteer_id",
-                            "unknown_volunteer",
+                            ErrorCode::UnknownVolunteer,
                             "no such volunteer in the meeting's branch",
                         )
                     })?;
                 if volunteer.status != VolunteerStatus::Active {
-                    return Err(conflict("only active volunteers speak", "volunteer_id", "volunteer_not_active", None));
+                    return Err(conflict(
+                        "only active volunteers speak",
+                        "volunteer_id",
+                        ErrorCode::VolunteerNotActive,
+                        None,
+                    ));
                 }
                 let shift = shifts::for_events(conn, std::slice::from_ref(&event.id))?
                     .into_iter()
@@ -296,7 +305,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
                     return Err(conflict(
                         "the speaker is booked at an overlapping time",
                         "volunteer_id",
-                        "overlap",
+                        ErrorCode::Overlap,
                         Some(clash.shift_id),
                     ));
                 }
@@ -306,7 +315,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
                     return Err(conflict(
                         "this volunteer speaks at the meeting already",
                         "volunteer_id",
-                        "duplicate",
+                        ErrorCode::Duplicate,
                         None,
                     ));
                 }
@@ -329,7 +338,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
             {
                 return Err(ApiError::invalid(
                     "member_organisation_id",
-                    "unknown_member_organisation",
+                    ErrorCode::UnknownMemberOrganisation,
                     "no such member organisation",
                 ));
             }
@@ -367,7 +376,7 @@ pub async fn change_status(
     if change.status == MeetingStatus::Cancelled
         && change.reason.as_deref().is_none_or(|reason| reason.trim().is_empty())
     {
-        return Err(ApiError::invalid("reason", "required", "cancelling a meeting needs a reason"));
+        return Err(ApiError::invalid("reason", ErrorCode::Required, "cancelling a meeting needs a reason"));
     }
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
@@ -380,7 +389,7 @@ pub async fn change_status(
                 return Err(conflict(
                     format!("a meeting cannot go from {} to {}", from.as_str(), change.status.as_str()),
                     "status",
-                    "illegal_transition",
+                    ErrorCode::IllegalTransition,
                     None,
                 ));
             }
@@ -427,7 +436,7 @@ pub async fn change_status(
 /// agreed time; a speaker then double-booked makes it a 409.
 fn reschedule(conn: &mut DbConn, event: &Event, starts: DateTime<Utc>, ends: DateTime<Utc>) -> Result<(), ApiError> {
     if ends <= starts {
-        return Err(ApiError::invalid("ends_at", "not_after_start", "must be after starts_at"));
+        return Err(ApiError::invalid("ends_at", ErrorCode::NotAfterStart, "must be after starts_at"));
     }
     let (starts, ends) = (starts.naive_utc(), ends.naive_utc());
     for shift in shifts::for_events(conn, std::slice::from_ref(&event.id))? {
@@ -436,7 +445,7 @@ fn reschedule(conn: &mut DbConn, event: &Event, starts: DateTime<Utc>, ends: Dat
                 return Err(conflict(
                     "a speaker is booked at an overlapping time",
                     "starts_at",
-                    "overlap",
+                    ErrorCode::Overlap,
                     Some(clash.shift_id),
                 ));
             }
@@ -486,7 +495,7 @@ pub async fn save_report(
                 return Err(conflict(
                     format!("only a held meeting has a report; this one is {}", meeting.status),
                     "status",
-                    "not_held",
+                    ErrorCode::NotHeld,
                     None,
                 ));
             }
@@ -501,7 +510,7 @@ pub async fn save_report(
             {
                 return Err(ApiError::invalid(
                     "attendance",
-                    "above_employee_count",
+                    ErrorCode::AboveEmployeeCount,
                     format!(
                         "more than the organisation's {} employees; set attendance_confirmed to record it",
                         organisation.employee_count

@@ -5,7 +5,7 @@ use crate::db::{Db, DbConn, branches, write_transaction};
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::member_organisation::{CreateMemberOrganisation, UpdateMemberOrganisation};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// One page of coalition member organisations (`limit` rows).
 pub async fn list(db: &Db, filter: MemberOrganisationFilter, limit: i64) -> Result<Vec<MemberOrganisation>, ApiError> {
@@ -16,7 +16,7 @@ fn ensure_unique_bin(conn: &mut DbConn, bin: &str, except: Option<&str>) -> Resu
     match member_organisations::find_by_bin(conn, bin)? {
         Some(existing) if Some(existing.id.as_str()) != except => Err(ApiError::Conflict {
             detail: format!("a member organisation with BIN {bin} already exists"),
-            errors: vec![FieldError::new("bin", "duplicate", "this BIN is registered already")],
+            errors: vec![FieldError::new("bin", ErrorCode::Duplicate, "this BIN is registered already")],
             existing_id: Some(existing.id),
         }),
         _ => Ok(()),
@@ -26,7 +26,7 @@ fn ensure_unique_bin(conn: &mut DbConn, bin: &str, except: Option<&str>) -> Resu
 fn ensure_branch(conn: &mut DbConn, branch: Option<&str>) -> Result<(), ApiError> {
     match branch {
         Some(code) if branches::find(conn, code)?.is_none() => {
-            Err(ApiError::invalid("branch", "unknown_branch", format!("there is no branch {code}")))
+            Err(ApiError::invalid("branch", ErrorCode::UnknownBranch, format!("there is no branch {code}")))
         }
         _ => Ok(()),
     }

@@ -8,7 +8,7 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::meeting::{CreateOrganisation, UpdateOrganisation};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::service::volunteers::normalize_name;
 
 /// What organisation search matches: lower-cased names and the BIN.
@@ -39,21 +39,25 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateOrganisation) -> Res
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             if branches::find(conn, &branch)?.is_none() {
-                return Err(ApiError::invalid("branch", "unknown_branch", format!("there is no branch {branch}")));
+                return Err(ApiError::invalid(
+                    "branch",
+                    ErrorCode::UnknownBranch,
+                    format!("there is no branch {branch}"),
+                ));
             }
             if let Some(id) = &input.locality_id
                 && localities::find(conn, id)?.is_none_or(|locality| locality.branch_code != branch)
             {
                 return Err(ApiError::invalid(
                     "locality_id",
-                    "unknown_locality",
+                    ErrorCode::UnknownLocality,
                     "not a locality of the organisation's branch",
                 ));
             }
             if let Some(existing) = meetings::organisation_by_bin(conn, &input.bin)? {
                 return Err(ApiError::Conflict {
                     detail: format!("an organisation with BIN {} is registered already", input.bin),
-                    errors: vec![FieldError::new("bin", "duplicate", "this BIN is registered already")],
+                    errors: vec![FieldError::new("bin", ErrorCode::Duplicate, "this BIN is registered already")],
                     existing_id: actor.sees_branch(&existing.branch_code).then_some(existing.id),
                 });
             }

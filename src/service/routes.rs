@@ -12,9 +12,9 @@ use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::route::{CreateRoute, ReplaceStops, RouteOut, RouteStatus, StopIn};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
-fn conflict(detail: impl Into<String>, field: &str, code: &str) -> ApiError {
+fn conflict(detail: impl Into<String>, field: &str, code: ErrorCode) -> ApiError {
     let detail = detail.into();
     ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id: None }
 }
@@ -67,13 +67,13 @@ fn check_assignable(conn: &mut DbConn, branch: &str, volunteer_id: &str) -> Resu
     // is not revealed.
     let volunteer =
         volunteers::find(conn, volunteer_id)?.filter(|volunteer| volunteer.branch_code == branch).ok_or_else(|| {
-            ApiError::invalid("volunteer_id", "unknown_volunteer", "no such volunteer in the route's branch")
+            ApiError::invalid("volunteer_id", ErrorCode::UnknownVolunteer, "no such volunteer in the route's branch")
         })?;
     if volunteer.status != VolunteerStatus::Active {
         return Err(conflict(
             format!("only active volunteers work routes; this one is {}", volunteer.status),
             "volunteer_id",
-            "volunteer_not_active",
+            ErrorCode::VolunteerNotActive,
         ));
     }
     Ok(())
@@ -90,23 +90,23 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateRoute) -> Result<Rou
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             let locality = localities::find(conn, &input.locality_id)?
-                .ok_or_else(|| ApiError::invalid("locality_id", "unknown_locality", "no such locality"))?;
+                .ok_or_else(|| ApiError::invalid("locality_id", ErrorCode::UnknownLocality, "no such locality"))?;
             let branch = actor.branch_for_new_record(Some(locality.branch_code.clone()))?;
             if let Some(event_id) = &input.event_id {
                 let event = events::find(conn, event_id)?.filter(|event| event.branch_code == branch);
                 event.ok_or_else(|| {
-                    ApiError::invalid("event_id", "unknown_event", "not an event of the route's branch")
+                    ApiError::invalid("event_id", ErrorCode::UnknownEvent, "not an event of the route's branch")
                 })?;
             }
             if let Some(shift_id) = &input.shift_id {
                 let shift =
                     shifts::find(conn, shift_id)?.filter(|shift| Some(&shift.event_id) == input.event_id.as_ref());
                 shift.ok_or_else(|| {
-                    ApiError::invalid("shift_id", "unknown_shift", "not a shift of the route's event")
+                    ApiError::invalid("shift_id", ErrorCode::UnknownShift, "not a shift of the route's event")
                 })?;
             }
             if input.stops.iter().any(|stop| stop.id.is_some()) {
-                return Err(ApiError::invalid("stops", "id_not_allowed", "new routes have only new stops"));
+                return Err(ApiError::invalid("stops", ErrorCode::IdNotAllowed, "new routes have only new stops"));
             }
             for volunteer in &input.volunteer_ids {
                 check_assignable(conn, &branch, volunteer)?;
@@ -219,14 +219,18 @@ pub async fn replace_stops(
                 {
                     return Err(ApiError::invalid(
                         &format!("stops[{index}].id"),
-                        "unknown_stop",
+                        ErrorCode::UnknownStop,
                         "not a stop of this route, or listed twice",
                     ));
                 }
             }
             let removed: Vec<String> = current.keys().filter(|stop_id| !kept.contains(*stop_id)).cloned().collect();
             if removed.iter().any(|stop_id| current[stop_id].visits_count > 0) {
-                return Err(conflict("stops with recorded visits cannot be removed", "stops", "stop_has_visits"));
+                return Err(conflict(
+                    "stops with recorded visits cannot be removed",
+                    "stops",
+                    ErrorCode::StopHasVisits,
+                ));
             }
             routes::delete_stops(conn, &removed)?;
             let mut new_stops = Vec::new();

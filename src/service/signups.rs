@@ -15,10 +15,10 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::event::{AssignmentOut, ScheduleItem, ScheduleOut};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::service::events::sees;
 
-fn conflict(detail: impl Into<String>, field: &str, code: &str, existing_id: Option<String>) -> ApiError {
+fn conflict(detail: impl Into<String>, field: &str, code: ErrorCode, existing_id: Option<String>) -> ApiError {
     let detail = detail.into();
     ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id }
 }
@@ -49,14 +49,15 @@ fn signing_volunteer(
             }
             own
         }
-        Role::Admin | Role::Coordinator => {
-            requested.ok_or_else(|| ApiError::invalid("volunteer_id", "required", "name the volunteer to assign"))?
-        }
+        Role::Admin | Role::Coordinator => requested
+            .ok_or_else(|| ApiError::invalid("volunteer_id", ErrorCode::Required, "name the volunteer to assign"))?,
         Role::Observer => return Err(ApiError::Forbidden("observers do not sign up".into())),
     };
     volunteers::find(conn, &id)?
         .filter(|volunteer| actor.role == Role::Volunteer || actor.sees_branch(&volunteer.branch_code))
-        .ok_or_else(|| ApiError::invalid("volunteer_id", "unknown_volunteer", "no such volunteer in your branch"))
+        .ok_or_else(|| {
+            ApiError::invalid("volunteer_id", ErrorCode::UnknownVolunteer, "no such volunteer in your branch")
+        })
 }
 
 /// Signs a volunteer up: a place if one is free, the waitlist otherwise.
@@ -94,7 +95,7 @@ pub async fn sign_up(
                     return Err(conflict(
                         format!("the event is {}; it takes no sign-ups", event.status),
                         "shift_id",
-                        "event_not_open",
+                        ErrorCode::EventNotOpen,
                         None,
                     ));
                 }
@@ -102,7 +103,7 @@ pub async fn sign_up(
                     return Err(conflict(
                         "the volunteer belongs to another branch",
                         "volunteer_id",
-                        "other_branch",
+                        ErrorCode::OtherBranch,
                         None,
                     ));
                 }
@@ -110,7 +111,7 @@ pub async fn sign_up(
                     return Err(conflict(
                         format!("only active volunteers sign up; this one is {}", volunteer.status),
                         "volunteer_id",
-                        "volunteer_not_active",
+                        ErrorCode::VolunteerNotActive,
                         None,
                     ));
                 }
@@ -120,7 +121,7 @@ pub async fn sign_up(
                     return Err(conflict(
                         format!("this shift needs the skill {skill}"),
                         "volunteer_id",
-                        "missing_skill",
+                        ErrorCode::MissingSkill,
                         None,
                     ));
                 }
@@ -130,7 +131,7 @@ pub async fn sign_up(
                     return Err(conflict(
                         format!("the volunteer already holds shift {} at an overlapping time", clash.shift_id),
                         "shift_id",
-                        "overlap",
+                        ErrorCode::Overlap,
                         Some(clash.shift_id),
                     ));
                 }
@@ -212,7 +213,7 @@ pub async fn cancel(db: &Db, actor: &AuthUser, id: String) -> Result<Assignment,
                     return Err(conflict(
                         "attendance is recorded; the sign-up can no longer be cancelled",
                         "status",
-                        "illegal_transition",
+                        ErrorCode::IllegalTransition,
                         None,
                     ));
                 }
@@ -241,7 +242,7 @@ pub async fn mark_attendance(
     status: AssignmentStatus,
 ) -> Result<Assignment, ApiError> {
     if !matches!(status, AssignmentStatus::Attended | AssignmentStatus::NoShow) {
-        return Err(ApiError::invalid("status", "not_attendance", "attendance is attended or no_show"));
+        return Err(ApiError::invalid("status", ErrorCode::NotAttendance, "attendance is attended or no_show"));
     }
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
@@ -249,14 +250,19 @@ pub async fn mark_attendance(
             let (assignment, shift, event) = load_assignment(conn, &actor, &id)?;
             actor.ensure_manages_branch(&event.branch_code, format!("assignment {id}"))?;
             if now() < shift.starts_at {
-                return Err(conflict("attendance is recorded once the shift has started", "status", "too_early", None));
+                return Err(conflict(
+                    "attendance is recorded once the shift has started",
+                    "status",
+                    ErrorCode::TooEarly,
+                    None,
+                ));
             }
             let current = assignment.status;
             if !matches!(current, AssignmentStatus::SignedUp | AssignmentStatus::Attended | AssignmentStatus::NoShow) {
                 return Err(conflict(
                     format!("a {} sign-up has no attendance", current.as_str()),
                     "status",
-                    "illegal_transition",
+                    ErrorCode::IllegalTransition,
                     None,
                 ));
             }

@@ -16,7 +16,7 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::json::parse_json;
 use crate::dto::route::{BatchResult, ItemResult, ItemStatus, RouteProgress, RouteStatus, VisitIn, VisitOut};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::service::routes::{load_visible, route_audit};
 
 /// Most visits one batch carries.
@@ -27,7 +27,7 @@ const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
 fn errors_of(err: ApiError) -> Vec<FieldError> {
     match err {
         ApiError::Validation(errors) | ApiError::BadRequest { errors, .. } => errors,
-        other => vec![FieldError::new("item", "refused", other.problem().detail)],
+        other => vec![FieldError::new("item", ErrorCode::Refused, other.problem().detail)],
     }
 }
 
@@ -47,15 +47,19 @@ fn parse_item(raw: &RawValue, route: &Route) -> ParsedItem {
     item.validate().map_err(|err| errors_of(ApiError::from(err)))?;
     let mut errors = Vec::new();
     if item.visited_at > Utc::now() + CLOCK_SKEW {
-        errors.push(FieldError::new("visited_at", "in_future", "the visit time is in the future"));
+        errors.push(FieldError::new("visited_at", ErrorCode::InFuture, "the visit time is in the future"));
     }
     if item.visited_at.naive_utc() < route.created_at - CLOCK_SKEW {
-        errors.push(FieldError::new("visited_at", "before_route", "the visit time is before the route existed"));
+        errors.push(FieldError::new(
+            "visited_at",
+            ErrorCode::BeforeRoute,
+            "the visit time is before the route existed",
+        ));
     }
     if item.conversations + item.not_at_home + item.refused > item.doors_knocked {
         errors.push(FieldError::new(
             "doors_knocked",
-            "inconsistent",
+            ErrorCode::Inconsistent,
             "conversations, not at home and refused add up to more than the doors knocked",
         ));
     }
@@ -140,20 +144,28 @@ fn decide(
                     } else {
                         result.errors.push(FieldError::new(
                             "id",
-                            "taken",
+                            ErrorCode::Taken,
                             "this id belongs to a visit of another route",
                         ));
                     }
                 } else if !stops.contains_key(&item.stop_id) {
-                    result.errors.push(FieldError::new("stop_id", "not_on_route", "this stop is not on the route"));
+                    result.errors.push(FieldError::new(
+                        "stop_id",
+                        ErrorCode::NotOnRoute,
+                        "this stop is not on the route",
+                    ));
                 } else if item.doors_knocked > stops[&item.stop_id].0 {
                     result.errors.push(FieldError::new(
                         "doors_knocked",
-                        "more_than_doors",
+                        ErrorCode::MoreThanDoors,
                         "more doors than the stop has",
                     ));
                 } else if counters_would_overflow(route, &delta, &item) {
-                    result.errors.push(FieldError::new("item", "route_full", "the route's counters cannot take more"));
+                    result.errors.push(FieldError::new(
+                        "item",
+                        ErrorCode::RouteFull,
+                        "the route's counters cannot take more",
+                    ));
                 } else {
                     let visit = Visit {
                         id: id.clone(),
@@ -263,7 +275,7 @@ pub async fn sync_batch(
     items: Vec<Box<RawValue>>,
 ) -> Result<BatchResult, ApiError> {
     if items.len() > MAX_BATCH {
-        return Err(ApiError::invalid("visits", "too_many", format!("at most {MAX_BATCH} visits per batch")));
+        return Err(ApiError::invalid("visits", ErrorCode::TooMany, format!("at most {MAX_BATCH} visits per batch")));
     }
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {

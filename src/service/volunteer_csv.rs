@@ -16,7 +16,7 @@ use crate::db::{Db, write_transaction};
 use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::volunteer::{Consent, GuardianConsent, Language};
 use crate::dto::volunteer_import::{ImportReport, RowResult, RowStatus};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::service::volunteers::{DraftInput, Inserted, check_draft, draft, insert_draft, target_branch};
 
 /// Columns of the export, and the columns the import understands.
@@ -124,13 +124,13 @@ fn check_lengths(get: &dyn Fn(&str) -> Option<String>, errors: &mut Vec<FieldErr
         [("full_name", 200), ("email", 254), ("consent_version", 50), ("guardian_name", 200), ("skills", 1100)];
     for (column, max) in limits {
         if get(column).is_some_and(|value| value.chars().count() > max) {
-            errors.push(FieldError::new(column, "length", format!("at most {max} characters")));
+            errors.push(FieldError::new(column, ErrorCode::Length, format!("at most {max} characters")));
         }
     }
     if let Some(email) = get("email")
         && !validator::ValidateEmail::validate_email(&email)
     {
-        errors.push(FieldError::new("email", "email", "not an email address"));
+        errors.push(FieldError::new("email", ErrorCode::Email, "not an email address"));
     }
 }
 
@@ -141,7 +141,7 @@ fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<Dr
     check_lengths(&|name: &str| get(name).map(str::to_owned), &mut errors);
     let mut required = |name: &str| {
         get(name).map(str::to_owned).unwrap_or_else(|| {
-            errors.push(FieldError::new(name, "required", format!("the {name} column is empty")));
+            errors.push(FieldError::new(name, ErrorCode::Required, format!("the {name} column is empty")));
             String::new()
         })
     };
@@ -151,13 +151,17 @@ fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<Dr
     let consent_at = required("consent_at");
     let consent_at = DateTime::parse_from_rfc3339(&consent_at).map(|at| at.with_timezone(&Utc)).unwrap_or_else(|_| {
         if !consent_at.is_empty() {
-            errors.push(FieldError::new("consent_at", "format", "an RFC 3339 time, e.g. 2026-11-01T09:00:00Z"));
+            errors.push(FieldError::new(
+                "consent_at",
+                ErrorCode::Format,
+                "an RFC 3339 time, e.g. 2026-11-01T09:00:00Z",
+            ));
         }
         Utc::now()
     });
     let birth_date = get("birth_date").and_then(|text| {
         NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| errors.push(FieldError::new("birth_date", "format", "a date, e.g. 2004-05-17")))
+            .map_err(|_| errors.push(FieldError::new("birth_date", ErrorCode::Format, "a date, e.g. 2004-05-17")))
             .ok()
     });
     let languages: Vec<Language> = get("languages")
@@ -170,7 +174,7 @@ fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<Dr
                     "ru" => Some(Language::Ru),
                     "en" => Some(Language::En),
                     _ => {
-                        errors.push(FieldError::new("languages", "unknown_value", "languages are kk, ru, en"));
+                        errors.push(FieldError::new("languages", ErrorCode::UnknownValue, "languages are kk, ru, en"));
                         None
                     }
                 })
@@ -184,14 +188,14 @@ fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<Dr
         None | Some("false" | "0" | "no") => false,
         Some("true" | "1" | "yes") => true,
         Some(_) => {
-            errors.push(FieldError::new("youth_wing", "format", "true or false"));
+            errors.push(FieldError::new("youth_wing", ErrorCode::Format, "true or false"));
             false
         }
     };
     let status = match get("status") {
         None => VolunteerStatus::Active,
         Some(text) => text.parse().unwrap_or_else(|_| {
-            errors.push(FieldError::new("status", "unknown_value", "applicant, active, paused or left"));
+            errors.push(FieldError::new("status", ErrorCode::UnknownValue, "applicant, active, paused or left"));
             VolunteerStatus::Active
         }),
     };
@@ -199,14 +203,14 @@ fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<Dr
         (Some(name), Some(at)) => match DateTime::parse_from_rfc3339(at) {
             Ok(at) => Some(GuardianConsent { guardian_name: name.to_owned(), given_at: at.with_timezone(&Utc) }),
             Err(_) => {
-                errors.push(FieldError::new("guardian_consent_at", "format", "an RFC 3339 time"));
+                errors.push(FieldError::new("guardian_consent_at", ErrorCode::Format, "an RFC 3339 time"));
                 None
             }
         },
         _ => None,
     };
     let branch = target_branch(actor, get("branch").map(str::to_owned))
-        .map_err(|err| errors.push(FieldError::new("branch", "not_allowed", err.to_string())))
+        .map_err(|err| errors.push(FieldError::new("branch", ErrorCode::NotAllowed, err.to_string())))
         .unwrap_or_default();
     if !errors.is_empty() {
         return Err(errors);
@@ -255,22 +259,22 @@ struct DraftRow {
 fn field_errors(err: ApiError) -> Vec<FieldError> {
     match err {
         ApiError::Validation(errors) => errors,
-        other => vec![FieldError::new("row", "refused", other.problem().detail)],
+        other => vec![FieldError::new("row", ErrorCode::Refused, other.problem().detail)],
     }
 }
 
 /// Imports volunteers from CSV (with a header row), reporting on every row.
 pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool) -> Result<ImportReport, ApiError> {
-    let text =
-        String::from_utf8(csv_bytes).map_err(|_| ApiError::invalid("body", "encoding", "the file must be UTF-8"))?;
+    let text = String::from_utf8(csv_bytes)
+        .map_err(|_| ApiError::invalid("body", ErrorCode::Encoding, "the file must be UTF-8"))?;
     if text.contains('\0') {
-        return Err(ApiError::invalid("body", "nul_character", "the file must not contain NUL characters"));
+        return Err(ApiError::invalid("body", ErrorCode::NulCharacter, "the file must not contain NUL characters"));
     }
     let mut reader =
         csv::ReaderBuilder::new().flexible(false).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|err| ApiError::invalid("body", "csv", format!("the header row cannot be read: {err}")))?
+        .map_err(|err| ApiError::invalid("body", ErrorCode::Csv, format!("the header row cannot be read: {err}")))?
         .iter()
         .map(|name| name.trim().to_lowercase())
         .collect();
@@ -278,7 +282,7 @@ pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool
         if !headers.iter().any(|name| name == required) {
             return Err(ApiError::invalid(
                 "body",
-                "missing_column",
+                ErrorCode::MissingColumn,
                 format!("the header row lacks the {required} column"),
             ));
         }
@@ -290,7 +294,7 @@ pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool
         if parsed.len() >= MAX_IMPORT_ROWS {
             return Err(ApiError::invalid(
                 "body",
-                "too_many_rows",
+                ErrorCode::TooManyRows,
                 format!("at most {MAX_IMPORT_ROWS} rows per import"),
             ));
         }
@@ -320,7 +324,7 @@ pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool
                     .map_err(field_errors)
                 })
             }
-            Err(err) => Err(vec![FieldError::new("row", "csv", err.to_string())]),
+            Err(err) => Err(vec![FieldError::new("row", ErrorCode::Csv, err.to_string())]),
         };
         parsed.push((row, outcome));
     }
@@ -336,7 +340,7 @@ pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool
                     result.status = RowStatus::Duplicate;
                     result.errors.push(FieldError::new(
                         "phone",
-                        "duplicate_in_file",
+                        ErrorCode::DuplicateInFile,
                         format!("the same phone is on row {}", phones_in_file[&draft.phone]),
                     ));
                 }

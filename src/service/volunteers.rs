@@ -15,7 +15,7 @@ use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::domain::volunteer::{ADULT_AGE, MAX_AGE, MIN_AGE, VolunteerStatus, age_on};
 use crate::dto::volunteer::{Consent, CreateVolunteer, GuardianConsent, Language, UpdateVolunteer};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// How far in the future a client clock may be before a time is refused.
 const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
@@ -60,7 +60,7 @@ fn normalize_skills(skills: &[String], errors: &mut Vec<FieldError>) -> Vec<Stri
         if skill.is_empty() || skill.chars().count() > 50 || skill.contains(',') {
             errors.push(FieldError::new(
                 format!("skills[{index}]"),
-                "format",
+                ErrorCode::Format,
                 "a skill is 1 to 50 characters without commas",
             ));
         } else if !out.contains(&skill) {
@@ -74,7 +74,7 @@ fn check_birth_date(birth_date: Option<NaiveDate>, has_guardian_consent: bool, e
     let Some(birth_date) = birth_date else { return };
     let today = Utc::now().date_naive();
     if birth_date > today {
-        errors.push(FieldError::new("birth_date", "in_future", "the birth date is in the future"));
+        errors.push(FieldError::new("birth_date", ErrorCode::InFuture, "the birth date is in the future"));
         return;
     }
     match age_on(birth_date, today) {
@@ -82,14 +82,14 @@ fn check_birth_date(birth_date: Option<NaiveDate>, has_guardian_consent: bool, e
             if age < ADULT_AGE && !has_guardian_consent {
                 errors.push(FieldError::new(
                     "guardian_consent",
-                    "required",
+                    ErrorCode::Required,
                     "a volunteer under 18 needs a recorded parent's or guardian's consent",
                 ));
             }
         }
         _ => errors.push(FieldError::new(
             "birth_date",
-            "implausible_age",
+            ErrorCode::ImplausibleAge,
             format!("volunteers are {MIN_AGE} to {} years old", MAX_AGE - 1),
         )),
     }
@@ -97,7 +97,7 @@ fn check_birth_date(birth_date: Option<NaiveDate>, has_guardian_consent: bool, e
 
 fn check_not_future(field: &str, at: chrono::DateTime<Utc>, errors: &mut Vec<FieldError>) {
     if at > Utc::now() + CLOCK_SKEW {
-        errors.push(FieldError::new(field, "in_future", "this time is in the future"));
+        errors.push(FieldError::new(field, ErrorCode::InFuture, "this time is in the future"));
     }
 }
 
@@ -129,7 +129,7 @@ pub fn draft(input: DraftInput<'_>) -> Result<VolunteerDraft, ApiError> {
     });
     let full_name = normalize_name(input.full_name);
     if full_name.chars().count() < 2 {
-        errors.push(FieldError::new("full_name", "length", "a name has at least 2 characters"));
+        errors.push(FieldError::new("full_name", ErrorCode::Length, "a name has at least 2 characters"));
     }
     let skills = normalize_skills(input.skills, &mut errors);
     check_birth_date(input.birth_date, input.guardian_consent.is_some(), &mut errors);
@@ -171,12 +171,16 @@ fn check_references(
     member_organisation_id: Option<&str>,
 ) -> Result<(), ApiError> {
     if branches::find(conn, branch)?.is_none() {
-        return Err(ApiError::invalid("branch", "unknown_branch", format!("there is no branch {branch}")));
+        return Err(ApiError::invalid("branch", ErrorCode::UnknownBranch, format!("there is no branch {branch}")));
     }
     if let Some(id) = locality_id
         && localities::find(conn, id)?.is_none_or(|locality| locality.branch_code != branch)
     {
-        return Err(ApiError::invalid("locality_id", "unknown_locality", "not a locality of the volunteer's branch"));
+        return Err(ApiError::invalid(
+            "locality_id",
+            ErrorCode::UnknownLocality,
+            "not a locality of the volunteer's branch",
+        ));
     }
     if let Some(id) = member_organisation_id
         && member_organisations::find(conn, id)?
@@ -184,7 +188,7 @@ fn check_references(
     {
         return Err(ApiError::invalid(
             "member_organisation_id",
-            "unknown_member_organisation",
+            ErrorCode::UnknownMemberOrganisation,
             "not a national member organisation nor one of the volunteer's branch",
         ));
     }
@@ -245,7 +249,7 @@ pub fn insert_draft(conn: &mut DbConn, draft: VolunteerDraft) -> Result<Inserted
 pub fn duplicate_phone(actor: &SessionUser, existing: &Volunteer) -> ApiError {
     ApiError::Conflict {
         detail: "a volunteer with this phone number is registered already".into(),
-        errors: vec![FieldError::new("phone", "duplicate", "this phone number is taken")],
+        errors: vec![FieldError::new("phone", ErrorCode::Duplicate, "this phone number is taken")],
         existing_id: (actor.role != Role::Observer && actor.sees_branch(&existing.branch_code))
             .then(|| existing.id.clone()),
     }
@@ -398,7 +402,11 @@ pub async fn update(
             {
                 return Err(ApiError::Conflict {
                     detail: format!("a volunteer cannot go from {} to {}", current_status.as_str(), next.as_str()),
-                    errors: vec![FieldError::new("status", "illegal_transition", "applicant → active ↔ paused → left")],
+                    errors: vec![FieldError::new(
+                        "status",
+                        ErrorCode::IllegalTransition,
+                        "applicant → active ↔ paused → left",
+                    )],
                     existing_id: None,
                 });
             }
@@ -539,7 +547,7 @@ pub fn decide_application(
     if current.status != VolunteerStatus::Applicant {
         return Err(ApiError::Conflict {
             detail: format!("only applicants can be decided on; this volunteer is {}", current.status),
-            errors: vec![FieldError::new("status", "illegal_transition", "not an applicant")],
+            errors: vec![FieldError::new("status", ErrorCode::IllegalTransition, "not an applicant")],
             existing_id: None,
         });
     }

@@ -69,24 +69,24 @@ async fn the_json_extractor_maps_each_failure_to_its_status() {
     }
 
     let field_of = |err: ApiError| match err {
-        ApiError::Validation(errors) => (errors[0].field.clone(), errors[0].code.clone()),
+        ApiError::Validation(errors) => (errors[0].field.clone(), errors[0].code.as_str().to_owned()),
         other => panic!("expected 422, got {other}"),
     };
     assert_eq!(
         field_of(parse_json::<Probe>(br#"{"name":"a","inner":{"count":1},"nmae":1}"#).unwrap_err()),
-        ("nmae".into(), "unknown_field".into())
+        ("nmae".into(), "unknown_field".to_owned())
     );
     assert_eq!(
         field_of(parse_json::<Probe>(br#"{"name":"a","inner":{"count":1,"x":2}}"#).unwrap_err()),
-        ("inner.x".into(), "unknown_field".into())
+        ("inner.x".into(), "unknown_field".to_owned())
     );
     assert_eq!(
         field_of(parse_json::<Probe>(br#"{"name":"a","inner":{"count":"many"}}"#).unwrap_err()),
-        ("inner.count".into(), "invalid_type".into())
+        ("inner.count".into(), "invalid_type".to_owned())
     );
     assert_eq!(
         field_of(parse_json::<Probe>(br#"{"inner":{"count":1}}"#).unwrap_err()),
-        ("name".into(), "required".into())
+        ("name".into(), "required".to_owned())
     );
     assert!(matches!(parse_json::<Probe>(br#"{"name": "#).unwrap_err(), ApiError::BadRequest { .. }));
     assert!(matches!(
