@@ -15,6 +15,9 @@ SCENARIOS = [
     ("list", "GET /volunteers?branch=&limit=50 as the coordinator"),
     ("list_observer", "the same as the observer"),
     ("list_events", "GET /events?branch=&limit=50 as the coordinator"),
+    ("list_meetings", "GET /meetings?branch=&limit=50 as the coordinator"),
+    ("meeting_coverage", "GET /meeting-coverage?branch= as the coordinator"),
+    ("meeting_coverage_national", "GET /meeting-coverage (every branch) as the observer"),
     ("volunteer_schedule", "GET /me/schedule as demo volunteer accounts"),
     ("visit_batch_sync_500", "POST /routes/{id}/visits:batch, 500 new visits"),
     ("visit_batch_sync_replay", "the same, re-sending a synced batch (500 duplicates)"),
@@ -31,7 +34,7 @@ ORDER = {name: index for index, (name, _) in enumerate(SCENARIOS)}
 # Scenarios with a bare-baseline counterpart (the observer's reads are compared
 # with the same baseline as the coordinator's).
 BASELINE_OF = {"get": "get", "get_observer": "get", "list": "list", "list_observer": "list",
-               "list_events": "list_events"}
+               "list_events": "list_events", "list_meetings": "list_meetings"}
 SKIP_REASONS = {"volunteer_schedule": "the seed has no demo volunteer accounts (volunteer.<branch>.<n>@demo.outreach.kz)"}
 
 TARGETS = {
@@ -44,6 +47,7 @@ TARGETS = {
     "sync_p95_ms": 100.0,
     "replay_p95_ms": 50.0,
     "progress_ms": 200.0,
+    "coverage_p95_ms": 200.0,
     "progress_visits": 1_000_000,
 }
 
@@ -74,13 +78,16 @@ def targets_of(result):
         if api is None:
             continue
         lat = api["latency_ms"]
-        if scenario in ("get", "list", "list_events") and "ratio_to_baseline" in entry:
+        if scenario in ("get", "list", "list_events", "list_meetings") and "ratio_to_baseline" in entry:
             ratio = entry["ratio_to_baseline"]
             add("authenticated read >= 0.7x the baseline (req/s)", entry, ratio, TARGETS["ratio"],
                 ratio >= TARGETS["ratio"])
         if scenario in ("get", "list", "list_events", "volunteer_schedule") and entry["concurrency"] == 32:
             add("read p99 < 25 ms at c=32", entry, lat["p99"], TARGETS["read_p99_ms_c32"],
                 lat["p99"] is not None and lat["p99"] < TARGETS["read_p99_ms_c32"])
+        if scenario in ("meeting_coverage", "meeting_coverage_national"):
+            add("meeting coverage p95 < 200 ms", entry, lat["p95"], TARGETS["coverage_p95_ms"],
+                lat["p95"] is not None and lat["p95"] < TARGETS["coverage_p95_ms"])
         if scenario == "login":
             add("login p50 < 150 ms", entry, lat["p50"], TARGETS["login_p50_ms"],
                 lat["p50"] is not None and lat["p50"] < TARGETS["login_p50_ms"])

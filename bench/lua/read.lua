@@ -2,6 +2,9 @@
 --   get       GET {prefix}/volunteers/{id}                a sampled volunteer
 --   list      GET {prefix}/volunteers?branch=B&limit=50   B: the branch of a sampled volunteer
 --   events    GET {prefix}/events?branch=B&limit=50
+--   meetings  GET {prefix}/meetings?branch=B&limit=50
+--   coverage  GET /api/v1/meeting-coverage?branch=B
+--   coverage_all GET /api/v1/meeting-coverage            (every branch)
 --   schedule  GET /api/v1/me/schedule                     as a random volunteer account
 --   progress  GET /api/v1/progress/branches/B
 --   national  GET /api/v1/progress
@@ -25,7 +28,7 @@ function init(args)
   tokens, token_list = map, list
   volunteers = lib.pairs_by_branch(os.getenv("BENCH_VOLUNTEER_TOKENS"))
   prefix = os.getenv("BENCH_PREFIX") or ""
-  for kind, weight in string.gmatch(os.getenv("BENCH_MIX") or "get=100", "(%w+)=(%d+)") do
+  for kind, weight in string.gmatch(os.getenv("BENCH_MIX") or "get=100", "([%w_]+)=(%d+)") do
     weight = tonumber(weight)
     if kind == "schedule" and #volunteers == 0 then weight = 0 end
     if weight > 0 then
@@ -63,6 +66,12 @@ function request()
     return wrk.format("GET", prefix .. "/volunteers?branch=" .. branch .. "&limit=50", headers)
   elseif kind == "events" then
     return wrk.format("GET", prefix .. "/events?branch=" .. branch .. "&limit=50", headers)
+  elseif kind == "meetings" then
+    return wrk.format("GET", prefix .. "/meetings?branch=" .. branch .. "&limit=50", headers)
+  elseif kind == "coverage" then
+    return wrk.format("GET", "/api/v1/meeting-coverage?branch=" .. branch, headers)
+  elseif kind == "coverage_all" then
+    return wrk.format("GET", "/api/v1/meeting-coverage", headers)
   elseif kind == "progress" then
     return wrk.format("GET", "/api/v1/progress/branches/" .. branch, headers)
   elseif kind == "national" then

@@ -1,18 +1,21 @@
 use actix_web::{HttpResponse, get, post, put, web};
+use chrono::Utc;
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
+use crate::db::meetings::MeetingFilter;
+use crate::domain::meeting::MeetingKind;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::meeting::{
     CoverageQuery, CreateMeeting, MeetingCoverage, MeetingFilterQuery, MeetingOut, MeetingStatusChange, ReportIn,
     ReportOut, SpeakerIn,
 };
+use crate::dto::page::{decode_time_cursor, encode_cursor, encode_time_cursor};
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
-use crate::service::meetings::MeetingFilter;
 
 /// Request a meeting
 ///
@@ -49,23 +52,33 @@ pub async fn list_meetings(
     filter: web::Query<MeetingFilterQuery>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<MeetingOut>>, ApiError> {
-    let limit = page.limit()? as usize;
+    let limit = page.limit()?;
+    // With `updated_since` the list is a sync, paged in change order.
+    let sync = page.updated_since.is_some();
     let filter = filter.into_inner();
     let filter = MeetingFilter {
         branch: filter.branch,
-        kind: filter.kind,
+        kind: filter.kind.map(MeetingKind::event_kind),
         status: filter.status,
         organisation_id: filter.organisation_id,
         locality_id: filter.locality_id,
         from: filter.from.map(|at| at.naive_utc()),
         to: filter.to.map(|at| at.naive_utc()),
-        has_overdue_follow_ups: filter.has_overdue_follow_ups.unwrap_or(false),
-        after: page.after()?,
+        overdue_before: filter.has_overdue_follow_ups.unwrap_or(false).then(|| Utc::now().date_naive()),
+        updated_since: page.updated_since(),
+        after: if sync { None } else { page.after()? },
+        after_change: if sync { decode_time_cursor(page.after()?)? } else { None },
     };
-    let mut items = service::meetings::list(&db, &user, filter, limit + 1).await?;
-    let next_cursor = if items.len() > limit {
-        items.truncate(limit);
-        items.last().map(|meeting| crate::dto::page::encode_cursor(&meeting.id))
+    let mut items = service::meetings::list(&db, &user, filter, i64::from(limit) + 1).await?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|meeting| {
+            if sync {
+                encode_time_cursor(meeting.updated_at.naive_utc(), &meeting.id)
+            } else {
+                encode_cursor(&meeting.id)
+            }
+        })
     } else {
         None
     };

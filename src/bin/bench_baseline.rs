@@ -1,6 +1,7 @@
 //! The load benchmark's reference point: the same reads as the API (one
 //! volunteer by id, a keyset page of a branch's volunteers, a page of a branch's
-//! events with their shifts and sign-up counts) straight from the same database
+//! events with their shifts and sign-up counts, a page of a branch's meetings
+//! with their speakers, reports and follow-ups) straight from the same database
 //! through the same pool, with no auth, no DTO layer, no middleware, no audit.
 //! "Nothing could be faster with this stack." See BENCHMARKS.md; started by
 //! `bench/run`, not meant for anything else.
@@ -16,7 +17,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use outreach::db::schema::{assignments, events, shifts, volunteers};
+use outreach::db::schema::{
+    assignments, events, follow_ups, meeting_reports, meeting_speakers, meetings, shifts, volunteers,
+};
 use outreach::db::{DatabaseUrl, DbPool, build_pool};
 use serde::{Deserialize, Serialize};
 
@@ -101,6 +104,47 @@ struct EventWithShifts {
     #[serde(flatten)]
     event: EventRow,
     shifts: Vec<ShiftWithCounts>,
+}
+
+/// A meeting as stored.
+#[derive(Queryable, Selectable, Serialize)]
+#[diesel(table_name = meetings)]
+struct MeetingRow {
+    event_id: String,
+    organisation_id: Option<String>,
+    status: String,
+    proposed_starts_at: NaiveDateTime,
+    proposed_ends_at: NaiveDateTime,
+    cancel_reason: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    version: i32,
+}
+
+/// A speaker as stored.
+#[derive(Queryable, Selectable, Serialize)]
+#[diesel(table_name = meeting_speakers)]
+struct SpeakerRow {
+    id: String,
+    meeting_id: String,
+    volunteer_id: Option<String>,
+    assignment_id: Option<String>,
+    figure_name: Option<String>,
+    figure_kind: Option<String>,
+    member_organisation_id: Option<String>,
+    role: String,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Serialize)]
+struct MeetingWithChildren {
+    #[serde(flatten)]
+    meeting: MeetingRow,
+    event: EventRow,
+    speakers: Vec<SpeakerRow>,
+    has_report: bool,
+    /// Open follow-ups' due dates.
+    open_follow_ups: Vec<NaiveDate>,
 }
 
 #[derive(Deserialize)]
@@ -216,6 +260,73 @@ async fn list_events(pool: web::Data<DbPool>, query: web::Query<ListQuery>) -> H
     }
 }
 
+/// A branch's meetings in id order, as the API's list: the page (one row more)
+/// of meetings joined to their events, then the page's speakers, reports and
+/// open follow-ups. Four queries, one connection.
+async fn list_meetings(pool: web::Data<DbPool>, query: web::Query<ListQuery>) -> HttpResponse {
+    let pool = pool.into_inner();
+    let query = query.into_inner();
+    let page = web::block(move || {
+        let mut conn = pool.get().map_err(|err| err.to_string())?;
+        let limit = query.limit.unwrap_or(50).clamp(1, 1000);
+        let mut select = meetings::table
+            .inner_join(events::table)
+            .filter(events::branch_code.eq(query.branch))
+            .select((MeetingRow::as_select(), EventRow::as_select()))
+            .order(meetings::event_id)
+            .limit(limit + 1)
+            .into_boxed();
+        if let Some(after) = query.after {
+            select = select.filter(meetings::event_id.gt(after));
+        }
+        let mut rows: Vec<(MeetingRow, EventRow)> = select.load(&mut *conn).map_err(|err| err.to_string())?;
+        rows.truncate(limit as usize);
+        let ids: Vec<&str> = rows.iter().map(|(meeting, _)| meeting.event_id.as_str()).collect();
+        let all_speakers: Vec<SpeakerRow> = meeting_speakers::table
+            .filter(meeting_speakers::meeting_id.eq_any(&ids))
+            .order(meeting_speakers::created_at)
+            .select(SpeakerRow::as_select())
+            .load(&mut *conn)
+            .map_err(|err| err.to_string())?;
+        let reported: Vec<String> = meeting_reports::table
+            .filter(meeting_reports::meeting_id.eq_any(&ids))
+            .select(meeting_reports::meeting_id)
+            .load(&mut *conn)
+            .map_err(|err| err.to_string())?;
+        let open: Vec<(String, NaiveDate)> = follow_ups::table
+            .filter(follow_ups::meeting_id.eq_any(&ids))
+            .filter(follow_ups::done.eq(false))
+            .select((follow_ups::meeting_id, follow_ups::due_date))
+            .load(&mut *conn)
+            .map_err(|err| err.to_string())?;
+        let mut speakers: HashMap<String, Vec<SpeakerRow>> = HashMap::new();
+        for speaker in all_speakers {
+            speakers.entry(speaker.meeting_id.clone()).or_default().push(speaker);
+        }
+        let mut due: HashMap<String, Vec<NaiveDate>> = HashMap::new();
+        for (meeting_id, date) in open {
+            due.entry(meeting_id).or_default().push(date);
+        }
+        Ok::<_, String>(
+            rows.into_iter()
+                .map(|(meeting, event)| MeetingWithChildren {
+                    speakers: speakers.remove(&meeting.event_id).unwrap_or_default(),
+                    has_report: reported.contains(&meeting.event_id),
+                    open_follow_ups: due.remove(&meeting.event_id).unwrap_or_default(),
+                    meeting,
+                    event,
+                })
+                .collect::<Vec<_>>(),
+        )
+    })
+    .await;
+    match page {
+        Ok(Ok(page)) => HttpResponse::Ok().json(page),
+        Ok(Err(err)) => failure(err),
+        Err(err) => failure(err),
+    }
+}
+
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
@@ -235,6 +346,7 @@ fn run() -> Result<(), String> {
                 .route("/volunteers/{id}", web::get().to(get_one))
                 .route("/volunteers", web::get().to(list))
                 .route("/events", web::get().to(list_events))
+                .route("/meetings", web::get().to(list_meetings))
         });
         if workers > 0 {
             server = server.workers(workers);

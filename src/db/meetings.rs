@@ -2,10 +2,13 @@
 //! questions and follow-ups.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::events::Event;
 use super::schema::{events, follow_ups, meeting_reports, meeting_speakers, meetings, organisations, report_questions};
+use crate::domain::event::EventKind;
 use crate::domain::meeting::{MeetingStatus, Sector};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -178,6 +181,215 @@ pub fn update_organisation(
     Ok(updated == 1)
 }
 
+/// Which meetings a list page holds. A meeting's change stamp is its event's
+/// `updated_at`: every change of the meeting (status, speakers, report) touches
+/// the event, and the event's stamp is never behind the meeting row's.
+#[derive(Debug, Default, Clone)]
+pub struct MeetingFilter {
+    pub branch: Option<String>,
+    pub kind: Option<EventKind>,
+    pub status: Option<MeetingStatus>,
+    pub organisation_id: Option<String>,
+    pub locality_id: Option<String>,
+    /// Meetings starting at or after this instant.
+    pub from: Option<NaiveDateTime>,
+    /// Meetings starting before this instant.
+    pub to: Option<NaiveDateTime>,
+    /// Only meetings with an open follow-up due before this day.
+    pub overdue_before: Option<NaiveDate>,
+    pub updated_since: Option<NaiveDateTime>,
+    /// Keyset cursor: after this meeting id.
+    pub after: Option<String>,
+    /// Keyset cursor of a sync (`updated_since` given): after this (updated_at, id).
+    pub after_change: Option<(NaiveDateTime, String)>,
+}
+
+/// The branch and start-time scope shared by every coverage figure.
+#[derive(Debug, Default, Clone)]
+pub struct CoverageScope {
+    pub branch: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+/// Boxes `$query` (joining `meetings` and `events`) and narrows it to the
+/// meetings of `$scope`: one definition of the scope for every coverage query.
+macro_rules! in_scope {
+    ($query:expr, $scope:expr) => {{
+        let scope: &CoverageScope = $scope;
+        let mut query = $query.into_boxed();
+        if let Some(branch) = &scope.branch {
+            query = query.filter(events::branch_code.eq(branch.clone()));
+        }
+        if let Some(from) = scope.from {
+            query = query.filter(events::starts_at.ge(from));
+        }
+        if let Some(to) = scope.to {
+            query = query.filter(events::starts_at.lt(to));
+        }
+        query
+    }};
+}
+
+/// A page of meetings with their events, in id order, or in change order for a
+/// sync (`updated_since`), so a meeting changed behind the cursor comes again.
+pub fn list(conn: &mut DbConn, filter: &MeetingFilter, limit: i64) -> QueryResult<Vec<(Meeting, Event)>> {
+    let mut query = meetings::table
+        .inner_join(events::table)
+        .select((Meeting::as_select(), Event::as_select()))
+        .limit(limit)
+        .into_boxed();
+    query = match &filter.updated_since {
+        Some(_) => query.order((events::updated_at, events::id)),
+        None => query.order(meetings::event_id),
+    };
+    if let Some(branch) = &filter.branch {
+        query = query.filter(events::branch_code.eq(branch.clone()));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(events::kind.eq(kind));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(meetings::status.eq(status));
+    }
+    if let Some(organisation) = &filter.organisation_id {
+        query = query.filter(meetings::organisation_id.eq(organisation.clone()));
+    }
+    if let Some(locality) = &filter.locality_id {
+        query = query.filter(events::locality_id.eq(locality.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(events::starts_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(events::starts_at.lt(to));
+    }
+    if let Some(today) = filter.overdue_before {
+        let overdue = follow_ups::table
+            .filter(follow_ups::done.eq(false))
+            .filter(follow_ups::due_date.lt(today))
+            .select(follow_ups::meeting_id);
+        query = query.filter(meetings::event_id.eq_any(overdue));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(events::updated_at.ge(since));
+    }
+    if let Some(after) = &filter.after {
+        query = query.filter(meetings::event_id.gt(after.clone()));
+    }
+    if let Some((at, id)) = &filter.after_change {
+        query = query.filter(events::updated_at.gt(*at).or(events::updated_at.eq(*at).and(events::id.gt(id.clone()))));
+    }
+    query.load(conn)
+}
+
+/// How many organisations the scope's branch has (all when `None`), and their
+/// employees.
+pub fn organisation_totals(conn: &mut DbConn, branch: Option<&str>) -> QueryResult<(i64, i64)> {
+    let mut query = organisations::table.select((count_star(), sum(organisations::employee_count))).into_boxed();
+    if let Some(branch) = branch {
+        query = query.filter(organisations::branch_code.eq(branch.to_owned()));
+    }
+    let (count, employees): (i64, Option<i64>) = query.get_result(conn)?;
+    // SUM over no rows is NULL.
+    Ok((count, employees.unwrap_or(0)))
+}
+
+/// Meetings of the scope counted per kind.
+pub fn count_by_kind(conn: &mut DbConn, scope: &CoverageScope) -> QueryResult<Vec<(EventKind, i64)>> {
+    in_scope!(
+        meetings::table.inner_join(events::table).group_by(events::kind).select((events::kind, count_star())),
+        scope
+    )
+    .load(conn)
+}
+
+/// Meetings of the scope counted per status.
+pub fn count_by_status(conn: &mut DbConn, scope: &CoverageScope) -> QueryResult<Vec<(MeetingStatus, i64)>> {
+    in_scope!(
+        meetings::table.inner_join(events::table).group_by(meetings::status).select((meetings::status, count_star())),
+        scope
+    )
+    .load(conn)
+}
+
+/// Distinct organisations with a held meeting in the scope.
+pub fn organisations_met(conn: &mut DbConn, scope: &CoverageScope) -> QueryResult<i64> {
+    in_scope!(
+        meetings::table
+            .inner_join(events::table)
+            .filter(meetings::status.eq(MeetingStatus::Held))
+            .select(diesel::dsl::count(meetings::organisation_id).aggregate_distinct()),
+        scope
+    )
+    .get_result(conn)
+}
+
+/// The attendance reported at the scope's held work-collective meetings (those
+/// with an organisation), summed.
+pub fn employees_reached(conn: &mut DbConn, scope: &CoverageScope) -> QueryResult<i64> {
+    // Joined rather than `IN (subquery)`: a boxed subquery cannot be rendered
+    // through the MultiConnection.
+    let reached: Option<i64> = in_scope!(
+        meeting_reports::table
+            .inner_join(meetings::table.on(meetings::event_id.eq(meeting_reports::meeting_id)))
+            .inner_join(events::table.on(events::id.eq(meetings::event_id)))
+            .filter(meetings::status.eq(MeetingStatus::Held))
+            .filter(meetings::organisation_id.is_not_null())
+            .select(sum(meeting_reports::attendance)),
+        scope
+    )
+    .get_result(conn)?;
+    Ok(reached.unwrap_or(0))
+}
+
+/// The question topics of the scope's held meetings, counted per topic.
+pub fn count_question_topics(conn: &mut DbConn, scope: &CoverageScope) -> QueryResult<Vec<(String, i64)>> {
+    in_scope!(
+        report_questions::table
+            .inner_join(meetings::table.on(meetings::event_id.eq(report_questions::meeting_id)))
+            .inner_join(events::table.on(events::id.eq(meetings::event_id)))
+            .filter(meetings::status.eq(MeetingStatus::Held))
+            .group_by(report_questions::topic)
+            .select((report_questions::topic, count_star())),
+        scope
+    )
+    .load(conn)
+}
+
+/// Open follow-ups of the scope's meetings, and how many of them are due
+/// before `today`.
+pub fn count_open_follow_ups(conn: &mut DbConn, scope: &CoverageScope, today: NaiveDate) -> QueryResult<(i64, i64)> {
+    let open = in_scope!(
+        follow_ups::table
+            .inner_join(meetings::table.inner_join(events::table))
+            .filter(follow_ups::done.eq(false))
+            .select(count_star()),
+        scope
+    )
+    .get_result(conn)?;
+    let overdue = in_scope!(
+        follow_ups::table
+            .inner_join(meetings::table.inner_join(events::table))
+            .filter(follow_ups::done.eq(false))
+            .filter(follow_ups::due_date.lt(today))
+            .select(count_star()),
+        scope
+    )
+    .get_result(conn)?;
+    Ok((open, overdue))
+}
+
+/// Whether `volunteer_id` speaks at the meeting.
+pub fn is_speaker(conn: &mut DbConn, meeting_id: &str, volunteer_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        meeting_speakers::table
+            .filter(meeting_speakers::meeting_id.eq(meeting_id))
+            .filter(meeting_speakers::volunteer_id.eq(volunteer_id)),
+    ))
+    .get_result(conn)
+}
+
 pub fn insert_meeting(conn: &mut DbConn, row: &Meeting) -> QueryResult<()> {
     diesel::insert_into(meetings::table).values(row).execute(conn).map(drop)
 }
@@ -304,47 +516,9 @@ pub fn overdue_follow_ups(conn: &mut DbConn, branch: Option<&str>, today: NaiveD
     query.load(conn)
 }
 
-/// Meetings (with their events) of a branch or of all, started within `[from, to)`.
-pub fn meetings_with_events(
-    conn: &mut DbConn,
-    branch: Option<&str>,
-    from: Option<NaiveDateTime>,
-    to: Option<NaiveDateTime>,
-) -> QueryResult<Vec<(Meeting, super::events::Event)>> {
-    let mut query = meetings::table
-        .inner_join(events::table)
-        .select((Meeting::as_select(), super::events::Event::as_select()))
-        .into_boxed();
-    if let Some(branch) = branch {
-        query = query.filter(events::branch_code.eq(branch.to_owned()));
-    }
-    if let Some(from) = from {
-        query = query.filter(events::starts_at.ge(from));
-    }
-    if let Some(to) = to {
-        query = query.filter(events::starts_at.lt(to));
-    }
-    query.load(conn)
-}
-
-pub fn organisations_of(conn: &mut DbConn, branch: Option<&str>) -> QueryResult<Vec<Organisation>> {
-    let mut query = organisations::table.select(Organisation::as_select()).into_boxed();
-    if let Some(branch) = branch {
-        query = query.filter(organisations::branch_code.eq(branch.to_owned()));
-    }
-    query.load(conn)
-}
-
 pub fn reports_for(conn: &mut DbConn, meeting_ids: &[String]) -> QueryResult<Vec<Report>> {
     meeting_reports::table
         .filter(meeting_reports::meeting_id.eq_any(meeting_ids))
         .select(Report::as_select())
-        .load(conn)
-}
-
-pub fn questions_for(conn: &mut DbConn, meeting_ids: &[String]) -> QueryResult<Vec<Question>> {
-    report_questions::table
-        .filter(report_questions::meeting_id.eq_any(meeting_ids))
-        .select(Question::as_select())
         .load(conn)
 }

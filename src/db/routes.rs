@@ -167,6 +167,16 @@ pub fn assignees_of(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<String
         .load(conn)
 }
 
+/// The assignees of each of `route_ids` (a page of routes) in one query, as
+/// `(route_id, volunteer_id)` pairs ordered by route then volunteer.
+pub fn assignees_of_routes(conn: &mut DbConn, route_ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    route_assignees::table
+        .filter(route_assignees::route_id.eq_any(route_ids))
+        .order((route_assignees::route_id, route_assignees::volunteer_id))
+        .select((route_assignees::route_id, route_assignees::volunteer_id))
+        .load(conn)
+}
+
 pub fn is_assigned(conn: &mut DbConn, route_id: &str, volunteer_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         route_assignees::table

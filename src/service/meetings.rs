@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::events::{self, Event, EventChanges};
-use crate::db::meetings::{self, FollowUp, Meeting, Question, Report, Speaker};
+use crate::db::meetings::{self, CoverageScope, FollowUp, Meeting, MeetingFilter, Question, Report, Speaker};
 use crate::db::shifts::{self, Assignment, Shift};
 use crate::db::{Db, DbConn, localities, member_organisations, volunteers, write_transaction};
 use crate::domain::event::{AssignmentStatus, EventKind, EventStatus};
@@ -169,7 +169,9 @@ fn views(conn: &mut DbConn, rows: Vec<(Meeting, Event)>) -> Result<Vec<MeetingOu
                 proposed_ends_at: utc(meeting.proposed_ends_at),
                 starts_at: utc(event.starts_at),
                 ends_at: utc(event.ends_at),
-                updated_at: utc(meeting.updated_at),
+                // The event's stamp: it moves with speakers and reports too, and it
+                // is what a sync pages by (see `db::meetings::MeetingFilter`).
+                updated_at: utc(event.updated_at),
                 version: meeting.version,
             }
         })
@@ -205,45 +207,22 @@ pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<MeetingOut, Ap
     .await
 }
 
-/// Filters applied in memory after the branch and date range (meetings are few).
-pub struct MeetingFilter {
-    pub branch: Option<String>,
-    pub kind: Option<MeetingKind>,
-    pub status: Option<MeetingStatus>,
-    pub organisation_id: Option<String>,
-    pub locality_id: Option<String>,
-    pub from: Option<NaiveDateTime>,
-    pub to: Option<NaiveDateTime>,
-    pub has_overdue_follow_ups: bool,
-    pub after: Option<String>,
-}
-
+/// Meetings visible to `actor`: one keyset page of `limit` rows at most (the
+/// caller asks one extra to know whether another page exists), every filter in
+/// SQL, the page's speakers, reports and follow-ups in one query each.
 pub async fn list(
     db: &Db,
     actor: &AuthUser,
     mut filter: MeetingFilter,
-    limit: usize,
+    limit: i64,
 ) -> Result<Vec<MeetingOut>, ApiError> {
     if matches!(actor.role, Role::Coordinator | Role::Volunteer) {
         let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
         filter.branch = branch;
     }
     db.run(move |conn| {
-        let mut rows = meetings::meetings_with_events(conn, filter.branch.as_deref(), filter.from, filter.to)?;
-        rows.retain(|(meeting, event)| {
-            filter.kind.is_none_or(|kind| meeting_kind(event) == kind)
-                && filter.status.is_none_or(|status| meeting.status == status)
-                && filter.organisation_id.as_ref().is_none_or(|id| meeting.organisation_id.as_ref() == Some(id))
-                && filter.locality_id.as_ref().is_none_or(|id| event.locality_id.as_ref() == Some(id))
-                && filter.after.as_ref().is_none_or(|after| &meeting.event_id > after)
-        });
-        rows.sort_by(|a, b| a.0.event_id.cmp(&b.0.event_id));
-        let mut out = views(conn, rows)?;
-        if filter.has_overdue_follow_ups {
-            out.retain(|meeting| meeting.overdue_follow_ups > 0);
-        }
-        out.truncate(limit);
-        Ok(out)
+        let rows = meetings::list(conn, &filter, limit)?;
+        views(conn, rows)
     })
     .await
 }
@@ -463,12 +442,11 @@ fn ensure_may_report(conn: &mut DbConn, actor: &SessionUser, meeting: &Meeting, 
             actor.ensure_manages_branch(&event.branch_code, format!("meeting {}", meeting.event_id))
         }
         Role::Volunteer => {
-            let speaks = actor.volunteer_id.as_ref().is_some_and(|own| {
-                meetings::speakers_of(conn, std::slice::from_ref(&meeting.event_id))
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|speaker| speaker.volunteer_id.as_ref() == Some(own))
-            });
+            // A failed lookup is a failure (500/503), never a silent "not a speaker".
+            let speaks = match &actor.volunteer_id {
+                Some(own) => meetings::is_speaker(conn, &meeting.event_id, own)?,
+                None => false,
+            };
             if speaks {
                 Ok(())
             } else {
@@ -561,6 +539,9 @@ pub async fn save_report(
                 })
                 .collect();
             meetings::replace_follow_ups(conn, &id, &follow_ups)?;
+            // The meeting's view (has_report, follow-up counts) changed: a sync
+            // with `updated_since` must fetch it again.
+            events::touch(conn, &id, at)?;
             let action = if existing.is_some() { "meeting_report_corrected" } else { "meeting_report_filed" };
             audit::record(conn, audit_event(&actor, action, &id, Some(format!("attendance={}", input.attendance))))?;
             report_view(conn, &id)
@@ -574,12 +555,13 @@ fn report_view(conn: &mut DbConn, id: &str) -> Result<ReportOut, ApiError> {
         meetings::find_report(conn, id)?.ok_or_else(|| ApiError::not_found(format!("report of meeting {id}")))?;
     let questions = meetings::questions_of(conn, id)?
         .into_iter()
-        .map(|question| QuestionIn {
-            topic: serde_json::from_value(serde_json::Value::String(question.topic))
-                .unwrap_or(crate::dto::route::QuestionTopic::Other),
-            text: question.text,
+        .map(|question| {
+            // An unknown stored topic is corrupt data: say so rather than relabel it.
+            let topic = serde_json::from_value(serde_json::Value::String(question.topic.clone()))
+                .map_err(|_| ApiError::internal(format!("unknown question topic {:?} stored", question.topic)))?;
+            Ok(QuestionIn { topic, text: question.text })
         })
-        .collect();
+        .collect::<Result<_, ApiError>>()?;
     let follow_ups = meetings::follow_ups_of(conn, &[id.to_owned()])?.into_iter().map(FollowUpOut::from).collect();
     Ok(ReportOut::new(report, questions, follow_ups))
 }
@@ -593,6 +575,8 @@ pub async fn get_report(db: &Db, actor: &AuthUser, id: String) -> Result<ReportO
     .await
 }
 
+/// The coverage figures, each aggregated in SQL (GROUP BY, COUNT, SUM) over the
+/// scope: the work grows with the number of groups, not of meetings.
 pub async fn coverage(
     db: &Db,
     actor: &AuthUser,
@@ -604,38 +588,24 @@ pub async fn coverage(
         return Err(ApiError::Forbidden("coverage reports are for staff and observers".into()));
     }
     db.run(move |conn| {
-        let rows = meetings::meetings_with_events(conn, branch.as_deref(), from, to)?;
-        let organisations = meetings::organisations_of(conn, branch.as_deref())?;
-        let ids: Vec<String> = rows.iter().map(|(meeting, _)| meeting.event_id.clone()).collect();
-        let held: Vec<&Meeting> =
-            rows.iter().map(|(meeting, _)| meeting).filter(|meeting| meeting.status == MeetingStatus::Held).collect();
-        let held_ids: Vec<String> = held.iter().map(|meeting| meeting.event_id.clone()).collect();
-        let reports: HashMap<String, Report> =
-            meetings::reports_for(conn, &held_ids)?.into_iter().map(|r| (r.meeting_id.clone(), r)).collect();
-        let met: HashSet<&String> = held.iter().filter_map(|meeting| meeting.organisation_id.as_ref()).collect();
-        let employees: i64 = organisations.iter().map(|organisation| i64::from(organisation.employee_count)).sum();
-        let reached: i64 = held
-            .iter()
-            .filter(|meeting| meeting.organisation_id.is_some())
-            .filter_map(|meeting| reports.get(&meeting.event_id))
-            .map(|report| i64::from(report.attendance))
-            .sum();
-        let count_by = |keys: Vec<String>| {
-            let mut counts: HashMap<String, i64> = HashMap::new();
-            for key in keys {
-                *counts.entry(key).or_default() += 1;
-            }
-            let mut out: Vec<CountByKey> = counts.into_iter().map(|(key, count)| CountByKey { key, count }).collect();
-            out.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
-            out
-        };
-        let today = Utc::now().date_naive();
-        let follow_ups = meetings::follow_ups_of(conn, &ids)?;
-        let open: Vec<&FollowUp> = follow_ups.iter().filter(|follow_up| !follow_up.done).collect();
+        let scope = CoverageScope { branch, from, to };
+        let (organisations, employees) = meetings::organisation_totals(conn, scope.branch.as_deref())?;
+        let organisations_met = meetings::organisations_met(conn, &scope)?;
+        let reached = meetings::employees_reached(conn, &scope)?;
+        let mut by_kind: HashMap<String, i64> = HashMap::new();
+        let mut by_status: HashMap<String, i64> = HashMap::new();
+        for (kind, count) in meetings::count_by_kind(conn, &scope)? {
+            *by_kind.entry(kind.as_str().to_owned()).or_default() += count;
+        }
+        for (status, count) in meetings::count_by_status(conn, &scope)? {
+            by_status.insert(status.as_str().to_owned(), count);
+        }
+        let (open_follow_ups, overdue_follow_ups) =
+            meetings::count_open_follow_ups(conn, &scope, Utc::now().date_naive())?;
+        let topics = meetings::count_question_topics(conn, &scope)?.into_iter().collect();
         Ok(MeetingCoverage {
-            organisations: organisations.len() as i64,
-            organisations_met: organisations.iter().filter(|organisation| met.contains(&organisation.id)).count()
-                as i64,
+            organisations,
+            organisations_met,
             employees,
             employees_reached: reached,
             employees_reached_percent: if employees == 0 {
@@ -643,15 +613,20 @@ pub async fn coverage(
             } else {
                 ((reached.min(employees)) as f64 * 1000.0 / employees as f64).round() / 10.0
             },
-            meetings_by_kind: count_by(rows.iter().map(|(_, event)| event.kind.as_str().to_owned()).collect()),
-            meetings_by_status: count_by(rows.iter().map(|(meeting, _)| meeting.status.as_str().to_owned()).collect()),
-            open_follow_ups: open.len() as i64,
-            overdue_follow_ups: open.iter().filter(|follow_up| follow_up.due_date < today).count() as i64,
-            top_question_topics: count_by(
-                meetings::questions_for(conn, &held_ids)?.into_iter().map(|question| question.topic).collect(),
-            ),
-            branch,
+            meetings_by_kind: ranked(by_kind),
+            meetings_by_status: ranked(by_status),
+            open_follow_ups,
+            overdue_follow_ups,
+            top_question_topics: ranked(topics),
+            branch: scope.branch,
         })
     })
     .await
+}
+
+/// Counts per key, most frequent first (ties by key): a handful of groups.
+fn ranked(counts: HashMap<String, i64>) -> Vec<CountByKey> {
+    let mut out: Vec<CountByKey> = counts.into_iter().map(|(key, count)| CountByKey { key, count }).collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+    out
 }

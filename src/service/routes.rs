@@ -85,6 +85,23 @@ pub fn view(conn: &mut DbConn, route: Route, with_stops: bool) -> Result<RouteOu
     Ok(RouteOut::new(route, assignees, stops))
 }
 
+/// A page of routes without their stops, with the assignees of the whole page
+/// loaded in one query (not one per route).
+fn list_views(conn: &mut DbConn, rows: Vec<Route>) -> Result<Vec<RouteOut>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|route| route.id.clone()).collect();
+    let mut assignees: HashMap<String, Vec<String>> = HashMap::new();
+    for (route_id, volunteer_id) in routes::assignees_of_routes(conn, &ids)? {
+        assignees.entry(route_id).or_default().push(volunteer_id);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|route| {
+            let assigned = assignees.remove(&route.id).unwrap_or_default();
+            RouteOut::new(route, assigned, None)
+        })
+        .collect())
+}
+
 pub async fn create(db: &Db, actor: &AuthUser, input: CreateRoute) -> Result<RouteOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
@@ -190,7 +207,7 @@ pub async fn list(
     }
     db.run(move |conn| {
         let rows = routes::list(conn, &filter, limit)?;
-        rows.into_iter().map(|route| view(conn, route, false)).collect()
+        list_views(conn, rows)
     })
     .await
 }
