@@ -4,7 +4,7 @@ use outreach::auth::jwt::Claims;
 use serde_json::json;
 
 use crate::factories::{OTHER_BRANCH, OWN_BRANCH};
-use crate::helpers::ADMIN_EMAIL;
+use crate::helpers::{ADMIN_EMAIL, TestApp};
 
 fn claims_for(sub: &str, exp_offset_secs: i64) -> Claims {
     let now = chrono::Utc::now().timestamp();
@@ -25,357 +25,635 @@ fn unsigned_token(header: serde_json::Value, claims: &Claims) -> String {
     format!("{header}.{payload}.")
 }
 
-on_both_databases! {
-    async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_login(app: TestApp) {
-        let admin = app.admin().await;
-        let first = app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": admin.refresh_token})).send().await;
-        let rotated = first.assert_status(200).json();
-        assert_ne!(rotated["refresh_token"], admin.refresh_token.as_str());
-        assert_eq!(rotated["token_type"], "Bearer");
-        assert_eq!(rotated["expires_in"], 900);
-        app.get("/api/v1/me").bearer(rotated["access_token"].as_str().unwrap()).send().await.assert_status(200);
+on_both_databases!(refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_login);
+async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_login(app: TestApp) {
+    let admin = app.admin().await;
+    let first = app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": admin.refresh_token})).send().await;
+    let rotated = first.assert_status(200).json();
+    assert_ne!(rotated["refresh_token"], admin.refresh_token.as_str());
+    assert_eq!(rotated["token_type"], "Bearer");
+    assert_eq!(rotated["expires_in"], 900);
+    app.get("/api/v1/me").bearer(rotated["access_token"].as_str().unwrap()).send().await.assert_status(200);
 
-        // The spent token is presented again: theft. Both it and its successor die.
-        let problem = app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": admin.refresh_token})).send().await.problem(401);
-        assert!(problem["detail"].as_str().unwrap().contains("already used"));
-        app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": rotated["refresh_token"]})).send().await.problem(401);
-
-        // Another login of the same account is a separate family and survives.
-        let other = app.admin().await;
-        app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": other.refresh_token})).send().await.assert_status(200);
-
-        let audit = app.get("/api/v1/audit?action=refresh_token_reused").bearer(&other.token).send().await.assert_status(200).json();
-        assert_eq!(audit["items"].as_array().unwrap().len(), 1);
-        assert_eq!(audit["items"][0]["record_id"], admin.id.as_str());
-    }
-
-    async fn logout_ends_the_session_and_is_idempotent(app: TestApp) {
-        let admin = app.admin().await;
-        app.get("/api/v1/me").bearer(&admin.token).send().await.assert_status(200);
-        app.post("/api/v1/auth/logout").json(&json!({"refresh_token": admin.refresh_token})).send().await.assert_status(204);
-        app.post("/api/v1/auth/logout").json(&json!({"refresh_token": admin.refresh_token})).send().await.assert_status(204);
+    // The spent token is presented again: theft. Both it and its successor die.
+    let problem =
         app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": admin.refresh_token})).send().await.problem(401);
-        app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": "ort_made_up"})).send().await.problem(401);
-        // The access token of the ended session stops working at once too.
-        app.get("/api/v1/me").bearer(&admin.token).send().await.problem(401);
-    }
+    assert!(problem["detail"].as_str().unwrap().contains("already used"));
+    app.post("/api/v1/auth/refresh")
+        .json(&json!({"refresh_token": rotated["refresh_token"]}))
+        .send()
+        .await
+        .problem(401);
 
-    async fn forged_expired_and_foreign_tokens_are_401_with_www_authenticate(app: TestApp) {
-        let admin = app.admin().await;
-        let secret = std::fs::read_to_string(app.state.config.data_dir.join("jwt_secret")).unwrap();
+    // Another login of the same account is a separate family and survives.
+    let other = app.admin().await;
+    app.post("/api/v1/auth/refresh")
+        .json(&json!({"refresh_token": other.refresh_token}))
+        .send()
+        .await
+        .assert_status(200);
 
-        let expired = app.state.keys.sign(&claims_for(&admin.id, -120)).unwrap();
-        let alg_none = unsigned_token(json!({"alg": "none", "typ": "JWT"}), &claims_for(&admin.id, 600));
-        let hs512 = jsonwebtoken::encode(
-            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512),
-            &claims_for(&admin.id, 600),
-            &jsonwebtoken::EncodingKey::from_secret(secret.trim().as_bytes()),
-        )
-        .unwrap();
-        let other_secret = jsonwebtoken::encode(
-            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-            &claims_for(&admin.id, 600),
-            &jsonwebtoken::EncodingKey::from_secret(b"another secret that is long enough to be accepted"),
-        )
-        .unwrap();
-        let mut tampered = admin.token.clone();
-        tampered.insert_str(tampered.rfind('.').unwrap() + 1, "AAAA");
-        let valid_for_nobody = app.state.keys.sign(&claims_for(&uuid::Uuid::now_v7().to_string(), 600)).unwrap();
+    let audit = app
+        .get("/api/v1/audit?action=refresh_token_reused")
+        .bearer(&other.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
+    assert_eq!(audit["items"][0]["record_id"], admin.id.as_str());
+}
 
-        for token in [expired, alg_none, hs512, other_secret, tampered, valid_for_nobody, "garbage".into(), "otk_unknown".into()] {
-            let res = app.get("/api/v1/me").bearer(&token).send().await;
-            res.problem(401);
-            assert_eq!(res.header("www-authenticate"), Some("Bearer"), "token {token}");
-        }
-        let res = app.get("/api/v1/me").send().await;
+on_both_databases!(logout_ends_the_session_and_is_idempotent);
+async fn logout_ends_the_session_and_is_idempotent(app: TestApp) {
+    let admin = app.admin().await;
+    app.get("/api/v1/me").bearer(&admin.token).send().await.assert_status(200);
+    app.post("/api/v1/auth/logout")
+        .json(&json!({"refresh_token": admin.refresh_token}))
+        .send()
+        .await
+        .assert_status(204);
+    app.post("/api/v1/auth/logout")
+        .json(&json!({"refresh_token": admin.refresh_token}))
+        .send()
+        .await
+        .assert_status(204);
+    app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": admin.refresh_token})).send().await.problem(401);
+    app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": "ort_made_up"})).send().await.problem(401);
+    // The access token of the ended session stops working at once too.
+    app.get("/api/v1/me").bearer(&admin.token).send().await.problem(401);
+}
+
+on_both_databases!(forged_expired_and_foreign_tokens_are_401_with_www_authenticate);
+async fn forged_expired_and_foreign_tokens_are_401_with_www_authenticate(app: TestApp) {
+    let admin = app.admin().await;
+    let secret = std::fs::read_to_string(app.state.config.data_dir.join("jwt_secret")).unwrap();
+
+    let expired = app.state.keys.sign(&claims_for(&admin.id, -120)).unwrap();
+    let alg_none = unsigned_token(json!({"alg": "none", "typ": "JWT"}), &claims_for(&admin.id, 600));
+    let hs512 = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512),
+        &claims_for(&admin.id, 600),
+        &jsonwebtoken::EncodingKey::from_secret(secret.trim().as_bytes()),
+    )
+    .unwrap();
+    let other_secret = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims_for(&admin.id, 600),
+        &jsonwebtoken::EncodingKey::from_secret(b"another secret that is long enough to be accepted"),
+    )
+    .unwrap();
+    let mut tampered = admin.token.clone();
+    tampered.insert_str(tampered.rfind('.').unwrap() + 1, "AAAA");
+    let valid_for_nobody = app.state.keys.sign(&claims_for(&uuid::Uuid::now_v7().to_string(), 600)).unwrap();
+
+    for token in
+        [expired, alg_none, hs512, other_secret, tampered, valid_for_nobody, "garbage".into(), "otk_unknown".into()]
+    {
+        let res = app.get("/api/v1/me").bearer(&token).send().await;
         res.problem(401);
-        assert_eq!(res.header("www-authenticate"), Some("Bearer"));
-        app.get("/api/v1/me").header("authorization", "Basic YWRtaW46YWRtaW4=").send().await.problem(401);
+        assert_eq!(res.header("www-authenticate"), Some("Bearer"), "token {token}");
+    }
+    let res = app.get("/api/v1/me").send().await;
+    res.problem(401);
+    assert_eq!(res.header("www-authenticate"), Some("Bearer"));
+    app.get("/api/v1/me").header("authorization", "Basic YWRtaW46YWRtaW4=").send().await.problem(401);
 
-        // A properly signed, fresh token works.
-        let fresh = app.state.keys.sign(&claims_for(&admin.id, 600)).unwrap();
-        app.get("/api/v1/me").bearer(&fresh).send().await.assert_status(200);
+    // A properly signed, fresh token works.
+    let fresh = app.state.keys.sign(&claims_for(&admin.id, 600)).unwrap();
+    app.get("/api/v1/me").bearer(&fresh).send().await.assert_status(200);
+}
+
+on_both_databases!(failed_logins_are_throttled_per_account_and_per_address);
+async fn failed_logins_are_throttled_per_account_and_per_address(app: TestApp) {
+    let login = |email: &str, password: &str, ip: &str| {
+        app.post("/api/v1/auth/login").sent_from(ip).json(&json!({"email": email, "password": password})).send()
+    };
+    let observer = app.user("observer", None).await;
+    let colleagues = [observer.clone(), app.user("observer", None).await, app.user("observer", None).await];
+    // An unknown email and a wrong password get the same answer.
+    let wrong_password = login(ADMIN_EMAIL, "wrong password!", "10.0.0.1").await.problem(401);
+    let unknown_email = login("nobody@outreach.test", "wrong password!", "10.0.0.1").await.problem(401);
+    assert_eq!(wrong_password["detail"], unknown_email["detail"]);
+
+    // Per account: five failures from five addresses lock the account, even
+    // for the right password from a fresh address.
+    for ip in ["10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.4"] {
+        login(ADMIN_EMAIL, "wrong password!", ip).await.problem(401);
+    }
+    let res = login(ADMIN_EMAIL, crate::helpers::ADMIN_PASSWORD, "10.0.1.9").await;
+    res.problem(429);
+    let retry_after: u64 = res.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+
+    // Per address: five failures on different emails lock the address for
+    // every account, while other addresses still get in.
+    for n in 0..5 {
+        login(&format!("guess{n}@outreach.test"), "wrong password!", "10.0.2.1").await.problem(401);
+    }
+    login(&observer.email, &observer.password, "10.0.2.1").await.problem(429);
+    login(&observer.email, &observer.password, "10.0.2.2").await.assert_status(200);
+
+    // Many people behind one address signing in at once are not failures.
+    let attempts =
+        colleagues.iter().flat_map(|user| [user, user]).map(|user| login(&user.email, &user.password, "10.0.3.1"));
+    for res in futures_util::future::join_all(attempts).await {
+        res.assert_status(200);
+    }
+    // One account on four devices at once (the limit is five in flight): the
+    // counts of concurrent successes are cleared without a deadlock.
+    let devices =
+        (0..4).map(|n| login(&observer.email, &observer.password, if n % 2 == 0 { "10.0.4.1" } else { "10.0.4.2" }));
+    for res in futures_util::future::join_all(devices).await {
+        res.assert_status(200);
     }
 
-    async fn failed_logins_are_throttled_per_account_and_per_address(app: TestApp) {
-        let login = |email: &str, password: &str, ip: &str| {
-            app.post("/api/v1/auth/login").sent_from(ip).json(&json!({"email": email, "password": password})).send()
-        };
-        let observer = app.user("observer", None).await;
-        let colleagues = [observer.clone(), app.user("observer", None).await, app.user("observer", None).await];
-        // An unknown email and a wrong password get the same answer.
-        let wrong_password = login(ADMIN_EMAIL, "wrong password!", "10.0.0.1").await.problem(401);
-        let unknown_email = login("nobody@outreach.test", "wrong password!", "10.0.0.1").await.problem(401);
-        assert_eq!(wrong_password["detail"], unknown_email["detail"]);
-
-        // Per account: five failures from five addresses lock the account, even
-        // for the right password from a fresh address.
-        for ip in ["10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.4"] {
-            login(ADMIN_EMAIL, "wrong password!", ip).await.problem(401);
-        }
-        let res = login(ADMIN_EMAIL, crate::helpers::ADMIN_PASSWORD, "10.0.1.9").await;
-        res.problem(429);
-        let retry_after: u64 = res.header("retry-after").unwrap().parse().unwrap();
-        assert!((1..=900).contains(&retry_after), "{retry_after}");
-
-        // Per address: five failures on different emails lock the address for
-        // every account, while other addresses still get in.
-        for n in 0..5 {
-            login(&format!("guess{n}@outreach.test"), "wrong password!", "10.0.2.1").await.problem(401);
-        }
-        login(&observer.email, &observer.password, "10.0.2.1").await.problem(429);
-        login(&observer.email, &observer.password, "10.0.2.2").await.assert_status(200);
-
-        // Many people behind one address signing in at once are not failures.
-        let attempts = colleagues.iter().flat_map(|user| [user, user]).map(|user| login(&user.email, &user.password, "10.0.3.1"));
-        for res in futures_util::future::join_all(attempts).await {
-            res.assert_status(200);
-        }
-        // One account on four devices at once (the limit is five in flight): the
-        // counts of concurrent successes are cleared without a deadlock.
-        let devices = (0..4).map(|n| login(&observer.email, &observer.password, if n % 2 == 0 { "10.0.4.1" } else { "10.0.4.2" }));
-        for res in futures_util::future::join_all(devices).await {
-            res.assert_status(200);
-        }
-
-        let audit_failures = app.state.db.run(|conn| {
+    let audit_failures = app
+        .state
+        .db
+        .run(|conn| {
             use diesel::prelude::*;
             use outreach::db::schema::audit_log;
             Ok(audit_log::table.filter(audit_log::action.eq("login_failed")).count().get_result::<i64>(conn)?)
-        }).await.unwrap();
-        assert_eq!(audit_failures, 11);
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit_failures, 11);
+}
+
+on_both_databases!(a_one_time_password_must_be_changed_before_anything_else);
+async fn a_one_time_password_must_be_changed_before_anything_else(app: TestApp) {
+    let admin = app.admin().await;
+    let created = app.account(&admin, "coordinator", Some(OWN_BRANCH)).await;
+    let one_time = created["one_time_password"].as_str().unwrap();
+    assert_eq!(created["must_change_password"], true);
+    let session = app.sign_in(created["email"].as_str().unwrap(), one_time).await;
+    assert_eq!(session["must_change_password"], true);
+    let token = session["access_token"].as_str().unwrap();
+
+    app.get("/api/v1/accounts").bearer(token).send().await.problem(403);
+    app.get("/api/v1/me").bearer(token).send().await.assert_status(200);
+    let problem = app
+        .post("/api/v1/me/password")
+        .bearer(token)
+        .json(&json!({"current_password": one_time, "new_password": "short"}))
+        .send()
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["field"], "new_password");
+    assert_eq!(problem["errors"][0]["code"], "too_short");
+    let problem = app
+        .post("/api/v1/me/password")
+        .bearer(token)
+        .json(&json!({"current_password": one_time, "new_password": created["email"]}))
+        .send()
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["code"], "equals_email");
+    let problem = app
+        .post("/api/v1/me/password")
+        .bearer(token)
+        .json(&json!({"current_password": "not the password", "new_password": "a much better password"}))
+        .send()
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["field"], "current_password");
+
+    app.post("/api/v1/me/password")
+        .bearer(token)
+        .json(&json!({"current_password": one_time, "new_password": "a much better password"}))
+        .send()
+        .await
+        .assert_status(204);
+    // The old sessions are gone; the new password works and nothing is blocked.
+    app.post("/api/v1/auth/refresh")
+        .json(&json!({"refresh_token": session["refresh_token"]}))
+        .send()
+        .await
+        .problem(401);
+    app.get("/api/v1/me").bearer(token).send().await.problem(401);
+    let session = app.sign_in(created["email"].as_str().unwrap(), "a much better password").await;
+    assert_eq!(session["must_change_password"], false);
+    app.get("/api/v1/accounts").bearer(session["access_token"].as_str().unwrap()).send().await.assert_status(200);
+
+    // Staff reset other people's passwords, never their own (that would end
+    // their own session and skip the current-password check).
+    let own = format!("/api/v1/accounts/{}/password-reset", admin.id);
+    let problem = app.post(&own).bearer(&admin.token).json(&json!({})).send().await.problem(403);
+    assert!(problem["detail"].as_str().unwrap().contains("/me/password"), "{problem}");
+    app.get("/api/v1/me").bearer(&admin.token).send().await.assert_status(200);
+}
+
+on_both_databases!(disabling_an_account_or_changing_its_role_takes_effect_at_once);
+async fn disabling_an_account_or_changing_its_role_takes_effect_at_once(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let volunteer = app.user_created_by(&coordinator, "volunteer", Some(OWN_BRANCH)).await;
+    app.get("/api/v1/me").bearer(&volunteer.token).send().await.assert_status(200);
+
+    let res = app
+        .patch(&format!("/api/v1/accounts/{}", volunteer.id))
+        .bearer(&coordinator.token)
+        .json(&json!({"active": false}))
+        .send()
+        .await;
+    let account = res.assert_status(200).json();
+    assert_eq!(account["active"], false);
+    assert_eq!(account["version"], 2);
+    assert_eq!(res.header("etag"), Some("\"2\""));
+    app.get("/api/v1/me").bearer(&volunteer.token).send().await.problem(401);
+    app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": volunteer.refresh_token})).send().await.problem(401);
+    app.post("/api/v1/auth/login")
+        .json(&json!({"email": volunteer.email, "password": volunteer.password}))
+        .send()
+        .await
+        .problem(401);
+
+    // An admin demotes the coordinator: their current token loses staff rights.
+    let admin = app.admin().await;
+    app.get("/api/v1/accounts").bearer(&coordinator.token).send().await.assert_status(200);
+    app.patch(&format!("/api/v1/accounts/{}", coordinator.id))
+        .bearer(&admin.token)
+        .json(&json!({"role": "volunteer"}))
+        .send()
+        .await
+        .assert_status(200);
+    // A role change ends the account's sessions; signing in again gives the new role.
+    app.get("/api/v1/accounts").bearer(&coordinator.token).send().await.problem(401);
+    let again = app.sign_in(&coordinator.email, &coordinator.password).await;
+    app.get("/api/v1/accounts").bearer(again["access_token"].as_str().unwrap()).send().await.problem(403);
+}
+
+on_both_databases!(coordinators_cannot_escalate_or_reach_another_branch);
+async fn coordinators_cannot_escalate_or_reach_another_branch(app: TestApp) {
+    let admin = app.admin().await;
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let peer = app.account(&admin, "coordinator", Some(OWN_BRANCH)).await;
+    let foreign_volunteer = app.account(&admin, "volunteer", Some(OTHER_BRANCH)).await;
+    let own_volunteer = app.account(&admin, "volunteer", Some(OWN_BRANCH)).await;
+    let token = coordinator.token.as_str();
+
+    for body in [
+        json!({"email": "boss@outreach.test", "role": "admin"}),
+        json!({"email": "boss@outreach.test", "role": "coordinator", "branch": OWN_BRANCH}),
+        json!({"email": "boss@outreach.test", "role": "volunteer", "branch": OTHER_BRANCH}),
+    ] {
+        app.post("/api/v1/accounts").bearer(token).json(&body).send().await.problem(403);
     }
+    // Defaulting to their own branch is fine.
+    let created = app
+        .post("/api/v1/accounts")
+        .bearer(token)
+        .json(&json!({"email": "new-volunteer@outreach.test", "role": "volunteer"}))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    assert_eq!(created["branch"], OWN_BRANCH);
 
-    async fn a_one_time_password_must_be_changed_before_anything_else(app: TestApp) {
-        let admin = app.admin().await;
-        let created = app.account(&admin, "coordinator", Some(OWN_BRANCH)).await;
-        let one_time = created["one_time_password"].as_str().unwrap();
-        assert_eq!(created["must_change_password"], true);
-        let session = app.sign_in(created["email"].as_str().unwrap(), one_time).await;
-        assert_eq!(session["must_change_password"], true);
-        let token = session["access_token"].as_str().unwrap();
+    let own = format!("/api/v1/accounts/{}", own_volunteer["id"].as_str().unwrap());
+    app.patch(&own).bearer(token).json(&json!({"role": "coordinator"})).send().await.problem(403);
+    app.patch(&own).bearer(token).json(&json!({"branch": OTHER_BRANCH})).send().await.problem(403);
+    app.patch(&format!("/api/v1/accounts/{}", coordinator.id))
+        .bearer(token)
+        .json(&json!({"role": "admin"}))
+        .send()
+        .await
+        .problem(403);
+    app.patch(&format!("/api/v1/accounts/{}", peer["id"].as_str().unwrap()))
+        .bearer(token)
+        .json(&json!({"active": false}))
+        .send()
+        .await
+        .problem(403);
 
-        app.get("/api/v1/accounts").bearer(token).send().await.problem(403);
-        app.get("/api/v1/me").bearer(token).send().await.assert_status(200);
-        let problem = app.post("/api/v1/me/password").bearer(token)
-            .json(&json!({"current_password": one_time, "new_password": "short"})).send().await.problem(422);
-        assert_eq!(problem["errors"][0]["field"], "new_password");
-        assert_eq!(problem["errors"][0]["code"], "too_short");
-        let problem = app.post("/api/v1/me/password").bearer(token)
-            .json(&json!({"current_password": one_time, "new_password": created["email"]})).send().await.problem(422);
-        assert_eq!(problem["errors"][0]["code"], "equals_email");
-        let problem = app.post("/api/v1/me/password").bearer(token)
-            .json(&json!({"current_password": "not the password", "new_password": "a much better password"})).send().await.problem(422);
-        assert_eq!(problem["errors"][0]["field"], "current_password");
+    let foreign = format!("/api/v1/accounts/{}", foreign_volunteer["id"].as_str().unwrap());
+    app.get(&foreign).bearer(token).send().await.problem(404);
+    app.patch(&foreign).bearer(token).json(&json!({"active": false})).send().await.problem(404);
+    app.post(&format!("{foreign}/password-reset")).bearer(token).json(&json!({})).send().await.problem(404);
+    app.get(&format!("/api/v1/accounts/{}", admin.id)).bearer(token).send().await.problem(404);
 
-        app.post("/api/v1/me/password").bearer(token)
-            .json(&json!({"current_password": one_time, "new_password": "a much better password"})).send().await.assert_status(204);
-        // The old sessions are gone; the new password works and nothing is blocked.
-        app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": session["refresh_token"]})).send().await.problem(401);
-        app.get("/api/v1/me").bearer(token).send().await.problem(401);
-        let session = app.sign_in(created["email"].as_str().unwrap(), "a much better password").await;
-        assert_eq!(session["must_change_password"], false);
-        app.get("/api/v1/accounts").bearer(session["access_token"].as_str().unwrap()).send().await.assert_status(200);
+    let listed = app
+        .get(&format!("/api/v1/accounts?branch={OTHER_BRANCH}"))
+        .bearer(token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 0);
+    let listed = app.get("/api/v1/accounts?limit=200").bearer(token).send().await.assert_status(200).json();
+    assert!(listed["items"].as_array().unwrap().iter().all(|account| account["branch"] == OWN_BRANCH));
 
-        // Staff reset other people's passwords, never their own (that would end
-        // their own session and skip the current-password check).
-        let own = format!("/api/v1/accounts/{}/password-reset", admin.id);
-        let problem = app.post(&own).bearer(&admin.token).json(&json!({})).send().await.problem(403);
-        assert!(problem["detail"].as_str().unwrap().contains("/me/password"), "{problem}");
-        app.get("/api/v1/me").bearer(&admin.token).send().await.assert_status(200);
+    // Nobody locks themselves out.
+    app.patch(&format!("/api/v1/accounts/{}", admin.id))
+        .bearer(&admin.token)
+        .json(&json!({"active": false}))
+        .send()
+        .await
+        .problem(403);
+}
+
+on_both_databases!(account_rules_are_checked_field_by_field);
+async fn account_rules_are_checked_field_by_field(app: TestApp) {
+    let admin = app.admin().await;
+    let cases = [
+        (json!({"email": "not-an-email", "role": "observer"}), "email", "email"),
+        (json!({"email": "a@outreach.test", "role": "volunteer"}), "branch", "required"),
+        (json!({"email": "a@outreach.test", "role": "observer", "branch": OWN_BRANCH}), "branch", "not_allowed"),
+        (json!({"email": "a@outreach.test", "role": "volunteer", "branch": "KZ-00"}), "branch", "unknown_branch"),
+        (json!({"email": "a@outreach.test", "role": "observer", "password": "short"}), "password", "too_short"),
+        (
+            json!({"email": "a-long-address@outreach.test", "role": "observer", "password": "A-Long-Address@outreach.test"}),
+            "password",
+            "equals_email",
+        ),
+        (json!({"email": "a@outreach.test", "role": "superuser"}), "role", "unknown_value"),
+        (json!({"email": "a@outreach.test", "role": "observer", "rol": "x"}), "rol", "unknown_field"),
+    ];
+    for (body, field, code) in cases {
+        let problem = app.post("/api/v1/accounts").bearer(&admin.token).json(&body).send().await.problem(422);
+        assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+        assert_eq!(problem["errors"][0]["code"], code, "{body}: {problem}");
     }
+}
 
-    async fn disabling_an_account_or_changing_its_role_takes_effect_at_once(app: TestApp) {
-        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-        let volunteer = app.user_created_by(&coordinator, "volunteer", Some(OWN_BRANCH)).await;
-        app.get("/api/v1/me").bearer(&volunteer.token).send().await.assert_status(200);
+on_both_databases!(account_emails_are_unique_ignoring_case);
+async fn account_emails_are_unique_ignoring_case(app: TestApp) {
+    let admin = app.admin().await;
+    let first = app
+        .post("/api/v1/accounts")
+        .bearer(&admin.token)
+        .json(&json!({"email": "Same@Outreach.test", "role": "observer"}))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let problem = app
+        .post("/api/v1/accounts")
+        .bearer(&admin.token)
+        .json(&json!({"email": "same@outreach.TEST", "role": "observer"}))
+        .send()
+        .await
+        .problem(409);
+    assert_eq!(problem["existing_id"], first["id"]);
+}
 
-        let res = app.patch(&format!("/api/v1/accounts/{}", volunteer.id)).bearer(&coordinator.token)
-            .json(&json!({"active": false})).send().await;
-        let account = res.assert_status(200).json();
-        assert_eq!(account["active"], false);
-        assert_eq!(account["version"], 2);
-        assert_eq!(res.header("etag"), Some("\"2\""));
-        app.get("/api/v1/me").bearer(&volunteer.token).send().await.problem(401);
-        app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": volunteer.refresh_token})).send().await.problem(401);
-        app.post("/api/v1/auth/login").json(&json!({"email": volunteer.email, "password": volunteer.password})).send().await.problem(401);
+on_both_databases!(account_updates_need_the_current_version);
+async fn account_updates_need_the_current_version(app: TestApp) {
+    let admin = app.admin().await;
+    let first = app
+        .post("/api/v1/accounts")
+        .bearer(&admin.token)
+        .json(&json!({"email": "Same@Outreach.test", "role": "observer"}))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let path = format!("/api/v1/accounts/{}", first["id"].as_str().unwrap());
+    app.patch(&path)
+        .bearer(&admin.token)
+        .header("if-match", "\"1\"")
+        .json(&json!({"active": false}))
+        .send()
+        .await
+        .assert_status(200);
+    app.patch(&path)
+        .bearer(&admin.token)
+        .header("if-match", "\"1\"")
+        .json(&json!({"active": true}))
+        .send()
+        .await
+        .problem(412);
+    app.patch(&path).bearer(&admin.token).json(&json!({"active": true, "version": 1})).send().await.problem(412);
+    app.patch(&path)
+        .bearer(&admin.token)
+        .header("if-match", "W/\"2\"")
+        .json(&json!({"active": true}))
+        .send()
+        .await
+        .problem(412);
+    let problem = app
+        .patch(&path)
+        .bearer(&admin.token)
+        .header("if-match", "\"2\"")
+        .json(&json!({"active": true, "version": 1}))
+        .send()
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["field"], "version");
+    app.patch(&path)
+        .bearer(&admin.token)
+        .header("if-match", "\"7\", \"2\"")
+        .json(&json!({"active": true}))
+        .send()
+        .await
+        .assert_status(200);
+    app.patch(&path).bearer(&admin.token).json(&json!({"active": true, "version": 3})).send().await.assert_status(200);
+}
 
-        // An admin demotes the coordinator: their current token loses staff rights.
-        let admin = app.admin().await;
-        app.get("/api/v1/accounts").bearer(&coordinator.token).send().await.assert_status(200);
-        app.patch(&format!("/api/v1/accounts/{}", coordinator.id)).bearer(&admin.token)
-            .json(&json!({"role": "volunteer"})).send().await.assert_status(200);
-        // A role change ends the account's sessions; signing in again gives the new role.
-        app.get("/api/v1/accounts").bearer(&coordinator.token).send().await.problem(401);
-        let again = app.sign_in(&coordinator.email, &coordinator.password).await;
-        app.get("/api/v1/accounts").bearer(again["access_token"].as_str().unwrap()).send().await.problem(403);
+on_both_databases!(unreadable_oversized_and_nul_carrying_requests_are_refused);
+async fn unreadable_oversized_and_nul_carrying_requests_are_refused(app: TestApp) {
+    let admin = app.admin().await;
+    app.post("/api/v1/accounts")
+        .bearer(&admin.token)
+        .header("content-type", "text/plain")
+        .body("email=x")
+        .send()
+        .await
+        .problem(415);
+    app.post("/api/v1/accounts")
+        .bearer(&admin.token)
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .problem(400);
+    app.post("/api/v1/accounts")
+        .bearer(&admin.token)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 300 * 1024])
+        .send()
+        .await
+        .problem(413);
+    // NUL characters never reach the database (PostgreSQL would refuse them).
+    let problem = app
+        .post("/api/v1/accounts")
+        .bearer(&admin.token)
+        .json(&json!({"email": "nul\u{0}@outreach.test", "role": "observer"}))
+        .send()
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["code"], "nul_character");
+    app.post("/api/v1/auth/login").json(&json!({"email": "a\u{0}b", "password": "x"})).send().await.problem(422);
+    app.get("/api/v1/accounts?email=a%00b").bearer(&admin.token).send().await.problem(400);
+    app.get("/api/v1/accounts/a%00b").bearer(&admin.token).send().await.problem(400);
+    app.get("/api/v1/branches?cursor=AA").send().await.assert_status(200);
+}
+
+on_both_databases!(integrator_tokens_are_shown_once_recorded_when_used_and_revocable);
+async fn integrator_tokens_are_shown_once_recorded_when_used_and_revocable(app: TestApp) {
+    let admin = app.admin().await;
+    let observer = app.account(&admin, "observer", None).await;
+    let coordinator = app.account(&admin, "coordinator", Some(OWN_BRANCH)).await;
+    let observer_id = observer["id"].as_str().unwrap();
+
+    let created = app
+        .post(&format!("/api/v1/accounts/{observer_id}/api-tokens"))
+        .bearer(&admin.token)
+        .json(&json!({"name": "regional dashboard"}))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let secret = created["token"].as_str().unwrap();
+    assert!(secret.starts_with("otk_"));
+
+    let me = app.get("/api/v1/me").bearer(secret).send().await.assert_status(200).json();
+    assert_eq!(me["role"], "observer");
+    app.get("/api/v1/accounts").bearer(secret).send().await.problem(403);
+
+    let listed = app
+        .get(&format!("/api/v1/accounts/{observer_id}/api-tokens"))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    let listed = &listed["items"];
+    assert_eq!(listed[0]["name"], "regional dashboard");
+    assert!(listed[0]["last_used_at"].is_string());
+    assert!(listed[0].get("token").is_none(), "the secret is never listed");
+
+    // Should the observer ever be promoted, its tokens do not carry the new role.
+    app.patch(&format!("/api/v1/accounts/{observer_id}"))
+        .bearer(&admin.token)
+        .json(&json!({"role": "admin"}))
+        .send()
+        .await
+        .assert_status(200);
+    app.get("/api/v1/me").bearer(secret).send().await.problem(401);
+    app.patch(&format!("/api/v1/accounts/{observer_id}"))
+        .bearer(&admin.token)
+        .json(&json!({"role": "observer"}))
+        .send()
+        .await
+        .assert_status(200);
+    app.get("/api/v1/me").bearer(secret).send().await.problem(401);
+
+    let second = app
+        .post(&format!("/api/v1/accounts/{observer_id}/api-tokens"))
+        .bearer(&admin.token)
+        .json(&json!({"name": "second"}))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let second_secret = second["token"].as_str().unwrap();
+    app.get("/api/v1/me").bearer(second_secret).send().await.assert_status(200);
+    app.delete(&format!("/api/v1/api-tokens/{}", second["id"].as_str().unwrap()))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .assert_status(204);
+    app.get("/api/v1/me").bearer(second_secret).send().await.problem(401);
+
+    app.post(&format!("/api/v1/accounts/{}/api-tokens", coordinator["id"].as_str().unwrap()))
+        .bearer(&admin.token)
+        .json(&json!({"name": "not for coordinators"}))
+        .send()
+        .await
+        .problem(409);
+    let problem = app
+        .post(&format!("/api/v1/accounts/{observer_id}/api-tokens"))
+        .bearer(&admin.token)
+        .json(&json!({"name": "expired", "expires_at": "2020-01-01T00:00:00Z"}))
+        .send()
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["field"], "expires_at");
+
+    let actions: Vec<String> = app.get("/api/v1/audit?record_type=api_token").bearer(&admin.token).send().await.json()
+        ["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(actions, ["api_token_revoked", "api_token_created", "api_token_created"]);
+}
+
+on_both_databases!(branch_contact_data_is_edited_by_admins_and_its_own_coordinators);
+async fn branch_contact_data_is_edited_by_admins_and_its_own_coordinators(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let path = format!("/api/v1/branches/{OWN_BRANCH}");
+    let res = app
+        .patch(&path)
+        .bearer(&coordinator.token)
+        .header("if-match", "\"1\"")
+        .json(&json!({"office_address": "Астана, пр. Мәңгілік Ел, 8", "phone": "+7 7172 00 00 00"}))
+        .send()
+        .await;
+    let branch = res.assert_status(200).json();
+    assert_eq!(branch["office_address"], "Астана, пр. Мәңгілік Ел, 8");
+    assert_eq!(branch["version"], 2);
+    assert_eq!(branch["name"]["kk"], "Астана", "reference data is untouched");
+
+    app.patch(&path)
+        .bearer(&coordinator.token)
+        .header("if-match", "\"1\"")
+        .json(&json!({"phone": null}))
+        .send()
+        .await
+        .problem(412);
+    let cleared = app
+        .patch(&path)
+        .bearer(&coordinator.token)
+        .json(&json!({"phone": null, "version": 2}))
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(cleared["phone"], serde_json::Value::Null);
+    assert_eq!(cleared["office_address"], "Астана, пр. Мәңгілік Ел, 8");
+
+    app.patch(&format!("/api/v1/branches/{OTHER_BRANCH}"))
+        .bearer(&coordinator.token)
+        .json(&json!({"phone": "1"}))
+        .send()
+        .await
+        .problem(403);
+    let problem =
+        app.patch(&path).bearer(&coordinator.token).json(&json!({"name_en": "Nur-Sultan"})).send().await.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "name_en");
+    let read = app.get(&path).send().await;
+    assert_eq!(read.header("etag"), Some("\"3\""));
+}
+
+on_both_databases!(the_audit_log_pages_newest_first);
+async fn the_audit_log_pages_newest_first(app: TestApp) {
+    let admin = app.admin().await;
+    for _ in 0..3 {
+        app.account(&admin, "observer", None).await;
     }
-
-    async fn coordinators_cannot_escalate_or_reach_another_branch(app: TestApp) {
-        let admin = app.admin().await;
-        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-        let peer = app.account(&admin, "coordinator", Some(OWN_BRANCH)).await;
-        let foreign_volunteer = app.account(&admin, "volunteer", Some(OTHER_BRANCH)).await;
-        let own_volunteer = app.account(&admin, "volunteer", Some(OWN_BRANCH)).await;
-        let token = coordinator.token.as_str();
-
-        for body in [
-            json!({"email": "boss@outreach.test", "role": "admin"}),
-            json!({"email": "boss@outreach.test", "role": "coordinator", "branch": OWN_BRANCH}),
-            json!({"email": "boss@outreach.test", "role": "volunteer", "branch": OTHER_BRANCH}),
-        ] {
-            app.post("/api/v1/accounts").bearer(token).json(&body).send().await.problem(403);
-        }
-        // Defaulting to their own branch is fine.
-        let created = app.post("/api/v1/accounts").bearer(token).json(&json!({"email": "new-volunteer@outreach.test", "role": "volunteer"})).send().await.assert_status(201).json();
-        assert_eq!(created["branch"], OWN_BRANCH);
-
-        let own = format!("/api/v1/accounts/{}", own_volunteer["id"].as_str().unwrap());
-        app.patch(&own).bearer(token).json(&json!({"role": "coordinator"})).send().await.problem(403);
-        app.patch(&own).bearer(token).json(&json!({"branch": OTHER_BRANCH})).send().await.problem(403);
-        app.patch(&format!("/api/v1/accounts/{}", coordinator.id)).bearer(token).json(&json!({"role": "admin"})).send().await.problem(403);
-        app.patch(&format!("/api/v1/accounts/{}", peer["id"].as_str().unwrap())).bearer(token).json(&json!({"active": false})).send().await.problem(403);
-
-        let foreign = format!("/api/v1/accounts/{}", foreign_volunteer["id"].as_str().unwrap());
-        app.get(&foreign).bearer(token).send().await.problem(404);
-        app.patch(&foreign).bearer(token).json(&json!({"active": false})).send().await.problem(404);
-        app.post(&format!("{foreign}/password-reset")).bearer(token).json(&json!({})).send().await.problem(404);
-        app.get(&format!("/api/v1/accounts/{}", admin.id)).bearer(token).send().await.problem(404);
-
-        let listed = app.get(&format!("/api/v1/accounts?branch={OTHER_BRANCH}")).bearer(token).send().await.assert_status(200).json();
-        assert_eq!(listed["items"].as_array().unwrap().len(), 0);
-        let listed = app.get("/api/v1/accounts?limit=200").bearer(token).send().await.assert_status(200).json();
-        assert!(listed["items"].as_array().unwrap().iter().all(|account| account["branch"] == OWN_BRANCH));
-
-        // Nobody locks themselves out.
-        app.patch(&format!("/api/v1/accounts/{}", admin.id)).bearer(&admin.token).json(&json!({"active": false})).send().await.problem(403);
-    }
-
-    async fn account_rules_are_checked_field_by_field(app: TestApp) {
-        let admin = app.admin().await;
-        let cases = [
-            (json!({"email": "not-an-email", "role": "observer"}), "email", "email"),
-            (json!({"email": "a@outreach.test", "role": "volunteer"}), "branch", "required"),
-            (json!({"email": "a@outreach.test", "role": "observer", "branch": OWN_BRANCH}), "branch", "not_allowed"),
-            (json!({"email": "a@outreach.test", "role": "volunteer", "branch": "KZ-00"}), "branch", "unknown_branch"),
-            (json!({"email": "a@outreach.test", "role": "observer", "password": "short"}), "password", "too_short"),
-            (json!({"email": "a-long-address@outreach.test", "role": "observer", "password": "A-Long-Address@outreach.test"}), "password", "equals_email"),
-            (json!({"email": "a@outreach.test", "role": "superuser"}), "role", "unknown_value"),
-            (json!({"email": "a@outreach.test", "role": "observer", "rol": "x"}), "rol", "unknown_field"),
-        ];
-        for (body, field, code) in cases {
-            let problem = app.post("/api/v1/accounts").bearer(&admin.token).json(&body).send().await.problem(422);
-            assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
-            assert_eq!(problem["errors"][0]["code"], code, "{body}: {problem}");
-        }
-
-        let first = app.post("/api/v1/accounts").bearer(&admin.token).json(&json!({"email": "Same@Outreach.test", "role": "observer"})).send().await.assert_status(201).json();
-        let problem = app.post("/api/v1/accounts").bearer(&admin.token).json(&json!({"email": "same@outreach.TEST", "role": "observer"})).send().await.problem(409);
-        assert_eq!(problem["existing_id"], first["id"]);
-
-        // Optimistic concurrency on updates.
-        let path = format!("/api/v1/accounts/{}", first["id"].as_str().unwrap());
-        app.patch(&path).bearer(&admin.token).header("if-match", "\"1\"").json(&json!({"active": false})).send().await.assert_status(200);
-        app.patch(&path).bearer(&admin.token).header("if-match", "\"1\"").json(&json!({"active": true})).send().await.problem(412);
-        app.patch(&path).bearer(&admin.token).json(&json!({"active": true, "version": 1})).send().await.problem(412);
-        app.patch(&path).bearer(&admin.token).header("if-match", "W/\"2\"").json(&json!({"active": true})).send().await.problem(412);
-        let problem = app.patch(&path).bearer(&admin.token).header("if-match", "\"2\"").json(&json!({"active": true, "version": 1})).send().await.problem(422);
-        assert_eq!(problem["errors"][0]["field"], "version");
-        app.patch(&path).bearer(&admin.token).header("if-match", "\"7\", \"2\"").json(&json!({"active": true})).send().await.assert_status(200);
-        app.patch(&path).bearer(&admin.token).json(&json!({"active": true, "version": 3})).send().await.assert_status(200);
-
-        app.post("/api/v1/accounts").bearer(&admin.token).header("content-type", "text/plain").body("email=x").send().await.problem(415);
-        app.post("/api/v1/accounts").bearer(&admin.token).header("content-type", "application/json").body("{\"email\": ").send().await.problem(400);
-        app.post("/api/v1/accounts").bearer(&admin.token).header("content-type", "application/json").body(vec![b' '; 300 * 1024]).send().await.problem(413);
-        // NUL characters never reach the database (PostgreSQL would refuse them).
-        let problem = app.post("/api/v1/accounts").bearer(&admin.token).json(&json!({"email": "nul\u{0}@outreach.test", "role": "observer"})).send().await.problem(422);
-        assert_eq!(problem["errors"][0]["code"], "nul_character");
-        app.post("/api/v1/auth/login").json(&json!({"email": "a\u{0}b", "password": "x"})).send().await.problem(422);
-        app.get("/api/v1/accounts?email=a%00b").bearer(&admin.token).send().await.problem(400);
-        app.get("/api/v1/accounts/a%00b").bearer(&admin.token).send().await.problem(400);
-        app.get("/api/v1/branches?cursor=AA").send().await.assert_status(200);
-    }
-
-    async fn integrator_tokens_are_shown_once_recorded_when_used_and_revocable(app: TestApp) {
-        let admin = app.admin().await;
-        let observer = app.account(&admin, "observer", None).await;
-        let coordinator = app.account(&admin, "coordinator", Some(OWN_BRANCH)).await;
-        let observer_id = observer["id"].as_str().unwrap();
-
-        let created = app.post(&format!("/api/v1/accounts/{observer_id}/api-tokens")).bearer(&admin.token)
-            .json(&json!({"name": "regional dashboard"})).send().await.assert_status(201).json();
-        let secret = created["token"].as_str().unwrap();
-        assert!(secret.starts_with("otk_"));
-
-        let me = app.get("/api/v1/me").bearer(secret).send().await.assert_status(200).json();
-        assert_eq!(me["role"], "observer");
-        app.get("/api/v1/accounts").bearer(secret).send().await.problem(403);
-
-        let listed = app.get(&format!("/api/v1/accounts/{observer_id}/api-tokens")).bearer(&admin.token).send().await.assert_status(200).json();
-        let listed = &listed["items"];
-        assert_eq!(listed[0]["name"], "regional dashboard");
-        assert!(listed[0]["last_used_at"].is_string());
-        assert!(listed[0].get("token").is_none(), "the secret is never listed");
-
-        // Should the observer ever be promoted, its tokens do not carry the new role.
-        app.patch(&format!("/api/v1/accounts/{observer_id}")).bearer(&admin.token).json(&json!({"role": "admin"})).send().await.assert_status(200);
-        app.get("/api/v1/me").bearer(secret).send().await.problem(401);
-        app.patch(&format!("/api/v1/accounts/{observer_id}")).bearer(&admin.token).json(&json!({"role": "observer"})).send().await.assert_status(200);
-        app.get("/api/v1/me").bearer(secret).send().await.problem(401);
-
-        let second = app.post(&format!("/api/v1/accounts/{observer_id}/api-tokens")).bearer(&admin.token)
-            .json(&json!({"name": "second"})).send().await.assert_status(201).json();
-        let second_secret = second["token"].as_str().unwrap();
-        app.get("/api/v1/me").bearer(second_secret).send().await.assert_status(200);
-        app.delete(&format!("/api/v1/api-tokens/{}", second["id"].as_str().unwrap())).bearer(&admin.token).send().await.assert_status(204);
-        app.get("/api/v1/me").bearer(second_secret).send().await.problem(401);
-
-        app.post(&format!("/api/v1/accounts/{}/api-tokens", coordinator["id"].as_str().unwrap())).bearer(&admin.token)
-            .json(&json!({"name": "not for coordinators"})).send().await.problem(409);
-        let problem = app.post(&format!("/api/v1/accounts/{observer_id}/api-tokens")).bearer(&admin.token)
-            .json(&json!({"name": "expired", "expires_at": "2020-01-01T00:00:00Z"})).send().await.problem(422);
-        assert_eq!(problem["errors"][0]["field"], "expires_at");
-
-        let actions: Vec<String> = app.get("/api/v1/audit?record_type=api_token").bearer(&admin.token).send().await.json()["items"]
-            .as_array().unwrap().iter().map(|entry| entry["action"].as_str().unwrap().to_owned()).collect();
-        assert_eq!(actions, ["api_token_revoked", "api_token_created", "api_token_created"]);
-    }
-
-    async fn branch_contact_data_is_edited_by_admins_and_its_own_coordinators(app: TestApp) {
-        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-        let path = format!("/api/v1/branches/{OWN_BRANCH}");
-        let res = app.patch(&path).bearer(&coordinator.token).header("if-match", "\"1\"")
-            .json(&json!({"office_address": "Астана, пр. Мәңгілік Ел, 8", "phone": "+7 7172 00 00 00"})).send().await;
-        let branch = res.assert_status(200).json();
-        assert_eq!(branch["office_address"], "Астана, пр. Мәңгілік Ел, 8");
-        assert_eq!(branch["version"], 2);
-        assert_eq!(branch["name"]["kk"], "Астана", "reference data is untouched");
-
-        app.patch(&path).bearer(&coordinator.token).header("if-match", "\"1\"").json(&json!({"phone": null})).send().await.problem(412);
-        let cleared = app.patch(&path).bearer(&coordinator.token).json(&json!({"phone": null, "version": 2})).send().await.assert_status(200).json();
-        assert_eq!(cleared["phone"], serde_json::Value::Null);
-        assert_eq!(cleared["office_address"], "Астана, пр. Мәңгілік Ел, 8");
-
-        app.patch(&format!("/api/v1/branches/{OTHER_BRANCH}")).bearer(&coordinator.token).json(&json!({"phone": "1"})).send().await.problem(403);
-        let problem = app.patch(&path).bearer(&coordinator.token).json(&json!({"name_en": "Nur-Sultan"})).send().await.problem(422);
-        assert_eq!(problem["errors"][0]["field"], "name_en");
-        let read = app.get(&path).send().await;
-        assert_eq!(read.header("etag"), Some("\"3\""));
-    }
-
-    async fn the_audit_log_pages_newest_first(app: TestApp) {
-        let admin = app.admin().await;
-        for _ in 0..3 {
-            app.account(&admin, "observer", None).await;
-        }
-        let first = app.get("/api/v1/audit?action=account_created&limit=2").bearer(&admin.token).send().await.assert_status(200).json();
-        let second_path = format!("/api/v1/audit?action=account_created&limit=2&cursor={}", first["next_cursor"].as_str().unwrap());
-        let second = app.get(&second_path).bearer(&admin.token).send().await.assert_status(200).json();
-        let ids: Vec<&str> = first["items"].as_array().unwrap().iter().chain(second["items"].as_array().unwrap()).map(|e| e["id"].as_str().unwrap()).collect();
-        // Three accounts plus the first admin.
-        assert_eq!(ids.len(), 4);
-        assert!(ids.windows(2).all(|pair| pair[0] > pair[1]), "newest first: {ids:?}");
-        assert_eq!(second["next_cursor"], serde_json::Value::Null);
-        assert!(first["items"][0]["request_id"].is_string());
-    }
+    let first = app
+        .get("/api/v1/audit?action=account_created&limit=2")
+        .bearer(&admin.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    let second_path =
+        format!("/api/v1/audit?action=account_created&limit=2&cursor={}", first["next_cursor"].as_str().unwrap());
+    let second = app.get(&second_path).bearer(&admin.token).send().await.assert_status(200).json();
+    let ids: Vec<&str> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["items"].as_array().unwrap())
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    // Three accounts plus the first admin.
+    assert_eq!(ids.len(), 4);
+    assert!(ids.windows(2).all(|pair| pair[0] > pair[1]), "newest first: {ids:?}");
+    assert_eq!(second["next_cursor"], serde_json::Value::Null);
+    assert!(first["items"][0]["request_id"].is_string());
 }

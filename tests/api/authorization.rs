@@ -331,77 +331,96 @@ fn spec_operations(spec: &Value) -> BTreeSet<String> {
     operations
 }
 
-on_both_databases! {
-    async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
-        let spec = app.get("/api-docs/openapi.json").send().await.json();
-        let cases = matrix();
-        let covered: BTreeSet<String> = cases.iter().map(|case| format!("{} {}", case.method, case.path)).collect();
-        assert_eq!(spec_operations(&spec), covered, "every operation in the spec needs exactly one matrix entry");
+on_both_databases!(every_operation_answers_every_caller_as_the_matrix_says);
+async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
+    let spec = app.get("/api-docs/openapi.json").send().await.json();
+    let cases = matrix();
+    let covered: BTreeSet<String> = cases.iter().map(|case| format!("{} {}", case.method, case.path)).collect();
+    assert_eq!(spec_operations(&spec), covered, "every operation in the spec needs exactly one matrix entry");
 
-        let admin = app.admin().await;
-        let (caller_volunteer, volunteer_caller) = app.volunteer_user(&admin, OWN_BRANCH).await;
-        let callers: [Option<TestUser>; 6] = [
-            None,
-            Some(admin.clone()),
-            Some(app.user("coordinator", Some(OWN_BRANCH)).await),
-            Some(app.user("coordinator", Some(OTHER_BRANCH)).await),
-            Some(volunteer_caller),
-            Some(app.user("observer", None).await),
-        ];
-        let observer_id = app.account(&admin, "observer", None).await["id"].as_str().unwrap().to_owned();
-        let token_id = app.post(&format!("/api/v1/accounts/{observer_id}/api-tokens")).bearer(&admin.token)
-            .json(&json!({"name": "fixture"})).send().await.assert_status(201).json()["id"].as_str().unwrap().to_owned();
-        let locality_id = create_id(&app, &admin, "/api/v1/localities", json!({"branch": OWN_BRANCH, "kind": "district", "name_kk": "Аудан", "name_ru": "Район"})).await;
-        let route = app.route(&admin, &locality_id, 2, &[caller_volunteer["id"].as_str().unwrap()]).await;
-        let fixtures = Fixtures {
-            account_id: app.account(&admin, "volunteer", Some(OWN_BRANCH)).await["id"].as_str().unwrap().to_owned(),
-            observer_id,
-            token_id,
-            locality_id,
-            route,
-            organisation_id: create_id(&app, &admin, "/api/v1/organisations", json!({"branch": OWN_BRANCH, "name_kk": "Ұйым", "name_ru": "Организация", "bin": fresh_bin(), "sector": "trade", "employee_count": 50})).await,
-            meeting_id: create_id(&app, &admin, "/api/v1/meetings", residents_meeting()).await,
-            held_meeting_id: {
-                let id = create_id(&app, &admin, "/api/v1/meetings", residents_meeting()).await;
-                for status in ["agreed", "held"] {
-                    app.post(&format!("/api/v1/meetings/{id}/status")).bearer(&admin.token).json(&json!({"status": status})).send().await.assert_status(200);
-                }
-                app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&admin.token).json(&json!({"attendance": 5})).send().await.assert_status(200);
-                id
-            },
-            member_organisation_id: create_id(&app, &admin, "/api/v1/member-organisations", json!({"name": "Union", "kind": "trade_union", "bin": fresh_bin()})).await,
-            volunteer_id: app.volunteer(&admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned(),
-            event: app.scheduled_event(&admin, OWN_BRANCH, "2027-01-10T00:00:00Z", "2027-01-11T00:00:00Z", 100).await,
-            started_event: app.scheduled_event(&admin, OWN_BRANCH, &hours_from_now(-1), &hours_from_now(3), 100).await,
-            calendar_token: {
-                let (_, owner) = app.volunteer_user(&admin, OWN_BRANCH).await;
-                let feed = app.post("/api/v1/me/calendar-feed").bearer(&owner.token).send().await.assert_status(201).json();
-                feed["url"].as_str().unwrap().trim_start_matches("/api/v1/calendar/").trim_end_matches(".ics").to_owned()
-            },
-            target: app.user("observer", None).await,
-            admin: admin.clone(),
-        };
+    let admin = app.admin().await;
+    let (caller_volunteer, volunteer_caller) = app.volunteer_user(&admin, OWN_BRANCH).await;
+    let callers: [Option<TestUser>; 6] = [
+        None,
+        Some(admin.clone()),
+        Some(app.user("coordinator", Some(OWN_BRANCH)).await),
+        Some(app.user("coordinator", Some(OTHER_BRANCH)).await),
+        Some(volunteer_caller),
+        Some(app.user("observer", None).await),
+    ];
+    let observer_id = app.account(&admin, "observer", None).await["id"].as_str().unwrap().to_owned();
+    let token_id = app
+        .post(&format!("/api/v1/accounts/{observer_id}/api-tokens"))
+        .bearer(&admin.token)
+        .json(&json!({"name": "fixture"}))
+        .send()
+        .await
+        .assert_status(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let locality_id = create_id(
+        &app,
+        &admin,
+        "/api/v1/localities",
+        json!({"branch": OWN_BRANCH, "kind": "district", "name_kk": "Аудан", "name_ru": "Район"}),
+    )
+    .await;
+    let route = app.route(&admin, &locality_id, 2, &[caller_volunteer["id"].as_str().unwrap()]).await;
+    let fixtures = Fixtures {
+        account_id: app.account(&admin, "volunteer", Some(OWN_BRANCH)).await["id"].as_str().unwrap().to_owned(),
+        observer_id,
+        token_id,
+        locality_id,
+        route,
+        organisation_id: create_id(&app, &admin, "/api/v1/organisations", json!({"branch": OWN_BRANCH, "name_kk": "Ұйым", "name_ru": "Организация", "bin": fresh_bin(), "sector": "trade", "employee_count": 50})).await,
+        meeting_id: create_id(&app, &admin, "/api/v1/meetings", residents_meeting()).await,
+        held_meeting_id: {
+            let id = create_id(&app, &admin, "/api/v1/meetings", residents_meeting()).await;
+            for status in ["agreed", "held"] {
+                app.post(&format!("/api/v1/meetings/{id}/status")).bearer(&admin.token).json(&json!({"status": status})).send().await.assert_status(200);
+            }
+            app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&admin.token).json(&json!({"attendance": 5})).send().await.assert_status(200);
+            id
+        },
+        member_organisation_id: create_id(&app, &admin, "/api/v1/member-organisations", json!({"name": "Union", "kind": "trade_union", "bin": fresh_bin()})).await,
+        volunteer_id: app.volunteer(&admin, OWN_BRANCH).await["id"].as_str().unwrap().to_owned(),
+        event: app.scheduled_event(&admin, OWN_BRANCH, "2027-01-10T00:00:00Z", "2027-01-11T00:00:00Z", 100).await,
+        started_event: app.scheduled_event(&admin, OWN_BRANCH, &hours_from_now(-1), &hours_from_now(3), 100).await,
+        calendar_token: {
+            let (_, owner) = app.volunteer_user(&admin, OWN_BRANCH).await;
+            let feed = app.post("/api/v1/me/calendar-feed").bearer(&owner.token).send().await.assert_status(201).json();
+            feed["url"].as_str().unwrap().trim_start_matches("/api/v1/calendar/").trim_end_matches(".ics").to_owned()
+        },
+        target: app.user("observer", None).await,
+        admin: admin.clone(),
+    };
 
-        let mut failures = Vec::new();
-        for case in &cases {
-            for (column, caller) in callers.iter().enumerate() {
-                let (path, body) = fixtures.resolve(&app, case).await;
-                let mut request = app.request(case.method.parse().unwrap(), &path);
-                if let Some(caller) = caller {
-                    request = request.bearer(&caller.token);
-                }
-                if let Some(body) = &body {
-                    request = request.json(body);
-                }
-                if matches!(case.id, Target::CsvDryRun) {
-                    request = request.header("content-type", "text/csv").body("full_name,phone,consent_at,consent_version\nA B,+77770001111,2026-11-01T09:00:00Z,1\n");
-                }
-                let status = request.send().await.status.as_u16();
-                if status != case.expect[column] {
-                    failures.push(format!("{} {} as {}: expected {}, got {status}", case.method, case.path, CALLERS[column], case.expect[column]));
-                }
+    let mut failures = Vec::new();
+    for case in &cases {
+        for (column, caller) in callers.iter().enumerate() {
+            let (path, body) = fixtures.resolve(&app, case).await;
+            let mut request = app.request(case.method.parse().unwrap(), &path);
+            if let Some(caller) = caller {
+                request = request.bearer(&caller.token);
+            }
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            if matches!(case.id, Target::CsvDryRun) {
+                request = request
+                    .header("content-type", "text/csv")
+                    .body("full_name,phone,consent_at,consent_version\nA B,+77770001111,2026-11-01T09:00:00Z,1\n");
+            }
+            let status = request.send().await.status.as_u16();
+            if status != case.expect[column] {
+                failures.push(format!(
+                    "{} {} as {}: expected {}, got {status}",
+                    case.method, case.path, CALLERS[column], case.expect[column]
+                ));
             }
         }
-        assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
     }
+    assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
 }

@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::sync::PoisonError;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_http::Request;
 use actix_service::boxed::{self, BoxService};
@@ -21,31 +23,34 @@ use outreach::db::DatabaseUrl;
 use outreach::startup::{AppState, build_app, prepare};
 use serde_json::Value;
 
-/// Runs each listed test body once per backend: `<name>::sqlite` always,
-/// `<name>::postgres` when `TEST_DATABASE_URL` is set (and fails when
+use crate::test_databases;
+
+/// Runs the test function of the same name once per backend: `<name>::sqlite`
+/// always, `<name>::postgres` when `TEST_DATABASE_URL` is set (and fails when
 /// `TEST_REQUIRE_POSTGRES=1` but it is not, so CI cannot skip it silently).
+///
+/// It only names the test; the body stays a plain `async fn name(app: TestApp)`
+/// at module level, so rustfmt formats it:
+///
+/// ```ignore
+/// on_both_databases!(branches_are_listed);
+/// async fn branches_are_listed(app: TestApp) { ... }
+/// ```
 macro_rules! on_both_databases {
-    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
-        $(
-            mod $name {
-                #[allow(unused_imports)]
-                use super::*;
+    ($name:ident) => {
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name($crate::helpers::TestApp::sqlite().await).await
+            }
 
-                async fn run($app: $crate::helpers::TestApp) $body
-
-                #[actix_web::test]
-                async fn sqlite() {
-                    run($crate::helpers::TestApp::sqlite().await).await
-                }
-
-                #[actix_web::test]
-                async fn postgres() {
-                    if let Some(app) = $crate::helpers::TestApp::postgres().await {
-                        run(app).await
-                    }
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::TestApp::postgres().await {
+                    super::$name(app).await
                 }
             }
-        )*
+        }
     };
 }
 
@@ -59,9 +64,10 @@ pub struct TestApp {
     database: TestDatabase,
 }
 
+/// What a test created outside its own memory; removed on drop, panicking or not.
 enum TestDatabase {
     Sqlite { dir: PathBuf },
-    Postgres { admin_url: String, name: String },
+    Postgres { admin_url: String, name: String, data_dir: PathBuf },
 }
 
 impl Drop for TestDatabase {
@@ -70,7 +76,8 @@ impl Drop for TestDatabase {
             Self::Sqlite { dir } => {
                 let _ = std::fs::remove_dir_all(dir);
             }
-            Self::Postgres { admin_url, name } => {
+            Self::Postgres { admin_url, name, data_dir } => {
+                let _ = std::fs::remove_dir_all(data_dir);
                 if let Ok(mut conn) = PgConnection::establish(admin_url) {
                     let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                 }
@@ -79,8 +86,11 @@ impl Drop for TestDatabase {
     }
 }
 
+/// `outreach_test_<pid>_<n>`: unique within the process, and the process id keeps
+/// concurrent runs apart and lets the reaper find what a killed run left.
 fn unique_name() -> String {
-    format!("outreach_test_{}", uuid::Uuid::now_v7().simple())
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{}{}", test_databases::process_prefix(), NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 impl TestApp {
@@ -98,7 +108,8 @@ impl TestApp {
         Self::start_with(config, TestDatabase::Sqlite { dir }).await
     }
 
-    /// A fresh PostgreSQL database on the server named by `TEST_DATABASE_URL`.
+    /// A fresh PostgreSQL database on the server named by `TEST_DATABASE_URL`:
+    /// a copy of this process's migrated template (see [`test_databases`]).
     pub async fn postgres() -> Option<Self> {
         let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
             assert!(
@@ -109,12 +120,21 @@ impl TestApp {
             return None;
         };
         let name = unique_name();
-        let mut admin = PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
-        admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
-        let base = admin_url.rsplit_once('/').map(|(base, _)| base).expect("TEST_DATABASE_URL has a database path");
-        let url = DatabaseUrl::Postgres(format!("{base}/{name}"));
         let data_dir = std::env::temp_dir().join(&name);
-        Some(Self::start(url, data_dir, TestDatabase::Postgres { admin_url, name }).await)
+        // Registered before the database exists so a failure below still cleans up.
+        let database =
+            TestDatabase::Postgres { admin_url: admin_url.clone(), name: name.clone(), data_dir: data_dir.clone() };
+        let template = test_databases::template(&admin_url);
+        {
+            // CREATE DATABASE .. TEMPLATE fails while any other session is
+            // connected to the template, and cloning takes that very lock: one
+            // clone at a time per process (other processes have their own template).
+            let _one_at_a_time = test_databases::CLONING.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut admin = PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
+            admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")).expect("clone the template");
+        }
+        let url = DatabaseUrl::Postgres(format!("{}/{name}", test_databases::server_url(&admin_url)));
+        Some(Self::start(url, data_dir, database).await)
     }
 
     async fn start(url: DatabaseUrl, data_dir: PathBuf, database: TestDatabase) -> Self {
@@ -136,7 +156,7 @@ impl TestApp {
 
     /// Drops the PostgreSQL database under the running app (connections included).
     pub fn drop_database_now(&self) {
-        if let TestDatabase::Postgres { admin_url, name } = &self.database {
+        if let TestDatabase::Postgres { admin_url, name, .. } = &self.database {
             let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
             conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).expect("drop database");
         }

@@ -23,4 +23,5 @@ mod openapi;
 mod operations;
 mod seed;
 mod stored_values;
+mod test_databases;
 mod volunteers;

@@ -2,6 +2,7 @@ use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
 use crate::factories::{OTHER_BRANCH, OWN_BRANCH};
+use crate::helpers::TestApp;
 
 pub async fn organisation(
     app: &crate::helpers::TestApp,
@@ -21,130 +22,275 @@ fn meeting_body(organisation: &Value, starts: &str, ends: &str) -> Value {
            "venue": "Актовый зал", "proposed_starts_at": starts, "proposed_ends_at": ends})
 }
 
-on_both_databases! {
-    async fn a_work_collective_is_met_reported_and_counted(app: TestApp) {
-        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-        let observer = app.user("observer", None).await;
-        let org = organisation(&app, &coordinator, "041140001239", 120).await;
-        assert_eq!(org["contact_phone"], "+77015554433");
-        let seen = app.get(&format!("/api/v1/organisations/{}", org["id"].as_str().unwrap())).bearer(&observer.token).send().await.assert_status(200).json();
-        assert!(seen.get("contact_name").is_none() && seen.get("contact_phone").is_none(), "masked for observers: {seen}");
-        let never = app.get("/api/v1/organisations?never_met=true&q=0411400").bearer(&coordinator.token).send().await.json();
-        assert_eq!(never["items"].as_array().unwrap().len(), 1);
+on_both_databases!(a_work_collective_is_met_reported_and_counted);
+async fn a_work_collective_is_met_reported_and_counted(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let observer = app.user("observer", None).await;
+    let org = organisation(&app, &coordinator, "041140001239", 120).await;
+    assert_eq!(org["contact_phone"], "+77015554433");
+    let seen = app
+        .get(&format!("/api/v1/organisations/{}", org["id"].as_str().unwrap()))
+        .bearer(&observer.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert!(seen.get("contact_name").is_none() && seen.get("contact_phone").is_none(), "masked for observers: {seen}");
+    let never =
+        app.get("/api/v1/organisations?never_met=true&q=0411400").bearer(&coordinator.token).send().await.json();
+    assert_eq!(never["items"].as_array().unwrap().len(), 1);
 
-        let meeting = app.post("/api/v1/meetings").bearer(&coordinator.token)
-            .json(&meeting_body(&org, "2027-02-10T06:00:00Z", "2027-02-10T07:00:00Z")).send().await.assert_status(201).json();
-        assert_eq!(meeting["status"], "requested");
-        let id = meeting["id"].as_str().unwrap();
-        let (first, first_user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
-        app.post(&format!("/api/v1/meetings/{id}/speakers")).bearer(&coordinator.token)
-            .json(&json!({"volunteer_id": first["id"], "role": "speaker"})).send().await.assert_status(201);
-        let with_two = app.post(&format!("/api/v1/meetings/{id}/speakers")).bearer(&coordinator.token)
-            .json(&json!({"figure_name": "Айдос Сарым", "figure_kind": "deputy", "role": "moderator"})).send().await.assert_status(201).json();
-        assert_eq!(with_two["speakers"].as_array().unwrap().len(), 2);
+    let meeting = app
+        .post("/api/v1/meetings")
+        .bearer(&coordinator.token)
+        .json(&meeting_body(&org, "2027-02-10T06:00:00Z", "2027-02-10T07:00:00Z"))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    assert_eq!(meeting["status"], "requested");
+    let id = meeting["id"].as_str().unwrap();
+    let (first, first_user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    app.post(&format!("/api/v1/meetings/{id}/speakers"))
+        .bearer(&coordinator.token)
+        .json(&json!({"volunteer_id": first["id"], "role": "speaker"}))
+        .send()
+        .await
+        .assert_status(201);
+    let with_two = app
+        .post(&format!("/api/v1/meetings/{id}/speakers"))
+        .bearer(&coordinator.token)
+        .json(&json!({"figure_name": "Айдос Сарым", "figure_kind": "deputy", "role": "moderator"}))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    assert_eq!(with_two["speakers"].as_array().unwrap().len(), 2);
 
-        let problem = app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&coordinator.token).json(&json!({"attendance": 80})).send().await.problem(409);
-        assert_eq!(problem["errors"][0]["code"], "not_held");
-        let agreed = app.post(&format!("/api/v1/meetings/{id}/status")).bearer(&coordinator.token)
-            .json(&json!({"status": "agreed", "starts_at": "2027-02-11T06:00:00Z", "ends_at": "2027-02-11T07:30:00Z"})).send().await.assert_status(200).json();
-        assert_eq!(agreed["starts_at"], "2027-02-11T06:00:00Z");
-        // The speaker's schedule and calendar show the meeting like any event.
-        let schedule = app.get("/api/v1/me/schedule").bearer(&first_user.token).send().await.json();
-        assert_eq!(schedule["upcoming"][0]["event_id"], id);
-        assert_eq!(schedule["upcoming"][0]["assignment"]["shift_starts_at"], "2027-02-11T06:00:00Z");
-        app.post(&format!("/api/v1/meetings/{id}/status")).bearer(&coordinator.token).json(&json!({"status": "held"})).send().await.assert_status(200);
+    let problem = app
+        .put(&format!("/api/v1/meetings/{id}/report"))
+        .bearer(&coordinator.token)
+        .json(&json!({"attendance": 80}))
+        .send()
+        .await
+        .problem(409);
+    assert_eq!(problem["errors"][0]["code"], "not_held");
+    let agreed = app
+        .post(&format!("/api/v1/meetings/{id}/status"))
+        .bearer(&coordinator.token)
+        .json(&json!({"status": "agreed", "starts_at": "2027-02-11T06:00:00Z", "ends_at": "2027-02-11T07:30:00Z"}))
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(agreed["starts_at"], "2027-02-11T06:00:00Z");
+    // The speaker's schedule and calendar show the meeting like any event.
+    let schedule = app.get("/api/v1/me/schedule").bearer(&first_user.token).send().await.json();
+    assert_eq!(schedule["upcoming"][0]["event_id"], id);
+    assert_eq!(schedule["upcoming"][0]["assignment"]["shift_starts_at"], "2027-02-11T06:00:00Z");
+    app.post(&format!("/api/v1/meetings/{id}/status"))
+        .bearer(&coordinator.token)
+        .json(&json!({"status": "held"}))
+        .send()
+        .await
+        .assert_status(200);
 
-        let yesterday = (Utc::now() - Duration::days(1)).date_naive().to_string();
-        let report = json!({
-            "attendance": 85, "materials_handed_out": 150, "notes": "Много вопросов о процедуре",
-            "questions": [{"topic": "voting_procedure", "text": "Где мой участок?"}, {"topic": "voting_procedure"}, {"topic": "economy", "text": "Зарплаты"}],
-            "follow_ups": [{"what": "Прислать памятку", "owner": "Штаб", "due_date": yesterday}, {"what": "Вторая встреча", "owner": "Филиал", "due_date": "2099-01-01"}],
-        });
-        // A volunteer speaker may file it too; the coordinator does here.
-        let filed = app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&coordinator.token).json(&report).send().await.assert_status(200).json();
-        assert_eq!(filed["version"], 1);
-        assert_eq!(filed["questions"].as_array().unwrap().len(), 3);
-        let mut corrected = report.clone();
-        corrected["attendance"] = json!(90);
-        app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&first_user.token).header("if-match", "\"1\"").json(&corrected).send().await.assert_status(200);
-        app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&coordinator.token).header("if-match", "\"1\"").json(&report).send().await.problem(412);
-        let mut too_many = report.clone();
-        too_many["attendance"] = json!(500);
-        too_many["version"] = json!(2);
-        let problem = app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&coordinator.token).json(&too_many).send().await.problem(422);
-        assert_eq!(problem["errors"][0]["code"], "above_employee_count");
-        too_many["attendance_confirmed"] = json!(true);
-        too_many["attendance"] = json!(90);
-        app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&coordinator.token).json(&too_many).send().await.assert_status(200);
+    let yesterday = (Utc::now() - Duration::days(1)).date_naive().to_string();
+    let report = json!({
+        "attendance": 85, "materials_handed_out": 150, "notes": "Много вопросов о процедуре",
+        "questions": [{"topic": "voting_procedure", "text": "Где мой участок?"}, {"topic": "voting_procedure"}, {"topic": "economy", "text": "Зарплаты"}],
+        "follow_ups": [{"what": "Прислать памятку", "owner": "Штаб", "due_date": yesterday}, {"what": "Вторая встреча", "owner": "Филиал", "due_date": "2099-01-01"}],
+    });
+    // A volunteer speaker may file it too; the coordinator does here.
+    let filed = app
+        .put(&format!("/api/v1/meetings/{id}/report"))
+        .bearer(&coordinator.token)
+        .json(&report)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(filed["version"], 1);
+    assert_eq!(filed["questions"].as_array().unwrap().len(), 3);
+    let mut corrected = report.clone();
+    corrected["attendance"] = json!(90);
+    app.put(&format!("/api/v1/meetings/{id}/report"))
+        .bearer(&first_user.token)
+        .header("if-match", "\"1\"")
+        .json(&corrected)
+        .send()
+        .await
+        .assert_status(200);
+    app.put(&format!("/api/v1/meetings/{id}/report"))
+        .bearer(&coordinator.token)
+        .header("if-match", "\"1\"")
+        .json(&report)
+        .send()
+        .await
+        .problem(412);
+    let mut too_many = report.clone();
+    too_many["attendance"] = json!(500);
+    too_many["version"] = json!(2);
+    let problem = app
+        .put(&format!("/api/v1/meetings/{id}/report"))
+        .bearer(&coordinator.token)
+        .json(&too_many)
+        .send()
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["code"], "above_employee_count");
+    too_many["attendance_confirmed"] = json!(true);
+    too_many["attendance"] = json!(90);
+    app.put(&format!("/api/v1/meetings/{id}/report"))
+        .bearer(&coordinator.token)
+        .json(&too_many)
+        .send()
+        .await
+        .assert_status(200);
 
-        let coverage = app.get(&format!("/api/v1/meeting-coverage?branch={OWN_BRANCH}")).bearer(&observer.token).send().await.assert_status(200).json();
-        assert_eq!(coverage["organisations"], 1);
-        assert_eq!(coverage["organisations_met"], 1);
-        assert_eq!(coverage["employees_reached"], 90);
-        assert_eq!(coverage["employees_reached_percent"], 75.0);
-        assert_eq!(coverage["top_question_topics"][0], json!({"key": "voting_procedure", "count": 2}));
-        assert_eq!(coverage["open_follow_ups"], 2);
-        assert_eq!(coverage["overdue_follow_ups"], 1);
-        let overdue = app.get("/api/v1/meetings?has_overdue_follow_ups=true").bearer(&coordinator.token).send().await.json();
-        assert_eq!(overdue["items"][0]["id"], id);
-        assert_eq!(overdue["items"][0]["overdue_follow_ups"], 1);
-        let never = app.get("/api/v1/organisations?never_met=true").bearer(&coordinator.token).send().await.json();
-        assert!(never["items"].as_array().unwrap().is_empty());
+    let coverage = app
+        .get(&format!("/api/v1/meeting-coverage?branch={OWN_BRANCH}"))
+        .bearer(&observer.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(coverage["organisations"], 1);
+    assert_eq!(coverage["organisations_met"], 1);
+    assert_eq!(coverage["employees_reached"], 90);
+    assert_eq!(coverage["employees_reached_percent"], 75.0);
+    assert_eq!(coverage["top_question_topics"][0], json!({"key": "voting_procedure", "count": 2}));
+    assert_eq!(coverage["open_follow_ups"], 2);
+    assert_eq!(coverage["overdue_follow_ups"], 1);
+    let overdue =
+        app.get("/api/v1/meetings?has_overdue_follow_ups=true").bearer(&coordinator.token).send().await.json();
+    assert_eq!(overdue["items"][0]["id"], id);
+    assert_eq!(overdue["items"][0]["overdue_follow_ups"], 1);
+    let never = app.get("/api/v1/organisations?never_met=true").bearer(&coordinator.token).send().await.json();
+    assert!(never["items"].as_array().unwrap().is_empty());
 
-        let audit = app.get(&format!("/api/v1/audit?record_id={id}")).bearer(&app.admin().await.token).send().await.json();
-        let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|entry| entry["action"].as_str().unwrap()).collect();
-        assert!(actions.contains(&"meeting_report_filed") && actions.contains(&"meeting_report_corrected"), "{actions:?}");
-    }
+    let audit = app.get(&format!("/api/v1/audit?record_id={id}")).bearer(&app.admin().await.token).send().await.json();
+    let actions: Vec<&str> =
+        audit["items"].as_array().unwrap().iter().map(|entry| entry["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"meeting_report_filed") && actions.contains(&"meeting_report_corrected"), "{actions:?}");
+}
 
-    async fn meeting_rules_answer_with_their_codes(app: TestApp) {
-        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-        let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
-        let bad = app.post("/api/v1/organisations").bearer(&coordinator.token)
-            .json(&json!({"name_kk": "A", "name_ru": "A", "bin": "123456789012", "sector": "trade", "employee_count": 5})).send().await.problem(422);
-        assert_eq!((bad["errors"][0]["field"].as_str(), bad["errors"][0]["code"].as_str()), (Some("bin"), Some("bin")));
-        let org = organisation(&app, &coordinator, "041140001239", 40).await;
-        let dup = app.post("/api/v1/organisations").bearer(&coordinator.token)
-            .json(&json!({"name_kk": "B", "name_ru": "B", "bin": "041140001239", "sector": "trade", "employee_count": 5})).send().await.problem(409);
-        assert_eq!(dup["existing_id"], org["id"]);
-        let problem = app.post("/api/v1/meetings").bearer(&coordinator.token)
-            .json(&json!({"kind": "work_collective_meeting", "title": "X", "proposed_starts_at": "2027-03-01T06:00:00Z", "proposed_ends_at": "2027-03-01T07:00:00Z"})).send().await.problem(422);
-        assert_eq!(problem["errors"][0]["field"], "organisation_id");
+on_both_databases!(meeting_rules_answer_with_their_codes);
+async fn meeting_rules_answer_with_their_codes(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
+    let bad = app
+        .post("/api/v1/organisations")
+        .bearer(&coordinator.token)
+        .json(&json!({"name_kk": "A", "name_ru": "A", "bin": "123456789012", "sector": "trade", "employee_count": 5}))
+        .send()
+        .await
+        .problem(422);
+    assert_eq!((bad["errors"][0]["field"].as_str(), bad["errors"][0]["code"].as_str()), (Some("bin"), Some("bin")));
+    let org = organisation(&app, &coordinator, "041140001239", 40).await;
+    let dup = app
+        .post("/api/v1/organisations")
+        .bearer(&coordinator.token)
+        .json(&json!({"name_kk": "B", "name_ru": "B", "bin": "041140001239", "sector": "trade", "employee_count": 5}))
+        .send()
+        .await
+        .problem(409);
+    assert_eq!(dup["existing_id"], org["id"]);
+    let problem = app.post("/api/v1/meetings").bearer(&coordinator.token)
+        .json(&json!({"kind": "work_collective_meeting", "title": "X", "proposed_starts_at": "2027-03-01T06:00:00Z", "proposed_ends_at": "2027-03-01T07:00:00Z"})).send().await.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "organisation_id");
 
-        let morning = app.post("/api/v1/meetings").bearer(&coordinator.token).json(&meeting_body(&org, "2027-03-01T06:00:00Z", "2027-03-01T08:00:00Z")).send().await.assert_status(201).json();
-        let overlapping = app.post("/api/v1/meetings").bearer(&coordinator.token).json(&meeting_body(&org, "2027-03-01T07:00:00Z", "2027-03-01T09:00:00Z")).send().await.assert_status(201).json();
-        let speaker = app.volunteer(&coordinator, OWN_BRANCH).await;
-        let add = |meeting: &Value| app.post(&format!("/api/v1/meetings/{}/speakers", meeting["id"].as_str().unwrap())).bearer(&coordinator.token)
-            .json(&json!({"volunteer_id": speaker["id"], "role": "speaker"})).send();
-        add(&morning).await.assert_status(201);
-        let problem = add(&overlapping).await.problem(409);
-        assert_eq!(problem["errors"][0]["code"], "overlap");
-        // A shift at the same time is a double booking too.
-        let stand = app.scheduled_event(&coordinator, OWN_BRANCH, "2027-03-01T05:00:00Z", "2027-03-01T06:30:00Z", 5).await;
-        let problem = app.post(&format!("/api/v1/shifts/{}/signups", stand["shifts"][0]["id"].as_str().unwrap())).bearer(&coordinator.token)
-            .json(&json!({"volunteer_id": speaker["id"]})).send().await.problem(409);
-        assert_eq!(problem["errors"][0]["code"], "overlap");
+    let morning = app
+        .post("/api/v1/meetings")
+        .bearer(&coordinator.token)
+        .json(&meeting_body(&org, "2027-03-01T06:00:00Z", "2027-03-01T08:00:00Z"))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let overlapping = app
+        .post("/api/v1/meetings")
+        .bearer(&coordinator.token)
+        .json(&meeting_body(&org, "2027-03-01T07:00:00Z", "2027-03-01T09:00:00Z"))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let speaker = app.volunteer(&coordinator, OWN_BRANCH).await;
+    let add = |meeting: &Value| {
+        app.post(&format!("/api/v1/meetings/{}/speakers", meeting["id"].as_str().unwrap()))
+            .bearer(&coordinator.token)
+            .json(&json!({"volunteer_id": speaker["id"], "role": "speaker"}))
+            .send()
+    };
+    add(&morning).await.assert_status(201);
+    let problem = add(&overlapping).await.problem(409);
+    assert_eq!(problem["errors"][0]["code"], "overlap");
+    // A shift at the same time is a double booking too.
+    let stand = app.scheduled_event(&coordinator, OWN_BRANCH, "2027-03-01T05:00:00Z", "2027-03-01T06:30:00Z", 5).await;
+    let problem = app
+        .post(&format!("/api/v1/shifts/{}/signups", stand["shifts"][0]["id"].as_str().unwrap()))
+        .bearer(&coordinator.token)
+        .json(&json!({"volunteer_id": speaker["id"]}))
+        .send()
+        .await
+        .problem(409);
+    assert_eq!(problem["errors"][0]["code"], "overlap");
 
-        let id = overlapping["id"].as_str().unwrap();
-        let status = |body: Value| app.post(&format!("/api/v1/meetings/{id}/status")).bearer(&coordinator.token).json(&body).send();
-        assert_eq!(status(json!({"status": "held"})).await.problem(409)["errors"][0]["code"], "illegal_transition");
-        assert_eq!(status(json!({"status": "cancelled"})).await.problem(422)["errors"][0]["field"], "reason");
-        status(json!({"status": "cancelled", "reason": "карантин"})).await.assert_status(200);
-        assert_eq!(status(json!({"status": "held"})).await.problem(409)["errors"][0]["code"], "illegal_transition");
+    let id = overlapping["id"].as_str().unwrap();
+    let status =
+        |body: Value| app.post(&format!("/api/v1/meetings/{id}/status")).bearer(&coordinator.token).json(&body).send();
+    assert_eq!(status(json!({"status": "held"})).await.problem(409)["errors"][0]["code"], "illegal_transition");
+    assert_eq!(status(json!({"status": "cancelled"})).await.problem(422)["errors"][0]["field"], "reason");
+    status(json!({"status": "cancelled", "reason": "карантин"})).await.assert_status(200);
+    assert_eq!(status(json!({"status": "held"})).await.problem(409)["errors"][0]["code"], "illegal_transition");
 
-        let morning_id = morning["id"].as_str().unwrap();
-        // A speaker who pauses is taken off the meetings to come, with their booking.
-        let before = app.get(&format!("/api/v1/meetings/{morning_id}")).bearer(&coordinator.token).send().await.assert_status(200).json();
-        assert!(before["speakers"].as_array().unwrap().iter().any(|s| s["volunteer_id"] == speaker["id"]), "{before}");
-        app.patch(&format!("/api/v1/volunteers/{}", speaker["id"].as_str().unwrap())).bearer(&coordinator.token)
-            .json(&json!({"status": "paused"})).send().await.assert_status(200);
-        let after = app.get(&format!("/api/v1/meetings/{morning_id}")).bearer(&coordinator.token).send().await.assert_status(200).json();
-        assert!(after["speakers"].as_array().unwrap().iter().all(|s| s["volunteer_id"] != speaker["id"]), "{after}");
-        // A meeting's event is changed through /meetings only.
-        let problem = app.post(&format!("/api/v1/events/{morning_id}/status")).bearer(&coordinator.token).json(&json!({"status": "scheduled"})).send().await.problem(409);
-        assert_eq!(problem["errors"][0]["code"], "meeting");
-        app.get(&format!("/api/v1/meetings/{morning_id}")).bearer(&outsider.token).send().await.problem(404);
-        app.post(&format!("/api/v1/meetings/{morning_id}/status")).bearer(&outsider.token).json(&json!({"status": "agreed"})).send().await.problem(404);
-        app.get(&format!("/api/v1/organisations/{}", org["id"].as_str().unwrap())).bearer(&outsider.token).send().await.problem(404);
-        assert!(app.get("/api/v1/meetings").bearer(&outsider.token).send().await.json()["items"].as_array().unwrap().is_empty());
-    }
+    let morning_id = morning["id"].as_str().unwrap();
+    // A speaker who pauses is taken off the meetings to come, with their booking.
+    let before = app
+        .get(&format!("/api/v1/meetings/{morning_id}"))
+        .bearer(&coordinator.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert!(before["speakers"].as_array().unwrap().iter().any(|s| s["volunteer_id"] == speaker["id"]), "{before}");
+    app.patch(&format!("/api/v1/volunteers/{}", speaker["id"].as_str().unwrap()))
+        .bearer(&coordinator.token)
+        .json(&json!({"status": "paused"}))
+        .send()
+        .await
+        .assert_status(200);
+    let after = app
+        .get(&format!("/api/v1/meetings/{morning_id}"))
+        .bearer(&coordinator.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert!(after["speakers"].as_array().unwrap().iter().all(|s| s["volunteer_id"] != speaker["id"]), "{after}");
+    // A meeting's event is changed through /meetings only.
+    let problem = app
+        .post(&format!("/api/v1/events/{morning_id}/status"))
+        .bearer(&coordinator.token)
+        .json(&json!({"status": "scheduled"}))
+        .send()
+        .await
+        .problem(409);
+    assert_eq!(problem["errors"][0]["code"], "meeting");
+    app.get(&format!("/api/v1/meetings/{morning_id}")).bearer(&outsider.token).send().await.problem(404);
+    app.post(&format!("/api/v1/meetings/{morning_id}/status"))
+        .bearer(&outsider.token)
+        .json(&json!({"status": "agreed"}))
+        .send()
+        .await
+        .problem(404);
+    app.get(&format!("/api/v1/organisations/{}", org["id"].as_str().unwrap()))
+        .bearer(&outsider.token)
+        .send()
+        .await
+        .problem(404);
+    assert!(
+        app.get("/api/v1/meetings").bearer(&outsider.token).send().await.json()["items"].as_array().unwrap().is_empty()
+    );
 }

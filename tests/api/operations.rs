@@ -1,63 +1,85 @@
 use crate::helpers::TestApp;
 
-on_both_databases! {
-    async fn health_probes_answer_when_the_database_is_up(app: TestApp) {
-        assert_eq!(app.get("/health/live").send().await.assert_status(200).json()["status"], "ok");
-        assert_eq!(app.get("/health/ready").send().await.assert_status(200).json()["status"], "ok");
-    }
+on_both_databases!(health_probes_answer_when_the_database_is_up);
+async fn health_probes_answer_when_the_database_is_up(app: TestApp) {
+    assert_eq!(app.get("/health/live").send().await.assert_status(200).json()["status"], "ok");
+    assert_eq!(app.get("/health/ready").send().await.assert_status(200).json()["status"], "ok");
+}
 
-    async fn housekeeping_forgets_expired_idempotency_keys_and_throttle_events_only(app: TestApp) {
-        use diesel::prelude::*;
-        use outreach::db::schema::{idempotency_keys, throttle_events};
-        use outreach::service::housekeeping::{IDEMPOTENCY_RETENTION, Purged, THROTTLE_RETENTION, purge_expired};
-        let now = chrono::Utc::now().naive_utc();
-        let minute = chrono::TimeDelta::minutes(1);
-        let purged = app.state.db.run_blocking(|conn| {
+on_both_databases!(housekeeping_forgets_expired_idempotency_keys_and_throttle_events_only);
+async fn housekeeping_forgets_expired_idempotency_keys_and_throttle_events_only(app: TestApp) {
+    use diesel::prelude::*;
+    use outreach::db::schema::{idempotency_keys, throttle_events};
+    use outreach::service::housekeeping::{IDEMPOTENCY_RETENTION, Purged, THROTTLE_RETENTION, purge_expired};
+    let now = chrono::Utc::now().naive_utc();
+    let minute = chrono::TimeDelta::minutes(1);
+    let purged = app
+        .state
+        .db
+        .run_blocking(|conn| {
             for (key, age) in [("old", IDEMPOTENCY_RETENTION + minute), ("fresh", IDEMPOTENCY_RETENTION - minute)] {
-                diesel::insert_into(idempotency_keys::table).values((
-                    idempotency_keys::scope.eq("test"), idempotency_keys::idempotency_key.eq(key),
-                    idempotency_keys::request_hash.eq("h"), idempotency_keys::status_code.eq(201),
-                    idempotency_keys::created_at.eq(now - age),
-                )).execute(conn).map_err(|err| err.to_string())?;
+                diesel::insert_into(idempotency_keys::table)
+                    .values((
+                        idempotency_keys::scope.eq("test"),
+                        idempotency_keys::idempotency_key.eq(key),
+                        idempotency_keys::request_hash.eq("h"),
+                        idempotency_keys::status_code.eq(201),
+                        idempotency_keys::created_at.eq(now - age),
+                    ))
+                    .execute(conn)
+                    .map_err(|err| err.to_string())?;
             }
             for (id, age) in [("old", THROTTLE_RETENTION + minute), ("fresh", THROTTLE_RETENTION - minute)] {
-                diesel::insert_into(throttle_events::table).values((
-                    throttle_events::id.eq(id), throttle_events::throttle_key.eq("address:192.0.2.1"),
-                    throttle_events::at.eq(now - age),
-                )).execute(conn).map_err(|err| err.to_string())?;
+                diesel::insert_into(throttle_events::table)
+                    .values((
+                        throttle_events::id.eq(id),
+                        throttle_events::throttle_key.eq("address:192.0.2.1"),
+                        throttle_events::at.eq(now - age),
+                    ))
+                    .execute(conn)
+                    .map_err(|err| err.to_string())?;
             }
             purge_expired(conn).map_err(|err| err.to_string())
-        }).unwrap();
-        assert_eq!(purged, Purged { idempotency_keys: 1, throttle_events: 1 });
-        let left = app.state.db.run_blocking(|conn| {
-            let keys: Vec<String> = idempotency_keys::table.select(idempotency_keys::idempotency_key).load(conn).map_err(|err| err.to_string())?;
-            let events: Vec<String> = throttle_events::table.select(throttle_events::id).load(conn).map_err(|err| err.to_string())?;
+        })
+        .unwrap();
+    assert_eq!(purged, Purged { idempotency_keys: 1, throttle_events: 1 });
+    let left = app
+        .state
+        .db
+        .run_blocking(|conn| {
+            let keys: Vec<String> = idempotency_keys::table
+                .select(idempotency_keys::idempotency_key)
+                .load(conn)
+                .map_err(|err| err.to_string())?;
+            let events: Vec<String> =
+                throttle_events::table.select(throttle_events::id).load(conn).map_err(|err| err.to_string())?;
             Ok((keys, events))
-        }).unwrap();
-        assert_eq!(left, (vec!["fresh".to_owned()], vec!["fresh".to_owned()]));
-    }
+        })
+        .unwrap();
+    assert_eq!(left, (vec!["fresh".to_owned()], vec!["fresh".to_owned()]));
+}
 
-    async fn metrics_count_requests_by_route_pattern_and_show_the_pool(app: TestApp) {
-        let admin = app.admin().await;
-        let volunteer = app.volunteer(&admin, "KZ-71").await["id"].as_str().unwrap().to_owned();
-        app.get(&format!("/api/v1/volunteers/{volunteer}")).bearer(&admin.token).send().await.assert_status(200);
-        app.get("/api/v1/volunteers/not-a-volunteer").bearer(&admin.token).send().await.problem(404);
-        app.get("/no/such/thing").send().await.problem(404);
-        let res = app.get("/metrics").send().await;
-        res.assert_status(200);
-        assert!(res.header("content-type").is_some_and(|value| value.starts_with("text/plain; version=0.0.4")));
-        let text = String::from_utf8(res.body.to_vec()).unwrap();
-        for line in [
-            r#"http_requests_total{method="GET",route="/api/v1/volunteers/{id}",status="200"} 1"#,
-            r#"http_requests_total{method="GET",route="/api/v1/volunteers/{id}",status="404"} 1"#,
-            r#"http_requests_total{method="GET",route="unmatched",status="404"} 1"#,
-            r#"http_request_duration_seconds_count{method="GET",route="/api/v1/volunteers/{id}"} 2"#,
-        ] {
-            assert!(text.lines().any(|got| got == line), "{line} missing in\n{text}");
-        }
-        assert!(!text.contains(&volunteer), "paths with ids never become labels");
-        assert!(text.contains("db_pool_connections ") && text.contains("read_audit_queued_entries "), "{text}");
+on_both_databases!(metrics_count_requests_by_route_pattern_and_show_the_pool);
+async fn metrics_count_requests_by_route_pattern_and_show_the_pool(app: TestApp) {
+    let admin = app.admin().await;
+    let volunteer = app.volunteer(&admin, "KZ-71").await["id"].as_str().unwrap().to_owned();
+    app.get(&format!("/api/v1/volunteers/{volunteer}")).bearer(&admin.token).send().await.assert_status(200);
+    app.get("/api/v1/volunteers/not-a-volunteer").bearer(&admin.token).send().await.problem(404);
+    app.get("/no/such/thing").send().await.problem(404);
+    let res = app.get("/metrics").send().await;
+    res.assert_status(200);
+    assert!(res.header("content-type").is_some_and(|value| value.starts_with("text/plain; version=0.0.4")));
+    let text = String::from_utf8(res.body.to_vec()).unwrap();
+    for line in [
+        r#"http_requests_total{method="GET",route="/api/v1/volunteers/{id}",status="200"} 1"#,
+        r#"http_requests_total{method="GET",route="/api/v1/volunteers/{id}",status="404"} 1"#,
+        r#"http_requests_total{method="GET",route="unmatched",status="404"} 1"#,
+        r#"http_request_duration_seconds_count{method="GET",route="/api/v1/volunteers/{id}"} 2"#,
+    ] {
+        assert!(text.lines().any(|got| got == line), "{line} missing in\n{text}");
     }
+    assert!(!text.contains(&volunteer), "paths with ids never become labels");
+    assert!(text.contains("db_pool_connections ") && text.contains("read_audit_queued_entries "), "{text}");
 }
 
 #[actix_web::test]
@@ -70,11 +92,19 @@ async fn metrics_take_the_metrics_token_when_one_is_set() {
     app.get("/metrics").bearer("scrape-me-0123456789").send().await.assert_status(200);
 }
 
-#[actix_web::test]
-async fn readiness_answers_503_with_retry_after_when_the_database_is_gone() {
-    // Only PostgreSQL can be taken away from under a running app (an open SQLite
-    // file outlives its deletion).
-    let Some(app) = TestApp::postgres().await else { return };
+// Only PostgreSQL can be taken away from under a running app (an open SQLite
+// file outlives its deletion). Named `..::postgres` like the tests on both
+// databases, so CI's PostgreSQL run (`cargo test --test api postgres`) includes it.
+mod readiness_answers_503_with_retry_after_when_the_database_is_gone {
+    #[actix_web::test]
+    async fn postgres() {
+        if let Some(app) = crate::helpers::TestApp::postgres().await {
+            super::readiness_answers_503_with_retry_after_when_the_database_is_gone(app).await
+        }
+    }
+}
+
+async fn readiness_answers_503_with_retry_after_when_the_database_is_gone(app: TestApp) {
     app.get("/health/ready").send().await.assert_status(200);
     app.drop_database_now();
     let res = app.get("/health/ready").send().await;

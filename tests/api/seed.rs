@@ -113,173 +113,194 @@ const MEETINGS_OFF_THEIR_EVENTS: &str = "SELECT COUNT(*) AS n FROM meetings m LE
        OR (m.status = 'held') <> EXISTS (SELECT 1 FROM meeting_reports r WHERE r.meeting_id = m.event_id)
        OR (m.organisation_id IS NULL AND e.kind = 'work_collective_meeting')";
 
-on_both_databases! {
-    async fn seeded_volunteers_have_unique_kazakh_mobiles_nfc_names_and_consents(app: TestApp) {
-        seed_demo(&app, false).unwrap();
-        let rows: Vec<SeededPerson> =
-            stored(&app, |conn| {
-                volunteers::table
-                    .select((
-                        volunteers::full_name,
-                        volunteers::phone,
-                        volunteers::guardian_name,
-                        volunteers::guardian_consent_at,
-                        volunteers::birth_date,
-                    ))
-                    .load(conn)
-            });
-        assert_eq!(rows.len() as u64, Plan::sample().volunteers);
-        let mut phones = std::collections::HashSet::new();
-        let mut minors = 0;
-        for (name, phone, guardian, guardian_consent, birth_date) in &rows {
-            let name = name.as_deref().unwrap();
-            assert!(unicode_normalization::is_nfc(name), "{name}");
-            let phone = phone.as_deref().unwrap();
-            assert_eq!(normalize_phone(phone, false).as_deref(), Ok(phone));
-            assert!(phones.insert(phone.to_owned()), "{phone} twice");
-            let today = chrono::Utc::now().date_naive();
-            if let Some(age) = birth_date.and_then(|born| outreach::domain::volunteer::age_on(born, today))
-                && age < 18
-            {
-                minors += 1;
-                assert!(guardian.is_some() && guardian_consent.is_some(), "{name} is a minor without guardian consent");
-            }
-        }
-        assert!(minors > 0, "some volunteers are minors");
-        let bins: Vec<String> = stored(&app, |conn| member_organisations::table.select(member_organisations::bin).load(conn));
-        assert!(bins.len() > 20 && bins.iter().all(|bin| is_valid_bin(bin)), "{bins:?}");
-        let work_collective_bins: Vec<String> = stored(&app, |conn| {
-            outreach::db::schema::organisations::table.select(outreach::db::schema::organisations::bin).load(conn)
-        });
-        assert!(!work_collective_bins.is_empty() && work_collective_bins.iter().all(|bin| is_valid_bin(bin)));
-    }
-
-    async fn a_seeded_coordinator_signs_in_and_reads_their_branch(app: TestApp) {
-        seed_demo(&app, false).unwrap();
-        let session = app.sign_in(&coordinator_email("KZ-35"), DEMO_PASSWORD).await;
-        let token = session["access_token"].as_str().unwrap();
-        let page = app.get("/api/v1/volunteers?limit=50").bearer(token).send().await;
-        page.assert_status(200);
-        let items = page.json()["items"].as_array().unwrap().clone();
-        assert_eq!(items.len(), 50);
-        assert!(items.iter().all(|item| item["branch"] == "KZ-35"));
-        let id = items[0]["id"].as_str().unwrap();
-        app.get(&format!("/api/v1/volunteers/{id}")).bearer(token).send().await.assert_status(200);
-    }
-
-    async fn seeded_route_counters_equal_the_raw_stops_and_visits(app: TestApp) {
-        seed_demo(&app, false).unwrap();
-        let visits: i64 = stored(&app, |conn| visits::table.count().get_result(conn));
-        assert!(visits as u64 >= Plan::sample().visits, "{visits} visits");
-        for (what, sql) in [
-            ("routes off their visits", ROUTES_OFF_THEIR_VISITS),
-            ("routes off their stops", ROUTES_OFF_THEIR_STOPS),
-            ("stops off their visits", STOPS_OFF_THEIR_VISITS),
-            ("routes in the wrong status", ROUTES_IN_THE_WRONG_STATUS),
-            ("visits breaking the rules", VISITS_BREAKING_THE_RULES),
-        ] {
-            assert_eq!(count(&app, sql), 0, "{what}");
-        }
-        let statuses: Vec<String> = stored(&app, |conn| routes::table.select(routes::status).distinct().load(conn));
-        for status in ["assigned", "in_progress", "completed"] {
-            assert!(statuses.iter().any(|seen| seen == status), "no {status} route: {statuses:?}");
-        }
-    }
-
-    async fn seeded_shifts_respect_capacity_waitlist_and_the_overlap_rule(app: TestApp) {
-        seed_demo(&app, false).unwrap();
-        for (what, sql) in [
-            ("shifts over capacity", SHIFTS_OVER_CAPACITY),
-            ("waitlists with room", WAITLISTS_WITH_ROOM),
-            ("overlapping assignments", OVERLAPPING_ASSIGNMENTS),
-            ("assignments of the wrong volunteer", ASSIGNMENTS_OF_THE_WRONG_VOLUNTEER),
-            ("live sign-ups on closed events", LIVE_SIGNUPS_ON_CLOSED_EVENTS),
-        ] {
-            assert_eq!(count(&app, sql), 0, "{what}");
-        }
-        let statuses: Vec<String> =
-            stored(&app, |conn| assignments::table.select(assignments::status).distinct().load(conn));
-        for status in ["signed_up", "waitlisted", "cancelled", "attended", "no_show"] {
-            assert!(statuses.iter().any(|seen| seen == status), "no {status} assignment: {statuses:?}");
-        }
-    }
-
-    async fn seeded_meetings_are_events_of_a_meeting_kind_in_step_with_them(app: TestApp) {
-        seed_demo(&app, false).unwrap();
-        assert_eq!(count(&app, MEETINGS_OFF_THEIR_EVENTS), 0);
-        assert!(count(&app, "SELECT COUNT(*) AS n FROM meetings WHERE status = 'held'") > 0);
-        let session = app.sign_in(&coordinator_email("KZ-75"), DEMO_PASSWORD).await;
-        let token = session["access_token"].as_str().unwrap();
-        let meetings = app.get("/api/v1/meetings?limit=200").bearer(token).send().await.assert_status(200).json();
-        let items = meetings["items"].as_array().unwrap();
-        assert!(!items.is_empty());
-        let id = items[0]["id"].as_str().unwrap();
-        let event = app.get(&format!("/api/v1/events/{id}")).bearer(token).send().await.assert_status(200).json();
-        assert!(event["kind"].as_str().unwrap().ends_with("_meeting"), "{event}");
-    }
-
-    async fn a_demo_volunteer_signs_in_and_reads_their_schedule(app: TestApp) {
-        seed_demo(&app, false).unwrap();
-        let logins: i64 = stored(&app, |conn| {
-            accounts::table.filter(accounts::email.like("volunteer.kz-71.%")).count().get_result(conn)
-        });
-        assert!(logins >= DEMO_PER_BRANCH as i64);
-        for number in 1..=DEMO_PER_BRANCH {
-            let email = volunteer_email("KZ-71", number);
-            let session = app.sign_in(&email, DEMO_PASSWORD).await;
-            let token = session["access_token"].as_str().unwrap();
-            let me = app.get("/api/v1/me").bearer(token).send().await.assert_status(200).json();
-            assert_eq!(me["role"], "volunteer", "{me}");
-            let volunteer_id = me["volunteer_id"].as_str().unwrap().to_owned();
-            let schedule = app.get("/api/v1/me/schedule").bearer(token).send().await.assert_status(200).json();
-            let listed = schedule["upcoming"].as_array().unwrap().len() + schedule["past"].as_array().unwrap().len();
-            let held: i64 = stored(&app, |conn| {
-                assignments::table.filter(assignments::volunteer_id.eq(&volunteer_id)).count().get_result(conn)
-            });
-            assert!(listed >= 3, "{email} has only {listed} items: {schedule}");
-            assert_eq!(listed as i64, held, "{email}");
-        }
-    }
-
-    async fn a_coordinators_branch_progress_matches_the_raw_rows(app: TestApp) {
-        seed_demo(&app, false).unwrap();
-        let session = app.sign_in(&coordinator_email("KZ-71"), DEMO_PASSWORD).await;
-        let token = session["access_token"].as_str().unwrap();
-        let progress =
-            app.get("/api/v1/progress/branches/KZ-71").bearer(token).send().await.assert_status(200).json();
-        let raw = |column: &str| {
-            count(&app, &format!(
-                "SELECT COALESCE(SUM(v.{column}), 0) AS n FROM visits v JOIN routes r ON r.id = v.route_id \
-                 WHERE r.branch_code = 'KZ-71'"
+on_both_databases!(seeded_volunteers_have_unique_kazakh_mobiles_nfc_names_and_consents);
+async fn seeded_volunteers_have_unique_kazakh_mobiles_nfc_names_and_consents(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    let rows: Vec<SeededPerson> = stored(&app, |conn| {
+        volunteers::table
+            .select((
+                volunteers::full_name,
+                volunteers::phone,
+                volunteers::guardian_name,
+                volunteers::guardian_consent_at,
+                volunteers::birth_date,
             ))
-        };
-        assert_eq!(progress["doors_knocked"], raw("doors_knocked"), "{progress}");
-        assert_eq!(progress["conversations"], raw("conversations"));
-        assert_eq!(progress["materials_left"], raw("materials_left"));
-        let branch_stops = "FROM route_stops s JOIN routes r ON r.id = s.route_id WHERE r.branch_code = 'KZ-71'";
-        assert_eq!(progress["stops_total"], count(&app, &format!("SELECT COUNT(*) AS n {branch_stops}")));
-        assert_eq!(
-            progress["stops_visited"],
-            count(&app, &format!("SELECT COUNT(*) AS n {branch_stops} AND s.first_visited_at IS NOT NULL"))
-        );
-        assert_eq!(
-            progress["visits"],
-            count(&app, "SELECT COUNT(*) AS n FROM visits v JOIN routes r ON r.id = v.route_id WHERE r.branch_code = 'KZ-71'")
-        );
-        assert!(progress["visits"].as_i64().unwrap() > 0);
+            .load(conn)
+    });
+    assert_eq!(rows.len() as u64, Plan::sample().volunteers);
+    let mut phones = std::collections::HashSet::new();
+    let mut minors = 0;
+    for (name, phone, guardian, guardian_consent, birth_date) in &rows {
+        let name = name.as_deref().unwrap();
+        assert!(unicode_normalization::is_nfc(name), "{name}");
+        let phone = phone.as_deref().unwrap();
+        assert_eq!(normalize_phone(phone, false).as_deref(), Ok(phone));
+        assert!(phones.insert(phone.to_owned()), "{phone} twice");
+        let today = chrono::Utc::now().date_naive();
+        if let Some(age) = birth_date.and_then(|born| outreach::domain::volunteer::age_on(born, today))
+            && age < 18
+        {
+            minors += 1;
+            assert!(guardian.is_some() && guardian_consent.is_some(), "{name} is a minor without guardian consent");
+        }
     }
+    assert!(minors > 0, "some volunteers are minors");
+    let bins: Vec<String> =
+        stored(&app, |conn| member_organisations::table.select(member_organisations::bin).load(conn));
+    assert!(bins.len() > 20 && bins.iter().all(|bin| is_valid_bin(bin)), "{bins:?}");
+    let work_collective_bins: Vec<String> = stored(&app, |conn| {
+        outreach::db::schema::organisations::table.select(outreach::db::schema::organisations::bin).load(conn)
+    });
+    assert!(!work_collective_bins.is_empty() && work_collective_bins.iter().all(|bin| is_valid_bin(bin)));
+}
 
-    async fn seeding_refuses_a_filled_database_unless_forced_and_forced_gives_the_same_data(app: TestApp) {
-        seed_demo(&app, false).unwrap();
-        let tables = ["volunteers", "events", "shifts", "assignments", "routes", "route_stops", "visits",
-            "organisations", "meetings", "meeting_speakers", "accounts"];
-        let counts = |app: &TestApp| tables.map(|table| count(app, &format!("SELECT COUNT(*) AS n FROM {table}")));
-        let first = counts(&app);
-        let refused = seed_demo(&app, false).unwrap_err();
-        assert!(refused.contains("--force"), "{refused}");
-        seed_demo(&app, true).unwrap();
-        assert_eq!(counts(&app), first, "{tables:?}");
-        assert_eq!(first[0] as u64, Plan::sample().volunteers);
-        assert_eq!(count(&app, ROUTES_OFF_THEIR_VISITS), 0);
+on_both_databases!(a_seeded_coordinator_signs_in_and_reads_their_branch);
+async fn a_seeded_coordinator_signs_in_and_reads_their_branch(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    let session = app.sign_in(&coordinator_email("KZ-35"), DEMO_PASSWORD).await;
+    let token = session["access_token"].as_str().unwrap();
+    let page = app.get("/api/v1/volunteers?limit=50").bearer(token).send().await;
+    page.assert_status(200);
+    let items = page.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 50);
+    assert!(items.iter().all(|item| item["branch"] == "KZ-35"));
+    let id = items[0]["id"].as_str().unwrap();
+    app.get(&format!("/api/v1/volunteers/{id}")).bearer(token).send().await.assert_status(200);
+}
+
+on_both_databases!(seeded_route_counters_equal_the_raw_stops_and_visits);
+async fn seeded_route_counters_equal_the_raw_stops_and_visits(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    let visits: i64 = stored(&app, |conn| visits::table.count().get_result(conn));
+    assert!(visits as u64 >= Plan::sample().visits, "{visits} visits");
+    for (what, sql) in [
+        ("routes off their visits", ROUTES_OFF_THEIR_VISITS),
+        ("routes off their stops", ROUTES_OFF_THEIR_STOPS),
+        ("stops off their visits", STOPS_OFF_THEIR_VISITS),
+        ("routes in the wrong status", ROUTES_IN_THE_WRONG_STATUS),
+        ("visits breaking the rules", VISITS_BREAKING_THE_RULES),
+    ] {
+        assert_eq!(count(&app, sql), 0, "{what}");
     }
+    let statuses: Vec<String> = stored(&app, |conn| routes::table.select(routes::status).distinct().load(conn));
+    for status in ["assigned", "in_progress", "completed"] {
+        assert!(statuses.iter().any(|seen| seen == status), "no {status} route: {statuses:?}");
+    }
+}
+
+on_both_databases!(seeded_shifts_respect_capacity_waitlist_and_the_overlap_rule);
+async fn seeded_shifts_respect_capacity_waitlist_and_the_overlap_rule(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    for (what, sql) in [
+        ("shifts over capacity", SHIFTS_OVER_CAPACITY),
+        ("waitlists with room", WAITLISTS_WITH_ROOM),
+        ("overlapping assignments", OVERLAPPING_ASSIGNMENTS),
+        ("assignments of the wrong volunteer", ASSIGNMENTS_OF_THE_WRONG_VOLUNTEER),
+        ("live sign-ups on closed events", LIVE_SIGNUPS_ON_CLOSED_EVENTS),
+    ] {
+        assert_eq!(count(&app, sql), 0, "{what}");
+    }
+    let statuses: Vec<String> =
+        stored(&app, |conn| assignments::table.select(assignments::status).distinct().load(conn));
+    for status in ["signed_up", "waitlisted", "cancelled", "attended", "no_show"] {
+        assert!(statuses.iter().any(|seen| seen == status), "no {status} assignment: {statuses:?}");
+    }
+}
+
+on_both_databases!(seeded_meetings_are_events_of_a_meeting_kind_in_step_with_them);
+async fn seeded_meetings_are_events_of_a_meeting_kind_in_step_with_them(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    assert_eq!(count(&app, MEETINGS_OFF_THEIR_EVENTS), 0);
+    assert!(count(&app, "SELECT COUNT(*) AS n FROM meetings WHERE status = 'held'") > 0);
+    let session = app.sign_in(&coordinator_email("KZ-75"), DEMO_PASSWORD).await;
+    let token = session["access_token"].as_str().unwrap();
+    let meetings = app.get("/api/v1/meetings?limit=200").bearer(token).send().await.assert_status(200).json();
+    let items = meetings["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    let id = items[0]["id"].as_str().unwrap();
+    let event = app.get(&format!("/api/v1/events/{id}")).bearer(token).send().await.assert_status(200).json();
+    assert!(event["kind"].as_str().unwrap().ends_with("_meeting"), "{event}");
+}
+
+on_both_databases!(a_demo_volunteer_signs_in_and_reads_their_schedule);
+async fn a_demo_volunteer_signs_in_and_reads_their_schedule(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    let logins: i64 =
+        stored(&app, |conn| accounts::table.filter(accounts::email.like("volunteer.kz-71.%")).count().get_result(conn));
+    assert!(logins >= DEMO_PER_BRANCH as i64);
+    for number in 1..=DEMO_PER_BRANCH {
+        let email = volunteer_email("KZ-71", number);
+        let session = app.sign_in(&email, DEMO_PASSWORD).await;
+        let token = session["access_token"].as_str().unwrap();
+        let me = app.get("/api/v1/me").bearer(token).send().await.assert_status(200).json();
+        assert_eq!(me["role"], "volunteer", "{me}");
+        let volunteer_id = me["volunteer_id"].as_str().unwrap().to_owned();
+        let schedule = app.get("/api/v1/me/schedule").bearer(token).send().await.assert_status(200).json();
+        let listed = schedule["upcoming"].as_array().unwrap().len() + schedule["past"].as_array().unwrap().len();
+        let held: i64 = stored(&app, |conn| {
+            assignments::table.filter(assignments::volunteer_id.eq(&volunteer_id)).count().get_result(conn)
+        });
+        assert!(listed >= 3, "{email} has only {listed} items: {schedule}");
+        assert_eq!(listed as i64, held, "{email}");
+    }
+}
+
+on_both_databases!(a_coordinators_branch_progress_matches_the_raw_rows);
+async fn a_coordinators_branch_progress_matches_the_raw_rows(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    let session = app.sign_in(&coordinator_email("KZ-71"), DEMO_PASSWORD).await;
+    let token = session["access_token"].as_str().unwrap();
+    let progress = app.get("/api/v1/progress/branches/KZ-71").bearer(token).send().await.assert_status(200).json();
+    let raw = |column: &str| {
+        count(
+            &app,
+            &format!(
+                "SELECT COALESCE(SUM(v.{column}), 0) AS n FROM visits v JOIN routes r ON r.id = v.route_id \
+             WHERE r.branch_code = 'KZ-71'"
+            ),
+        )
+    };
+    assert_eq!(progress["doors_knocked"], raw("doors_knocked"), "{progress}");
+    assert_eq!(progress["conversations"], raw("conversations"));
+    assert_eq!(progress["materials_left"], raw("materials_left"));
+    let branch_stops = "FROM route_stops s JOIN routes r ON r.id = s.route_id WHERE r.branch_code = 'KZ-71'";
+    assert_eq!(progress["stops_total"], count(&app, &format!("SELECT COUNT(*) AS n {branch_stops}")));
+    assert_eq!(
+        progress["stops_visited"],
+        count(&app, &format!("SELECT COUNT(*) AS n {branch_stops} AND s.first_visited_at IS NOT NULL"))
+    );
+    assert_eq!(
+        progress["visits"],
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM visits v JOIN routes r ON r.id = v.route_id WHERE r.branch_code = 'KZ-71'"
+        )
+    );
+    assert!(progress["visits"].as_i64().unwrap() > 0);
+}
+
+on_both_databases!(seeding_refuses_a_filled_database_unless_forced_and_forced_gives_the_same_data);
+async fn seeding_refuses_a_filled_database_unless_forced_and_forced_gives_the_same_data(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    let tables = [
+        "volunteers",
+        "events",
+        "shifts",
+        "assignments",
+        "routes",
+        "route_stops",
+        "visits",
+        "organisations",
+        "meetings",
+        "meeting_speakers",
+        "accounts",
+    ];
+    let counts = |app: &TestApp| tables.map(|table| count(app, &format!("SELECT COUNT(*) AS n FROM {table}")));
+    let first = counts(&app);
+    let refused = seed_demo(&app, false).unwrap_err();
+    assert!(refused.contains("--force"), "{refused}");
+    seed_demo(&app, true).unwrap();
+    assert_eq!(counts(&app), first, "{tables:?}");
+    assert_eq!(first[0] as u64, Plan::sample().volunteers);
+    assert_eq!(count(&app, ROUTES_OFF_THEIR_VISITS), 0);
 }

@@ -2,17 +2,20 @@
 //! outside its closed set is an error, never turned into some legal state.
 
 use crate::factories::OWN_BRANCH;
+use crate::helpers::TestApp;
 
-on_both_databases! {
-    async fn an_unknown_stored_status_is_an_error_not_a_default(app: TestApp) {
-        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-        let event = app.scheduled_event(&coordinator, OWN_BRANCH, "2027-03-01T05:00:00Z", "2027-03-01T09:00:00Z", 2).await;
-        let path = format!("/api/v1/events/{}", event["id"].as_str().unwrap());
-        app.get(&path).bearer(&coordinator.token).send().await.assert_status(200);
+on_both_databases!(an_unknown_stored_status_is_an_error_not_a_default);
+async fn an_unknown_stored_status_is_an_error_not_a_default(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let event = app.scheduled_event(&coordinator, OWN_BRANCH, "2027-03-01T05:00:00Z", "2027-03-01T09:00:00Z", 2).await;
+    let path = format!("/api/v1/events/{}", event["id"].as_str().unwrap());
+    app.get(&path).bearer(&coordinator.token).send().await.assert_status(200);
 
-        // A row written by hand (or by a newer version) with a status this version does not know.
-        let id = event["id"].as_str().unwrap().to_owned();
-        app.state.db.run(move |conn| {
+    // A row written by hand (or by a newer version) with a status this version does not know.
+    let id = event["id"].as_str().unwrap().to_owned();
+    app.state
+        .db
+        .run(move |conn| {
             use diesel::connection::SimpleConnection;
             use diesel::prelude::*;
             use outreach::db::{DbConn, schema::events};
@@ -23,11 +26,12 @@ on_both_databases! {
             }
             diesel::update(events::table.find(&id)).set(events::status.eq("archived")).execute(conn)?;
             Ok(())
-        }).await.unwrap();
+        })
+        .await
+        .unwrap();
 
-        let problem = app.get(&path).bearer(&coordinator.token).send().await.problem(500);
-        assert!(!problem["detail"].as_str().unwrap_or_default().contains("archived"), "a 500 says nothing about the cause");
-        // Lists that meet the row fail the same way instead of showing it as cancelled or draft.
-        app.get(&format!("/api/v1/events?branch={OWN_BRANCH}")).bearer(&coordinator.token).send().await.problem(500);
-    }
+    let problem = app.get(&path).bearer(&coordinator.token).send().await.problem(500);
+    assert!(!problem["detail"].as_str().unwrap_or_default().contains("archived"), "a 500 says nothing about the cause");
+    // Lists that meet the row fail the same way instead of showing it as cancelled or draft.
+    app.get(&format!("/api/v1/events?branch={OWN_BRANCH}")).bearer(&coordinator.token).send().await.problem(500);
 }
