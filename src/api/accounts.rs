@@ -5,6 +5,7 @@ use crate::api::json::ValidJson;
 use crate::auth::StaffUser;
 use crate::db::Db;
 use crate::db::accounts::{Account, AccountFilter};
+use crate::domain::ids::AccountId;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::account::{
     AccountFilterQuery, AccountOut, AccountWithPassword, CreateAccount, PasswordReset, PasswordResetOut, UpdateAccount,
@@ -66,7 +67,7 @@ pub async fn list_accounts(
         after: page.after()?,
     };
     let rows = service::accounts::list(&db, &user, filter, i64::from(limit) + 1).await?;
-    let page = paginate(rows, limit, |row: &Account| row.id.clone(), |row| row);
+    let page = paginate(rows, limit, |row: &Account| row.id.to_string(), |row| row);
     let items = page.items.into_iter().map(AccountOut::try_from).collect::<Result<_, _>>()?;
     Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
 }
@@ -82,7 +83,11 @@ pub async fn list_accounts(
     )
 )]
 #[get("/accounts/{id}")]
-pub async fn get_account(db: web::Data<Db>, user: StaffUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_account(
+    db: web::Data<Db>,
+    user: StaffUser,
+    id: web::Path<AccountId>,
+) -> Result<HttpResponse, ApiError> {
     let account = service::accounts::get(&db, &user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header(etag(account.version)).json(account))
 }
@@ -111,7 +116,7 @@ pub async fn get_account(db: web::Data<Db>, user: StaffUser, id: web::Path<Strin
 pub async fn update_account(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<AccountId>,
     if_match: ExpectedVersion,
     body: ValidJson<UpdateAccount>,
 ) -> Result<HttpResponse, ApiError> {
@@ -138,7 +143,7 @@ pub async fn update_account(
 pub async fn reset_password(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<AccountId>,
     body: ValidJson<PasswordReset>,
 ) -> Result<web::Json<PasswordResetOut>, ApiError> {
     let one_time_password = service::accounts::reset_password(&db, &user, id.into_inner(), body.into_inner()).await?;

@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use crate::api::json::ValidJson;
 use crate::auth::AdminUser;
 use crate::db::Db;
+use crate::domain::ids::AccountId;
 use crate::dto::api_token::{ApiTokenCreated, ApiTokenOut, CreateApiToken};
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
@@ -27,7 +28,7 @@ use crate::service;
 pub async fn create_api_token(
     db: web::Data<Db>,
     admin: AdminUser,
-    id: web::Path<String>,
+    id: web::Path<AccountId>,
     body: ValidJson<CreateApiToken>,
 ) -> Result<HttpResponse, ApiError> {
     let created = service::api_tokens::create(&db, &admin, id.into_inner(), body.into_inner()).await?;
@@ -50,7 +51,7 @@ pub async fn create_api_token(
 pub async fn list_api_tokens(
     db: web::Data<Db>,
     _admin: AdminUser,
-    id: web::Path<String>,
+    id: web::Path<AccountId>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<ApiTokenOut>>, ApiError> {
     let limit = page.limit()?;

@@ -1,3 +1,4 @@
+use crate::domain::ids::{RouteId, VolunteerId};
 use actix_web::http::header::{self, EntityTag};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 
@@ -77,7 +78,7 @@ pub async fn list_routes(
     };
     let rows = service::routes::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let key =
-        |route: &RouteOut| if sync { time_key(route.updated_at.naive_utc(), &route.id) } else { route.id.clone() };
+        |route: &RouteOut| if sync { time_key(route.updated_at.naive_utc(), &route.id) } else { route.id.to_string() };
     Ok(web::Json(paginate(rows, limit, key, |route| route)))
 }
 
@@ -94,7 +95,7 @@ pub async fn list_routes(
     )
 )]
 #[get("/routes/{id}")]
-pub async fn get_route(db: web::Data<Db>, user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_route(db: web::Data<Db>, user: AuthUser, id: web::Path<RouteId>) -> Result<HttpResponse, ApiError> {
     let route = service::routes::get(&db, &user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header(etag(route.version)).json(route))
 }
@@ -122,7 +123,7 @@ pub async fn get_route(db: web::Data<Db>, user: AuthUser, id: web::Path<String>)
 pub async fn replace_stops(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<RouteId>,
     if_match: ExpectedVersion,
     body: ValidJson<ReplaceStops>,
 ) -> Result<HttpResponse, ApiError> {
@@ -149,7 +150,7 @@ pub async fn replace_stops(
 pub async fn assign_route(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<RouteId>,
     body: ValidJson<AssignVolunteer>,
 ) -> Result<web::Json<RouteOut>, ApiError> {
     Ok(web::Json(service::routes::assign(&db, &user, id.into_inner(), body.into_inner().volunteer_id).await?))
@@ -169,7 +170,7 @@ pub async fn assign_route(
 pub async fn unassign_route(
     db: web::Data<Db>,
     user: StaffUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(RouteId, VolunteerId)>,
 ) -> Result<web::Json<RouteOut>, ApiError> {
     let (id, volunteer_id) = path.into_inner();
     Ok(web::Json(service::routes::unassign(&db, &user, id, volunteer_id).await?))
@@ -198,7 +199,7 @@ pub async fn route_pack(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<RouteId>,
 ) -> Result<HttpResponse, ApiError> {
     let (pack, tag) = service::routes::pack(&db, &user, id.into_inner()).await?;
     let tag = EntityTag::new_strong(tag);
@@ -235,7 +236,7 @@ pub async fn sync_visits(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<RouteId>,
     payload: web::Payload,
 ) -> Result<web::Json<BatchResult>, ApiError> {
     let body = read_body(&req, payload, "application/json", BATCH_BODY_LIMIT).await?;

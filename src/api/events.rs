@@ -5,6 +5,7 @@ use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::events::EventFilter;
+use crate::domain::ids::EventId;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::event::{
     CreateEvent, EventFilterQuery, EventOut, EventStatusChange, NewShift, ShiftSeries, UpdateEvent,
@@ -93,7 +94,7 @@ pub async fn list_events(
     )
 )]
 #[get("/events/{id}")]
-pub async fn get_event(db: web::Data<Db>, user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_event(db: web::Data<Db>, user: AuthUser, id: web::Path<EventId>) -> Result<HttpResponse, ApiError> {
     let event = service::events::get(&db, &user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header(etag(event.version)).json(event))
 }
@@ -121,7 +122,7 @@ pub async fn get_event(db: web::Data<Db>, user: AuthUser, id: web::Path<String>)
 pub async fn update_event(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     if_match: ExpectedVersion,
     body: ValidJson<UpdateEvent>,
 ) -> Result<HttpResponse, ApiError> {
@@ -152,7 +153,7 @@ pub async fn update_event(
 pub async fn change_event_status(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     if_match: ExpectedVersion,
     body: ValidJson<EventStatusChange>,
 ) -> Result<HttpResponse, ApiError> {
@@ -176,7 +177,7 @@ pub async fn change_event_status(
 pub async fn add_shift(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     body: ValidJson<NewShift>,
 ) -> Result<HttpResponse, ApiError> {
     let event = service::events::add_shift(&db, &user, id.into_inner(), body.into_inner()).await?;
@@ -203,7 +204,7 @@ pub async fn add_shift(
 pub async fn add_shift_series(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     body: ValidJson<ShiftSeries>,
 ) -> Result<HttpResponse, ApiError> {
     let event = service::events::add_series(&db, &user, id.into_inner(), body.into_inner()).await?;

@@ -5,6 +5,7 @@ use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::localities::LocalityFilter;
+use crate::domain::ids::LocalityId;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::locality::{
     CreateLocality, LocalityFilterQuery, LocalityNode, LocalityOut, LocalityTreeQuery, UpdateLocality,
@@ -61,7 +62,7 @@ pub async fn list_localities(
         after: page.after()?,
     };
     let rows = service::localities::list(&db, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), LocalityOut::from)))
+    Ok(web::Json(paginate(rows, limit, |row| row.id.to_string(), LocalityOut::from)))
 }
 
 /// The localities of a branch as a tree
@@ -96,7 +97,11 @@ pub async fn locality_tree(
     )
 )]
 #[get("/localities/{id}")]
-pub async fn get_locality(db: web::Data<Db>, _user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_locality(
+    db: web::Data<Db>,
+    _user: AuthUser,
+    id: web::Path<LocalityId>,
+) -> Result<HttpResponse, ApiError> {
     let locality = service::localities::get(&db, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header(etag(locality.version)).json(LocalityOut::from(locality)))
 }
@@ -120,7 +125,7 @@ pub async fn get_locality(db: web::Data<Db>, _user: AuthUser, id: web::Path<Stri
 pub async fn update_locality(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<LocalityId>,
     if_match: ExpectedVersion,
     body: ValidJson<UpdateLocality>,
 ) -> Result<HttpResponse, ApiError> {
@@ -145,7 +150,7 @@ pub async fn update_locality(
 pub async fn delete_locality(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<LocalityId>,
 ) -> Result<HttpResponse, ApiError> {
     service::localities::delete(&db, &user, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())

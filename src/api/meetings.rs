@@ -1,3 +1,4 @@
+use crate::domain::ids::EventId;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::Utc;
 
@@ -96,7 +97,7 @@ pub async fn list_meetings(
     )
 )]
 #[get("/meetings/{id}")]
-pub async fn get_meeting(db: web::Data<Db>, user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_meeting(db: web::Data<Db>, user: AuthUser, id: web::Path<EventId>) -> Result<HttpResponse, ApiError> {
     let meeting = service::meetings::get(&db, &user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header(etag(meeting.version)).json(meeting))
 }
@@ -121,7 +122,7 @@ pub async fn get_meeting(db: web::Data<Db>, user: AuthUser, id: web::Path<String
 pub async fn add_speaker(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     body: ValidJson<SpeakerIn>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Created()
@@ -150,7 +151,7 @@ pub async fn add_speaker(
 pub async fn change_meeting_status(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     if_match: ExpectedVersion,
     body: ValidJson<MeetingStatusChange>,
 ) -> Result<HttpResponse, ApiError> {
@@ -183,7 +184,7 @@ pub async fn change_meeting_status(
 pub async fn save_report(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     if_match: ExpectedVersion,
     body: ValidJson<ReportIn>,
 ) -> Result<HttpResponse, ApiError> {
@@ -202,7 +203,7 @@ pub async fn save_report(
     )
 )]
 #[get("/meetings/{id}/report")]
-pub async fn get_report(db: web::Data<Db>, user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_report(db: web::Data<Db>, user: AuthUser, id: web::Path<EventId>) -> Result<HttpResponse, ApiError> {
     let mut report = service::meetings::get_report(&db, &user, id.into_inner()).await?;
     if user.role == crate::domain::role::Role::Observer {
         // Notes, question texts and follow-up owners may name people.

@@ -5,6 +5,7 @@ use crate::api::json::ValidJson;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::Db;
 use crate::db::member_organisations::MemberOrganisationFilter;
+use crate::domain::ids::MemberOrganisationId;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::member_organisation::{
     CreateMemberOrganisation, MemberOrganisationFilterQuery, MemberOrganisationOut, UpdateMemberOrganisation,
@@ -59,7 +60,7 @@ pub async fn list_member_organisations(
         after: page.after()?,
     };
     let rows = service::member_organisations::list(&db, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), MemberOrganisationOut::from)))
+    Ok(web::Json(paginate(rows, limit, |row| row.id.to_string(), MemberOrganisationOut::from)))
 }
 
 /// Get a coalition member organisation
@@ -76,7 +77,7 @@ pub async fn list_member_organisations(
 pub async fn get_member_organisation(
     db: web::Data<Db>,
     _user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<MemberOrganisationId>,
 ) -> Result<HttpResponse, ApiError> {
     let row = service::member_organisations::get(&db, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(MemberOrganisationOut::from(row)))
@@ -102,7 +103,7 @@ pub async fn get_member_organisation(
 pub async fn update_member_organisation(
     db: web::Data<Db>,
     admin: AdminUser,
-    id: web::Path<String>,
+    id: web::Path<MemberOrganisationId>,
     if_match: ExpectedVersion,
     body: ValidJson<UpdateMemberOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
@@ -127,7 +128,7 @@ pub async fn update_member_organisation(
 pub async fn delete_member_organisation(
     db: web::Data<Db>,
     admin: AdminUser,
-    id: web::Path<String>,
+    id: web::Path<MemberOrganisationId>,
 ) -> Result<HttpResponse, ApiError> {
     service::member_organisations::delete(&db, &admin, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())

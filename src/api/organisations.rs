@@ -5,6 +5,7 @@ use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::meetings::OrganisationFilter;
+use crate::domain::ids::OrganisationId;
 use crate::domain::role::Role;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::meeting::{CreateOrganisation, OrganisationFilterQuery, OrganisationOut, UpdateOrganisation};
@@ -66,7 +67,7 @@ pub async fn list_organisations(
     };
     let personal = user.role != Role::Observer;
     let rows = service::organisations::list(&db, &user, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), |row| OrganisationOut::new(row, personal))))
+    Ok(web::Json(paginate(rows, limit, |row| row.id.to_string(), |row| OrganisationOut::new(row, personal))))
 }
 
 /// Get a work collective
@@ -83,7 +84,7 @@ pub async fn list_organisations(
 pub async fn get_organisation(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<OrganisationId>,
 ) -> Result<HttpResponse, ApiError> {
     let row = service::organisations::get(&db, &user, id.into_inner()).await?;
     let personal = user.role != Role::Observer;
@@ -109,7 +110,7 @@ pub async fn get_organisation(
 pub async fn update_organisation(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<OrganisationId>,
     if_match: ExpectedVersion,
     body: ValidJson<UpdateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {

@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, get, post, web};
 use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
+use crate::domain::ids::{AssignmentId, ShiftId};
 use crate::dto::event::{AssignmentOut, AttendanceMark, SignUp};
 use crate::error::ApiError;
 use crate::service;
@@ -30,7 +31,7 @@ use crate::service;
 pub async fn sign_up(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ShiftId>,
     body: ValidJson<SignUp>,
 ) -> Result<HttpResponse, ApiError> {
     let (assignment, created) =
@@ -55,7 +56,7 @@ pub async fn sign_up(
 pub async fn list_signups(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<ShiftId>,
 ) -> Result<web::Json<Vec<AssignmentOut>>, ApiError> {
     Ok(web::Json(service::signups::for_shift(&db, &user, id.into_inner()).await?))
 }
@@ -78,7 +79,7 @@ pub async fn list_signups(
 pub async fn cancel_signup(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<AssignmentId>,
 ) -> Result<web::Json<AssignmentOut>, ApiError> {
     Ok(web::Json(service::signups::cancel(&db, &user, id.into_inner()).await?.into()))
 }
@@ -101,7 +102,7 @@ pub async fn cancel_signup(
 pub async fn mark_attendance(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<AssignmentId>,
     body: ValidJson<AttendanceMark>,
 ) -> Result<web::Json<AssignmentOut>, ApiError> {
     Ok(web::Json(

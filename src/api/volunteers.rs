@@ -6,6 +6,7 @@ use crate::api::json::ValidJson;
 use crate::auth::{AuthUser, Authorized, RoleSet, SessionUser, StaffUser};
 use crate::db::Db;
 use crate::db::volunteers::VolunteerFilter;
+use crate::domain::ids::VolunteerId;
 use crate::domain::role::Role;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::page::{decode_time_cursor, paginate, time_key};
@@ -113,8 +114,9 @@ pub async fn list_volunteers(
     };
     let personal = with_personal_data(&user);
     let rows = service::volunteers::list(&db, &user, filter, i64::from(limit) + 1).await?;
-    let key =
-        |row: &crate::db::volunteers::Volunteer| if sync { time_key(row.updated_at, &row.id) } else { row.id.clone() };
+    let key = |row: &crate::db::volunteers::Volunteer| {
+        if sync { time_key(row.updated_at, &row.id) } else { row.id.to_string() }
+    };
     Ok(web::Json(paginate(rows, limit, key, |row| VolunteerOut::new(row, personal))))
 }
 
@@ -132,7 +134,11 @@ pub async fn list_volunteers(
     )
 )]
 #[get("/volunteers/{id}")]
-pub async fn get_volunteer(db: web::Data<Db>, user: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_volunteer(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<VolunteerId>,
+) -> Result<HttpResponse, ApiError> {
     let volunteer = service::volunteers::get(&db, &user, id.into_inner()).await?;
     let version = volunteer.version;
     Ok(HttpResponse::Ok().insert_header(etag(version)).json(VolunteerOut::new(volunteer, with_personal_data(&user))))
@@ -162,7 +168,7 @@ pub async fn get_volunteer(db: web::Data<Db>, user: AuthUser, id: web::Path<Stri
 pub async fn update_volunteer(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<VolunteerId>,
     if_match: ExpectedVersion,
     body: ValidJson<UpdateVolunteer>,
 ) -> Result<HttpResponse, ApiError> {
@@ -189,7 +195,7 @@ pub async fn update_volunteer(
 pub async fn anonymise_volunteer(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<VolunteerId>,
 ) -> Result<HttpResponse, ApiError> {
     let volunteer = service::volunteers::anonymise(&db, &user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header(etag(volunteer.version)).json(VolunteerOut::new(volunteer, true)))
@@ -214,7 +220,7 @@ pub async fn anonymise_volunteer(
 pub async fn approve_application(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<VolunteerId>,
     body: ValidJson<ApproveApplication>,
 ) -> Result<web::Json<ApprovalOut>, ApiError> {
     let approval = service::applications::approve(&db, &user, id.into_inner(), body.into_inner().account_email).await?;
@@ -239,7 +245,7 @@ pub async fn approve_application(
 pub async fn reject_application(
     db: web::Data<Db>,
     user: StaffUser,
-    id: web::Path<String>,
+    id: web::Path<VolunteerId>,
     body: ValidJson<RejectApplication>,
 ) -> Result<web::Json<VolunteerOut>, ApiError> {
     Ok(web::Json(service::applications::reject(&db, &user, id.into_inner(), body.into_inner().reason).await?))

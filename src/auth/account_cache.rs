@@ -58,6 +58,6 @@ impl AccountCache {
             entries.retain(|_, entry| entry.loaded_at.elapsed() < FRESH_FOR);
         }
         let entry = Entry { account: account.clone(), loaded_at: ticket.started, changes_seen: ticket.changes_seen };
-        entries.insert(account.id.clone(), entry);
+        entries.insert(account.id.to_string(), entry);
     }
 }

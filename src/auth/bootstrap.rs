@@ -1,5 +1,6 @@
 //! The first way in: an admin account created at start, or by `create-admin`.
 
+use crate::domain::ids::AccountId;
 use secrecy::ExposeSecret;
 
 use crate::config::Config;
@@ -30,7 +31,7 @@ pub fn create_admin(conn: &mut DbConn, email: &str, password: Option<&str>) -> R
     let hash = password::hash_blocking(&password).map_err(|err| err.to_string())?;
     let at = now();
     let account = NewAccount {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: AccountId::new(),
         email: email.clone(),
         password_hash: Some(hash),
         role: Role::Admin,

@@ -1,3 +1,4 @@
+use crate::domain::ids::{AccountId, VolunteerId};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::ops::Deref;
@@ -20,11 +21,11 @@ use crate::request_context::RequestId;
 /// have to change its one-time password: only `/me` endpoints take this type.
 #[derive(Debug, Clone)]
 pub struct SessionUser {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub email: String,
     pub role: Role,
     pub branch: Option<String>,
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
     pub must_change_password: bool,
     /// The id of this request, for audit entries.
     pub request_id: Option<String>,
@@ -139,7 +140,14 @@ async fn authenticate(req: HttpRequest) -> Result<SessionUser, ApiError> {
             Some(account) => Some(account),
             None => {
                 let ticket = cache.ticket();
-                let account = db.run(move |conn| Ok(accounts::find(conn, &claims.sub)?)).await?;
+                // A subject that is not an account id names no account.
+                let account_id: Option<AccountId> = claims.sub.parse().ok();
+                let account = db
+                    .run(move |conn| match account_id {
+                        Some(id) => Ok(accounts::find(conn, &id)?),
+                        None => Ok(None),
+                    })
+                    .await?;
                 if let Some(account) = &account {
                     cache.put(ticket, account);
                 }

@@ -3,6 +3,7 @@
 //! Password hashing runs on the blocking pool *without* holding a database
 //! connection, so a burst of logins cannot starve the pool that reads use.
 
+use crate::domain::ids::AccountId;
 use chrono::{NaiveDateTime, TimeDelta};
 
 use super::jwt::{ACCESS_TOKEN_TTL_SECS, Claims, JwtKeys};
@@ -218,7 +219,7 @@ pub async fn logout(db: &Db, token: String, request_id: Option<String>) -> Resul
 }
 
 fn new_refresh_token(
-    account_id: &str,
+    account_id: &AccountId,
     family_id: &str,
     family_started_at: NaiveDateTime,
 ) -> Result<(String, RefreshToken), ApiError> {
@@ -241,7 +242,7 @@ fn new_refresh_token(
 fn issue(keys: &JwtKeys, account: &Account, refresh_token: String) -> Result<IssuedSession, ApiError> {
     let issued_at = chrono::Utc::now().timestamp();
     let claims = Claims {
-        sub: account.id.clone(),
+        sub: account.id.to_string(),
         role: account.role.as_str().to_owned(),
         branch: account.branch_code.clone(),
         iat: issued_at,

@@ -1,5 +1,6 @@
 //! Queries on `accounts`.
 
+use crate::domain::ids::{AccountId, VolunteerId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,12 +11,12 @@ use crate::domain::role::Role;
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = accounts)]
 pub struct Account {
-    pub id: String,
+    pub id: AccountId,
     pub email: String,
     pub password_hash: Option<String>,
     pub role: Role,
     pub branch_code: Option<String>,
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
     pub active: bool,
     pub must_change_password: bool,
     pub token_epoch: i32,
@@ -27,12 +28,12 @@ pub struct Account {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = accounts, treat_none_as_default_value = false)]
 pub struct NewAccount {
-    pub id: String,
+    pub id: AccountId,
     pub email: String,
     pub password_hash: Option<String>,
     pub role: Role,
     pub branch_code: Option<String>,
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
     pub active: bool,
     pub must_change_password: bool,
     pub created_at: NaiveDateTime,
@@ -46,7 +47,7 @@ pub struct NewAccount {
 pub struct AccountChanges {
     pub role: Option<Role>,
     pub branch_code: Option<Option<String>>,
-    pub volunteer_id: Option<Option<String>>,
+    pub volunteer_id: Option<Option<VolunteerId>>,
     pub active: Option<bool>,
     pub password_hash: Option<Option<String>>,
     pub must_change_password: Option<bool>,
@@ -76,7 +77,7 @@ fn note_change() {
     CHANGES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Account>> {
+pub fn find(conn: &mut DbConn, id: &AccountId) -> QueryResult<Option<Account>> {
     accounts::table.find(id).select(Account::as_select()).first(conn).optional()
 }
 
@@ -92,7 +93,7 @@ pub fn insert(conn: &mut DbConn, account: &NewAccount) -> QueryResult<()> {
 /// `Ok(false)` when the version was stale.
 pub fn update(
     conn: &mut DbConn,
-    id: &str,
+    id: &AccountId,
     expected_version: i32,
     changes: &AccountChanges,
     now: NaiveDateTime,
@@ -138,7 +139,7 @@ pub fn active_admin_exists(conn: &mut DbConn) -> QueryResult<bool> {
 
 /// Invalidates every access token issued to the account so far (they carry the
 /// old epoch). Does not change the record's version: it is not a user edit.
-pub fn bump_token_epoch(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+pub fn bump_token_epoch(conn: &mut DbConn, id: &AccountId) -> QueryResult<()> {
     note_change();
     diesel::update(accounts::table.find(id))
         .set(accounts::token_epoch.eq(accounts::token_epoch + 1))
@@ -147,6 +148,6 @@ pub fn bump_token_epoch(conn: &mut DbConn, id: &str) -> QueryResult<()> {
 }
 
 /// The accounts linked to a volunteer record.
-pub fn linked_to_volunteer(conn: &mut DbConn, volunteer_id: &str) -> QueryResult<Vec<Account>> {
+pub fn linked_to_volunteer(conn: &mut DbConn, volunteer_id: &VolunteerId) -> QueryResult<Vec<Account>> {
     accounts::table.filter(accounts::volunteer_id.eq(volunteer_id)).select(Account::as_select()).load(conn)
 }

@@ -1,5 +1,6 @@
 //! Queries on `api_tokens`: integrator tokens, stored hashed.
 
+use crate::domain::ids::AccountId;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
@@ -12,10 +13,10 @@ use crate::domain::time::now;
 #[diesel(table_name = api_tokens)]
 pub struct ApiToken {
     pub id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub name: String,
     pub token_hash: String,
-    pub created_by: String,
+    pub created_by: AccountId,
     pub created_at: NaiveDateTime,
     pub expires_at: Option<NaiveDateTime>,
     pub last_used_at: Option<NaiveDateTime>,
@@ -68,7 +69,7 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<boo
 }
 
 /// Revokes every live token of the account (its role changed or it was disabled).
-pub fn revoke_all_for_account(conn: &mut DbConn, account_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke_all_for_account(conn: &mut DbConn, account_id: &AccountId, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         api_tokens::table.filter(api_tokens::account_id.eq(account_id)).filter(api_tokens::revoked_at.is_null()),
     )
@@ -77,7 +78,12 @@ pub fn revoke_all_for_account(conn: &mut DbConn, account_id: &str, at: NaiveDate
 }
 
 /// A page of the account's tokens, oldest first.
-pub fn list_page(conn: &mut DbConn, account_id: &str, after: Option<&str>, limit: i64) -> QueryResult<Vec<ApiToken>> {
+pub fn list_page(
+    conn: &mut DbConn,
+    account_id: &AccountId,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ApiToken>> {
     let mut query = api_tokens::table
         .filter(api_tokens::account_id.eq(account_id))
         .order(api_tokens::id)

@@ -1,5 +1,6 @@
 //! Queries on `events`.
 
+use crate::domain::ids::{AccountId, EventId, LocalityId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
@@ -11,9 +12,9 @@ use crate::domain::event::{EventKind, EventStatus};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = events, treat_none_as_default_value = false)]
 pub struct Event {
-    pub id: String,
+    pub id: EventId,
     pub branch_code: String,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     pub kind: EventKind,
     pub title: String,
     pub description: Option<String>,
@@ -25,7 +26,7 @@ pub struct Event {
     pub ends_at: NaiveDateTime,
     pub status: EventStatus,
     pub cancel_reason: Option<String>,
-    pub created_by: String,
+    pub created_by: AccountId,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
@@ -34,7 +35,7 @@ pub struct Event {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = events)]
 pub struct EventChanges {
-    pub locality_id: Option<Option<String>>,
+    pub locality_id: Option<Option<LocalityId>>,
     pub title: Option<String>,
     pub description: Option<Option<String>>,
     pub venue: Option<Option<String>>,
@@ -69,7 +70,7 @@ pub fn insert(conn: &mut DbConn, event: &Event) -> QueryResult<()> {
     diesel::insert_into(events::table).values(event).execute(conn).map(drop)
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Event>> {
+pub fn find(conn: &mut DbConn, id: &EventId) -> QueryResult<Option<Event>> {
     events::table.find(id).select(Event::as_select()).first(conn).optional()
 }
 
@@ -126,7 +127,7 @@ pub fn list(conn: &mut DbConn, filter: &EventFilter, limit: i64) -> QueryResult<
 
 pub fn update(
     conn: &mut DbConn,
-    id: &str,
+    id: &EventId,
     expected_version: i32,
     changes: &EventChanges,
     now: NaiveDateTime,
@@ -140,6 +141,6 @@ pub fn update(
 
 /// Marks the event changed (its shifts or sign-ups changed), so clients syncing
 /// with `updated_since` fetch it again.
-pub fn touch(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn touch(conn: &mut DbConn, id: &EventId, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(events::table.find(id)).set(events::updated_at.eq(now)).execute(conn).map(drop)
 }

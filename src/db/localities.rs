@@ -1,5 +1,6 @@
 //! Queries on `localities`.
 
+use crate::domain::ids::LocalityId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,9 +11,9 @@ use crate::domain::locality::LocalityKind;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = localities, treat_none_as_default_value = false)]
 pub struct Locality {
-    pub id: String,
+    pub id: LocalityId,
     pub branch_code: String,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<LocalityId>,
     pub kind: LocalityKind,
     pub name_kk: String,
     pub name_ru: String,
@@ -25,7 +26,7 @@ pub struct Locality {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = localities)]
 pub struct LocalityChanges {
-    pub parent_id: Option<Option<String>>,
+    pub parent_id: Option<Option<LocalityId>>,
     pub kind: Option<LocalityKind>,
     pub name_kk: Option<String>,
     pub name_ru: Option<String>,
@@ -45,7 +46,7 @@ pub fn insert(conn: &mut DbConn, locality: &Locality) -> QueryResult<()> {
     diesel::insert_into(localities::table).values(locality).execute(conn).map(drop)
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Locality>> {
+pub fn find(conn: &mut DbConn, id: &LocalityId) -> QueryResult<Option<Locality>> {
     localities::table.find(id).select(Locality::as_select()).first(conn).optional()
 }
 
@@ -93,7 +94,7 @@ pub fn update(
 }
 
 /// Whether anything still points at the locality (children or volunteers).
-pub fn is_referenced(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+pub fn is_referenced(conn: &mut DbConn, id: &LocalityId) -> QueryResult<bool> {
     let children = diesel::select(diesel::dsl::exists(localities::table.filter(localities::parent_id.eq(id))))
         .get_result::<bool>(conn)?;
     let people = diesel::select(diesel::dsl::exists(volunteers::table.filter(volunteers::locality_id.eq(id))))
@@ -101,6 +102,6 @@ pub fn is_referenced(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
     Ok(children || people)
 }
 
-pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
+pub fn delete(conn: &mut DbConn, id: &LocalityId) -> QueryResult<usize> {
     diesel::delete(localities::table.find(id)).execute(conn)
 }

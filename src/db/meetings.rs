@@ -1,6 +1,7 @@
 //! Queries on `organisations`, `meetings` and the meeting's speakers, report,
 //! questions and follow-ups.
 
+use crate::domain::ids::{AssignmentId, EventId, LocalityId, MemberOrganisationId, OrganisationId, VolunteerId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
@@ -14,9 +15,9 @@ use crate::domain::meeting::{MeetingStatus, Sector};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organisations, treat_none_as_default_value = false)]
 pub struct Organisation {
-    pub id: String,
+    pub id: OrganisationId,
     pub branch_code: String,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     pub name_kk: String,
     pub name_ru: String,
     pub bin: String,
@@ -34,7 +35,7 @@ pub struct Organisation {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = organisations)]
 pub struct OrganisationChanges {
-    pub locality_id: Option<Option<String>>,
+    pub locality_id: Option<Option<LocalityId>>,
     pub name_kk: Option<String>,
     pub name_ru: Option<String>,
     pub sector: Option<Sector>,
@@ -60,8 +61,8 @@ pub struct OrganisationFilter {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = meetings, treat_none_as_default_value = false)]
 pub struct Meeting {
-    pub event_id: String,
-    pub organisation_id: Option<String>,
+    pub event_id: EventId,
+    pub organisation_id: Option<OrganisationId>,
     pub status: MeetingStatus,
     pub proposed_starts_at: NaiveDateTime,
     pub proposed_ends_at: NaiveDateTime,
@@ -75,12 +76,12 @@ pub struct Meeting {
 #[diesel(table_name = meeting_speakers, treat_none_as_default_value = false)]
 pub struct Speaker {
     pub id: String,
-    pub meeting_id: String,
-    pub volunteer_id: Option<String>,
-    pub assignment_id: Option<String>,
+    pub meeting_id: EventId,
+    pub volunteer_id: Option<VolunteerId>,
+    pub assignment_id: Option<AssignmentId>,
     pub figure_name: Option<String>,
     pub figure_kind: Option<String>,
-    pub member_organisation_id: Option<String>,
+    pub member_organisation_id: Option<MemberOrganisationId>,
     pub role: String,
     pub created_at: NaiveDateTime,
 }
@@ -88,7 +89,7 @@ pub struct Speaker {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = meeting_reports, treat_none_as_default_value = false)]
 pub struct Report {
-    pub meeting_id: String,
+    pub meeting_id: EventId,
     pub attendance: i32,
     pub attendance_confirmed: bool,
     pub materials_handed_out: i32,
@@ -102,7 +103,7 @@ pub struct Report {
 #[diesel(table_name = report_questions, treat_none_as_default_value = false)]
 pub struct Question {
     pub id: String,
-    pub meeting_id: String,
+    pub meeting_id: EventId,
     pub topic: String,
     pub text: Option<String>,
 }
@@ -111,7 +112,7 @@ pub struct Question {
 #[diesel(table_name = follow_ups, treat_none_as_default_value = false)]
 pub struct FollowUp {
     pub id: String,
-    pub meeting_id: String,
+    pub meeting_id: EventId,
     pub what: String,
     pub owner: String,
     pub due_date: NaiveDate,
@@ -123,7 +124,7 @@ pub fn insert_organisation(conn: &mut DbConn, row: &Organisation) -> QueryResult
     diesel::insert_into(organisations::table).values(row).execute(conn).map(drop)
 }
 
-pub fn find_organisation(conn: &mut DbConn, id: &str) -> QueryResult<Option<Organisation>> {
+pub fn find_organisation(conn: &mut DbConn, id: &OrganisationId) -> QueryResult<Option<Organisation>> {
     organisations::table.find(id).select(Organisation::as_select()).first(conn).optional()
 }
 
@@ -168,7 +169,7 @@ pub fn list_organisations(
 
 pub fn update_organisation(
     conn: &mut DbConn,
-    id: &str,
+    id: &OrganisationId,
     expected_version: i32,
     changes: &OrganisationChanges,
     now: NaiveDateTime,
@@ -381,7 +382,7 @@ pub fn count_open_follow_ups(conn: &mut DbConn, scope: &CoverageScope, today: Na
 }
 
 /// Whether `volunteer_id` speaks at the meeting.
-pub fn is_speaker(conn: &mut DbConn, meeting_id: &str, volunteer_id: &str) -> QueryResult<bool> {
+pub fn is_speaker(conn: &mut DbConn, meeting_id: &EventId, volunteer_id: &VolunteerId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         meeting_speakers::table
             .filter(meeting_speakers::meeting_id.eq(meeting_id))
@@ -394,18 +395,18 @@ pub fn insert_meeting(conn: &mut DbConn, row: &Meeting) -> QueryResult<()> {
     diesel::insert_into(meetings::table).values(row).execute(conn).map(drop)
 }
 
-pub fn find_meeting(conn: &mut DbConn, id: &str) -> QueryResult<Option<Meeting>> {
+pub fn find_meeting(conn: &mut DbConn, id: &EventId) -> QueryResult<Option<Meeting>> {
     meetings::table.find(id).select(Meeting::as_select()).first(conn).optional()
 }
 
-pub fn meetings_for_events(conn: &mut DbConn, event_ids: &[String]) -> QueryResult<Vec<Meeting>> {
+pub fn meetings_for_events(conn: &mut DbConn, event_ids: &[EventId]) -> QueryResult<Vec<Meeting>> {
     meetings::table.filter(meetings::event_id.eq_any(event_ids)).select(Meeting::as_select()).load(conn)
 }
 
 /// Moves the meeting on when it is still at `expected_version`; `Ok(false)` otherwise.
 pub fn set_meeting_status(
     conn: &mut DbConn,
-    id: &str,
+    id: &EventId,
     expected_version: i32,
     status: MeetingStatus,
     reason: Option<String>,
@@ -425,7 +426,7 @@ pub fn set_meeting_status(
 
 /// Takes off the speakers whose booking is one of `assignment_ids` (the
 /// bookings being cancelled).
-pub fn remove_speakers_booked_by(conn: &mut DbConn, assignment_ids: &[String]) -> QueryResult<usize> {
+pub fn remove_speakers_booked_by(conn: &mut DbConn, assignment_ids: &[AssignmentId]) -> QueryResult<usize> {
     diesel::delete(meeting_speakers::table.filter(meeting_speakers::assignment_id.eq_any(assignment_ids))).execute(conn)
 }
 
@@ -433,7 +434,7 @@ pub fn insert_speaker(conn: &mut DbConn, row: &Speaker) -> QueryResult<()> {
     diesel::insert_into(meeting_speakers::table).values(row).execute(conn).map(drop)
 }
 
-pub fn speakers_of(conn: &mut DbConn, meeting_ids: &[String]) -> QueryResult<Vec<Speaker>> {
+pub fn speakers_of(conn: &mut DbConn, meeting_ids: &[EventId]) -> QueryResult<Vec<Speaker>> {
     meeting_speakers::table
         .filter(meeting_speakers::meeting_id.eq_any(meeting_ids))
         .order(meeting_speakers::created_at)
@@ -441,7 +442,7 @@ pub fn speakers_of(conn: &mut DbConn, meeting_ids: &[String]) -> QueryResult<Vec
         .load(conn)
 }
 
-pub fn find_report(conn: &mut DbConn, meeting_id: &str) -> QueryResult<Option<Report>> {
+pub fn find_report(conn: &mut DbConn, meeting_id: &EventId) -> QueryResult<Option<Report>> {
     meeting_reports::table.find(meeting_id).select(Report::as_select()).first(conn).optional()
 }
 
@@ -469,7 +470,7 @@ pub fn save_report(conn: &mut DbConn, report: &Report, expected_version: Option<
     }
 }
 
-pub fn replace_questions(conn: &mut DbConn, meeting_id: &str, rows: &[Question]) -> QueryResult<()> {
+pub fn replace_questions(conn: &mut DbConn, meeting_id: &EventId, rows: &[Question]) -> QueryResult<()> {
     diesel::delete(report_questions::table.filter(report_questions::meeting_id.eq(meeting_id))).execute(conn)?;
     for row in rows {
         diesel::insert_into(report_questions::table).values(row).execute(conn)?;
@@ -477,7 +478,7 @@ pub fn replace_questions(conn: &mut DbConn, meeting_id: &str, rows: &[Question])
     Ok(())
 }
 
-pub fn replace_follow_ups(conn: &mut DbConn, meeting_id: &str, rows: &[FollowUp]) -> QueryResult<()> {
+pub fn replace_follow_ups(conn: &mut DbConn, meeting_id: &EventId, rows: &[FollowUp]) -> QueryResult<()> {
     diesel::delete(follow_ups::table.filter(follow_ups::meeting_id.eq(meeting_id))).execute(conn)?;
     for row in rows {
         diesel::insert_into(follow_ups::table).values(row).execute(conn)?;
@@ -485,7 +486,7 @@ pub fn replace_follow_ups(conn: &mut DbConn, meeting_id: &str, rows: &[FollowUp]
     Ok(())
 }
 
-pub fn questions_of(conn: &mut DbConn, meeting_id: &str) -> QueryResult<Vec<Question>> {
+pub fn questions_of(conn: &mut DbConn, meeting_id: &EventId) -> QueryResult<Vec<Question>> {
     report_questions::table
         .filter(report_questions::meeting_id.eq(meeting_id))
         .order(report_questions::id)
@@ -493,7 +494,7 @@ pub fn questions_of(conn: &mut DbConn, meeting_id: &str) -> QueryResult<Vec<Ques
         .load(conn)
 }
 
-pub fn follow_ups_of(conn: &mut DbConn, meeting_ids: &[String]) -> QueryResult<Vec<FollowUp>> {
+pub fn follow_ups_of(conn: &mut DbConn, meeting_ids: &[EventId]) -> QueryResult<Vec<FollowUp>> {
     follow_ups::table
         .filter(follow_ups::meeting_id.eq_any(meeting_ids))
         .order((follow_ups::due_date, follow_ups::id))
@@ -516,7 +517,7 @@ pub fn overdue_follow_ups(conn: &mut DbConn, branch: Option<&str>, today: NaiveD
     query.load(conn)
 }
 
-pub fn reports_for(conn: &mut DbConn, meeting_ids: &[String]) -> QueryResult<Vec<Report>> {
+pub fn reports_for(conn: &mut DbConn, meeting_ids: &[EventId]) -> QueryResult<Vec<Report>> {
     meeting_reports::table
         .filter(meeting_reports::meeting_id.eq_any(meeting_ids))
         .select(Report::as_select())

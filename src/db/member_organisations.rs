@@ -1,5 +1,6 @@
 //! Queries on `member_organisations`.
 
+use crate::domain::ids::MemberOrganisationId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,7 +11,7 @@ use crate::domain::member_organisation::MemberKind;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = member_organisations, treat_none_as_default_value = false)]
 pub struct MemberOrganisation {
-    pub id: String,
+    pub id: MemberOrganisationId,
     pub name: String,
     pub kind: MemberKind,
     pub branch_code: Option<String>,
@@ -41,7 +42,7 @@ pub fn insert(conn: &mut DbConn, row: &MemberOrganisation) -> QueryResult<()> {
     diesel::insert_into(member_organisations::table).values(row).execute(conn).map(drop)
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<MemberOrganisation>> {
+pub fn find(conn: &mut DbConn, id: &MemberOrganisationId) -> QueryResult<Option<MemberOrganisation>> {
     member_organisations::table.find(id).select(MemberOrganisation::as_select()).first(conn).optional()
 }
 
@@ -94,11 +95,11 @@ pub fn update(
     Ok(updated == 1)
 }
 
-pub fn has_members(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+pub fn has_members(conn: &mut DbConn, id: &MemberOrganisationId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(volunteers::table.filter(volunteers::member_organisation_id.eq(id))))
         .get_result(conn)
 }
 
-pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
+pub fn delete(conn: &mut DbConn, id: &MemberOrganisationId) -> QueryResult<usize> {
     diesel::delete(member_organisations::table.find(id)).execute(conn)
 }

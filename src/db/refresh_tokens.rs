@@ -1,5 +1,6 @@
 //! Queries on `refresh_tokens`.
 
+use crate::domain::ids::AccountId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,7 +11,7 @@ use super::schema::refresh_tokens;
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshToken {
     pub id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub family_id: String,
     pub family_started_at: NaiveDateTime,
     pub token_hash: String,
@@ -51,7 +52,7 @@ pub fn revoke_family(conn: &mut DbConn, family_id: &str, at: NaiveDateTime) -> Q
     .execute(conn)
 }
 
-pub fn revoke_all_for_account(conn: &mut DbConn, account_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke_all_for_account(conn: &mut DbConn, account_id: &AccountId, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::account_id.eq(account_id))

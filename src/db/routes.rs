@@ -1,5 +1,6 @@
 //! Queries on `routes`, `route_stops`, `route_assignees` and `visits`.
 
+use crate::domain::ids::{AccountId, EventId, LocalityId, RouteId, ShiftId, StopId, VisitId, VolunteerId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text, Timestamp};
@@ -11,11 +12,11 @@ use crate::domain::route::RouteStatus;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = routes, treat_none_as_default_value = false)]
 pub struct Route {
-    pub id: String,
+    pub id: RouteId,
     pub branch_code: String,
-    pub locality_id: String,
-    pub event_id: Option<String>,
-    pub shift_id: Option<String>,
+    pub locality_id: LocalityId,
+    pub event_id: Option<EventId>,
+    pub shift_id: Option<ShiftId>,
     pub name: String,
     pub status: RouteStatus,
     pub stops_total: i32,
@@ -34,8 +35,8 @@ pub struct Route {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = route_stops, treat_none_as_default_value = false)]
 pub struct Stop {
-    pub id: String,
-    pub route_id: String,
+    pub id: StopId,
+    pub route_id: RouteId,
     pub position: i32,
     pub street: String,
     pub building: String,
@@ -52,11 +53,11 @@ pub struct Stop {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = visits, treat_none_as_default_value = false)]
 pub struct Visit {
-    pub id: String,
-    pub route_id: String,
-    pub stop_id: String,
-    pub volunteer_id: Option<String>,
-    pub recorded_by: String,
+    pub id: VisitId,
+    pub route_id: RouteId,
+    pub stop_id: StopId,
+    pub volunteer_id: Option<VolunteerId>,
+    pub recorded_by: AccountId,
     pub visited_at: NaiveDateTime,
     pub doors_knocked: i32,
     pub conversations: i32,
@@ -104,13 +105,13 @@ pub fn insert_stops(conn: &mut DbConn, stops: &[Stop]) -> QueryResult<()> {
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Route>> {
+pub fn find(conn: &mut DbConn, id: &RouteId) -> QueryResult<Option<Route>> {
     routes::table.find(id).select(Route::as_select()).first(conn).optional()
 }
 
 /// Locks the route until the transaction ends: batches of one route are applied
 /// one after another (SQLite's `BEGIN IMMEDIATE` already serialises writers).
-pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+pub fn lock(conn: &mut DbConn, id: &RouteId) -> QueryResult<()> {
     super::lock_row(conn, "routes", id)
 }
 
@@ -151,7 +152,7 @@ pub fn list(conn: &mut DbConn, filter: &RouteFilter, limit: i64) -> QueryResult<
     query.load(conn)
 }
 
-pub fn stops_of(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<Stop>> {
+pub fn stops_of(conn: &mut DbConn, route_id: &RouteId) -> QueryResult<Vec<Stop>> {
     route_stops::table
         .filter(route_stops::route_id.eq(route_id))
         .order((route_stops::position, route_stops::id))
@@ -159,7 +160,7 @@ pub fn stops_of(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<Stop>> {
         .load(conn)
 }
 
-pub fn assignees_of(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<String>> {
+pub fn assignees_of(conn: &mut DbConn, route_id: &RouteId) -> QueryResult<Vec<VolunteerId>> {
     route_assignees::table
         .filter(route_assignees::route_id.eq(route_id))
         .order(route_assignees::volunteer_id)
@@ -169,7 +170,7 @@ pub fn assignees_of(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<String
 
 /// The assignees of each of `route_ids` (a page of routes) in one query, as
 /// `(route_id, volunteer_id)` pairs ordered by route then volunteer.
-pub fn assignees_of_routes(conn: &mut DbConn, route_ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+pub fn assignees_of_routes(conn: &mut DbConn, route_ids: &[RouteId]) -> QueryResult<Vec<(RouteId, VolunteerId)>> {
     route_assignees::table
         .filter(route_assignees::route_id.eq_any(route_ids))
         .order((route_assignees::route_id, route_assignees::volunteer_id))
@@ -177,7 +178,7 @@ pub fn assignees_of_routes(conn: &mut DbConn, route_ids: &[String]) -> QueryResu
         .load(conn)
 }
 
-pub fn is_assigned(conn: &mut DbConn, route_id: &str, volunteer_id: &str) -> QueryResult<bool> {
+pub fn is_assigned(conn: &mut DbConn, route_id: &RouteId, volunteer_id: &VolunteerId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         route_assignees::table
             .filter(route_assignees::route_id.eq(route_id))
@@ -187,7 +188,12 @@ pub fn is_assigned(conn: &mut DbConn, route_id: &str, volunteer_id: &str) -> Que
 }
 
 /// Adds the assignee; `Ok(false)` when already assigned.
-pub fn add_assignee(conn: &mut DbConn, route_id: &str, volunteer_id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn add_assignee(
+    conn: &mut DbConn,
+    route_id: &RouteId,
+    volunteer_id: &VolunteerId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     if is_assigned(conn, route_id, volunteer_id)? {
         return Ok(false);
     }
@@ -201,7 +207,7 @@ pub fn add_assignee(conn: &mut DbConn, route_id: &str, volunteer_id: &str, now: 
     Ok(true)
 }
 
-pub fn remove_assignee(conn: &mut DbConn, route_id: &str, volunteer_id: &str) -> QueryResult<usize> {
+pub fn remove_assignee(conn: &mut DbConn, route_id: &RouteId, volunteer_id: &VolunteerId) -> QueryResult<usize> {
     diesel::delete(
         route_assignees::table
             .filter(route_assignees::route_id.eq(route_id))
@@ -211,30 +217,41 @@ pub fn remove_assignee(conn: &mut DbConn, route_id: &str, volunteer_id: &str) ->
 }
 
 /// Records a change of the route (name, stops, assignees, status): new version.
-pub fn set_status_and_bump(conn: &mut DbConn, id: &str, status: RouteStatus, now: NaiveDateTime) -> QueryResult<()> {
+pub fn set_status_and_bump(
+    conn: &mut DbConn,
+    id: &RouteId,
+    status: RouteStatus,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(routes::table.find(id))
         .set((routes::status.eq(status), routes::updated_at.eq(now), routes::version.eq(routes::version + 1)))
         .execute(conn)
         .map(drop)
 }
 
-pub fn rename(conn: &mut DbConn, id: &str, name: &str, expected_version: i32, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn rename(
+    conn: &mut DbConn,
+    id: &RouteId,
+    name: &str,
+    expected_version: i32,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let updated = diesel::update(routes::table.filter(routes::id.eq(id)).filter(routes::version.eq(expected_version)))
         .set((routes::name.eq(name), routes::updated_at.eq(now), routes::version.eq(expected_version + 1)))
         .execute(conn)?;
     Ok(updated == 1)
 }
 
-pub fn delete_stops(conn: &mut DbConn, ids: &[String]) -> QueryResult<usize> {
+pub fn delete_stops(conn: &mut DbConn, ids: &[StopId]) -> QueryResult<usize> {
     diesel::delete(route_stops::table.filter(route_stops::id.eq_any(ids))).execute(conn)
 }
 
-pub fn set_stop_position(conn: &mut DbConn, id: &str, position: i32) -> QueryResult<()> {
+pub fn set_stop_position(conn: &mut DbConn, id: &StopId, position: i32) -> QueryResult<()> {
     diesel::update(route_stops::table.find(id)).set(route_stops::position.eq(position)).execute(conn).map(drop)
 }
 
 /// Visits already stored under any of `ids`.
-pub fn visits_by_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Visit>> {
+pub fn visits_by_ids(conn: &mut DbConn, ids: &[VisitId]) -> QueryResult<Vec<Visit>> {
     visits::table.filter(visits::id.eq_any(ids)).select(Visit::as_select()).load(conn)
 }
 
@@ -242,7 +259,7 @@ pub fn insert_visit(conn: &mut DbConn, visit: &Visit) -> QueryResult<()> {
     diesel::insert_into(visits::table).values(visit).execute(conn).map(drop)
 }
 
-pub fn visits_of_route(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<Visit>> {
+pub fn visits_of_route(conn: &mut DbConn, route_id: &RouteId) -> QueryResult<Vec<Visit>> {
     visits::table
         .filter(visits::route_id.eq(route_id))
         .order((visits::visited_at, visits::id))
@@ -265,7 +282,7 @@ pub fn insert_visits(conn: &mut DbConn, rows: &[Visit]) -> QueryResult<()> {
 
 /// What a batch of new visits adds to one stop.
 pub struct StopVisits {
-    pub stop_id: String,
+    pub stop_id: StopId,
     pub visits: i32,
     pub first_visited_at: NaiveDateTime,
 }
@@ -308,13 +325,13 @@ where
         + diesel::sql_types::HasSqlType<Text>
         + diesel::sql_types::HasSqlType<Integer>
         + diesel::sql_types::HasSqlType<Timestamp>,
-    String: diesel::serialize::ToSql<Text, DB>,
+    str: diesel::serialize::ToSql<Text, DB>,
     i32: diesel::serialize::ToSql<Integer, DB>,
     NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
 {
     for stop in stops {
         query = query
-            .bind::<Text, _>(&stop.stop_id)
+            .bind::<Text, _>(stop.stop_id.as_str())
             .bind::<Integer, _>(stop.visits)
             .bind::<Timestamp, _>(stop.first_visited_at);
     }
@@ -322,7 +339,7 @@ where
 }
 
 /// Each stop of the route: its doors, and whether it has been visited.
-pub fn stop_doors(conn: &mut DbConn, route_id: &str) -> QueryResult<Vec<(String, i32, bool)>> {
+pub fn stop_doors(conn: &mut DbConn, route_id: &RouteId) -> QueryResult<Vec<(StopId, i32, bool)>> {
     route_stops::table
         .filter(route_stops::route_id.eq(route_id))
         .select((route_stops::id, route_stops::doors, route_stops::first_visited_at.is_not_null()))
@@ -368,7 +385,7 @@ pub fn add_progress(
         .map(drop)
 }
 
-pub fn set_stops_total(conn: &mut DbConn, id: &str, total: i32, visited: i32) -> QueryResult<()> {
+pub fn set_stops_total(conn: &mut DbConn, id: &RouteId, total: i32, visited: i32) -> QueryResult<()> {
     diesel::update(routes::table.find(id))
         .set((routes::stops_total.eq(total), routes::stops_visited.eq(visited)))
         .execute(conn)
@@ -465,7 +482,7 @@ pub fn tallies(conn: &mut DbConn, branch: Option<&str>) -> QueryResult<Vec<Route
 }
 
 /// Takes the volunteer off every route not yet completed.
-pub fn unassign_everywhere(conn: &mut DbConn, volunteer_id: &str) -> QueryResult<usize> {
+pub fn unassign_everywhere(conn: &mut DbConn, volunteer_id: &VolunteerId) -> QueryResult<usize> {
     let open_routes =
         routes::table.filter(routes::status.ne(crate::domain::route::RouteStatus::Completed)).select(routes::id);
     diesel::delete(

@@ -1,5 +1,6 @@
 //! Queries on `shifts` and `assignments`.
 
+use crate::domain::ids::{AssignmentId, EventId, ShiftId, VolunteerId};
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
@@ -12,8 +13,8 @@ use crate::domain::event::AssignmentStatus;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = shifts, treat_none_as_default_value = false)]
 pub struct Shift {
-    pub id: String,
-    pub event_id: String,
+    pub id: ShiftId,
+    pub event_id: EventId,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub capacity: i32,
@@ -26,9 +27,9 @@ pub struct Shift {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = assignments, treat_none_as_default_value = false)]
 pub struct Assignment {
-    pub id: String,
-    pub shift_id: String,
-    pub volunteer_id: String,
+    pub id: AssignmentId,
+    pub shift_id: ShiftId,
+    pub volunteer_id: VolunteerId,
     pub status: AssignmentStatus,
     pub shift_starts_at: NaiveDateTime,
     pub shift_ends_at: NaiveDateTime,
@@ -67,11 +68,11 @@ pub fn insert(conn: &mut DbConn, rows: &[Shift]) -> QueryResult<()> {
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Shift>> {
+pub fn find(conn: &mut DbConn, id: &ShiftId) -> QueryResult<Option<Shift>> {
     shifts::table.find(id).select(Shift::as_select()).first(conn).optional()
 }
 
-pub fn for_events(conn: &mut DbConn, event_ids: &[String]) -> QueryResult<Vec<Shift>> {
+pub fn for_events(conn: &mut DbConn, event_ids: &[EventId]) -> QueryResult<Vec<Shift>> {
     shifts::table
         .filter(shifts::event_id.eq_any(event_ids))
         .order((shifts::starts_at, shifts::id))
@@ -82,18 +83,18 @@ pub fn for_events(conn: &mut DbConn, event_ids: &[String]) -> QueryResult<Vec<Sh
 /// Locks the shift's row until the transaction ends, so that concurrent sign-ups
 /// to one shift are counted one after another. (SQLite's `BEGIN IMMEDIATE`
 /// already serialises writers.)
-pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+pub fn lock(conn: &mut DbConn, id: &ShiftId) -> QueryResult<()> {
     super::lock_row(conn, "shifts", id)
 }
 
 /// Per shift, the number of assignments in each status.
-pub fn counts(conn: &mut DbConn, shift_ids: &[String]) -> QueryResult<HashMap<String, Counts>> {
-    let rows: Vec<(String, AssignmentStatus, i64)> = assignments::table
+pub fn counts(conn: &mut DbConn, shift_ids: &[ShiftId]) -> QueryResult<HashMap<ShiftId, Counts>> {
+    let rows: Vec<(ShiftId, AssignmentStatus, i64)> = assignments::table
         .filter(assignments::shift_id.eq_any(shift_ids))
         .group_by((assignments::shift_id, assignments::status))
         .select((assignments::shift_id, assignments::status, diesel::dsl::count_star()))
         .load(conn)?;
-    let mut out: HashMap<String, Counts> = HashMap::new();
+    let mut out: HashMap<ShiftId, Counts> = HashMap::new();
     for (shift_id, status, count) in rows {
         let counts = out.entry(shift_id).or_default();
         match status {
@@ -107,11 +108,15 @@ pub fn counts(conn: &mut DbConn, shift_ids: &[String]) -> QueryResult<HashMap<St
     Ok(out)
 }
 
-pub fn find_assignment(conn: &mut DbConn, id: &str) -> QueryResult<Option<Assignment>> {
+pub fn find_assignment(conn: &mut DbConn, id: &AssignmentId) -> QueryResult<Option<Assignment>> {
     assignments::table.find(id).select(Assignment::as_select()).first(conn).optional()
 }
 
-pub fn assignment_of(conn: &mut DbConn, shift_id: &str, volunteer_id: &str) -> QueryResult<Option<Assignment>> {
+pub fn assignment_of(
+    conn: &mut DbConn,
+    shift_id: &ShiftId,
+    volunteer_id: &VolunteerId,
+) -> QueryResult<Option<Assignment>> {
     assignments::table
         .filter(assignments::shift_id.eq(shift_id))
         .filter(assignments::volunteer_id.eq(volunteer_id))
@@ -124,7 +129,12 @@ pub fn insert_assignment(conn: &mut DbConn, row: &Assignment) -> QueryResult<()>
     diesel::insert_into(assignments::table).values(row).execute(conn).map(drop)
 }
 
-pub fn set_status(conn: &mut DbConn, id: &str, status: AssignmentStatus, now: NaiveDateTime) -> QueryResult<()> {
+pub fn set_status(
+    conn: &mut DbConn,
+    id: &AssignmentId,
+    status: AssignmentStatus,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(assignments::table.find(id))
         .set((
             assignments::status.eq(status),
@@ -139,8 +149,8 @@ pub fn set_status(conn: &mut DbConn, id: &str, status: AssignmentStatus, now: Na
 /// another shift, if any.
 pub fn overlapping(
     conn: &mut DbConn,
-    volunteer_id: &str,
-    except_shift: &str,
+    volunteer_id: &VolunteerId,
+    except_shift: &ShiftId,
     starts: NaiveDateTime,
     ends: NaiveDateTime,
 ) -> QueryResult<Option<Assignment>> {
@@ -156,7 +166,7 @@ pub fn overlapping(
 }
 
 /// The first volunteer waiting for a place on the shift.
-pub fn first_waiting(conn: &mut DbConn, shift_id: &str) -> QueryResult<Option<Assignment>> {
+pub fn first_waiting(conn: &mut DbConn, shift_id: &ShiftId) -> QueryResult<Option<Assignment>> {
     assignments::table
         .filter(assignments::shift_id.eq(shift_id))
         .filter(assignments::status.eq(AssignmentStatus::Waitlisted))
@@ -166,7 +176,7 @@ pub fn first_waiting(conn: &mut DbConn, shift_id: &str) -> QueryResult<Option<As
         .optional()
 }
 
-pub fn for_shift(conn: &mut DbConn, shift_id: &str) -> QueryResult<Vec<Assignment>> {
+pub fn for_shift(conn: &mut DbConn, shift_id: &ShiftId) -> QueryResult<Vec<Assignment>> {
     assignments::table
         .filter(assignments::shift_id.eq(shift_id))
         .order((assignments::created_at, assignments::id))
@@ -175,7 +185,7 @@ pub fn for_shift(conn: &mut DbConn, shift_id: &str) -> QueryResult<Vec<Assignmen
 }
 
 /// Cancels every live assignment of the event's shifts (the event is cancelled).
-pub fn cancel_all_for_event(conn: &mut DbConn, event_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn cancel_all_for_event(conn: &mut DbConn, event_id: &EventId, now: NaiveDateTime) -> QueryResult<usize> {
     let shift_ids = shifts::table.filter(shifts::event_id.eq(event_id)).select(shifts::id);
     diesel::update(
         assignments::table
@@ -193,7 +203,7 @@ pub fn cancel_all_for_event(conn: &mut DbConn, event_id: &str, now: NaiveDateTim
 /// A volunteer's assignments with their shifts and events, by shift start.
 pub fn schedule_of(
     conn: &mut DbConn,
-    volunteer_id: &str,
+    volunteer_id: &VolunteerId,
     from: Option<NaiveDateTime>,
     to: Option<NaiveDateTime>,
 ) -> QueryResult<Vec<(Assignment, Shift, super::events::Event)>> {
@@ -212,17 +222,17 @@ pub fn schedule_of(
     query.load(conn)
 }
 
-pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
+pub fn delete(conn: &mut DbConn, id: &ShiftId) -> QueryResult<usize> {
     diesel::delete(shifts::table.find(id)).execute(conn)
 }
 
 /// Puts a re-activated sign-up at the end of the waitlist order.
-pub fn restart_queue_position(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn restart_queue_position(conn: &mut DbConn, id: &AssignmentId, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(assignments::table.find(id)).set(assignments::created_at.eq(now)).execute(conn).map(drop)
 }
 
 /// Moves a shift and the copied times of its assignments.
-pub fn move_shift(conn: &mut DbConn, id: &str, starts: NaiveDateTime, ends: NaiveDateTime) -> QueryResult<()> {
+pub fn move_shift(conn: &mut DbConn, id: &ShiftId, starts: NaiveDateTime, ends: NaiveDateTime) -> QueryResult<()> {
     diesel::update(shifts::table.find(id))
         .set((shifts::starts_at.eq(starts), shifts::ends_at.eq(ends)))
         .execute(conn)?;
@@ -233,7 +243,7 @@ pub fn move_shift(conn: &mut DbConn, id: &str, starts: NaiveDateTime, ends: Naiv
 }
 
 /// The volunteer's places on shifts that have not started yet.
-pub fn upcoming_of(conn: &mut DbConn, volunteer_id: &str, now: NaiveDateTime) -> QueryResult<Vec<Assignment>> {
+pub fn upcoming_of(conn: &mut DbConn, volunteer_id: &VolunteerId, now: NaiveDateTime) -> QueryResult<Vec<Assignment>> {
     assignments::table
         .filter(assignments::volunteer_id.eq(volunteer_id))
         .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted]))

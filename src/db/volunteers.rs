@@ -1,5 +1,6 @@
 //! Queries on `volunteers`.
 
+use crate::domain::ids::{LocalityId, MemberOrganisationId, VolunteerId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -10,9 +11,9 @@ use crate::domain::volunteer::VolunteerStatus;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = volunteers, treat_none_as_default_value = false)]
 pub struct Volunteer {
-    pub id: String,
+    pub id: VolunteerId,
     pub branch_code: String,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     pub full_name: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -21,7 +22,7 @@ pub struct Volunteer {
     pub search_text: Option<String>,
     pub languages: String,
     pub skills: String,
-    pub member_organisation_id: Option<String>,
+    pub member_organisation_id: Option<MemberOrganisationId>,
     pub youth_wing: bool,
     pub availability: Option<String>,
     pub status: VolunteerStatus,
@@ -39,7 +40,7 @@ pub struct Volunteer {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = volunteers)]
 pub struct VolunteerChanges {
-    pub locality_id: Option<Option<String>>,
+    pub locality_id: Option<Option<LocalityId>>,
     pub full_name: Option<Option<String>>,
     pub phone: Option<Option<String>>,
     pub email: Option<Option<String>>,
@@ -48,7 +49,7 @@ pub struct VolunteerChanges {
     pub search_text: Option<Option<String>>,
     pub languages: Option<String>,
     pub skills: Option<String>,
-    pub member_organisation_id: Option<Option<String>>,
+    pub member_organisation_id: Option<Option<MemberOrganisationId>>,
     pub youth_wing: Option<bool>,
     pub availability: Option<Option<String>>,
     pub status: Option<VolunteerStatus>,
@@ -91,7 +92,7 @@ pub fn insert(conn: &mut DbConn, volunteer: &Volunteer) -> QueryResult<()> {
     diesel::insert_into(volunteers::table).values(volunteer).execute(conn).map(drop)
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Volunteer>> {
+pub fn find(conn: &mut DbConn, id: &VolunteerId) -> QueryResult<Option<Volunteer>> {
     volunteers::table.find(id).select(Volunteer::as_select()).first(conn).optional()
 }
 
@@ -149,7 +150,7 @@ pub fn list(conn: &mut DbConn, filter: &VolunteerFilter, limit: i64) -> QueryRes
 
 pub fn update(
     conn: &mut DbConn,
-    id: &str,
+    id: &VolunteerId,
     expected_version: i32,
     changes: &VolunteerChanges,
     now: NaiveDateTime,

@@ -1,6 +1,15 @@
 //! One identifier type per resource, so that two ids cannot be swapped: a
 //! function taking `(RouteId, VolunteerId)` does not compile when called with
-//! the two the other way round.
+//! the two the other way round:
+//!
+//! ```compile_fail
+//! use outreach::domain::ids::{RouteId, VolunteerId};
+//! fn assign(_route: &RouteId, _volunteer: &VolunteerId) {}
+//! let (route, volunteer) = (RouteId::new(), VolunteerId::new());
+//! assign(&volunteer, &route);
+//! ```
+//!
+//! (The same call with the arguments in order compiles: see the unit tests.)
 //!
 //! Identifiers are UUID v7 (time-ordered) in canonical lowercase form, stored as
 //! text. Parsing (from a path, a query or a JSON body) checks the form once; past
@@ -68,6 +77,12 @@ macro_rules! id_type {
             }
         }
 
+        impl From<::uuid::Uuid> for $name {
+            fn from(uuid: ::uuid::Uuid) -> Self {
+                Self(uuid.hyphenated().to_string())
+            }
+        }
+
         impl From<$name> for String {
             fn from(id: $name) -> String {
                 id.0
@@ -77,6 +92,16 @@ macro_rules! id_type {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        /// Reads as the text it is, so that formatting and text APIs take it as is;
+        /// functions that take one resource's id name its type, not `&str`.
+        impl ::std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
             }
         }
 
@@ -176,6 +201,13 @@ crate::id_type!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn assign(_route: &RouteId, _volunteer: &VolunteerId) {}
+
+    #[test]
+    fn ids_in_their_places_compile() {
+        assign(&RouteId::new(), &VolunteerId::new());
+    }
 
     #[test]
     fn ids_are_parsed_once_into_canonical_form() {

@@ -1,3 +1,4 @@
+use crate::domain::ids::{AccountId, VolunteerId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,13 +11,13 @@ use crate::domain::time::utc;
 /// A login of the API.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountOut {
-    pub id: String,
+    pub id: AccountId,
     pub email: String,
     pub role: Role,
     /// The branch of a coordinator or volunteer; absent for admins and observers.
     pub branch: Option<String>,
     /// The volunteer record of a volunteer's account.
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
     pub active: bool,
     /// The account signs in with a one-time password it must change first.
     pub must_change_password: bool,
@@ -59,7 +60,7 @@ pub struct CreateAccount {
     pub branch: Option<String>,
     /// For a `volunteer` account: the volunteer record it belongs to (same branch,
     /// not linked to another account).
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
 }
 
 /// An account with the one-time password generated for it (shown only here).

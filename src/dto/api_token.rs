@@ -1,3 +1,4 @@
+use crate::domain::ids::AccountId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -22,7 +23,7 @@ pub struct CreateApiToken {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiTokenOut {
     pub id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,

@@ -1,3 +1,4 @@
+use crate::domain::ids::{AssignmentId, EventId, LocalityId, ShiftId, VolunteerId};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -36,8 +37,8 @@ impl CountsOut {
 /// A time slot of an event.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ShiftOut {
-    pub id: String,
-    pub event_id: String,
+    pub id: ShiftId,
+    pub event_id: EventId,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub capacity: i32,
@@ -65,9 +66,9 @@ impl ShiftOut {
 /// Something scheduled that volunteers staff, with its shifts and their counts.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventOut {
-    pub id: String,
+    pub id: EventId,
     pub branch: String,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     pub kind: EventKind,
     pub title: String,
     pub description: Option<String>,
@@ -140,7 +141,7 @@ pub struct CreateEvent {
     /// Defaults to the coordinator's own branch; admins name it.
     #[schema(example = "KZ-71")]
     pub branch: Option<String>,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     pub kind: EventKind,
     #[validate(length(min = 1, max = 200))]
     pub title: String,
@@ -169,7 +170,7 @@ pub struct CreateEvent {
 pub struct UpdateEvent {
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
     #[schema(value_type = Option<String>)]
-    pub locality_id: Option<Option<String>>,
+    pub locality_id: Option<Option<LocalityId>>,
     #[validate(length(min = 1, max = 200))]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
@@ -236,9 +237,9 @@ pub struct ShiftSeries {
 /// A volunteer's place on a shift.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssignmentOut {
-    pub id: String,
-    pub shift_id: String,
-    pub volunteer_id: String,
+    pub id: AssignmentId,
+    pub shift_id: ShiftId,
+    pub volunteer_id: VolunteerId,
     pub status: AssignmentStatus,
     pub shift_starts_at: DateTime<Utc>,
     pub shift_ends_at: DateTime<Utc>,
@@ -268,7 +269,7 @@ impl From<Assignment> for AssignmentOut {
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignUp {
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
 }
 
 /// `POST /assignments/{id}/attendance`.
@@ -283,7 +284,7 @@ pub struct AttendanceMark {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScheduleItem {
     pub assignment: AssignmentOut,
-    pub event_id: String,
+    pub event_id: EventId,
     pub event_title: String,
     pub event_kind: EventKind,
     pub event_status: EventStatus,

@@ -1,3 +1,4 @@
+use crate::domain::ids::LocalityId;
 pub use crate::domain::locality::LocalityKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,9 +11,9 @@ use crate::domain::time::utc;
 /// A district, town, rural district or village inside a branch.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LocalityOut {
-    pub id: String,
+    pub id: LocalityId,
     pub branch: String,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<LocalityId>,
     pub kind: LocalityKind,
     pub name_kk: String,
     pub name_ru: String,
@@ -42,7 +43,7 @@ impl From<Locality> for LocalityOut {
 /// A locality with its children, for `GET /localities/tree`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LocalityNode {
-    pub id: String,
+    pub id: LocalityId,
     pub kind: LocalityKind,
     pub name_kk: String,
     pub name_ru: String,
@@ -57,7 +58,7 @@ pub struct CreateLocality {
     #[schema(example = "KZ-35")]
     pub branch: String,
     /// The enclosing locality, in the same branch.
-    pub parent_id: Option<String>,
+    pub parent_id: Option<LocalityId>,
     pub kind: LocalityKind,
     #[validate(length(min = 1, max = 200))]
     #[schema(example = "Жаңаарқа ауданы")]
@@ -74,7 +75,7 @@ pub struct CreateLocality {
 pub struct UpdateLocality {
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
     #[schema(value_type = Option<String>)]
-    pub parent_id: Option<Option<String>>,
+    pub parent_id: Option<Option<LocalityId>>,
     pub kind: Option<LocalityKind>,
     #[validate(length(min = 1, max = 200))]
     pub name_kk: Option<String>,

@@ -1,3 +1,4 @@
+use crate::domain::ids::{EventId, LocalityId, MemberOrganisationId, OrganisationId, VolunteerId};
 pub use crate::domain::meeting::{MeetingKind, MeetingStatus, Sector};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,9 +13,9 @@ use crate::dto::route::QuestionTopic;
 /// A work collective (employer or institution) to meet.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationOut {
-    pub id: String,
+    pub id: OrganisationId,
     pub branch: String,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     pub name_kk: String,
     pub name_ru: String,
     pub bin: String,
@@ -57,7 +58,7 @@ impl OrganisationOut {
 pub struct CreateOrganisation {
     /// Defaults to the coordinator's branch; admins name it.
     pub branch: Option<String>,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     #[validate(length(min = 1, max = 300))]
     pub name_kk: String,
     #[validate(length(min = 1, max = 300))]
@@ -114,10 +115,10 @@ pub struct OrganisationFilterQuery {
 pub struct CreateMeeting {
     pub kind: MeetingKind,
     /// Required for work-collective meetings.
-    pub organisation_id: Option<String>,
+    pub organisation_id: Option<OrganisationId>,
     /// Defaults to the coordinator's branch; admins name it.
     pub branch: Option<String>,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     #[validate(length(min = 1, max = 200))]
     pub title: String,
     #[validate(length(max = 300))]
@@ -132,13 +133,13 @@ pub struct CreateMeeting {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpeakerIn {
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
     #[validate(length(min = 1, max = 200))]
     pub figure_name: Option<String>,
     /// For figures: deputy, scientist, culture, sport, other.
     #[validate(length(min = 1, max = 50))]
     pub figure_kind: Option<String>,
-    pub member_organisation_id: Option<String>,
+    pub member_organisation_id: Option<MemberOrganisationId>,
     /// `speaker` or `moderator`.
     #[schema(example = "speaker")]
     pub role: String,
@@ -147,10 +148,10 @@ pub struct SpeakerIn {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SpeakerOut {
     pub id: String,
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
     pub figure_name: Option<String>,
     pub figure_kind: Option<String>,
-    pub member_organisation_id: Option<String>,
+    pub member_organisation_id: Option<MemberOrganisationId>,
     pub role: String,
 }
 
@@ -171,11 +172,11 @@ impl From<Speaker> for SpeakerOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeetingOut {
     /// Also the id of the meeting's event (schedules and calendars show it).
-    pub id: String,
+    pub id: EventId,
     pub kind: MeetingKind,
     pub branch: String,
-    pub organisation_id: Option<String>,
-    pub locality_id: Option<String>,
+    pub organisation_id: Option<OrganisationId>,
+    pub locality_id: Option<LocalityId>,
     pub title: String,
     pub venue: Option<String>,
     pub address: Option<String>,
@@ -254,7 +255,7 @@ pub struct ReportIn {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FollowUpOut {
     pub id: String,
-    pub meeting_id: String,
+    pub meeting_id: EventId,
     pub what: String,
     pub owner: String,
     pub due_date: NaiveDate,
@@ -276,7 +277,7 @@ impl From<FollowUp> for FollowUpOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportOut {
-    pub meeting_id: String,
+    pub meeting_id: EventId,
     pub attendance: i32,
     pub attendance_confirmed: bool,
     pub materials_handed_out: i32,

@@ -1,3 +1,4 @@
+use crate::domain::ids::MemberOrganisationId;
 pub use crate::domain::member_organisation::MemberKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,7 @@ use crate::domain::time::utc;
 /// A member of the coalition, national (no branch) or of one branch.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberOrganisationOut {
-    pub id: String,
+    pub id: MemberOrganisationId,
     pub name: String,
     pub kind: MemberKind,
     /// Absent for national members.

@@ -1,3 +1,4 @@
+use crate::domain::ids::{EventId, LocalityId, RouteId, ShiftId, StopId, VisitId, VolunteerId};
 use crate::domain::locality::LocalityKind;
 pub use crate::domain::route::{QuestionTopic, RouteStatus};
 use chrono::{DateTime, Utc};
@@ -45,7 +46,7 @@ impl RouteProgress {
 /// An address on a route.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StopOut {
-    pub id: String,
+    pub id: StopId,
     pub position: i32,
     pub street: String,
     pub building: String,
@@ -80,16 +81,16 @@ impl From<Stop> for StopOut {
 /// A door-to-door route.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RouteOut {
-    pub id: String,
+    pub id: RouteId,
     pub branch: String,
-    pub locality_id: String,
-    pub event_id: Option<String>,
-    pub shift_id: Option<String>,
+    pub locality_id: LocalityId,
+    pub event_id: Option<EventId>,
+    pub shift_id: Option<ShiftId>,
     pub name: String,
     pub status: RouteStatus,
     pub progress: RouteProgress,
     /// The volunteers who work the route.
-    pub assignees: Vec<String>,
+    pub assignees: Vec<VolunteerId>,
     /// In walking order; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stops: Option<Vec<StopOut>>,
@@ -100,7 +101,7 @@ pub struct RouteOut {
 }
 
 impl RouteOut {
-    pub fn new(route: Route, assignees: Vec<String>, stops: Option<Vec<Stop>>) -> Self {
+    pub fn new(route: Route, assignees: Vec<VolunteerId>, stops: Option<Vec<Stop>>) -> Self {
         Self {
             progress: RouteProgress::of(&route),
             status: route.status,
@@ -125,7 +126,7 @@ impl RouteOut {
 #[serde(deny_unknown_fields)]
 pub struct StopIn {
     /// An existing stop of the route; absent for a new one.
-    pub id: Option<String>,
+    pub id: Option<StopId>,
     #[validate(length(min = 1, max = 200))]
     pub street: String,
     #[validate(length(min = 1, max = 50))]
@@ -146,18 +147,18 @@ pub struct StopIn {
 #[serde(deny_unknown_fields)]
 pub struct CreateRoute {
     /// A locality of the coordinator's branch.
-    pub locality_id: String,
+    pub locality_id: LocalityId,
     #[validate(length(min = 1, max = 200))]
     pub name: String,
-    pub event_id: Option<String>,
-    pub shift_id: Option<String>,
+    pub event_id: Option<EventId>,
+    pub shift_id: Option<ShiftId>,
     /// In walking order, up to 500.
     #[validate(length(max = 500), nested)]
     pub stops: Vec<StopIn>,
     /// Active volunteers of the branch to assign right away.
     #[serde(default)]
     #[validate(length(max = 50))]
-    pub volunteer_ids: Vec<String>,
+    pub volunteer_ids: Vec<VolunteerId>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -173,7 +174,7 @@ pub struct ReplaceStops {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignVolunteer {
-    pub volunteer_id: String,
+    pub volunteer_id: VolunteerId,
 }
 
 /// One visit as the phone recorded it.
@@ -181,8 +182,8 @@ pub struct AssignVolunteer {
 #[serde(deny_unknown_fields)]
 pub struct VisitIn {
     /// Generated on the phone (a UUID); a replay is recognised by it.
-    pub id: uuid::Uuid,
-    pub stop_id: String,
+    pub id: VisitId,
+    pub stop_id: StopId,
     pub visited_at: DateTime<Utc>,
     #[validate(range(min = 0, max = 2000))]
     pub doors_knocked: i32,
@@ -210,10 +211,10 @@ pub struct VisitIn {
 /// A stored visit.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VisitOut {
-    pub id: String,
-    pub route_id: String,
-    pub stop_id: String,
-    pub volunteer_id: Option<String>,
+    pub id: VisitId,
+    pub route_id: RouteId,
+    pub stop_id: StopId,
+    pub volunteer_id: Option<VolunteerId>,
     pub visited_at: DateTime<Utc>,
     pub doors_knocked: i32,
     pub conversations: i32,

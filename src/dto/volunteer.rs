@@ -1,3 +1,4 @@
+use crate::domain::ids::{LocalityId, MemberOrganisationId, VolunteerId};
 pub use crate::domain::language::Language;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -33,9 +34,9 @@ pub struct GuardianConsent {
 /// `availability`) are absent.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VolunteerOut {
-    pub id: String,
+    pub id: VolunteerId,
     pub branch: String,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// E.164.
@@ -52,7 +53,7 @@ pub struct VolunteerOut {
     pub availability: Option<String>,
     pub languages: Vec<String>,
     pub skills: Vec<String>,
-    pub member_organisation_id: Option<String>,
+    pub member_organisation_id: Option<MemberOrganisationId>,
     pub youth_wing: bool,
     pub status: VolunteerStatus,
     pub consent_at: DateTime<Utc>,
@@ -106,7 +107,7 @@ pub struct CreateVolunteer {
     /// Defaults to the coordinator's own branch.
     #[schema(example = "KZ-71")]
     pub branch: Option<String>,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     #[validate(length(min = 2, max = 200))]
     #[schema(example = "Әлия Нұрланқызы Сейітова")]
     pub full_name: String,
@@ -124,7 +125,7 @@ pub struct CreateVolunteer {
     #[serde(default)]
     #[validate(length(max = 20))]
     pub skills: Vec<String>,
-    pub member_organisation_id: Option<String>,
+    pub member_organisation_id: Option<MemberOrganisationId>,
     #[serde(default)]
     pub youth_wing: bool,
     /// Free text, e.g. "weekday evenings, weekends".
@@ -144,7 +145,7 @@ pub struct CreateVolunteer {
 pub struct UpdateVolunteer {
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
     #[schema(value_type = Option<String>)]
-    pub locality_id: Option<Option<String>>,
+    pub locality_id: Option<Option<LocalityId>>,
     #[validate(length(min = 2, max = 200))]
     pub full_name: Option<String>,
     pub phone: Option<String>,
@@ -162,7 +163,7 @@ pub struct UpdateVolunteer {
     pub skills: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
     #[schema(value_type = Option<String>)]
-    pub member_organisation_id: Option<Option<String>>,
+    pub member_organisation_id: Option<Option<MemberOrganisationId>>,
     pub youth_wing: Option<bool>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
     #[schema(value_type = Option<String>)]
@@ -197,7 +198,7 @@ pub struct VolunteerFilterQuery {
 pub struct VolunteerApplication {
     #[schema(example = "KZ-75")]
     pub branch: String,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     #[validate(length(min = 2, max = 200))]
     pub full_name: String,
     #[schema(example = "+7 701 234 56 78")]

@@ -6,6 +6,7 @@ use super::store::DEMO_EMAIL_DOMAIN;
 use super::{base_time, new_id};
 use crate::db::accounts::NewAccount;
 use crate::db::branches::Branch;
+use crate::domain::ids::AccountId;
 use crate::domain::role::Role;
 
 /// The password of every demo account (documented in README and BENCHMARKS.md).
@@ -55,18 +56,18 @@ pub fn volunteer_email(branch: &str, number: usize) -> String {
 pub struct Logins {
     /// The hash of [`DEMO_PASSWORD`], computed once.
     pub password_hash: String,
-    order: Vec<(usize, String)>,
-    by_member: std::collections::HashMap<usize, String>,
+    order: Vec<(usize, AccountId)>,
+    by_member: std::collections::HashMap<usize, AccountId>,
 }
 
 impl Logins {
     /// The account of roster member `member` (registered at `registered`),
     /// made on first use.
-    pub fn account_of(&mut self, rng: &mut Rng, member: usize, registered: chrono::NaiveDateTime) -> String {
+    pub fn account_of(&mut self, rng: &mut Rng, member: usize, registered: chrono::NaiveDateTime) -> AccountId {
         if let Some(id) = self.by_member.get(&member) {
             return id.clone();
         }
-        let id = new_id(rng, opened_after(registered));
+        let id: AccountId = new_id(rng, opened_after(registered));
         self.by_member.insert(member, id.clone());
         self.order.push((member, id.clone()));
         id

@@ -1,6 +1,7 @@
 //! What the generators know about a branch: its zone, coordinator, settlements
 //! and active volunteers, and its share of the data set.
 
+use crate::domain::ids::{AccountId, LocalityId};
 use chrono_tz::Tz;
 
 use super::accounts::Logins;
@@ -10,7 +11,7 @@ use crate::domain::locality::LocalityKind;
 
 /// A locality routes, events and organisations can be placed in.
 pub struct Settlement {
-    pub id: String,
+    pub id: LocalityId,
     pub name_ru: String,
     /// A village: private houses rather than apartment blocks.
     pub village: bool,
@@ -21,7 +22,7 @@ pub struct BranchContext {
     pub centre_ru: String,
     pub zone: Tz,
     /// The account of the branch's demo coordinator: the author of its events.
-    pub coordinator: String,
+    pub coordinator: AccountId,
     /// The weight of the branch in the data set (roughly its population).
     pub weight: u32,
     pub settlements: Vec<Settlement>,

@@ -3,6 +3,7 @@
 //! past events completed (attendance recorded) or cancelled, later ones
 //! scheduled, a few drafts and cancellations.
 
+use crate::domain::ids::{EventId, ShiftId};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
 use super::addresses;
@@ -25,8 +26,8 @@ pub struct EventBatch {
 
 /// A door-to-door shift over: routes are walked on it by its volunteers.
 pub struct Walk {
-    pub event_id: String,
-    pub shift_id: String,
+    pub event_id: EventId,
+    pub shift_id: ShiftId,
     pub settlement: usize,
     pub starts: NaiveDateTime,
     pub ends: NaiveDateTime,
@@ -204,7 +205,7 @@ fn one_event(rng: &mut Rng, branch: &mut BranchContext, batch: &mut EventBatch, 
     let status = status_for(rng, starts, ends);
     let now = base_time();
     let created_at = plus_minutes(starts.min(now), -rng.between(2 * 24 * 60, 21 * 24 * 60));
-    let id = new_id(rng, created_at);
+    let id: EventId = new_id(rng, created_at);
     let mut version = 1;
     // Some events were drafted first and scheduled later.
     let opened = if status != EventStatus::Draft && rng.chance(30) {

@@ -3,6 +3,7 @@
 //! booked on, moved through requested → agreed → held (with a report) or
 //! cancelled, with the event's status following as the meeting service sets it.
 
+use crate::domain::ids::{EventId, MemberOrganisationId};
 use chrono::{NaiveDateTime, TimeDelta};
 
 use super::clock::{base_time, campaign_days, day_between, instant_between, local, plus_minutes};
@@ -112,7 +113,7 @@ fn life(rng: &mut Rng, proposed: NaiveDateTime, starts: NaiveDateTime, ends: Nai
 fn book_speakers(
     rng: &mut Rng,
     branch: &mut BranchContext,
-    member_organisations: &[String],
+    member_organisations: &[MemberOrganisationId],
     shift: &Shift,
     life: &Life,
     batch: &mut MeetingBatch,
@@ -173,7 +174,13 @@ fn book_speakers(
 }
 
 /// The report of a held meeting: attendance, questions, follow-ups.
-fn report(rng: &mut Rng, id: &str, held: NaiveDateTime, organisation: Option<&Organisation>, batch: &mut MeetingBatch) {
+fn report(
+    rng: &mut Rng,
+    id: &EventId,
+    held: NaiveDateTime,
+    organisation: Option<&Organisation>,
+    batch: &mut MeetingBatch,
+) {
     let at = plus_minutes(held, rng.between(10, 2 * 24 * 60)).min(base_time()).max(held);
     let (attendance, confirmed) = match organisation {
         Some(organisation) if rng.chance(4) => {
@@ -223,7 +230,7 @@ fn one_meeting(
     rng: &mut Rng,
     branch: &mut BranchContext,
     organisations: &[Organisation],
-    member_organisations: &[String],
+    member_organisations: &[MemberOrganisationId],
     batch: &mut MeetingBatch,
 ) {
     let mut kind = [EventKind::WorkCollectiveMeeting, EventKind::ExpertMeeting, EventKind::ResidentsMeeting]
@@ -251,7 +258,7 @@ fn one_meeting(
     } else {
         (starts, ends)
     };
-    let id = new_id(rng, life.created);
+    let id: EventId = new_id(rng, life.created);
     let shift = Shift {
         id: new_id(rng, life.created),
         event_id: id.clone(),
@@ -317,7 +324,7 @@ pub fn generate(
     rng: &mut Rng,
     branch: &mut BranchContext,
     organisations: &[Organisation],
-    member_organisations: &[String],
+    member_organisations: &[MemberOrganisationId],
     count: u64,
 ) -> MeetingBatch {
     let mut batch = MeetingBatch::default();

@@ -28,6 +28,7 @@ mod store;
 mod walking;
 mod work_collectives;
 
+use crate::domain::ids::{AccountId, MemberOrganisationId};
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
@@ -53,12 +54,12 @@ const EVENT_BATCH: usize = 500;
 const VISIT_BATCH: usize = 20_000;
 
 /// A UUID v7 for a record created at `at`, its random bits from `rng`.
-fn new_id(rng: &mut Rng, at: NaiveDateTime) -> String {
+fn new_id<Id: From<uuid::Uuid>>(rng: &mut Rng, at: NaiveDateTime) -> Id {
     let millis = u64::try_from(at.and_utc().timestamp_millis()).unwrap_or(0);
     let mut random = [0u8; 10];
     random[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
     random[8..].copy_from_slice(&rng.next_u64().to_le_bytes()[..2]);
-    uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid().to_string()
+    uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid().into()
 }
 
 /// Progress on standard error: a line per table, redrawn in place on a terminal.
@@ -151,7 +152,7 @@ fn seed_people(
     progress: &Progress,
     rng: &mut Rng,
     plan: &Plan,
-) -> Result<(Vec<BranchContext>, Vec<String>), String> {
+) -> Result<(Vec<BranchContext>, Vec<MemberOrganisationId>), String> {
     let branches = branches::list(conn, &BranchFilter::default(), 100)
         .map_err(|err| format!("cannot read the branches: {err}"))?;
 
@@ -172,7 +173,7 @@ fn seed_people(
             code: branch.code.clone(),
             centre_ru: branch.centre_ru.clone(),
             zone: clock::zone(&branch.timezone),
-            coordinator: String::new(),
+            coordinator: AccountId::new(),
             weight: weight_of(&branch.code),
             settlements: BranchContext::settlements_of(&rows),
             roster: roster::Roster::default(),
@@ -201,7 +202,9 @@ fn seed_people(
     store::insert_accounts(conn, &staff)?;
     for branch in &mut contexts {
         let coordinator = staff.iter().find(|account| account.branch_code.as_ref() == Some(&branch.code));
-        branch.coordinator = coordinator.map(|account| account.id.clone()).unwrap_or_default();
+        if let Some(coordinator) = coordinator {
+            branch.coordinator = coordinator.id.clone();
+        }
         branch.logins.password_hash = hash.clone();
     }
     progress.done("accounts", staff.len(), since);
@@ -275,7 +278,7 @@ fn seed_meetings(
     conn: &mut DbConn,
     progress: &Progress,
     contexts: &mut [BranchContext],
-    national: &[String],
+    national: &[MemberOrganisationId],
     plan: &Plan,
 ) -> Result<(), String> {
     let since = Instant::now();

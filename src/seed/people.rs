@@ -1,6 +1,7 @@
 //! Volunteers: plausible names, unique Kazakh mobile phones, consent, some
 //! minors with a guardian's consent, mixed statuses, languages and skills.
 
+use crate::domain::ids::{LocalityId, MemberOrganisationId};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
@@ -74,8 +75,8 @@ const EMAIL_DOMAINS: &[&str] = &["mail.kz", "gmail.com", "mail.ru", "inbox.kz", 
 
 /// What a volunteer may point at in its branch.
 pub struct BranchRefs {
-    pub localities: Vec<String>,
-    pub organisations: Vec<String>,
+    pub localities: Vec<LocalityId>,
+    pub organisations: Vec<MemberOrganisationId>,
 }
 
 pub struct VolunteerFactory {
@@ -83,7 +84,7 @@ pub struct VolunteerFactory {
     phones: HashSet<u64>,
     branches: Vec<(String, BranchRefs)>,
     weights: Vec<u32>,
-    national_organisations: Vec<String>,
+    national_organisations: Vec<MemberOrganisationId>,
     start: NaiveDateTime,
     step_ms: i64,
     count: u64,
@@ -92,7 +93,12 @@ pub struct VolunteerFactory {
 
 impl VolunteerFactory {
     /// A factory for `count` volunteers created over the 120 days before the base time.
-    pub fn new(seed: u64, count: u64, refs: HashMap<String, BranchRefs>, national_organisations: Vec<String>) -> Self {
+    pub fn new(
+        seed: u64,
+        count: u64,
+        refs: HashMap<String, BranchRefs>,
+        national_organisations: Vec<MemberOrganisationId>,
+    ) -> Self {
         let mut refs = refs;
         let mut branches = Vec::new();
         let mut weights = Vec::new();

@@ -2,6 +2,7 @@
 //! the administrative centre, districts, towns, rural districts and villages.
 //! Names are plausible Kazakh place names, not an exact map of each region.
 
+use crate::domain::ids::LocalityId;
 use chrono::NaiveDateTime;
 
 use super::rng::Rng;
@@ -181,17 +182,17 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn add(
         &mut self,
-        parent: Option<&str>,
+        parent: Option<&LocalityId>,
         kind: LocalityKind,
         name: (String, String),
         population: (i64, i64),
-    ) -> String {
-        let id = new_id(self.rng, self.at);
+    ) -> LocalityId {
+        let id: LocalityId = new_id(self.rng, self.at);
         let population = i32::try_from(self.rng.between(population.0, population.1)).ok();
         self.out.push(Locality {
             id: id.clone(),
             branch_code: self.branch.clone(),
-            parent_id: parent.map(str::to_owned),
+            parent_id: parent.cloned(),
             kind,
             name_kk: name.0,
             name_ru: name.1,

@@ -2,6 +2,7 @@
 //! who exists since when, with which skills, and which time each already holds
 //! (the API's overlap rule: no two overlapping shifts held at once).
 
+use crate::domain::ids::VolunteerId;
 use chrono::NaiveDateTime;
 
 use super::rng::Rng;
@@ -9,7 +10,7 @@ use crate::db::volunteers::Volunteer;
 
 /// An active volunteer who can be signed up, speak or walk routes.
 pub struct Member {
-    pub id: String,
+    pub id: VolunteerId,
     pub created_at: NaiveDateTime,
     /// As stored: `,skill,skill,`.
     skills: String,

@@ -2,6 +2,7 @@
 //! towns, houses in villages), assignees, and the walks that produce visits,
 //! with the counters the visit sync maintains.
 
+use crate::domain::ids::{EventId, RouteId, ShiftId, VolunteerId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -18,8 +19,8 @@ use crate::db::schema::route_assignees;
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = route_assignees, treat_none_as_default_value = false)]
 pub struct RouteAssignee {
-    pub route_id: String,
-    pub volunteer_id: String,
+    pub route_id: RouteId,
+    pub volunteer_id: VolunteerId,
     pub created_at: NaiveDateTime,
 }
 
@@ -36,13 +37,13 @@ pub struct RouteBatch {
 pub struct RouteSpec<'a> {
     pub branch_code: &'a str,
     pub settlement: &'a Settlement,
-    pub event: Option<(String, String)>,
+    pub event: Option<(EventId, ShiftId)>,
     pub created_at: NaiveDateTime,
     pub walkers: Vec<Walker>,
     pub schedule: Schedule,
 }
 
-fn stop(rng: &mut Rng, route_id: &str, created_at: NaiveDateTime, street: &str, building: String) -> Stop {
+fn stop(rng: &mut Rng, route_id: &RouteId, created_at: NaiveDateTime, street: &str, building: String) -> Stop {
     Stop {
         id: new_id(rng, created_at),
         route_id: route_id.to_owned(),
@@ -61,7 +62,7 @@ fn stop(rng: &mut Rng, route_id: &str, created_at: NaiveDateTime, street: &str, 
 }
 
 /// The stops of a route in walking order, and the route's name.
-fn cut(rng: &mut Rng, route_id: &str, created_at: NaiveDateTime, settlement: &Settlement) -> (Vec<Stop>, String) {
+fn cut(rng: &mut Rng, route_id: &RouteId, created_at: NaiveDateTime, settlement: &Settlement) -> (Vec<Stop>, String) {
     let mut stops = Vec::new();
     let name;
     if settlement.village {

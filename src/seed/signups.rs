@@ -3,6 +3,7 @@
 //! cancelled place goes to the first waiting; cancelling the event cancels the
 //! live sign-ups; attendance is recorded once the shift is over.
 
+use crate::domain::ids::AssignmentId;
 use chrono::NaiveDateTime;
 
 use super::clock::{base_time, instant_between, plus_minutes};
@@ -30,7 +31,7 @@ struct Place {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     version: i32,
-    id: String,
+    id: AssignmentId,
 }
 
 impl Place {

@@ -3,6 +3,7 @@
 //! API then keeps on the stops and the route. Visits record counts and the
 //! topics residents asked about; never an opinion or a voting intention.
 
+use crate::domain::ids::{AccountId, RouteId, VolunteerId};
 use chrono::{NaiveDateTime, TimeDelta};
 use chrono_tz::Tz;
 
@@ -36,8 +37,8 @@ const NOTES: &[&str] = &[
 /// Who walks: the volunteer and the account their phone syncs with.
 #[derive(Clone)]
 pub struct Walker {
-    pub volunteer_id: String,
-    pub account_id: String,
+    pub volunteer_id: VolunteerId,
+    pub account_id: AccountId,
 }
 
 /// When the route is walked.
@@ -107,7 +108,7 @@ struct Walk<'a> {
     rng: &'a mut Rng,
     stops: &'a mut [Stop],
     visits: &'a mut Vec<Visit>,
-    route_id: &'a str,
+    route_id: &'a RouteId,
     progress: Progress,
     /// Doors nobody opened at each stop's last visit.
     unanswered: Vec<i32>,
@@ -207,7 +208,7 @@ impl Walk<'_> {
 /// `schedule`, appending the visits; returns the route's progress.
 pub fn walk(
     rng: &mut Rng,
-    route_id: &str,
+    route_id: &RouteId,
     stops: &mut [Stop],
     walkers: &[Walker],
     schedule: &Schedule,

@@ -3,6 +3,7 @@ use crate::auth::{AuthUser, SessionUser, password, secret};
 use crate::db::accounts::{self, Account, AccountChanges, NewAccount};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{Db, DbConn, api_tokens, branches, refresh_tokens, throttle_events, write_transaction};
+use crate::domain::ids::{AccountId, VolunteerId};
 use crate::domain::password::{check_new_password, normalize_email};
 use crate::domain::role::Role;
 use crate::domain::time::now;
@@ -27,7 +28,7 @@ fn ensure_manages(actor: &SessionUser, account: &Account) -> Result<(), ApiError
     }
 }
 
-fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Account, ApiError> {
+fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &AccountId) -> Result<Account, ApiError> {
     accounts::find(conn, id)?
         .filter(|account| sees(actor, account))
         .ok_or_else(|| ApiError::not_found(format!("account {id}")))
@@ -118,7 +119,7 @@ fn check_volunteer_link(
     conn: &mut DbConn,
     role: Role,
     branch: Option<&str>,
-    volunteer_id: &str,
+    volunteer_id: &VolunteerId,
 ) -> Result<(), ApiError> {
     if role != Role::Volunteer {
         return Err(ApiError::invalid(
@@ -136,7 +137,7 @@ fn check_volunteer_link(
         return Err(ApiError::Conflict {
             detail: "this volunteer has an account already".into(),
             errors: vec![FieldError::new("volunteer_id", ErrorCode::Duplicate, "already linked")],
-            existing_id: Some(linked.id),
+            existing_id: Some(linked.id.to_string()),
         });
     }
     Ok(())
@@ -147,7 +148,7 @@ pub struct NewAccountSpec {
     pub email: String,
     pub role: Role,
     pub branch: Option<String>,
-    pub volunteer_id: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
     pub hash: String,
     pub must_change_password: bool,
 }
@@ -160,11 +161,11 @@ pub fn insert_new_account(conn: &mut DbConn, actor: &SessionUser, new: NewAccoun
         return Err(ApiError::Conflict {
             detail: format!("an account with the email {} already exists", new.email),
             errors: vec![FieldError::new("email", ErrorCode::Duplicate, "this email is taken")],
-            existing_id: sees(actor, &existing).then_some(existing.id),
+            existing_id: sees(actor, &existing).then(|| existing.id.to_string()),
         });
     }
     let at = now();
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = AccountId::new();
     accounts::insert(
         conn,
         &NewAccount {
@@ -197,7 +198,7 @@ pub async fn own(db: &Db, actor: &SessionUser) -> Result<AccountOut, ApiError> {
     db.run(move |conn| accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))).await?.try_into()
 }
 
-pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<AccountOut, ApiError> {
+pub async fn get(db: &Db, actor: &AuthUser, id: AccountId) -> Result<AccountOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| load_visible(conn, &actor, &id)).await?.try_into()
 }
@@ -205,7 +206,7 @@ pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<AccountOut, Ap
 pub async fn update(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: AccountId,
     input: UpdateAccount,
     expected: ExpectedVersion,
 ) -> Result<AccountOut, ApiError> {
@@ -257,7 +258,7 @@ pub async fn update(
 pub async fn reset_password(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: AccountId,
     input: PasswordReset,
 ) -> Result<Option<String>, ApiError> {
     // A reset ends the account's sessions and may set a one-time password: done to
@@ -302,7 +303,7 @@ pub async fn reset_password(
 
 /// Ends every session of the account: refresh tokens revoked, access tokens
 /// invalidated by bumping the account's token epoch.
-fn end_all_sessions(conn: &mut DbConn, account_id: &str) -> Result<(), ApiError> {
+fn end_all_sessions(conn: &mut DbConn, account_id: &AccountId) -> Result<(), ApiError> {
     refresh_tokens::revoke_all_for_account(conn, account_id, now())?;
     Ok(accounts::bump_token_epoch(conn, account_id)?)
 }

@@ -5,6 +5,7 @@ use crate::auth::{AuthUser, SessionUser};
 use crate::db::api_tokens::{self, ApiToken};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{Db, accounts, write_transaction};
+use crate::domain::ids::AccountId;
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::Page;
@@ -17,7 +18,7 @@ use crate::error::{ApiError, ErrorCode};
 pub async fn create(
     db: &Db,
     admin: &AuthUser,
-    account_id: String,
+    account_id: AccountId,
     input: CreateApiToken,
 ) -> Result<ApiTokenCreated, ApiError> {
     let expires_at = input.expires_at.map(|at| at.naive_utc());
@@ -63,7 +64,7 @@ pub async fn create(
 
 pub async fn list(
     db: &Db,
-    account_id: String,
+    account_id: AccountId,
     after: Option<String>,
     limit: u32,
 ) -> Result<Page<ApiTokenOut>, ApiError> {

@@ -1,5 +1,6 @@
 //! The public recruitment form and the coordinators' decisions on it.
 
+use crate::domain::ids::VolunteerId;
 use chrono::TimeDelta;
 
 use crate::auth::{AuthUser, SessionUser};
@@ -61,7 +62,7 @@ pub fn apply(
     throttle_events::record(conn, &throttle_key, at)?;
     let (reference, action, record_id) = match insert_draft(conn, draft)? {
         Inserted::Created(volunteer) => (volunteer.id.clone(), "application_received", Some(volunteer.id)),
-        Inserted::Duplicate(existing) => (uuid::Uuid::now_v7().to_string(), "application_duplicate", Some(existing.id)),
+        Inserted::Duplicate(existing) => (VolunteerId::new(), "application_duplicate", Some(existing.id)),
     };
     audit::record(
         conn,
@@ -73,7 +74,7 @@ pub fn apply(
             ..Default::default()
         },
     )?;
-    Ok(ApplicationReceipt { reference, received_at: utc(at) })
+    Ok(ApplicationReceipt { reference: reference.into(), received_at: utc(at) })
 }
 
 /// Approves an applicant (→ `active`), optionally creating their volunteer account
@@ -81,7 +82,7 @@ pub fn apply(
 pub async fn approve(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: VolunteerId,
     account_email: Option<String>,
 ) -> Result<ApprovalOut, ApiError> {
     let credentials = match &account_email {
@@ -120,7 +121,12 @@ pub async fn approve(
 }
 
 /// Rejects an applicant (→ `left`), with the reason in the audit log.
-pub async fn reject(db: &Db, actor: &AuthUser, id: String, reason: Option<String>) -> Result<VolunteerOut, ApiError> {
+pub async fn reject(
+    db: &Db,
+    actor: &AuthUser,
+    id: VolunteerId,
+    reason: Option<String>,
+) -> Result<VolunteerOut, ApiError> {
     let actor = SessionUser::clone(actor);
     let volunteer = db
         .run(move |conn| {

@@ -2,6 +2,7 @@
 //! branch's public events. Times are UTC; UIDs are stable so calendar apps update
 //! entries in place; cancelled entries carry `STATUS:CANCELLED`.
 
+use crate::domain::ids::AccountId;
 use chrono::TimeDelta;
 use diesel::prelude::*;
 use icalendar::{Calendar, Component, EventLike, EventStatus as IcalStatus};
@@ -64,7 +65,7 @@ pub async fn volunteer_feed(db: &Db, token: String) -> Result<String, ApiError> 
     let rows = db
         .run(move |conn| {
             let not_found = || ApiError::not_found("calendar");
-            let account_id: String = calendar_tokens::table
+            let account_id: AccountId = calendar_tokens::table
                 .filter(calendar_tokens::token_hash.eq(&hash))
                 .select(calendar_tokens::account_id)
                 .first(conn)

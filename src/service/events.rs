@@ -1,6 +1,7 @@
 //! Events and their shifts: creation (one shift or a daily series in the branch's
 //! time zone), reading with counts, updates and the status lifecycle.
 
+use crate::domain::ids::{EventId, LocalityId, ShiftId};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Utc};
@@ -55,10 +56,10 @@ fn check_shift_inside(
     }
 }
 
-fn shift_row(event_id: &str, shift: &NewShift) -> Shift {
+fn shift_row(event_id: &EventId, shift: &NewShift) -> Shift {
     let at = now();
     Shift {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: ShiftId::new(),
         event_id: event_id.to_owned(),
         starts_at: shift.starts_at.naive_utc(),
         ends_at: shift.ends_at.naive_utc(),
@@ -70,7 +71,7 @@ fn shift_row(event_id: &str, shift: &NewShift) -> Shift {
     }
 }
 
-fn check_locality(conn: &mut DbConn, branch: &str, locality_id: Option<&str>) -> Result<(), ApiError> {
+fn check_locality(conn: &mut DbConn, branch: &str, locality_id: Option<&LocalityId>) -> Result<(), ApiError> {
     if let Some(id) = locality_id
         && localities::find(conn, id)?.is_none_or(|locality| locality.branch_code != branch)
     {
@@ -123,10 +124,10 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<Eve
                         format!("there is no branch {branch}"),
                     ));
                 }
-                check_locality(conn, &branch, input.locality_id.as_deref())?;
+                check_locality(conn, &branch, input.locality_id.as_ref())?;
                 let at = now();
                 let event = Event {
-                    id: uuid::Uuid::now_v7().to_string(),
+                    id: EventId::new(),
                     branch_code: branch,
                     locality_id: input.locality_id,
                     kind: input.kind,
@@ -167,12 +168,12 @@ pub fn sees(actor: &SessionUser, event: &Event) -> bool {
     }
 }
 
-pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Event, ApiError> {
+pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &EventId) -> Result<Event, ApiError> {
     events::find(conn, id)?.filter(|event| sees(actor, event)).ok_or_else(|| ApiError::not_found(format!("event {id}")))
 }
 
 /// The event, checked to be one `actor` may change here (not a meeting).
-pub fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Event, ApiError> {
+pub fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &EventId) -> Result<Event, ApiError> {
     let event = load_visible(conn, actor, id)?;
     actor.ensure_manages_branch(&event.branch_code, format!("event {id}"))?;
     ensure_not_meeting(&event)?;
@@ -194,11 +195,11 @@ pub fn ensure_not_meeting(event: &Event) -> Result<(), ApiError> {
 
 /// Events with their shifts and counts, in three queries whatever their number.
 pub fn views(conn: &mut DbConn, rows: Vec<Event>) -> Result<Vec<EventOut>, ApiError> {
-    let ids: Vec<String> = rows.iter().map(|event| event.id.clone()).collect();
+    let ids: Vec<EventId> = rows.iter().map(|event| event.id.clone()).collect();
     let all_shifts = shifts::for_events(conn, &ids)?;
-    let shift_ids: Vec<String> = all_shifts.iter().map(|shift| shift.id.clone()).collect();
+    let shift_ids: Vec<ShiftId> = all_shifts.iter().map(|shift| shift.id.clone()).collect();
     let counts = shifts::counts(conn, &shift_ids)?;
-    let mut by_event: HashMap<String, Vec<ShiftOut>> = HashMap::new();
+    let mut by_event: HashMap<EventId, Vec<ShiftOut>> = HashMap::new();
     for shift in all_shifts {
         let shift_counts = counts.get(&shift.id).copied().unwrap_or_default();
         by_event.entry(shift.event_id.clone()).or_default().push(ShiftOut::new(shift, shift_counts));
@@ -212,12 +213,12 @@ pub fn views(conn: &mut DbConn, rows: Vec<Event>) -> Result<Vec<EventOut>, ApiEr
         .collect())
 }
 
-fn one_view(conn: &mut DbConn, id: &str) -> Result<EventOut, ApiError> {
+fn one_view(conn: &mut DbConn, id: &EventId) -> Result<EventOut, ApiError> {
     let event = events::find(conn, id)?.ok_or_else(|| ApiError::not_found(format!("event {id}")))?;
     views(conn, vec![event])?.pop().ok_or_else(|| ApiError::internal("event view vanished"))
 }
 
-pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<EventOut, ApiError> {
+pub async fn get(db: &Db, actor: &AuthUser, id: EventId) -> Result<EventOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         let event = load_visible(conn, &actor, &id)?;
@@ -249,7 +250,7 @@ pub async fn list(db: &Db, actor: &AuthUser, mut filter: EventFilter, limit: i64
 pub async fn update(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: EventId,
     input: UpdateEvent,
     expected: ExpectedVersion,
 ) -> Result<EventOut, ApiError> {
@@ -283,7 +284,7 @@ pub async fn update(
                 ));
             }
             if let Some(locality) = &input.locality_id {
-                check_locality(conn, &current.branch_code, locality.as_deref())?;
+                check_locality(conn, &current.branch_code, locality.as_ref())?;
             }
             let changes = EventChanges {
                 locality_id: input.locality_id,
@@ -312,7 +313,7 @@ pub async fn update(
 pub async fn change_status(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: EventId,
     change: EventStatusChange,
     expected: ExpectedVersion,
 ) -> Result<EventOut, ApiError> {
@@ -362,7 +363,12 @@ pub async fn change_status(
     .await
 }
 
-fn add_rows(conn: &mut DbConn, actor: &SessionUser, event_id: &str, rows: Vec<Shift>) -> Result<EventOut, ApiError> {
+fn add_rows(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    event_id: &EventId,
+    rows: Vec<Shift>,
+) -> Result<EventOut, ApiError> {
     shifts::insert(conn, &rows)?;
     events::touch(conn, event_id, now())?;
     audit::record(conn, event_audit(actor, "shifts_added", event_id, Some(format!("{} shifts", rows.len()))))?;
@@ -377,7 +383,7 @@ fn ensure_open(event: &Event) -> Result<(), ApiError> {
     }
 }
 
-pub async fn add_shift(db: &Db, actor: &AuthUser, event_id: String, shift: NewShift) -> Result<EventOut, ApiError> {
+pub async fn add_shift(db: &Db, actor: &AuthUser, event_id: EventId, shift: NewShift) -> Result<EventOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
@@ -406,7 +412,7 @@ fn local_instant(zone: Tz, date: chrono::NaiveDate, time: chrono::NaiveTime) -> 
 pub async fn add_series(
     db: &Db,
     actor: &AuthUser,
-    event_id: String,
+    event_id: EventId,
     series: ShiftSeries,
 ) -> Result<EventOut, ApiError> {
     if series.end_time <= series.start_time {

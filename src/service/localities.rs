@@ -4,6 +4,7 @@ use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::localities::{self, Locality, LocalityChanges, LocalityFilter};
 use crate::db::{Db, DbConn, branches, write_transaction};
+use crate::domain::ids::LocalityId;
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
@@ -41,17 +42,17 @@ fn ensure_may_create_in(actor: &SessionUser, branch: &str) -> Result<(), ApiErro
 fn check_parent(
     conn: &mut DbConn,
     branch: &str,
-    parent_id: Option<&str>,
-    child_id: Option<&str>,
+    parent_id: Option<&LocalityId>,
+    child_id: Option<&LocalityId>,
 ) -> Result<(), ApiError> {
-    let Some(mut cursor) = parent_id.map(str::to_owned) else { return Ok(()) };
+    let Some(mut cursor) = parent_id.cloned() else { return Ok(()) };
     let parent = localities::find(conn, &cursor)?.filter(|parent| parent.branch_code == branch).ok_or_else(|| {
         ApiError::invalid("parent_id", ErrorCode::UnknownLocality, "the parent is not a locality of this branch")
     })?;
     drop(parent);
     // Walk up from the parent: meeting the child means a cycle.
     for _ in 0..64 {
-        if Some(cursor.as_str()) == child_id {
+        if Some(&cursor) == child_id {
             return Err(ApiError::invalid("parent_id", ErrorCode::Cycle, "a locality cannot be inside itself"));
         }
         match localities::find(conn, &cursor)?.and_then(|locality| locality.parent_id) {
@@ -74,10 +75,10 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateLocality) -> Result<
                     format!("there is no branch {}", input.branch),
                 ));
             }
-            check_parent(conn, &input.branch, input.parent_id.as_deref(), None)?;
+            check_parent(conn, &input.branch, input.parent_id.as_ref(), None)?;
             let at = now();
             let locality = Locality {
-                id: uuid::Uuid::now_v7().to_string(),
+                id: LocalityId::new(),
                 branch_code: input.branch,
                 parent_id: input.parent_id,
                 kind: input.kind,
@@ -96,14 +97,14 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateLocality) -> Result<
     .await
 }
 
-pub async fn get(db: &Db, id: String) -> Result<Locality, ApiError> {
+pub async fn get(db: &Db, id: LocalityId) -> Result<Locality, ApiError> {
     db.run(move |conn| localities::find(conn, &id)?.ok_or_else(|| ApiError::not_found(format!("locality {id}")))).await
 }
 
 pub async fn update(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: LocalityId,
     input: UpdateLocality,
     expected: ExpectedVersion,
 ) -> Result<Locality, ApiError> {
@@ -115,7 +116,7 @@ pub async fn update(
             actor.ensure_manages_branch(&current.branch_code, &what)?;
             let version = expected.check(input.version, current.version)?;
             if let Some(parent) = &input.parent_id {
-                check_parent(conn, &current.branch_code, parent.as_deref(), Some(&current.id))?;
+                check_parent(conn, &current.branch_code, parent.as_ref(), Some(&current.id))?;
             }
             let changes = LocalityChanges {
                 parent_id: input.parent_id,
@@ -134,7 +135,7 @@ pub async fn update(
     .await
 }
 
-pub async fn delete(db: &Db, actor: &AuthUser, id: String) -> Result<(), ApiError> {
+pub async fn delete(db: &Db, actor: &AuthUser, id: LocalityId) -> Result<(), ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
@@ -157,11 +158,14 @@ pub async fn delete(db: &Db, actor: &AuthUser, id: String) -> Result<(), ApiErro
 
 /// The branch's localities as a forest, children sorted by Russian name.
 pub fn build_tree(rows: Vec<Locality>) -> Vec<LocalityNode> {
-    let mut children: HashMap<Option<String>, Vec<Locality>> = HashMap::new();
+    let mut children: HashMap<Option<LocalityId>, Vec<Locality>> = HashMap::new();
     for row in rows {
         children.entry(row.parent_id.clone()).or_default().push(row);
     }
-    fn attach(parent: Option<String>, children: &mut HashMap<Option<String>, Vec<Locality>>) -> Vec<LocalityNode> {
+    fn attach(
+        parent: Option<LocalityId>,
+        children: &mut HashMap<Option<LocalityId>, Vec<Locality>>,
+    ) -> Vec<LocalityNode> {
         children
             .remove(&parent)
             .unwrap_or_default()

@@ -1,6 +1,7 @@
 //! Meetings with work collectives, experts and residents: lifecycle, speakers
 //! (volunteers booked like shift sign-ups), reports with follow-ups, coverage.
 
+use crate::domain::ids::{AssignmentId, EventId, ShiftId};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -79,7 +80,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
             let at = now();
             let (starts, ends) = (input.proposed_starts_at.naive_utc(), input.proposed_ends_at.naive_utc());
             let event = Event {
-                id: uuid::Uuid::now_v7().to_string(),
+                id: EventId::new(),
                 branch_code: branch,
                 locality_id: input.locality_id,
                 kind: input.kind.event_kind(),
@@ -101,7 +102,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
             events::insert(conn, &event)?;
             // The meeting's one shift: what volunteer speakers are booked on.
             let shift = Shift {
-                id: uuid::Uuid::now_v7().to_string(),
+                id: ShiftId::new(),
                 event_id: event.id.clone(),
                 starts_at: starts,
                 ends_at: ends,
@@ -132,15 +133,15 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
 }
 
 fn views(conn: &mut DbConn, rows: Vec<(Meeting, Event)>) -> Result<Vec<MeetingOut>, ApiError> {
-    let ids: Vec<String> = rows.iter().map(|(meeting, _)| meeting.event_id.clone()).collect();
-    let mut speakers: HashMap<String, Vec<SpeakerOut>> = HashMap::new();
+    let ids: Vec<EventId> = rows.iter().map(|(meeting, _)| meeting.event_id.clone()).collect();
+    let mut speakers: HashMap<EventId, Vec<SpeakerOut>> = HashMap::new();
     for speaker in meetings::speakers_of(conn, &ids)? {
         speakers.entry(speaker.meeting_id.clone()).or_default().push(speaker.into());
     }
-    let reported: HashSet<String> =
+    let reported: HashSet<EventId> =
         meetings::reports_for(conn, &ids)?.into_iter().map(|report| report.meeting_id).collect();
     let today = Utc::now().date_naive();
-    let mut follow_ups: HashMap<String, (i64, i64)> = HashMap::new();
+    let mut follow_ups: HashMap<EventId, (i64, i64)> = HashMap::new();
     for follow_up in meetings::follow_ups_of(conn, &ids)?.into_iter().filter(|follow_up| !follow_up.done) {
         let entry = follow_ups.entry(follow_up.meeting_id.clone()).or_default();
         entry.0 += 1;
@@ -185,20 +186,20 @@ fn sees(actor: &SessionUser, event: &Event) -> bool {
     }
 }
 
-fn load(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<(Meeting, Event), ApiError> {
+fn load(conn: &mut DbConn, actor: &SessionUser, id: &EventId) -> Result<(Meeting, Event), ApiError> {
     let not_found = || ApiError::not_found(format!("meeting {id}"));
     let meeting = meetings::find_meeting(conn, id)?.ok_or_else(not_found)?;
     let event = events::find(conn, id)?.filter(|event| sees(actor, event)).ok_or_else(not_found)?;
     Ok((meeting, event))
 }
 
-fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<(Meeting, Event), ApiError> {
+fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &EventId) -> Result<(Meeting, Event), ApiError> {
     let (meeting, event) = load(conn, actor, id)?;
     actor.ensure_manages_branch(&event.branch_code, format!("meeting {id}"))?;
     Ok((meeting, event))
 }
 
-pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<MeetingOut, ApiError> {
+pub async fn get(db: &Db, actor: &AuthUser, id: EventId) -> Result<MeetingOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         let row = load(conn, &actor, &id)?;
@@ -230,7 +231,7 @@ pub async fn list(
 /// Books a speaker. A volunteer speaker is signed up on the meeting's shift, so
 /// an overlapping meeting or shift is refused (409) and the meeting shows in the
 /// volunteer's schedule and calendar.
-pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn) -> Result<MeetingOut, ApiError> {
+pub async fn add_speaker(db: &Db, actor: &AuthUser, id: EventId, input: SpeakerIn) -> Result<MeetingOut, ApiError> {
     if !matches!(input.role.as_str(), "speaker" | "moderator") {
         return Err(ApiError::invalid("role", ErrorCode::UnknownValue, "speaker or moderator"));
     }
@@ -285,7 +286,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
                         "the speaker is booked at an overlapping time",
                         "volunteer_id",
                         ErrorCode::Overlap,
-                        Some(clash.shift_id),
+                        Some(clash.shift_id.to_string()),
                     ));
                 }
                 if shifts::assignment_of(conn, &shift.id, volunteer_id)?
@@ -299,7 +300,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
                     ));
                 }
                 let assignment = Assignment {
-                    id: uuid::Uuid::now_v7().to_string(),
+                    id: AssignmentId::new(),
                     shift_id: shift.id.clone(),
                     volunteer_id: volunteer_id.clone(),
                     status: AssignmentStatus::SignedUp,
@@ -348,7 +349,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: String, input: SpeakerIn
 pub async fn change_status(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: EventId,
     change: MeetingStatusChange,
     expected: ExpectedVersion,
 ) -> Result<MeetingOut, ApiError> {
@@ -425,7 +426,7 @@ fn reschedule(conn: &mut DbConn, event: &Event, starts: DateTime<Utc>, ends: Dat
                     "a speaker is booked at an overlapping time",
                     "starts_at",
                     ErrorCode::Overlap,
-                    Some(clash.shift_id),
+                    Some(clash.shift_id.to_string()),
                 ));
             }
         }
@@ -460,7 +461,7 @@ fn ensure_may_report(conn: &mut DbConn, actor: &SessionUser, meeting: &Meeting, 
 pub async fn save_report(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: EventId,
     input: ReportIn,
     expected: ExpectedVersion,
 ) -> Result<ReportOut, ApiError> {
@@ -479,7 +480,7 @@ pub async fn save_report(
             }
             if let Some(organisation) = meeting
                 .organisation_id
-                .as_deref()
+                .as_ref()
                 .map(|org| meetings::find_organisation(conn, org))
                 .transpose()?
                 .flatten()
@@ -550,7 +551,7 @@ pub async fn save_report(
     .await
 }
 
-fn report_view(conn: &mut DbConn, id: &str) -> Result<ReportOut, ApiError> {
+fn report_view(conn: &mut DbConn, id: &EventId) -> Result<ReportOut, ApiError> {
     let report =
         meetings::find_report(conn, id)?.ok_or_else(|| ApiError::not_found(format!("report of meeting {id}")))?;
     let questions = meetings::questions_of(conn, id)?
@@ -566,7 +567,7 @@ fn report_view(conn: &mut DbConn, id: &str) -> Result<ReportOut, ApiError> {
     Ok(ReportOut::new(report, questions, follow_ups))
 }
 
-pub async fn get_report(db: &Db, actor: &AuthUser, id: String) -> Result<ReportOut, ApiError> {
+pub async fn get_report(db: &Db, actor: &AuthUser, id: EventId) -> Result<ReportOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         load(conn, &actor, &id)?;

@@ -2,6 +2,7 @@ use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::member_organisations::{self, MemberOrganisation, MemberOrganisationChanges, MemberOrganisationFilter};
 use crate::db::{Db, DbConn, branches, write_transaction};
+use crate::domain::ids::MemberOrganisationId;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::member_organisation::{CreateMemberOrganisation, UpdateMemberOrganisation};
@@ -17,7 +18,7 @@ fn ensure_unique_bin(conn: &mut DbConn, bin: &str, except: Option<&str>) -> Resu
         Some(existing) if Some(existing.id.as_str()) != except => Err(ApiError::Conflict {
             detail: format!("a member organisation with BIN {bin} already exists"),
             errors: vec![FieldError::new("bin", ErrorCode::Duplicate, "this BIN is registered already")],
-            existing_id: Some(existing.id),
+            existing_id: Some(existing.id.to_string()),
         }),
         _ => Ok(()),
     }
@@ -44,7 +45,7 @@ pub async fn create(
             ensure_unique_bin(conn, &input.bin, None)?;
             let at = now();
             let row = MemberOrganisation {
-                id: uuid::Uuid::now_v7().to_string(),
+                id: MemberOrganisationId::new(),
                 name: input.name.trim().to_owned(),
                 kind: input.kind,
                 branch_code: input.branch,
@@ -61,7 +62,7 @@ pub async fn create(
     .await
 }
 
-pub async fn get(db: &Db, id: String) -> Result<MemberOrganisation, ApiError> {
+pub async fn get(db: &Db, id: MemberOrganisationId) -> Result<MemberOrganisation, ApiError> {
     db.run(move |conn| {
         member_organisations::find(conn, &id)?.ok_or_else(|| ApiError::not_found(format!("member organisation {id}")))
     })
@@ -71,7 +72,7 @@ pub async fn get(db: &Db, id: String) -> Result<MemberOrganisation, ApiError> {
 pub async fn update(
     db: &Db,
     admin: &AuthUser,
-    id: String,
+    id: MemberOrganisationId,
     input: UpdateMemberOrganisation,
     expected: ExpectedVersion,
 ) -> Result<MemberOrganisation, ApiError> {
@@ -104,7 +105,7 @@ pub async fn update(
     .await
 }
 
-pub async fn delete(db: &Db, admin: &AuthUser, id: String) -> Result<(), ApiError> {
+pub async fn delete(db: &Db, admin: &AuthUser, id: MemberOrganisationId) -> Result<(), ApiError> {
     let admin = SessionUser::clone(admin);
     db.run(move |conn| {
         write_transaction(conn, |conn| {

@@ -3,6 +3,7 @@
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::meetings::{self, Organisation, OrganisationChanges, OrganisationFilter};
 use crate::db::{Db, DbConn, branches, localities, write_transaction};
+use crate::domain::ids::OrganisationId;
 use crate::domain::phone::normalize_phone;
 use crate::domain::role::Role;
 use crate::domain::time::now;
@@ -20,7 +21,7 @@ fn event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str) -> crate::db:
     super::audit(actor, action, "organisation", id, None)
 }
 
-pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Organisation, ApiError> {
+pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &OrganisationId) -> Result<Organisation, ApiError> {
     meetings::find_organisation(conn, id)?
         .filter(|organisation| actor.role == Role::Observer || actor.sees_branch(&organisation.branch_code))
         .ok_or_else(|| ApiError::not_found(format!("organisation {id}")))
@@ -58,13 +59,13 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateOrganisation) -> Res
                 return Err(ApiError::Conflict {
                     detail: format!("an organisation with BIN {} is registered already", input.bin),
                     errors: vec![FieldError::new("bin", ErrorCode::Duplicate, "this BIN is registered already")],
-                    existing_id: actor.sees_branch(&existing.branch_code).then_some(existing.id),
+                    existing_id: actor.sees_branch(&existing.branch_code).then(|| existing.id.to_string()),
                 });
             }
             let at = now();
             let (name_kk, name_ru) = (normalize_name(&input.name_kk), normalize_name(&input.name_ru));
             let row = Organisation {
-                id: uuid::Uuid::now_v7().to_string(),
+                id: OrganisationId::new(),
                 branch_code: branch,
                 locality_id: input.locality_id,
                 search_text: search_text(&name_kk, &name_ru, &input.bin),
@@ -88,7 +89,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateOrganisation) -> Res
     .await
 }
 
-pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<Organisation, ApiError> {
+pub async fn get(db: &Db, actor: &AuthUser, id: OrganisationId) -> Result<Organisation, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| load_visible(conn, &actor, &id)).await
 }
@@ -109,7 +110,7 @@ pub async fn list(
 pub async fn update(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: OrganisationId,
     input: UpdateOrganisation,
     expected: ExpectedVersion,
 ) -> Result<Organisation, ApiError> {

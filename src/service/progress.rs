@@ -58,7 +58,7 @@ fn summarise(
             .filter_map(|locality| {
                 let tallies = by_locality.get(locality.id.as_str())?;
                 Some(LocalityCoverage {
-                    locality_id: locality.id.clone(),
+                    locality_id: locality.id.to_string(),
                     name_ru: locality.name_ru.clone(),
                     kind: locality.kind,
                     routes: routes(tallies),

@@ -1,6 +1,7 @@
 //! Door-to-door routes: cutting them (up to 500 stops), assigning volunteers,
 //! reordering stops, and the offline pack a phone downloads.
 
+use crate::domain::ids::{RouteId, StopId, VolunteerId};
 use std::collections::{HashMap, HashSet};
 
 use crate::auth::{AuthUser, SessionUser};
@@ -19,9 +20,9 @@ fn conflict(detail: impl Into<String>, field: &str, code: ErrorCode) -> ApiError
     ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id: None }
 }
 
-fn stop_row(route_id: &str, position: usize, stop: &StopIn) -> Stop {
+fn stop_row(route_id: &RouteId, position: usize, stop: &StopIn) -> Stop {
     Stop {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: StopId::new(),
         route_id: route_id.to_owned(),
         position: i32::try_from(position).unwrap_or(i32::MAX),
         street: stop.street.trim().to_owned(),
@@ -50,19 +51,19 @@ fn sees(conn: &mut DbConn, actor: &SessionUser, route: &Route) -> Result<bool, A
     })
 }
 
-pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Route, ApiError> {
+pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &RouteId) -> Result<Route, ApiError> {
     let route = routes::find(conn, id)?.ok_or_else(|| ApiError::not_found(format!("route {id}")))?;
     if sees(conn, actor, &route)? { Ok(route) } else { Err(ApiError::not_found(format!("route {id}"))) }
 }
 
-fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Route, ApiError> {
+fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &RouteId) -> Result<Route, ApiError> {
     let route = load_visible(conn, actor, id)?;
     actor.ensure_manages_branch(&route.branch_code, format!("route {id}"))?;
     Ok(route)
 }
 
 /// An active volunteer of the route's branch.
-fn check_assignable(conn: &mut DbConn, branch: &str, volunteer_id: &str) -> Result<(), ApiError> {
+fn check_assignable(conn: &mut DbConn, branch: &str, volunteer_id: &VolunteerId) -> Result<(), ApiError> {
     // Another branch's volunteer is answered like an unknown one: its existence
     // is not revealed.
     let volunteer =
@@ -88,8 +89,8 @@ pub fn view(conn: &mut DbConn, route: Route, with_stops: bool) -> Result<RouteOu
 /// A page of routes without their stops, with the assignees of the whole page
 /// loaded in one query (not one per route).
 fn list_views(conn: &mut DbConn, rows: Vec<Route>) -> Result<Vec<RouteOut>, ApiError> {
-    let ids: Vec<String> = rows.iter().map(|route| route.id.clone()).collect();
-    let mut assignees: HashMap<String, Vec<String>> = HashMap::new();
+    let ids: Vec<RouteId> = rows.iter().map(|route| route.id.clone()).collect();
+    let mut assignees: HashMap<RouteId, Vec<VolunteerId>> = HashMap::new();
     for (route_id, volunteer_id) in routes::assignees_of_routes(conn, &ids)? {
         assignees.entry(route_id).or_default().push(volunteer_id);
     }
@@ -129,7 +130,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateRoute) -> Result<Rou
                 check_assignable(conn, &branch, volunteer)?;
             }
             let at = now();
-            let id = uuid::Uuid::now_v7().to_string();
+            let id = RouteId::new();
             let stops: Vec<Stop> =
                 input.stops.iter().enumerate().map(|(position, stop)| stop_row(&id, position, stop)).collect();
             let status = if input.volunteer_ids.is_empty() { RouteStatus::Planned } else { RouteStatus::Assigned };
@@ -164,7 +165,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateRoute) -> Result<Rou
     .await
 }
 
-pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<RouteOut, ApiError> {
+pub async fn get(db: &Db, actor: &AuthUser, id: RouteId) -> Result<RouteOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         let route = load_visible(conn, &actor, &id)?;
@@ -188,7 +189,7 @@ pub fn narrow_to_caller(actor: &AuthUser, branch: &mut Option<String>, assignee:
         },
         Role::Volunteer => match &actor.volunteer_id {
             Some(volunteer) => {
-                *assignee = Some(volunteer.clone());
+                *assignee = Some(volunteer.to_string());
                 true
             }
             None => false,
@@ -217,7 +218,7 @@ pub async fn list(
 pub async fn replace_stops(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: RouteId,
     input: ReplaceStops,
     expected: ExpectedVersion,
 ) -> Result<RouteOut, ApiError> {
@@ -227,7 +228,7 @@ pub async fn replace_stops(
             routes::lock(conn, &id)?;
             let route = load_managed(conn, &actor, &id)?;
             expected.check(input.version, route.version)?;
-            let current: HashMap<String, Stop> =
+            let current: HashMap<StopId, Stop> =
                 routes::stops_of(conn, &id)?.into_iter().map(|stop| (stop.id.clone(), stop)).collect();
             let mut kept = HashSet::new();
             for (index, stop) in input.stops.iter().enumerate() {
@@ -241,7 +242,7 @@ pub async fn replace_stops(
                     ));
                 }
             }
-            let removed: Vec<String> = current.keys().filter(|stop_id| !kept.contains(*stop_id)).cloned().collect();
+            let removed: Vec<StopId> = current.keys().filter(|stop_id| !kept.contains(*stop_id)).cloned().collect();
             if removed.iter().any(|stop_id| current[stop_id].visits_count > 0) {
                 return Err(conflict(
                     "stops with recorded visits cannot be removed",
@@ -285,7 +286,7 @@ pub async fn replace_stops(
     .await
 }
 
-pub async fn assign(db: &Db, actor: &AuthUser, id: String, volunteer_id: String) -> Result<RouteOut, ApiError> {
+pub async fn assign(db: &Db, actor: &AuthUser, id: RouteId, volunteer_id: VolunteerId) -> Result<RouteOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
@@ -307,7 +308,7 @@ pub async fn assign(db: &Db, actor: &AuthUser, id: String, volunteer_id: String)
     .await
 }
 
-pub async fn unassign(db: &Db, actor: &AuthUser, id: String, volunteer_id: String) -> Result<RouteOut, ApiError> {
+pub async fn unassign(db: &Db, actor: &AuthUser, id: RouteId, volunteer_id: VolunteerId) -> Result<RouteOut, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
@@ -335,7 +336,7 @@ pub async fn unassign(db: &Db, actor: &AuthUser, id: String, volunteer_id: Strin
 }
 
 /// The offline pack and its entity tag (changes when the route or its visits do).
-pub async fn pack(db: &Db, actor: &AuthUser, id: String) -> Result<(crate::dto::route::RoutePack, String), ApiError> {
+pub async fn pack(db: &Db, actor: &AuthUser, id: RouteId) -> Result<(crate::dto::route::RoutePack, String), ApiError> {
     use crate::dto::route::{QuestionTopic, RoutePack, VisitOut};
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {

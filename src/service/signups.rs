@@ -11,6 +11,7 @@ use crate::db::shifts::{self, Assignment, Shift};
 use crate::db::volunteers::{self, decode_list};
 use crate::db::{Db, DbConn, write_transaction};
 use crate::domain::event::{AssignmentStatus, EventStatus};
+use crate::domain::ids::{AssignmentId, ShiftId, VolunteerId};
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::volunteer::VolunteerStatus;
@@ -24,7 +25,7 @@ fn conflict(detail: impl Into<String>, field: &str, code: ErrorCode, existing_id
 }
 
 /// The shift and its event, when `actor` may see the event.
-fn load_shift(conn: &mut DbConn, actor: &SessionUser, shift_id: &str) -> Result<(Shift, Event), ApiError> {
+fn load_shift(conn: &mut DbConn, actor: &SessionUser, shift_id: &ShiftId) -> Result<(Shift, Event), ApiError> {
     let not_found = || ApiError::not_found(format!("shift {shift_id}"));
     let shift = shifts::find(conn, shift_id)?.ok_or_else(not_found)?;
     let event = events::find(conn, &shift.event_id)?.filter(|event| sees(actor, event)).ok_or_else(not_found)?;
@@ -36,7 +37,7 @@ fn load_shift(conn: &mut DbConn, actor: &SessionUser, shift_id: &str) -> Result<
 fn signing_volunteer(
     conn: &mut DbConn,
     actor: &SessionUser,
-    requested: Option<String>,
+    requested: Option<VolunteerId>,
 ) -> Result<volunteers::Volunteer, ApiError> {
     let id = match actor.role {
         Role::Volunteer => {
@@ -65,8 +66,8 @@ fn signing_volunteer(
 pub async fn sign_up(
     db: &Db,
     actor: &AuthUser,
-    shift_id: String,
-    volunteer_id: Option<String>,
+    shift_id: ShiftId,
+    volunteer_id: Option<VolunteerId>,
 ) -> Result<(Assignment, bool), ApiError> {
     let actor = SessionUser::clone(actor);
     let (assignment, created) = db
@@ -132,7 +133,7 @@ pub async fn sign_up(
                         format!("the volunteer already holds shift {} at an overlapping time", clash.shift_id),
                         "shift_id",
                         ErrorCode::Overlap,
-                        Some(clash.shift_id),
+                        Some(clash.shift_id.to_string()),
                     ));
                 }
                 let taken = shifts::counts(conn, std::slice::from_ref(&shift.id))?
@@ -156,7 +157,7 @@ pub async fn sign_up(
                     }
                     None => {
                         let row = Assignment {
-                            id: uuid::Uuid::now_v7().to_string(),
+                            id: AssignmentId::new(),
                             shift_id: shift.id.clone(),
                             volunteer_id: volunteer.id.clone(),
                             status,
@@ -179,7 +180,11 @@ pub async fn sign_up(
     Ok((assignment, created))
 }
 
-fn load_assignment(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<(Assignment, Shift, Event), ApiError> {
+fn load_assignment(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    id: &AssignmentId,
+) -> Result<(Assignment, Shift, Event), ApiError> {
     let not_found = || ApiError::not_found(format!("assignment {id}"));
     let assignment = shifts::find_assignment(conn, id)?.ok_or_else(not_found)?;
     let (shift, event) = load_shift(conn, actor, &assignment.shift_id).map_err(|_| not_found())?;
@@ -192,7 +197,7 @@ fn load_assignment(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<(
 
 /// Cancels a sign-up (the volunteer's own, or by staff of the branch) and gives
 /// the freed place to the first volunteer waiting.
-pub async fn cancel(db: &Db, actor: &AuthUser, id: String) -> Result<Assignment, ApiError> {
+pub async fn cancel(db: &Db, actor: &AuthUser, id: AssignmentId) -> Result<Assignment, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
@@ -238,7 +243,7 @@ pub async fn cancel(db: &Db, actor: &AuthUser, id: String) -> Result<Assignment,
 pub async fn mark_attendance(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: AssignmentId,
     status: AssignmentStatus,
 ) -> Result<Assignment, ApiError> {
     if !matches!(status, AssignmentStatus::Attended | AssignmentStatus::NoShow) {
@@ -280,7 +285,7 @@ pub async fn mark_attendance(
 }
 
 /// The sign-ups of a shift, in waitlist order (staff of the branch).
-pub async fn for_shift(db: &Db, actor: &AuthUser, shift_id: String) -> Result<Vec<AssignmentOut>, ApiError> {
+pub async fn for_shift(db: &Db, actor: &AuthUser, shift_id: ShiftId) -> Result<Vec<AssignmentOut>, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         let (shift, event) = load_shift(conn, &actor, &shift_id)?;
@@ -325,10 +330,10 @@ fn assignment_audit<'a>(
 /// places on shifts not yet started (each freed place goes to the first waiting),
 /// their places as speakers of meetings to come, and their open routes. Runs
 /// inside the caller's transaction.
-pub fn release_volunteer(conn: &mut DbConn, actor: &SessionUser, volunteer_id: &str) -> Result<(), ApiError> {
+pub fn release_volunteer(conn: &mut DbConn, actor: &SessionUser, volunteer_id: &VolunteerId) -> Result<(), ApiError> {
     let at = now();
     let upcoming = shifts::upcoming_of(conn, volunteer_id, at)?;
-    let released: Vec<String> = upcoming.iter().map(|assignment| assignment.id.clone()).collect();
+    let released: Vec<AssignmentId> = upcoming.iter().map(|assignment| assignment.id.clone()).collect();
     crate::db::meetings::remove_speakers_booked_by(conn, &released)?;
     for assignment in upcoming {
         shifts::lock(conn, &assignment.shift_id)?;

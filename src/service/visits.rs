@@ -2,6 +2,7 @@
 //! its own (all or nothing per item), replays recognised by the phone's UUID,
 //! the route's progress updated in the same transaction.
 
+use crate::domain::ids::{RouteId, StopId, VisitId, VolunteerId};
 use std::collections::HashMap;
 
 use chrono::{TimeDelta, Utc};
@@ -79,7 +80,7 @@ fn counters_would_overflow(route: &Route, delta: &ProgressDelta, item: &VisitIn)
 }
 
 /// Who may sync: the route's assigned volunteers and its branch's staff.
-fn ensure_may_sync(conn: &mut DbConn, actor: &SessionUser, route: &Route) -> Result<Option<String>, ApiError> {
+fn ensure_may_sync(conn: &mut DbConn, actor: &SessionUser, route: &Route) -> Result<Option<VolunteerId>, ApiError> {
     match actor.role {
         Role::Admin => Ok(None),
         Role::Coordinator => {
@@ -114,9 +115,9 @@ struct Outcome {
 fn decide(
     parsed: ParsedBatch,
     route: &Route,
-    stops: &HashMap<String, (i32, bool)>,
-    mut stored: HashMap<String, Visit>,
-    volunteer_id: &Option<String>,
+    stops: &HashMap<StopId, (i32, bool)>,
+    mut stored: HashMap<VisitId, Visit>,
+    volunteer_id: &Option<VolunteerId>,
     actor: &SessionUser,
 ) -> Outcome {
     let received_at = now();
@@ -135,8 +136,8 @@ fn decide(
         match item {
             Err(errors) => result.errors = errors,
             Ok(item) => {
-                let id = item.id.to_string();
-                result.id = Some(id.clone());
+                let id = item.id.clone();
+                result.id = Some(id.to_string());
                 if let Some(existing) = stored.get(&id) {
                     if existing.route_id == route.id {
                         result.status = ItemStatus::Duplicate;
@@ -211,7 +212,7 @@ fn read_batch(
     conn: &mut DbConn,
     items: Vec<Box<RawValue>>,
     route: &Route,
-) -> Result<(ParsedBatch, HashMap<String, Visit>), ApiError> {
+) -> Result<(ParsedBatch, HashMap<VisitId, Visit>), ApiError> {
     let parsed: ParsedBatch = items
         .iter()
         .map(|raw| match parse_item(raw, route) {
@@ -236,15 +237,15 @@ fn id_of_unreadable(raw: &RawValue) -> Option<String> {
 fn stored_visits(
     conn: &mut DbConn,
     parsed: &[(Option<String>, ParsedItem)],
-) -> Result<HashMap<String, Visit>, ApiError> {
-    let ids: Vec<String> =
-        parsed.iter().filter_map(|(_, item)| item.as_ref().ok().map(|item| item.id.to_string())).collect();
+) -> Result<HashMap<VisitId, Visit>, ApiError> {
+    let ids: Vec<VisitId> =
+        parsed.iter().filter_map(|(_, item)| item.as_ref().ok().map(|item| item.id.clone())).collect();
     Ok(routes::visits_by_ids(conn, &ids)?.into_iter().map(|visit| (visit.id.clone(), visit)).collect())
 }
 
 /// The new visits per stop: how many, and the earliest.
 fn visits_per_stop(visits: &[Visit]) -> Vec<routes::StopVisits> {
-    let mut per_stop: HashMap<&str, routes::StopVisits> = HashMap::new();
+    let mut per_stop: HashMap<&StopId, routes::StopVisits> = HashMap::new();
     for visit in visits {
         let stop = per_stop.entry(&visit.stop_id).or_insert_with(|| routes::StopVisits {
             stop_id: visit.stop_id.clone(),
@@ -271,7 +272,7 @@ fn batch_result(results: Vec<ItemResult>, route: &Route) -> BatchResult {
 pub async fn sync_batch(
     db: &Db,
     actor: &AuthUser,
-    route_id: String,
+    route_id: RouteId,
     items: Vec<Box<RawValue>>,
 ) -> Result<BatchResult, ApiError> {
     if items.len() > MAX_BATCH {
@@ -286,7 +287,7 @@ pub async fn sync_batch(
         let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
         let (parsed, stored) = read_batch(conn, items, &route)?;
         let writes_nothing =
-            parsed.iter().all(|(_, item)| item.as_ref().map_or(true, |item| stored.contains_key(&item.id.to_string())));
+            parsed.iter().all(|(_, item)| item.as_ref().map_or(true, |item| stored.contains_key(&item.id)));
         if writes_nothing {
             let outcome = decide(parsed, &route, &HashMap::new(), stored, &volunteer_id, &actor);
             return Ok(batch_result(outcome.results, &route));
@@ -297,7 +298,7 @@ pub async fn sync_batch(
             routes::lock(conn, &route_id)?;
             let route = load_visible(conn, &actor, &route_id)?;
             let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
-            let stops: HashMap<String, (i32, bool)> = routes::stop_doors(conn, &route.id)?
+            let stops: HashMap<StopId, (i32, bool)> = routes::stop_doors(conn, &route.id)?
                 .into_iter()
                 .map(|(id, doors, visited)| (id, (doors, visited)))
                 .collect();

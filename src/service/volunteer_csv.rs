@@ -5,6 +5,7 @@
 //! stores each in its own transaction: a bad row never stops the good ones and
 //! never leaves anything half-written.
 
+use crate::domain::ids::{LocalityId, MemberOrganisationId};
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -57,7 +58,7 @@ pub async fn export(db: &Db, actor: &AuthUser, mut filter: VolunteerFilter) -> R
             loop {
                 let page = volunteers::list(conn, &filter, 1000)?;
                 let done = page.len() < 1000;
-                filter.after = page.last().map(|row| row.id.clone());
+                filter.after = page.last().map(|row| row.id.to_string());
                 rows.extend(page);
                 if done {
                     break;
@@ -84,16 +85,16 @@ pub async fn export(db: &Db, actor: &AuthUser, mut filter: VolunteerFilter) -> R
         for row in rows {
             let date = |at: chrono::NaiveDateTime| at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             let cells = [
-                row.id,
+                row.id.into(),
                 row.branch_code,
-                row.locality_id.unwrap_or_default(),
+                row.locality_id.map(String::from).unwrap_or_default(),
                 row.full_name.unwrap_or_default(),
                 row.phone.unwrap_or_default(),
                 row.email.unwrap_or_default(),
                 row.birth_date.map(|d| d.to_string()).unwrap_or_default(),
                 decode_list(&row.languages).join(";"),
                 decode_list(&row.skills).join(";"),
-                row.member_organisation_id.unwrap_or_default(),
+                row.member_organisation_id.map(String::from).unwrap_or_default(),
                 row.youth_wing.to_string(),
                 row.status.as_str().to_owned(),
                 date(row.consent_at),
@@ -209,6 +210,9 @@ fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<Dr
         },
         _ => None,
     };
+    let locality_id = parse_id::<LocalityId>("locality_id", get("locality_id"), &mut errors);
+    let member_organisation_id =
+        parse_id::<MemberOrganisationId>("member_organisation_id", get("member_organisation_id"), &mut errors);
     let branch = target_branch(actor, get("branch").map(str::to_owned))
         .map_err(|err| errors.push(FieldError::new("branch", ErrorCode::NotAllowed, err.to_string())))
         .unwrap_or_default();
@@ -217,19 +221,28 @@ fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<Dr
     }
     Ok(DraftRow {
         branch,
-        locality_id: get("locality_id").map(str::to_owned),
+        locality_id,
         full_name,
         phone,
         email: get("email").map(str::to_owned),
         birth_date,
         languages,
         skills,
-        member_organisation_id: get("member_organisation_id").map(str::to_owned),
+        member_organisation_id,
         youth_wing,
         status,
         consent: Consent { given_at: consent_at, text_version: consent_version },
         guardian,
     })
+}
+
+/// An optional id cell: absent is `None`, malformed is an error of the row.
+fn parse_id<T: std::str::FromStr>(column: &'static str, text: Option<&str>, errors: &mut Vec<FieldError>) -> Option<T> {
+    let parsed = text?.parse().ok();
+    if parsed.is_none() {
+        errors.push(FieldError::new(column, ErrorCode::Format, "an id (UUID)"));
+    }
+    parsed
 }
 
 /// What became of one well-formed row.
@@ -242,14 +255,14 @@ enum RowOutcome {
 
 struct DraftRow {
     branch: String,
-    locality_id: Option<String>,
+    locality_id: Option<LocalityId>,
     full_name: String,
     phone: String,
     email: Option<String>,
     birth_date: Option<NaiveDate>,
     languages: Vec<Language>,
     skills: Vec<String>,
-    member_organisation_id: Option<String>,
+    member_organisation_id: Option<MemberOrganisationId>,
     youth_wing: bool,
     status: VolunteerStatus,
     consent: Consent,
@@ -362,7 +375,7 @@ pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool
                                     None,
                                 );
                                 audit::record(conn, event)?;
-                                Ok(RowOutcome::Created(volunteer.id))
+                                Ok(RowOutcome::Created(volunteer.id.into()))
                             }
                             Inserted::Duplicate(existing) => Ok(RowOutcome::Duplicate(existing)),
                         })
@@ -375,7 +388,8 @@ pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool
                         }
                         Ok(RowOutcome::Duplicate(existing)) => {
                             result.status = RowStatus::Duplicate;
-                            result.existing_id = actor.sees_branch(&existing.branch_code).then_some(existing.id);
+                            result.existing_id =
+                                actor.sees_branch(&existing.branch_code).then(|| existing.id.to_string());
                         }
                         Err(err @ (ApiError::Unavailable(_) | ApiError::Internal(_))) => return Err(err),
                         Err(err) => result.errors = field_errors(err),

@@ -1,6 +1,7 @@
 //! Volunteers: recording, reading with privacy, updating, anonymising, and the
 //! public recruitment form.
 
+use crate::domain::ids::{LocalityId, MemberOrganisationId, VolunteerId};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use unicode_normalization::UnicodeNormalization;
 
@@ -35,14 +36,14 @@ pub fn search_text(full_name: &str, phone: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct VolunteerDraft {
     pub branch: String,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     pub full_name: String,
     pub phone: String,
     pub email: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub languages: Vec<String>,
     pub skills: Vec<String>,
-    pub member_organisation_id: Option<String>,
+    pub member_organisation_id: Option<MemberOrganisationId>,
     pub youth_wing: bool,
     pub availability: Option<String>,
     pub status: VolunteerStatus,
@@ -104,7 +105,7 @@ fn check_not_future(field: &str, at: chrono::DateTime<Utc>, errors: &mut Vec<Fie
 /// Everything about a new volunteer that can be checked without the database.
 pub struct DraftInput<'a> {
     pub branch: String,
-    pub locality_id: Option<String>,
+    pub locality_id: Option<LocalityId>,
     pub full_name: &'a str,
     pub phone: &'a str,
     pub foreign_phone: bool,
@@ -112,7 +113,7 @@ pub struct DraftInput<'a> {
     pub birth_date: Option<NaiveDate>,
     pub languages: &'a [Language],
     pub skills: &'a [String],
-    pub member_organisation_id: Option<String>,
+    pub member_organisation_id: Option<MemberOrganisationId>,
     pub youth_wing: bool,
     pub availability: Option<&'a str>,
     pub status: VolunteerStatus,
@@ -167,8 +168,8 @@ pub fn draft(input: DraftInput<'_>) -> Result<VolunteerDraft, ApiError> {
 fn check_references(
     conn: &mut DbConn,
     branch: &str,
-    locality_id: Option<&str>,
-    member_organisation_id: Option<&str>,
+    locality_id: Option<&LocalityId>,
+    member_organisation_id: Option<&MemberOrganisationId>,
 ) -> Result<(), ApiError> {
     if branches::find(conn, branch)?.is_none() {
         return Err(ApiError::invalid("branch", ErrorCode::UnknownBranch, format!("there is no branch {branch}")));
@@ -205,7 +206,7 @@ pub enum Inserted {
 /// Checks the draft against the database: references valid, and the volunteer
 /// already registered under its phone, if any.
 pub fn check_draft(conn: &mut DbConn, draft: &VolunteerDraft) -> Result<Option<Volunteer>, ApiError> {
-    check_references(conn, &draft.branch, draft.locality_id.as_deref(), draft.member_organisation_id.as_deref())?;
+    check_references(conn, &draft.branch, draft.locality_id.as_ref(), draft.member_organisation_id.as_ref())?;
     Ok(volunteers::find_by_phone(conn, &draft.phone)?)
 }
 
@@ -217,7 +218,7 @@ pub fn insert_draft(conn: &mut DbConn, draft: VolunteerDraft) -> Result<Inserted
     }
     let at = now();
     let volunteer = Volunteer {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: VolunteerId::new(),
         branch_code: draft.branch,
         locality_id: draft.locality_id,
         search_text: Some(search_text(&draft.full_name, &draft.phone)),
@@ -251,7 +252,7 @@ pub fn duplicate_phone(actor: &SessionUser, existing: &Volunteer) -> ApiError {
         detail: "a volunteer with this phone number is registered already".into(),
         errors: vec![FieldError::new("phone", ErrorCode::Duplicate, "this phone number is taken")],
         existing_id: (actor.role != Role::Observer && actor.sees_branch(&existing.branch_code))
-            .then(|| existing.id.clone()),
+            .then(|| existing.id.to_string()),
     }
 }
 
@@ -299,13 +300,13 @@ fn sees(actor: &SessionUser, volunteer: &Volunteer) -> bool {
     }
 }
 
-fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Volunteer, ApiError> {
+fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &VolunteerId) -> Result<Volunteer, ApiError> {
     volunteers::find(conn, id)?
         .filter(|volunteer| sees(actor, volunteer))
         .ok_or_else(|| ApiError::not_found(format!("volunteer {id}")))
 }
 
-fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &str) -> Result<Volunteer, ApiError> {
+fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &VolunteerId) -> Result<Volunteer, ApiError> {
     let volunteer = load_visible(conn, actor, id)?;
     actor.ensure_manages_branch(&volunteer.branch_code, format!("volunteer {id}"))?;
     Ok(volunteer)
@@ -318,7 +319,7 @@ pub fn with_personal_data(actor: &SessionUser) -> bool {
 }
 
 /// One volunteer. Reads of personal data are recorded in the audit log.
-pub async fn get(db: &Db, actor: &AuthUser, id: String) -> Result<Volunteer, ApiError> {
+pub async fn get(db: &Db, actor: &AuthUser, id: VolunteerId) -> Result<Volunteer, ApiError> {
     let reader = SessionUser::clone(actor);
     let volunteer = db.run(move |conn| load_visible(conn, &reader, &id)).await?;
     if with_personal_data(actor) {
@@ -359,7 +360,7 @@ pub async fn list(
 pub async fn update(
     db: &Db,
     actor: &AuthUser,
-    id: String,
+    id: VolunteerId,
     input: UpdateVolunteer,
     expected: ExpectedVersion,
 ) -> Result<Volunteer, ApiError> {
@@ -423,7 +424,7 @@ pub async fn update(
             let locality = input.locality_id.clone().unwrap_or_else(|| current.locality_id.clone());
             let organisation =
                 input.member_organisation_id.clone().unwrap_or_else(|| current.member_organisation_id.clone());
-            check_references(conn, &current.branch_code, locality.as_deref(), organisation.as_deref())?;
+            check_references(conn, &current.branch_code, locality.as_ref(), organisation.as_ref())?;
             if let Some(phone) = &phone
                 && let Some(existing) = volunteers::find_by_phone(conn, phone)?
                 && existing.id != current.id
@@ -495,7 +496,7 @@ fn changed_fields(changes: &VolunteerChanges) -> String {
 
 /// Erases the personal fields for good, keeps what statistics need (branch,
 /// locality, languages, skills, status history), and closes the linked account.
-pub async fn anonymise(db: &Db, actor: &AuthUser, id: String) -> Result<Volunteer, ApiError> {
+pub async fn anonymise(db: &Db, actor: &AuthUser, id: VolunteerId) -> Result<Volunteer, ApiError> {
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
@@ -538,7 +539,7 @@ pub async fn anonymise(db: &Db, actor: &AuthUser, id: String) -> Result<Voluntee
 pub fn decide_application(
     conn: &mut DbConn,
     actor: &SessionUser,
-    id: &str,
+    id: &VolunteerId,
     next: VolunteerStatus,
     action: &str,
     details: Option<String>,
@@ -575,8 +576,8 @@ pub async fn my_data(db: &Db, user: &SessionUser) -> Result<crate::dto::voluntee
                 Some(id) => volunteers::find(conn, id)?,
                 None => None,
             };
-            let mut records = vec![account.id.clone()];
-            records.extend(volunteer.as_ref().map(|volunteer| volunteer.id.clone()));
+            let mut records = vec![account.id.to_string()];
+            records.extend(volunteer.as_ref().map(|volunteer| volunteer.id.to_string()));
             let entries = audit::about_records(conn, &records, 500)?;
             audit::record(conn, event(&user, "personal_data_exported", &account.id, None))?;
             Ok((account, volunteer, entries))

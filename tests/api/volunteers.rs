@@ -196,8 +196,16 @@ async fn every_rule_on_a_new_volunteer_names_its_field(app: TestApp) {
         (json!({"email": "not an email"}), "email", "email"),
         (json!({"languages": ["de"]}), "languages[0]", "unknown_value"),
         (json!({"skills": ["a,b"]}), "skills[0]", "format"),
-        (json!({"locality_id": "nowhere"}), "locality_id", "unknown_locality"),
-        (json!({"member_organisation_id": "nothing"}), "member_organisation_id", "unknown_member_organisation"),
+        // Ids are parsed where they arrive: a malformed one is refused as such, a
+        // well-formed one that names no locality of the branch as unknown.
+        (json!({"locality_id": "nowhere"}), "locality_id", "invalid_type"),
+        (json!({"locality_id": "0192f3a4-5b6c-7d8e-9f00-112233445566"}), "locality_id", "unknown_locality"),
+        (json!({"member_organisation_id": "nothing"}), "member_organisation_id", "invalid_type"),
+        (
+            json!({"member_organisation_id": "0192f3a4-5b6c-7d8e-9f00-112233445566"}),
+            "member_organisation_id",
+            "unknown_member_organisation",
+        ),
         (json!({"nickname": "x"}), "nickname", "unknown_field"),
     ];
     for (patch, field, code) in cases {
