@@ -489,11 +489,10 @@ async fn unreadable_oversized_and_nul_carrying_requests_are_refused(app: TestApp
     app.get("/api/v1/branches?cursor=AA").send().await.assert_status(200);
 }
 
-on_both_databases!(integrator_tokens_are_shown_once_recorded_when_used_and_revocable);
-async fn integrator_tokens_are_shown_once_recorded_when_used_and_revocable(app: TestApp) {
+on_both_databases!(integrator_tokens_are_shown_once_and_recorded_when_used);
+async fn integrator_tokens_are_shown_once_and_recorded_when_used(app: TestApp) {
     let admin = app.admin().await;
     let observer = app.account(&admin, "observer", None).await;
-    let coordinator = app.account(&admin, "coordinator", Some(OWN_BRANCH)).await;
     let observer_id = observer["id"].as_str().unwrap();
 
     let created = app
@@ -522,7 +521,23 @@ async fn integrator_tokens_are_shown_once_recorded_when_used_and_revocable(app: 
     assert_eq!(listed[0]["name"], "regional dashboard");
     assert!(listed[0]["last_used_at"].is_string());
     assert!(listed[0].get("token").is_none(), "the secret is never listed");
+}
 
+on_both_databases!(integrator_tokens_do_not_carry_a_promoted_role);
+async fn integrator_tokens_do_not_carry_a_promoted_role(app: TestApp) {
+    let admin = app.admin().await;
+    let observer = app.account(&admin, "observer", None).await;
+    let observer_id = observer["id"].as_str().unwrap();
+    let created = app
+        .post(&format!("/api/v1/accounts/{observer_id}/api-tokens"))
+        .bearer(&admin.token)
+        .json(&json!({"name": "regional dashboard"}))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let secret = created["token"].as_str().unwrap();
+    app.get("/api/v1/me").bearer(secret).send().await.assert_status(200);
     // Should the observer ever be promoted, its tokens do not carry the new role.
     app.patch(&format!("/api/v1/accounts/{observer_id}"))
         .bearer(&admin.token)
@@ -538,7 +553,21 @@ async fn integrator_tokens_are_shown_once_recorded_when_used_and_revocable(app: 
         .await
         .assert_status(200);
     app.get("/api/v1/me").bearer(secret).send().await.problem(401);
+}
 
+on_both_databases!(integrator_tokens_are_revocable_and_audited);
+async fn integrator_tokens_are_revocable_and_audited(app: TestApp) {
+    let admin = app.admin().await;
+    let observer = app.account(&admin, "observer", None).await;
+    let observer_id = observer["id"].as_str().unwrap();
+    let _first = app
+        .post(&format!("/api/v1/accounts/{observer_id}/api-tokens"))
+        .bearer(&admin.token)
+        .json(&json!({"name": "regional dashboard"}))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
     let second = app
         .post(&format!("/api/v1/accounts/{observer_id}/api-tokens"))
         .bearer(&admin.token)
@@ -556,6 +585,22 @@ async fn integrator_tokens_are_shown_once_recorded_when_used_and_revocable(app: 
         .assert_status(204);
     app.get("/api/v1/me").bearer(second_secret).send().await.problem(401);
 
+    let actions: Vec<String> = app.get("/api/v1/audit?record_type=api_token").bearer(&admin.token).send().await.json()
+        ["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(actions, ["api_token_revoked", "api_token_created", "api_token_created"]);
+}
+
+on_both_databases!(only_observers_get_integrator_tokens_and_none_already_expired);
+async fn only_observers_get_integrator_tokens_and_none_already_expired(app: TestApp) {
+    let admin = app.admin().await;
+    let observer = app.account(&admin, "observer", None).await;
+    let observer_id = observer["id"].as_str().unwrap();
+    let coordinator = app.account(&admin, "coordinator", Some(OWN_BRANCH)).await;
     app.post(&format!("/api/v1/accounts/{}/api-tokens", coordinator["id"].as_str().unwrap()))
         .bearer(&admin.token)
         .json(&json!({"name": "not for coordinators"}))
@@ -570,15 +615,6 @@ async fn integrator_tokens_are_shown_once_recorded_when_used_and_revocable(app: 
         .await
         .problem(422);
     assert_eq!(problem["errors"][0]["field"], "expires_at");
-
-    let actions: Vec<String> = app.get("/api/v1/audit?record_type=api_token").bearer(&admin.token).send().await.json()
-        ["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["action"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(actions, ["api_token_revoked", "api_token_created", "api_token_created"]);
 }
 
 on_both_databases!(branch_contact_data_is_edited_by_admins_and_its_own_coordinators);

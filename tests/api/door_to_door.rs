@@ -204,8 +204,8 @@ async fn a_mixed_batch_stores_exactly_its_valid_items_even_when_sent_twice_at_on
     assert_eq!(route["progress"]["stops_visited"], 3);
 }
 
-on_both_databases!(only_the_right_people_cut_work_and_reorder_routes);
-async fn only_the_right_people_cut_work_and_reorder_routes(app: TestApp) {
+on_both_databases!(routes_take_only_active_volunteers_of_their_branch);
+async fn routes_take_only_active_volunteers_of_their_branch(app: TestApp) {
     let admin = app.admin().await;
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
@@ -228,7 +228,13 @@ async fn only_the_right_people_cut_work_and_reorder_routes(app: TestApp) {
     );
     let body = json!({"locality_id": village, "name": "R", "stops": []});
     app.post("/api/v1/routes").bearer(&outsider.token).json(&body).send().await.problem(403);
+}
 
+on_both_databases!(only_the_route_s_own_people_sync_its_visits);
+async fn only_the_route_s_own_people_sync_its_visits(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
+    let village = app.locality(&coordinator, OWN_BRANCH, "village").await;
     let route = app.route(&coordinator, &village, 3, &[]).await;
     let id = route["id"].as_str().unwrap();
     let (_, stranger) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
@@ -252,6 +258,21 @@ async fn only_the_right_people_cut_work_and_reorder_routes(app: TestApp) {
         .await
         .problem(403);
     app.get(&format!("/api/v1/routes/{id}")).bearer(&stranger.token).send().await.problem(404);
+    app.post(&format!("/api/v1/routes/{id}/visits:batch"))
+        .bearer(&coordinator.token)
+        .json(&batch)
+        .send()
+        .await
+        .assert_status(200);
+}
+
+on_both_databases!(a_reorder_keeps_visited_stops_and_a_route_has_at_most_500);
+async fn a_reorder_keeps_visited_stops_and_a_route_has_at_most_500(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let village = app.locality(&coordinator, OWN_BRANCH, "village").await;
+    let route = app.route(&coordinator, &village, 3, &[]).await;
+    let id = route["id"].as_str().unwrap();
+    let batch = json!({"visits": [visit(&stop_ids(&route)[0])]});
     app.post(&format!("/api/v1/routes/{id}/visits:batch"))
         .bearer(&coordinator.token)
         .json(&batch)

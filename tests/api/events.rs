@@ -207,7 +207,7 @@ async fn sign_up_rules_each_answer_with_their_code(app: TestApp) {
         app.scheduled_event(&coordinator, OWN_BRANCH, "2027-05-01T04:00:00Z", "2027-05-01T08:00:00Z", 5).await;
     let overlapping =
         app.scheduled_event(&coordinator, OWN_BRANCH, "2027-05-01T07:00:00Z", "2027-05-01T10:00:00Z", 5).await;
-    let (volunteer, user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let (_, user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
     app.post(&format!("/api/v1/shifts/{}/signups", shift_id(&morning, 0)))
         .bearer(&user.token)
         .json(&json!({}))
@@ -263,7 +263,12 @@ async fn sign_up_rules_each_answer_with_their_code(app: TestApp) {
         .send()
         .await
         .problem(403);
+}
 
+on_both_databases!(a_shift_that_needs_a_skill_takes_only_volunteers_who_have_it);
+async fn a_shift_that_needs_a_skill_takes_only_volunteers_who_have_it(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (volunteer, user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
     let skilled = app.post("/api/v1/events").bearer(&coordinator.token).json(&json!({
         "kind": "social_media", "title": "SMM", "starts_at": "2027-06-01T04:00:00Z", "ends_at": "2027-06-01T08:00:00Z", "status": "scheduled",
         "shifts": [{"starts_at": "2027-06-01T04:00:00Z", "ends_at": "2027-06-01T08:00:00Z", "capacity": 3, "required_skill": "SMM"}],
@@ -288,8 +293,21 @@ async fn sign_up_rules_each_answer_with_their_code(app: TestApp) {
         .send()
         .await
         .assert_status(201);
+}
 
-    // Drafts are invisible to volunteers; cancelled events take no sign-ups.
+on_both_databases!(drafts_are_invisible_to_volunteers_and_cancelled_events_take_no_sign_ups);
+async fn drafts_are_invisible_to_volunteers_and_cancelled_events_take_no_sign_ups(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let overlapping =
+        app.scheduled_event(&coordinator, OWN_BRANCH, "2027-05-01T07:00:00Z", "2027-05-01T10:00:00Z", 5).await;
+    let (_, user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let paused = app.volunteer(&coordinator, OWN_BRANCH).await;
+    app.patch(&format!("/api/v1/volunteers/{}", paused["id"].as_str().unwrap()))
+        .bearer(&coordinator.token)
+        .json(&json!({"status": "paused"}))
+        .send()
+        .await
+        .assert_status(200);
     let draft = app.post("/api/v1/events").bearer(&coordinator.token).json(&json!({
         "kind": "training", "title": "Training", "starts_at": "2027-07-01T04:00:00Z", "ends_at": "2027-07-01T08:00:00Z",
         "shifts": [{"starts_at": "2027-07-01T04:00:00Z", "ends_at": "2027-07-01T08:00:00Z", "capacity": 3}],
@@ -319,8 +337,8 @@ async fn sign_up_rules_each_answer_with_their_code(app: TestApp) {
     assert_eq!(problem["errors"][0]["code"], "event_not_open");
 }
 
-on_both_databases!(event_times_and_status_moves_are_checked);
-async fn event_times_and_status_moves_are_checked(app: TestApp) {
+on_both_databases!(event_times_are_checked);
+async fn event_times_are_checked(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let create = |body: Value| app.post("/api/v1/events").bearer(&coordinator.token).json(&body).send();
     let base = json!({"kind": "training", "title": "T", "starts_at": "2027-08-01T04:00:00Z", "ends_at": "2027-08-01T08:00:00Z"});
@@ -361,7 +379,13 @@ async fn event_times_and_status_moves_are_checked(app: TestApp) {
         assert_eq!(problem["errors"][0]["code"], code, "{patch}: {problem}");
     }
     create(with(json!({"branch": OTHER_BRANCH}))).await.problem(403);
+}
 
+on_both_databases!(event_status_moves_and_shift_changes_follow_the_rules);
+async fn event_status_moves_and_shift_changes_follow_the_rules(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let create = |body: Value| app.post("/api/v1/events").bearer(&coordinator.token).json(&body).send();
+    let base = json!({"kind": "training", "title": "T", "starts_at": "2027-08-01T04:00:00Z", "ends_at": "2027-08-01T08:00:00Z"});
     let event = create(base.clone()).await.assert_status(201).json();
     let id = event["id"].as_str().unwrap();
     let status =
@@ -403,7 +427,15 @@ async fn event_times_and_status_moves_are_checked(app: TestApp) {
         .send()
         .await
         .problem(409);
+}
 
+on_both_databases!(event_lists_filter_page_in_start_order_and_stay_in_their_branch);
+async fn event_lists_filter_page_in_start_order_and_stay_in_their_branch(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let create = |body: Value| app.post("/api/v1/events").bearer(&coordinator.token).json(&body).send();
+    let base = json!({"kind": "training", "title": "T", "starts_at": "2027-08-01T04:00:00Z", "ends_at": "2027-08-01T08:00:00Z"});
+    let event = create(base.clone()).await.assert_status(201).json();
+    let id = event["id"].as_str().unwrap();
     // Lists: filters, free places, cursor pages in start order.
     let other = app.user("coordinator", Some(OTHER_BRANCH)).await;
     app.get(&format!("/api/v1/events/{id}")).bearer(&other.token).send().await.problem(404);

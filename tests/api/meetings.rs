@@ -175,10 +175,9 @@ async fn a_work_collective_is_met_reported_and_counted(app: TestApp) {
     assert!(actions.contains(&"meeting_report_filed") && actions.contains(&"meeting_report_corrected"), "{actions:?}");
 }
 
-on_both_databases!(meeting_rules_answer_with_their_codes);
-async fn meeting_rules_answer_with_their_codes(app: TestApp) {
+on_both_databases!(organisation_and_meeting_fields_answer_with_their_codes);
+async fn organisation_and_meeting_fields_answer_with_their_codes(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-    let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
     let bad = app
         .post("/api/v1/organisations")
         .bearer(&coordinator.token)
@@ -199,7 +198,12 @@ async fn meeting_rules_answer_with_their_codes(app: TestApp) {
     let problem = app.post("/api/v1/meetings").bearer(&coordinator.token)
         .json(&json!({"kind": "work_collective_meeting", "title": "X", "proposed_starts_at": "2027-03-01T06:00:00Z", "proposed_ends_at": "2027-03-01T07:00:00Z"})).send().await.problem(422);
     assert_eq!(problem["errors"][0]["field"], "organisation_id");
+}
 
+on_both_databases!(a_speaker_cannot_be_booked_twice_at_the_same_time);
+async fn a_speaker_cannot_be_booked_twice_at_the_same_time(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let org = organisation(&app, &coordinator, "041140001239", 40).await;
     let morning = app
         .post("/api/v1/meetings")
         .bearer(&coordinator.token)
@@ -236,7 +240,20 @@ async fn meeting_rules_answer_with_their_codes(app: TestApp) {
         .await
         .problem(409);
     assert_eq!(problem["errors"][0]["code"], "overlap");
+}
 
+on_both_databases!(meeting_status_moves_follow_the_rules);
+async fn meeting_status_moves_follow_the_rules(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let org = organisation(&app, &coordinator, "041140001239", 40).await;
+    let overlapping = app
+        .post("/api/v1/meetings")
+        .bearer(&coordinator.token)
+        .json(&meeting_body(&org, "2027-03-01T07:00:00Z", "2027-03-01T09:00:00Z"))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
     let id = overlapping["id"].as_str().unwrap();
     let status =
         |body: Value| app.post(&format!("/api/v1/meetings/{id}/status")).bearer(&coordinator.token).json(&body).send();
@@ -244,7 +261,28 @@ async fn meeting_rules_answer_with_their_codes(app: TestApp) {
     assert_eq!(status(json!({"status": "cancelled"})).await.problem(422)["errors"][0]["field"], "reason");
     status(json!({"status": "cancelled", "reason": "карантин"})).await.assert_status(200);
     assert_eq!(status(json!({"status": "held"})).await.problem(409)["errors"][0]["code"], "illegal_transition");
+}
 
+on_both_databases!(a_speaker_who_pauses_is_taken_off_the_meetings_to_come);
+async fn a_speaker_who_pauses_is_taken_off_the_meetings_to_come(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let org = organisation(&app, &coordinator, "041140001239", 40).await;
+    let morning = app
+        .post("/api/v1/meetings")
+        .bearer(&coordinator.token)
+        .json(&meeting_body(&org, "2027-03-01T06:00:00Z", "2027-03-01T08:00:00Z"))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let speaker = app.volunteer(&coordinator, OWN_BRANCH).await;
+    let add = |meeting: &Value| {
+        app.post(&format!("/api/v1/meetings/{}/speakers", meeting["id"].as_str().unwrap()))
+            .bearer(&coordinator.token)
+            .json(&json!({"volunteer_id": speaker["id"], "role": "speaker"}))
+            .send()
+    };
+    add(&morning).await.assert_status(201);
     let morning_id = morning["id"].as_str().unwrap();
     // A speaker who pauses is taken off the meetings to come, with their booking.
     let before = app
@@ -269,6 +307,22 @@ async fn meeting_rules_answer_with_their_codes(app: TestApp) {
         .assert_status(200)
         .json();
     assert!(after["speakers"].as_array().unwrap().iter().all(|s| s["volunteer_id"] != speaker["id"]), "{after}");
+}
+
+on_both_databases!(a_meeting_changes_through_meetings_only_and_stays_in_its_branch);
+async fn a_meeting_changes_through_meetings_only_and_stays_in_its_branch(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
+    let org = organisation(&app, &coordinator, "041140001239", 40).await;
+    let morning = app
+        .post("/api/v1/meetings")
+        .bearer(&coordinator.token)
+        .json(&meeting_body(&org, "2027-03-01T06:00:00Z", "2027-03-01T08:00:00Z"))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let morning_id = morning["id"].as_str().unwrap();
     // A meeting's event is changed through /meetings only.
     let problem = app
         .post(&format!("/api/v1/events/{morning_id}/status"))

@@ -84,8 +84,10 @@ fn start_reaper() {
     // Its own process group: Ctrl-C on `cargo test` must not kill the reaper too.
     #[cfg(unix)]
     command.process_group(0);
+    // Never waited for: the reaper outlives this process on purpose (init adopts it).
+    #[expect(clippy::zombie_processes, reason = "the reaper must outlive the test process")]
     let mut child = command.spawn().expect("start the test database reaper");
-    // Never closed, never waited for: the reaper outlives this process on purpose.
+    // Never closed: its end of file is what tells the reaper this process has exited.
     std::mem::forget(child.stdin.take());
 }
 

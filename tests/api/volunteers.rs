@@ -1,16 +1,15 @@
 use serde_json::{Value, json};
 
-use crate::factories::{OTHER_BRANCH, OWN_BRANCH, consent, fresh_phone};
+use crate::factories::{OTHER_BRANCH, OWN_BRANCH, TestUser, consent, fresh_phone};
 use crate::helpers::TestApp;
 
 fn ids(page: &Value) -> Vec<String> {
     page["items"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect()
 }
 
-on_both_databases!(a_volunteer_is_recorded_found_updated_and_kept_unique_by_phone);
-async fn a_volunteer_is_recorded_found_updated_and_kept_unique_by_phone(app: TestApp) {
-    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-    let other_coordinator = app.user("coordinator", Some(OTHER_BRANCH)).await;
+/// Records Aigerim, whose name is sent decomposed and padded, her phone and email
+/// in local spellings; returns the 201 body.
+async fn record_aigerim(app: &TestApp, coordinator: &TestUser) -> Value {
     // "й" written decomposed (и + combining breve) is stored composed (NFC).
     let decomposed = "Айгерім Серікқызы Жа\u{438}\u{306}лаубаева";
     let res = app
@@ -28,8 +27,13 @@ async fn a_volunteer_is_recorded_found_updated_and_kept_unique_by_phone(app: Tes
         }))
         .send()
         .await;
-    let volunteer = res.assert_status(201).json();
-    let id = volunteer["id"].as_str().unwrap();
+    res.assert_status(201).json()
+}
+
+on_both_databases!(a_volunteer_is_recorded_with_name_phone_and_email_normalised);
+async fn a_volunteer_is_recorded_with_name_phone_and_email_normalised(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let volunteer = record_aigerim(&app, &coordinator).await;
     assert_eq!(volunteer["full_name"], "Айгерім Серікқызы Жайлаубаева");
     assert_eq!(volunteer["phone"], "+77012345678");
     assert_eq!(volunteer["email"], "aigerim@example.kz");
@@ -37,7 +41,14 @@ async fn a_volunteer_is_recorded_found_updated_and_kept_unique_by_phone(app: Tes
     assert_eq!(volunteer["status"], "active");
     assert_eq!(volunteer["skills"], json!(["design", "smm"]));
     assert_eq!(volunteer["consent_version"], "2026-10");
+}
 
+on_both_databases!(a_phone_is_unique_in_any_spelling_and_other_branches_learn_nothing_more);
+async fn a_phone_is_unique_in_any_spelling_and_other_branches_learn_nothing_more(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let other_coordinator = app.user("coordinator", Some(OTHER_BRANCH)).await;
+    let volunteer = record_aigerim(&app, &coordinator).await;
+    let id = volunteer["id"].as_str().unwrap();
     // The same person written differently is a duplicate.
     for phone in ["+7 (701) 234-56-78", "87012345678"] {
         let problem = app
@@ -66,7 +77,14 @@ async fn a_volunteer_is_recorded_found_updated_and_kept_unique_by_phone(app: Tes
         .await
         .problem(404);
     app.post(&format!("/api/v1/volunteers/{id}/anonymise")).bearer(&other_coordinator.token).send().await.problem(404);
+}
 
+on_both_databases!(volunteers_are_found_by_name_phone_and_filters_within_their_branch);
+async fn volunteers_are_found_by_name_phone_and_filters_within_their_branch(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let other_coordinator = app.user("coordinator", Some(OTHER_BRANCH)).await;
+    let volunteer = record_aigerim(&app, &coordinator).await;
+    let id = volunteer["id"].as_str().unwrap();
     // Search by name in any case, and by phone in any spelling.
     for q in ["айгерім", "ЖАЙЛАУБАЕВА", "8 701 234", "7012345678"] {
         let page = app
@@ -100,7 +118,13 @@ async fn a_volunteer_is_recorded_found_updated_and_kept_unique_by_phone(app: Tes
     }
     let foreign = app.get("/api/v1/volunteers").bearer(&other_coordinator.token).send().await.assert_status(200).json();
     assert!(ids(&foreign).is_empty(), "coordinators see their own branch only");
+}
 
+on_both_databases!(volunteer_status_moves_and_versioned_updates_are_synced_and_audited);
+async fn volunteer_status_moves_and_versioned_updates_are_synced_and_audited(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let volunteer = record_aigerim(&app, &coordinator).await;
+    let id = volunteer["id"].as_str().unwrap();
     // Status moves follow the lifecycle; updates are versioned.
     let path = format!("/api/v1/volunteers/{id}");
     let res = app.get(&path).bearer(&coordinator.token).send().await;
