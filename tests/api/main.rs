@@ -17,6 +17,7 @@ mod errors;
 mod events;
 mod factories;
 mod idempotency;
+mod lists;
 mod meetings;
 mod migrations;
 mod openapi;
