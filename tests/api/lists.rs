@@ -65,93 +65,114 @@ fn assert_each_once(served: &[String], expected: &HashSet<String>) {
     assert_eq!(&unique, expected);
 }
 
-on_both_databases! {
-    async fn meetings_list_pages_with_filters_and_updated_since_serving_each_match_once(app: TestApp) {
-        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-        let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
-        let observer = app.user("observer", None).await;
-        let org = organisation(&app, &coordinator, "041140001239", 200).await;
-        let mut work_collective = HashSet::new();
-        for day in 1..=7 {
-            work_collective.insert(id_of(&meeting(&app, &coordinator, Some(&org), day).await));
-        }
-        let expert = id_of(&meeting(&app, &coordinator, None, 8).await);
-        let elsewhere_org = organisation(&app, &outsider, "050240002349", 30).await;
-        let elsewhere = id_of(&meeting(&app, &outsider, Some(&elsewhere_org), 9).await);
-
-        // Kind filter, pages of 2 (an odd number of matches, so the last page is short).
-        let served = walk(&app, &coordinator, "/api/v1/meetings?kind=work_collective_meeting", 2).await;
-        assert_each_once(&served, &work_collective);
-        let mut sorted = served.clone();
-        sorted.sort();
-        assert_eq!(served, sorted, "id order");
-        // A coordinator's list is their branch's; the observer sees both, filtered by branch on request.
-        let mut own: HashSet<String> = work_collective.clone();
-        own.insert(expert.clone());
-        assert_each_once(&walk(&app, &coordinator, "/api/v1/meetings?status=requested", 3).await, &own);
-        let all = walk(&app, &observer, "/api/v1/meetings?status=requested", 4).await;
-        assert!(all.contains(&elsewhere) && all.contains(&expert), "{all:?}");
-        let other = walk(&app, &observer, &format!("/api/v1/meetings?branch={OTHER_BRANCH}"), 4).await;
-        assert_each_once(&other, &HashSet::from([elsewhere.clone()]));
-        // Start-time range: 2027-04-03 to before 2027-04-06.
-        let ranged = walk(&app, &coordinator, "/api/v1/meetings?from=2027-04-03T00:00:00Z&to=2027-04-06T00:00:00Z", 2).await;
-        assert_eq!(ranged.len(), 3, "{ranged:?}");
-
-        // Changed since an instant: only the meetings changed after it, each once,
-        // in change order, whatever the page size.
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        let since = Utc::now();
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        let mut changed = HashSet::new();
-        for id in work_collective.iter().take(3) {
-            set_status(&app, &coordinator, id, json!({"status": "agreed"})).await;
-            changed.insert(id.clone());
-        }
-        set_status(&app, &coordinator, &expert, json!({"status": "cancelled", "reason": "перенос"})).await;
-        changed.insert(expert.clone());
-        let sync = format!("/api/v1/meetings?updated_since={}", since.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B"));
-        for limit in [1, 2, 3, 50] {
-            assert_each_once(&walk(&app, &coordinator, &sync, limit).await, &changed);
-        }
-        // Filters hold in a sync too.
-        let agreed = walk(&app, &coordinator, &format!("{sync}&status=agreed"), 2).await;
-        assert_eq!(agreed.len(), 3, "{agreed:?}");
-        let page = app.get(&format!("{sync}&limit=50")).bearer(&coordinator.token).send().await.json();
-        let stamps: Vec<&str> = page["items"].as_array().unwrap().iter().map(|item| item["updated_at"].as_str().unwrap()).collect();
-        let mut ordered = stamps.clone();
-        ordered.sort();
-        assert_eq!(stamps, ordered, "change order");
-
-        // A report filed makes the meeting come again in a sync (has_report changed).
-        let held = work_collective.iter().find(|id| !changed.contains(*id)).unwrap().clone();
-        hold(&app, &coordinator, &held).await;
-        let before_report = Utc::now();
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        app.put(&format!("/api/v1/meetings/{held}/report")).bearer(&coordinator.token).json(&json!({"attendance": 10})).send().await.assert_status(200);
-        let after = format!("/api/v1/meetings?updated_since={}", before_report.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B"));
-        let synced = app.get(&format!("{after}&limit=50")).bearer(&coordinator.token).send().await.json();
-        assert_eq!(synced["items"][0]["id"], held.as_str());
-        assert_eq!(synced["items"][0]["has_report"], true);
-
-        // Overdue follow-ups: only the meeting that has one.
-        let yesterday = (Utc::now() - Duration::days(1)).date_naive().to_string();
-        app.put(&format!("/api/v1/meetings/{held}/report")).bearer(&coordinator.token).header("if-match", "\"1\"")
-            .json(&json!({"attendance": 10, "follow_ups": [{"what": "Памятка", "owner": "Штаб", "due_date": yesterday}]})).send().await.assert_status(200);
-        let overdue = walk(&app, &coordinator, "/api/v1/meetings?has_overdue_follow_ups=true", 1).await;
-        assert_eq!(overdue, vec![held.clone()]);
+on_both_databases!(meetings_list_pages_with_filters_and_updated_since_serving_each_match_once);
+async fn meetings_list_pages_with_filters_and_updated_since_serving_each_match_once(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
+    let observer = app.user("observer", None).await;
+    let org = organisation(&app, &coordinator, "041140001239", 200).await;
+    let mut work_collective = HashSet::new();
+    for day in 1..=7 {
+        work_collective.insert(id_of(&meeting(&app, &coordinator, Some(&org), day).await));
     }
+    let expert = id_of(&meeting(&app, &coordinator, None, 8).await);
+    let elsewhere_org = organisation(&app, &outsider, "050240002349", 30).await;
+    let elsewhere = id_of(&meeting(&app, &outsider, Some(&elsewhere_org), 9).await);
 
-    async fn meeting_coverage_sums_a_known_dataset(app: TestApp) {
-        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-        let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
-        let observer = app.user("observer", None).await;
-        let big = organisation(&app, &coordinator, "041140001239", 100).await;
-        let small = organisation(&app, &coordinator, "050240002349", 50).await;
-        let yesterday = (Utc::now() - Duration::days(1)).date_naive().to_string();
+    // Kind filter, pages of 2 (an odd number of matches, so the last page is short).
+    let served = walk(&app, &coordinator, "/api/v1/meetings?kind=work_collective_meeting", 2).await;
+    assert_each_once(&served, &work_collective);
+    let mut sorted = served.clone();
+    sorted.sort();
+    assert_eq!(served, sorted, "id order");
+    // A coordinator's list is their branch's; the observer sees both, filtered by branch on request.
+    let mut own: HashSet<String> = work_collective.clone();
+    own.insert(expert.clone());
+    assert_each_once(&walk(&app, &coordinator, "/api/v1/meetings?status=requested", 3).await, &own);
+    let all = walk(&app, &observer, "/api/v1/meetings?status=requested", 4).await;
+    assert!(all.contains(&elsewhere) && all.contains(&expert), "{all:?}");
+    let other = walk(&app, &observer, &format!("/api/v1/meetings?branch={OTHER_BRANCH}"), 4).await;
+    assert_each_once(&other, &HashSet::from([elsewhere.clone()]));
+    // Start-time range: 2027-04-03 to before 2027-04-06.
+    let ranged =
+        walk(&app, &coordinator, "/api/v1/meetings?from=2027-04-03T00:00:00Z&to=2027-04-06T00:00:00Z", 2).await;
+    assert_eq!(ranged.len(), 3, "{ranged:?}");
 
-        let first = id_of(&meeting(&app, &coordinator, Some(&big), 1).await);
-        hold(&app, &coordinator, &first).await;
-        app.put(&format!("/api/v1/meetings/{first}/report")).bearer(&coordinator.token).json(&json!({
+    // Changed since an instant: only the meetings changed after it, each once,
+    // in change order, whatever the page size.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let since = Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let mut changed = HashSet::new();
+    for id in work_collective.iter().take(3) {
+        set_status(&app, &coordinator, id, json!({"status": "agreed"})).await;
+        changed.insert(id.clone());
+    }
+    set_status(&app, &coordinator, &expert, json!({"status": "cancelled", "reason": "перенос"})).await;
+    changed.insert(expert.clone());
+    let sync = format!(
+        "/api/v1/meetings?updated_since={}",
+        since.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B")
+    );
+    for limit in [1, 2, 3, 50] {
+        assert_each_once(&walk(&app, &coordinator, &sync, limit).await, &changed);
+    }
+    // Filters hold in a sync too.
+    let agreed = walk(&app, &coordinator, &format!("{sync}&status=agreed"), 2).await;
+    assert_eq!(agreed.len(), 3, "{agreed:?}");
+    let page = app.get(&format!("{sync}&limit=50")).bearer(&coordinator.token).send().await.json();
+    let stamps: Vec<&str> =
+        page["items"].as_array().unwrap().iter().map(|item| item["updated_at"].as_str().unwrap()).collect();
+    let mut ordered = stamps.clone();
+    ordered.sort();
+    assert_eq!(stamps, ordered, "change order");
+
+    // A report filed makes the meeting come again in a sync (has_report changed).
+    let held = work_collective.iter().find(|id| !changed.contains(*id)).unwrap().clone();
+    hold(&app, &coordinator, &held).await;
+    let before_report = Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    app.put(&format!("/api/v1/meetings/{held}/report"))
+        .bearer(&coordinator.token)
+        .json(&json!({"attendance": 10}))
+        .send()
+        .await
+        .assert_status(200);
+    let after = format!(
+        "/api/v1/meetings?updated_since={}",
+        before_report.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B")
+    );
+    let synced = app.get(&format!("{after}&limit=50")).bearer(&coordinator.token).send().await.json();
+    assert_eq!(synced["items"][0]["id"], held.as_str());
+    assert_eq!(synced["items"][0]["has_report"], true);
+
+    // Overdue follow-ups: only the meeting that has one.
+    let yesterday = (Utc::now() - Duration::days(1)).date_naive().to_string();
+    app.put(&format!("/api/v1/meetings/{held}/report"))
+        .bearer(&coordinator.token)
+        .header("if-match", "\"1\"")
+        .json(&json!({"attendance": 10, "follow_ups": [{"what": "Памятка", "owner": "Штаб", "due_date": yesterday}]}))
+        .send()
+        .await
+        .assert_status(200);
+    let overdue = walk(&app, &coordinator, "/api/v1/meetings?has_overdue_follow_ups=true", 1).await;
+    assert_eq!(overdue, vec![held.clone()]);
+}
+
+on_both_databases!(meeting_coverage_sums_a_known_dataset);
+async fn meeting_coverage_sums_a_known_dataset(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
+    let observer = app.user("observer", None).await;
+    let big = organisation(&app, &coordinator, "041140001239", 100).await;
+    let small = organisation(&app, &coordinator, "050240002349", 50).await;
+    let yesterday = (Utc::now() - Duration::days(1)).date_naive().to_string();
+
+    let first = id_of(&meeting(&app, &coordinator, Some(&big), 1).await);
+    hold(&app, &coordinator, &first).await;
+    app.put(&format!("/api/v1/meetings/{first}/report"))
+        .bearer(&coordinator.token)
+        .json(&json!({
             "attendance": 40,
             "questions": [{"topic": "economy"}, {"topic": "economy"}, {"topic": "voting_procedure"}],
             "follow_ups": [
@@ -159,97 +180,154 @@ on_both_databases! {
                 {"what": "Вторая встреча", "owner": "Филиал", "due_date": "2099-01-01"},
                 {"what": "Плакаты", "owner": "Штаб", "due_date": yesterday, "done": true},
             ],
-        })).send().await.assert_status(200);
-        let second = id_of(&meeting(&app, &coordinator, Some(&big), 2).await);
-        hold(&app, &coordinator, &second).await;
-        app.put(&format!("/api/v1/meetings/{second}/report")).bearer(&coordinator.token).json(&json!({"attendance": 10})).send().await.assert_status(200);
-        meeting(&app, &coordinator, Some(&small), 3).await;
-        let expert = id_of(&meeting(&app, &coordinator, None, 4).await);
-        hold(&app, &coordinator, &expert).await;
-        // An expert meeting has no organisation: its attendance reaches no employees.
-        app.put(&format!("/api/v1/meetings/{expert}/report")).bearer(&coordinator.token)
-            .json(&json!({"attendance": 30, "questions": [{"topic": "voting_procedure"}]})).send().await.assert_status(200);
-        let cancelled = id_of(&meeting(&app, &coordinator, Some(&small), 5).await);
-        set_status(&app, &coordinator, &cancelled, json!({"status": "cancelled", "reason": "карантин"})).await;
-        // Another branch's figures stay out of this branch's coverage.
-        let far = organisation(&app, &outsider, "060340003451", 1000).await;
-        let far_meeting = id_of(&meeting(&app, &outsider, Some(&far), 6).await);
-        hold(&app, &outsider, &far_meeting).await;
-        app.put(&format!("/api/v1/meetings/{far_meeting}/report")).bearer(&outsider.token).json(&json!({"attendance": 500})).send().await.assert_status(200);
+        }))
+        .send()
+        .await
+        .assert_status(200);
+    let second = id_of(&meeting(&app, &coordinator, Some(&big), 2).await);
+    hold(&app, &coordinator, &second).await;
+    app.put(&format!("/api/v1/meetings/{second}/report"))
+        .bearer(&coordinator.token)
+        .json(&json!({"attendance": 10}))
+        .send()
+        .await
+        .assert_status(200);
+    meeting(&app, &coordinator, Some(&small), 3).await;
+    let expert = id_of(&meeting(&app, &coordinator, None, 4).await);
+    hold(&app, &coordinator, &expert).await;
+    // An expert meeting has no organisation: its attendance reaches no employees.
+    app.put(&format!("/api/v1/meetings/{expert}/report"))
+        .bearer(&coordinator.token)
+        .json(&json!({"attendance": 30, "questions": [{"topic": "voting_procedure"}]}))
+        .send()
+        .await
+        .assert_status(200);
+    let cancelled = id_of(&meeting(&app, &coordinator, Some(&small), 5).await);
+    set_status(&app, &coordinator, &cancelled, json!({"status": "cancelled", "reason": "карантин"})).await;
+    // Another branch's figures stay out of this branch's coverage.
+    let far = organisation(&app, &outsider, "060340003451", 1000).await;
+    let far_meeting = id_of(&meeting(&app, &outsider, Some(&far), 6).await);
+    hold(&app, &outsider, &far_meeting).await;
+    app.put(&format!("/api/v1/meetings/{far_meeting}/report"))
+        .bearer(&outsider.token)
+        .json(&json!({"attendance": 500}))
+        .send()
+        .await
+        .assert_status(200);
 
-        let coverage = app.get(&format!("/api/v1/meeting-coverage?branch={OWN_BRANCH}")).bearer(&observer.token).send().await.assert_status(200).json();
-        assert_eq!(coverage["branch"], OWN_BRANCH);
-        assert_eq!(coverage["organisations"], 2);
-        assert_eq!(coverage["employees"], 150);
-        assert_eq!(coverage["organisations_met"], 1);
-        assert_eq!(coverage["employees_reached"], 50);
-        assert_eq!(coverage["employees_reached_percent"], 33.3);
-        assert_eq!(coverage["meetings_by_kind"], json!([
-            {"key": "work_collective_meeting", "count": 4}, {"key": "expert_meeting", "count": 1}]));
-        assert_eq!(coverage["meetings_by_status"], json!([
-            {"key": "held", "count": 3}, {"key": "cancelled", "count": 1}, {"key": "requested", "count": 1}]));
-        assert_eq!(coverage["open_follow_ups"], 2);
-        assert_eq!(coverage["overdue_follow_ups"], 1);
-        assert_eq!(coverage["top_question_topics"], json!([
-            {"key": "economy", "count": 2}, {"key": "voting_procedure", "count": 2}]));
+    let coverage = app
+        .get(&format!("/api/v1/meeting-coverage?branch={OWN_BRANCH}"))
+        .bearer(&observer.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(coverage["branch"], OWN_BRANCH);
+    assert_eq!(coverage["organisations"], 2);
+    assert_eq!(coverage["employees"], 150);
+    assert_eq!(coverage["organisations_met"], 1);
+    assert_eq!(coverage["employees_reached"], 50);
+    assert_eq!(coverage["employees_reached_percent"], 33.3);
+    assert_eq!(
+        coverage["meetings_by_kind"],
+        json!([
+        {"key": "work_collective_meeting", "count": 4}, {"key": "expert_meeting", "count": 1}])
+    );
+    assert_eq!(
+        coverage["meetings_by_status"],
+        json!([
+        {"key": "held", "count": 3}, {"key": "cancelled", "count": 1}, {"key": "requested", "count": 1}])
+    );
+    assert_eq!(coverage["open_follow_ups"], 2);
+    assert_eq!(coverage["overdue_follow_ups"], 1);
+    assert_eq!(
+        coverage["top_question_topics"],
+        json!([
+        {"key": "economy", "count": 2}, {"key": "voting_procedure", "count": 2}])
+    );
 
-        let national = app.get("/api/v1/meeting-coverage").bearer(&observer.token).send().await.assert_status(200).json();
-        assert!(national["branch"].is_null());
-        assert_eq!(national["organisations"], 3);
-        assert_eq!(national["employees"], 1150);
-        assert_eq!(national["organisations_met"], 2);
-        assert_eq!(national["employees_reached"], 550);
-        assert_eq!(national["meetings_by_status"][0], json!({"key": "held", "count": 4}));
+    let national = app.get("/api/v1/meeting-coverage").bearer(&observer.token).send().await.assert_status(200).json();
+    assert!(national["branch"].is_null());
+    assert_eq!(national["organisations"], 3);
+    assert_eq!(national["employees"], 1150);
+    assert_eq!(national["organisations_met"], 2);
+    assert_eq!(national["employees_reached"], 550);
+    assert_eq!(national["meetings_by_status"][0], json!({"key": "held", "count": 4}));
 
-        // The date range narrows the meetings (by start), not the organisations.
-        let ranged = app.get(&format!("/api/v1/meeting-coverage?branch={OWN_BRANCH}&from=2027-04-02T00:00:00Z&to=2027-04-05T00:00:00Z"))
-            .bearer(&observer.token).send().await.assert_status(200).json();
-        assert_eq!(ranged["organisations"], 2);
-        assert_eq!(ranged["organisations_met"], 1);
-        assert_eq!(ranged["employees_reached"], 10);
-        assert_eq!(ranged["open_follow_ups"], 0);
-        assert_eq!(ranged["top_question_topics"], json!([{"key": "voting_procedure", "count": 1}]));
-        assert_eq!(ranged["meetings_by_status"], json!([{"key": "held", "count": 2}, {"key": "requested", "count": 1}]));
+    // The date range narrows the meetings (by start), not the organisations.
+    let ranged = app
+        .get(&format!("/api/v1/meeting-coverage?branch={OWN_BRANCH}&from=2027-04-02T00:00:00Z&to=2027-04-05T00:00:00Z"))
+        .bearer(&observer.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(ranged["organisations"], 2);
+    assert_eq!(ranged["organisations_met"], 1);
+    assert_eq!(ranged["employees_reached"], 10);
+    assert_eq!(ranged["open_follow_ups"], 0);
+    assert_eq!(ranged["top_question_topics"], json!([{"key": "voting_procedure", "count": 1}]));
+    assert_eq!(ranged["meetings_by_status"], json!([{"key": "held", "count": 2}, {"key": "requested", "count": 1}]));
 
-        // An empty scope sums to zeros, not an error.
-        let empty = app.get("/api/v1/meeting-coverage?branch=KZ-11").bearer(&observer.token).send().await.assert_status(200).json();
-        assert_eq!((empty["organisations"].as_i64(), empty["employees"].as_i64(), empty["employees_reached"].as_i64()), (Some(0), Some(0), Some(0)));
-    }
+    // An empty scope sums to zeros, not an error.
+    let empty =
+        app.get("/api/v1/meeting-coverage?branch=KZ-11").bearer(&observer.token).send().await.assert_status(200).json();
+    assert_eq!(
+        (empty["organisations"].as_i64(), empty["employees"].as_i64(), empty["employees_reached"].as_i64()),
+        (Some(0), Some(0), Some(0))
+    );
+}
 
-    async fn routes_list_shows_each_routes_assignees(app: TestApp) {
-        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-        let locality = app.locality(&coordinator, OWN_BRANCH, "village").await;
-        let first = id_of(&app.volunteer(&coordinator, OWN_BRANCH).await);
-        let second = id_of(&app.volunteer(&coordinator, OWN_BRANCH).await);
-        let both = id_of(&app.route(&coordinator, &locality, 2, &[&first, &second]).await);
-        let one = id_of(&app.route(&coordinator, &locality, 2, &[&second]).await);
-        let none = id_of(&app.route(&coordinator, &locality, 2, &[]).await);
-        let page = app.get("/api/v1/routes?limit=50").bearer(&coordinator.token).send().await.assert_status(200).json();
-        let assignees = |id: &str| {
-            let route = page["items"].as_array().unwrap().iter().find(|route| route["id"] == id).unwrap_or_else(|| panic!("{id} missing: {page}"));
-            let mut ids: Vec<String> = route["assignees"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
-            ids.sort();
-            ids
-        };
-        let mut expected = vec![first.clone(), second.clone()];
-        expected.sort();
-        assert_eq!(assignees(&both), expected);
-        assert_eq!(assignees(&one), vec![second.clone()]);
-        assert!(assignees(&none).is_empty());
-    }
+on_both_databases!(routes_list_shows_each_routes_assignees);
+async fn routes_list_shows_each_routes_assignees(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let locality = app.locality(&coordinator, OWN_BRANCH, "village").await;
+    let first = id_of(&app.volunteer(&coordinator, OWN_BRANCH).await);
+    let second = id_of(&app.volunteer(&coordinator, OWN_BRANCH).await);
+    let both = id_of(&app.route(&coordinator, &locality, 2, &[&first, &second]).await);
+    let one = id_of(&app.route(&coordinator, &locality, 2, &[&second]).await);
+    let none = id_of(&app.route(&coordinator, &locality, 2, &[]).await);
+    let page = app.get("/api/v1/routes?limit=50").bearer(&coordinator.token).send().await.assert_status(200).json();
+    let assignees = |id: &str| {
+        let route = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|route| route["id"] == id)
+            .unwrap_or_else(|| panic!("{id} missing: {page}"));
+        let mut ids: Vec<String> =
+            route["assignees"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+        ids.sort();
+        ids
+    };
+    let mut expected = vec![first.clone(), second.clone()];
+    expected.sort();
+    assert_eq!(assignees(&both), expected);
+    assert_eq!(assignees(&one), vec![second.clone()]);
+    assert!(assignees(&none).is_empty());
+}
 
-    async fn a_failed_speaker_lookup_is_a_server_error_not_a_refusal(app: TestApp) {
-        let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-        let org = organisation(&app, &coordinator, "041140001239", 200).await;
-        let id = id_of(&meeting(&app, &coordinator, Some(&org), 1).await);
-        let (_, volunteer) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
-        hold(&app, &coordinator, &id).await;
-        // The speakers' table gone: the lookup fails, and that must not read as "not a speaker".
-        app.state.db.run(|conn| {
+on_both_databases!(a_failed_speaker_lookup_is_a_server_error_not_a_refusal);
+async fn a_failed_speaker_lookup_is_a_server_error_not_a_refusal(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let org = organisation(&app, &coordinator, "041140001239", 200).await;
+    let id = id_of(&meeting(&app, &coordinator, Some(&org), 1).await);
+    let (_, volunteer) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    hold(&app, &coordinator, &id).await;
+    // The speakers' table gone: the lookup fails, and that must not read as "not a speaker".
+    app.state
+        .db
+        .run(|conn| {
             use diesel::connection::SimpleConnection;
             Ok(conn.batch_execute("ALTER TABLE meeting_speakers RENAME TO meeting_speakers_gone")?)
-        }).await.unwrap();
-        let response = app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&volunteer.token).json(&json!({"attendance": 10})).send().await;
-        assert!(matches!(response.status.as_u16(), 500 | 503), "{} {:?}", response.status, response.body);
-    }
+        })
+        .await
+        .unwrap();
+    let response = app
+        .put(&format!("/api/v1/meetings/{id}/report"))
+        .bearer(&volunteer.token)
+        .json(&json!({"attendance": 10}))
+        .send()
+        .await;
+    assert!(matches!(response.status.as_u16(), 500 | 503), "{} {:?}", response.status, response.body);
 }
