@@ -4,7 +4,7 @@ use crate::api::etag;
 use crate::api::json::ValidJson;
 use crate::auth::StaffUser;
 use crate::db::Db;
-use crate::db::accounts::{Account, AccountFilter};
+use crate::db::accounts::AccountFilter;
 use crate::domain::ids::AccountId;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::account::{
@@ -67,9 +67,7 @@ pub async fn list_accounts(
         after: page.after()?,
     };
     let rows = service::accounts::list(&db, &user, filter, i64::from(limit) + 1).await?;
-    let page = paginate(rows, limit, |row: &Account| row.id.to_string(), |row| row);
-    let items = page.items.into_iter().map(AccountOut::try_from).collect::<Result<_, _>>()?;
-    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
+    Ok(web::Json(paginate(rows, limit, |row: &AccountOut| row.id.to_string(), |row| row)))
 }
 
 /// Get an account

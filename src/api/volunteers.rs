@@ -112,12 +112,10 @@ pub async fn list_volunteers(
         after_change: if sync { decode_time_cursor(page.after()?)? } else { None },
         ..volunteer_filter(filter.into_inner())
     };
-    let personal = with_personal_data(&user);
     let rows = service::volunteers::list(&db, &user, filter, i64::from(limit) + 1).await?;
-    let key = |row: &crate::db::volunteers::Volunteer| {
-        if sync { time_key(row.updated_at, &row.id) } else { row.id.to_string() }
-    };
-    Ok(web::Json(paginate(rows, limit, key, |row| VolunteerOut::new(row, personal))))
+    let key =
+        |row: &VolunteerOut| if sync { time_key(row.updated_at.naive_utc(), &row.id) } else { row.id.to_string() };
+    Ok(web::Json(paginate(rows, limit, key, |row| row)))
 }
 
 /// Get a volunteer

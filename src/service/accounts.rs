@@ -374,10 +374,11 @@ pub async fn list(
     actor: &AuthUser,
     mut filter: accounts::AccountFilter,
     limit: i64,
-) -> Result<Vec<Account>, ApiError> {
+) -> Result<Vec<AccountOut>, ApiError> {
     if actor.role == Role::Coordinator {
         let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
         filter.branch = branch;
     }
-    db.run(move |conn| Ok(accounts::list(conn, &filter, limit)?)).await
+    let rows = db.run(move |conn| Ok(accounts::list(conn, &filter, limit)?)).await?;
+    rows.into_iter().map(AccountOut::try_from).collect()
 }

@@ -15,7 +15,7 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::domain::volunteer::{ADULT_AGE, MAX_AGE, MIN_AGE, VolunteerStatus, age_on};
-use crate::dto::volunteer::{Consent, CreateVolunteer, GuardianConsent, Language, UpdateVolunteer};
+use crate::dto::volunteer::{Consent, CreateVolunteer, GuardianConsent, Language, UpdateVolunteer, VolunteerOut};
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// How far in the future a client clock may be before a time is refused.
@@ -333,7 +333,7 @@ pub async fn list(
     actor: &AuthUser,
     mut filter: VolunteerFilter,
     limit: i64,
-) -> Result<Vec<Volunteer>, ApiError> {
+) -> Result<Vec<VolunteerOut>, ApiError> {
     if actor.role == Role::Observer && filter.search.is_some() {
         return Err(ApiError::Forbidden("observers cannot search personal data".into()));
     }
@@ -354,7 +354,8 @@ pub async fn list(
         })
         .await?;
     }
-    Ok(rows)
+    let personal = with_personal_data(actor);
+    Ok(rows.into_iter().map(|row| VolunteerOut::new(row, personal)).collect())
 }
 
 pub async fn update(
