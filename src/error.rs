@@ -162,6 +162,17 @@ impl ApiError {
     }
 
     /// A 422 for one field.
+    /// 409 for one field's rule, naming the existing record when the caller may see it.
+    pub fn field_conflict(
+        detail: impl Into<String>,
+        field: &str,
+        code: ErrorCode,
+        existing_id: Option<String>,
+    ) -> Self {
+        let detail = detail.into();
+        Self::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id }
+    }
+
     pub fn invalid(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Validation(vec![FieldError::new(field, code, message)])
     }

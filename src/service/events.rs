@@ -19,11 +19,6 @@ use crate::domain::version::ExpectedVersion;
 use crate::dto::event::{CreateEvent, EventOut, EventStatusChange, NewShift, ShiftOut, ShiftSeries, UpdateEvent};
 use crate::error::{ApiError, ErrorCode, FieldError};
 
-fn conflict(detail: impl Into<String>, field: &str, code: ErrorCode) -> ApiError {
-    let detail = detail.into();
-    ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id: None }
-}
-
 /// `ends > starts`, and not absurdly long.
 fn check_span(prefix: &str, starts: DateTime<Utc>, ends: DateTime<Utc>, max: TimeDelta, errors: &mut Vec<FieldError>) {
     let field = |name: &str| if prefix.is_empty() { name.to_owned() } else { format!("{prefix}.{name}") };
@@ -187,7 +182,12 @@ pub fn ensure_not_meeting(event: &Event) -> Result<(), ApiError> {
     use crate::domain::event::EventKind;
     match event.kind {
         EventKind::WorkCollectiveMeeting | EventKind::ExpertMeeting | EventKind::ResidentsMeeting => {
-            Err(conflict("this event is a meeting; change it through /api/v1/meetings", "kind", ErrorCode::Meeting))
+            Err(ApiError::field_conflict(
+                "this event is a meeting; change it through /api/v1/meetings",
+                "kind",
+                ErrorCode::Meeting,
+                None,
+            ))
         }
         _ => Ok(()),
     }
@@ -260,10 +260,11 @@ pub async fn update(
             let current = load_managed(conn, &actor, &id)?;
             let version = expected.check(input.version, current.version)?;
             if !current.status.takes_signups() {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     format!("a {} event cannot be edited", current.status),
                     "status",
                     ErrorCode::NotEditable,
+                    None,
                 ));
             }
             let starts = input.starts_at.unwrap_or_else(|| current.starts_at.and_utc());
@@ -277,10 +278,11 @@ pub async fn update(
                 .into_iter()
                 .any(|shift| shift.starts_at < starts.naive_utc() || shift.ends_at > ends.naive_utc());
             if outside {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     "some shifts would fall outside the new time span; move them first",
                     "starts_at",
                     ErrorCode::ShiftsOutside,
+                    None,
                 ));
             }
             if let Some(locality) = &input.locality_id {
@@ -328,19 +330,21 @@ pub async fn change_status(
             let version = expected.check(change.version, current.version)?;
             let from = current.status;
             if !from.can_become(change.status) {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     format!("an event cannot go from {} to {}", from.as_str(), change.status.as_str()),
                     "status",
                     ErrorCode::IllegalTransition,
+                    None,
                 ));
             }
             if change.status == EventStatus::Scheduled
                 && shifts::for_events(conn, std::slice::from_ref(&current.id))?.is_empty()
             {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     "add at least one shift before scheduling the event",
                     "status",
                     ErrorCode::NoShifts,
+                    None,
                 ));
             }
             let at = now();
@@ -379,7 +383,12 @@ fn ensure_open(event: &Event) -> Result<(), ApiError> {
     if event.status.takes_signups() {
         Ok(())
     } else {
-        Err(conflict(format!("a {} event takes no new shifts", event.status), "status", ErrorCode::NotEditable))
+        Err(ApiError::field_conflict(
+            format!("a {} event takes no new shifts", event.status),
+            "status",
+            ErrorCode::NotEditable,
+            None,
+        ))
     }
 }
 

@@ -21,12 +21,7 @@ use crate::dto::meeting::{
     CountByKey, CreateMeeting, FollowUpOut, MeetingCoverage, MeetingKind, MeetingOut, MeetingStatus,
     MeetingStatusChange, QuestionIn, ReportIn, ReportOut, SpeakerIn, SpeakerOut,
 };
-use crate::error::{ApiError, ErrorCode, FieldError};
-
-fn conflict(detail: impl Into<String>, field: &str, code: ErrorCode, existing_id: Option<String>) -> ApiError {
-    let detail = detail.into();
-    ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id }
-}
+use crate::error::{ApiError, ErrorCode};
 
 fn audit_event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str, details: Option<String>) -> AuditEvent<'a> {
     super::audit(actor, action, "meeting", id, details)
@@ -247,7 +242,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: EventId, input: SpeakerI
         write_transaction(conn, |conn| {
             let (meeting, event) = load_managed(conn, &actor, &id)?;
             if !matches!(meeting.status, MeetingStatus::Requested | MeetingStatus::Agreed) {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     format!("a {} meeting takes no new speakers", meeting.status),
                     "status",
                     ErrorCode::NotOpen,
@@ -267,7 +262,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: EventId, input: SpeakerI
                         )
                     })?;
                 if volunteer.status != VolunteerStatus::Active {
-                    return Err(conflict(
+                    return Err(ApiError::field_conflict(
                         "only active volunteers speak",
                         "volunteer_id",
                         ErrorCode::VolunteerNotActive,
@@ -282,7 +277,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: EventId, input: SpeakerI
                 crate::db::lock_row(conn, "volunteers", volunteer_id)?;
                 if let Some(clash) = shifts::overlapping(conn, volunteer_id, &shift.id, shift.starts_at, shift.ends_at)?
                 {
-                    return Err(conflict(
+                    return Err(ApiError::field_conflict(
                         "the speaker is booked at an overlapping time",
                         "volunteer_id",
                         ErrorCode::Overlap,
@@ -292,7 +287,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: EventId, input: SpeakerI
                 if shifts::assignment_of(conn, &shift.id, volunteer_id)?
                     .is_some_and(|a| a.status != AssignmentStatus::Cancelled)
                 {
-                    return Err(conflict(
+                    return Err(ApiError::field_conflict(
                         "this volunteer speaks at the meeting already",
                         "volunteer_id",
                         ErrorCode::Duplicate,
@@ -366,7 +361,7 @@ pub async fn change_status(
             expected.check(change.version, meeting.version)?;
             let from = meeting.status;
             if !from.can_become(change.status) {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     format!("a meeting cannot go from {} to {}", from.as_str(), change.status.as_str()),
                     "status",
                     ErrorCode::IllegalTransition,
@@ -422,7 +417,7 @@ fn reschedule(conn: &mut DbConn, event: &Event, starts: DateTime<Utc>, ends: Dat
     for shift in shifts::for_events(conn, std::slice::from_ref(&event.id))? {
         for assignment in shifts::for_shift(conn, &shift.id)? {
             if let Some(clash) = shifts::overlapping(conn, &assignment.volunteer_id, &shift.id, starts, ends)? {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     "a speaker is booked at an overlapping time",
                     "starts_at",
                     ErrorCode::Overlap,
@@ -471,7 +466,7 @@ pub async fn save_report(
             let (meeting, event) = load(conn, &actor, &id)?;
             ensure_may_report(conn, &actor, &meeting, &event)?;
             if meeting.status != MeetingStatus::Held {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     format!("only a held meeting has a report; this one is {}", meeting.status),
                     "status",
                     ErrorCode::NotHeld,

@@ -13,12 +13,7 @@ use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::route::{CreateRoute, ReplaceStops, RouteOut, RouteStatus, StopIn};
-use crate::error::{ApiError, ErrorCode, FieldError};
-
-fn conflict(detail: impl Into<String>, field: &str, code: ErrorCode) -> ApiError {
-    let detail = detail.into();
-    ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id: None }
-}
+use crate::error::{ApiError, ErrorCode};
 
 fn stop_row(route_id: &RouteId, position: usize, stop: &StopIn) -> Stop {
     Stop {
@@ -71,10 +66,11 @@ fn check_assignable(conn: &mut DbConn, branch: &str, volunteer_id: &VolunteerId)
             ApiError::invalid("volunteer_id", ErrorCode::UnknownVolunteer, "no such volunteer in the route's branch")
         })?;
     if volunteer.status != VolunteerStatus::Active {
-        return Err(conflict(
+        return Err(ApiError::field_conflict(
             format!("only active volunteers work routes; this one is {}", volunteer.status),
             "volunteer_id",
             ErrorCode::VolunteerNotActive,
+            None,
         ));
     }
     Ok(())
@@ -244,10 +240,11 @@ pub async fn replace_stops(
             }
             let removed: Vec<StopId> = current.keys().filter(|stop_id| !kept.contains(*stop_id)).cloned().collect();
             if removed.iter().any(|stop_id| current[stop_id].visits_count > 0) {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     "stops with recorded visits cannot be removed",
                     "stops",
                     ErrorCode::StopHasVisits,
+                    None,
                 ));
             }
             routes::delete_stops(conn, &removed)?;

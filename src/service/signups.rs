@@ -16,13 +16,8 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::event::{AssignmentOut, ScheduleItem, ScheduleOut};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode};
 use crate::service::events::sees;
-
-fn conflict(detail: impl Into<String>, field: &str, code: ErrorCode, existing_id: Option<String>) -> ApiError {
-    let detail = detail.into();
-    ApiError::Conflict { errors: vec![FieldError::new(field, code, detail.clone())], detail, existing_id }
-}
 
 /// The shift and its event, when `actor` may see the event.
 fn load_shift(conn: &mut DbConn, actor: &SessionUser, shift_id: &ShiftId) -> Result<(Shift, Event), ApiError> {
@@ -93,7 +88,7 @@ pub async fn sign_up(
                 let event = events::find(conn, &event.id)?.ok_or_else(|| ApiError::internal("event vanished"))?;
                 let open = event.status == EventStatus::Scheduled;
                 if !open {
-                    return Err(conflict(
+                    return Err(ApiError::field_conflict(
                         format!("the event is {}; it takes no sign-ups", event.status),
                         "shift_id",
                         ErrorCode::EventNotOpen,
@@ -101,7 +96,7 @@ pub async fn sign_up(
                     ));
                 }
                 if volunteer.branch_code != event.branch_code {
-                    return Err(conflict(
+                    return Err(ApiError::field_conflict(
                         "the volunteer belongs to another branch",
                         "volunteer_id",
                         ErrorCode::OtherBranch,
@@ -109,7 +104,7 @@ pub async fn sign_up(
                     ));
                 }
                 if volunteer.status != VolunteerStatus::Active {
-                    return Err(conflict(
+                    return Err(ApiError::field_conflict(
                         format!("only active volunteers sign up; this one is {}", volunteer.status),
                         "volunteer_id",
                         ErrorCode::VolunteerNotActive,
@@ -119,7 +114,7 @@ pub async fn sign_up(
                 if let Some(skill) = &shift.required_skill
                     && !decode_list(&volunteer.skills).contains(skill)
                 {
-                    return Err(conflict(
+                    return Err(ApiError::field_conflict(
                         format!("this shift needs the skill {skill}"),
                         "volunteer_id",
                         ErrorCode::MissingSkill,
@@ -129,7 +124,7 @@ pub async fn sign_up(
                 if let Some(clash) =
                     shifts::overlapping(conn, &volunteer.id, &shift.id, shift.starts_at, shift.ends_at)?
                 {
-                    return Err(conflict(
+                    return Err(ApiError::field_conflict(
                         format!("the volunteer already holds shift {} at an overlapping time", clash.shift_id),
                         "shift_id",
                         ErrorCode::Overlap,
@@ -215,7 +210,7 @@ pub async fn cancel(db: &Db, actor: &AuthUser, id: AssignmentId) -> Result<Assig
                 AssignmentStatus::Cancelled => return Ok(assignment),
                 AssignmentStatus::SignedUp | AssignmentStatus::Waitlisted => {}
                 AssignmentStatus::Attended | AssignmentStatus::NoShow => {
-                    return Err(conflict(
+                    return Err(ApiError::field_conflict(
                         "attendance is recorded; the sign-up can no longer be cancelled",
                         "status",
                         ErrorCode::IllegalTransition,
@@ -255,7 +250,7 @@ pub async fn mark_attendance(
             let (assignment, shift, event) = load_assignment(conn, &actor, &id)?;
             actor.ensure_manages_branch(&event.branch_code, format!("assignment {id}"))?;
             if now() < shift.starts_at {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     "attendance is recorded once the shift has started",
                     "status",
                     ErrorCode::TooEarly,
@@ -264,7 +259,7 @@ pub async fn mark_attendance(
             }
             let current = assignment.status;
             if !matches!(current, AssignmentStatus::SignedUp | AssignmentStatus::Attended | AssignmentStatus::NoShow) {
-                return Err(conflict(
+                return Err(ApiError::field_conflict(
                     format!("a {} sign-up has no attendance", current.as_str()),
                     "status",
                     ErrorCode::IllegalTransition,
