@@ -240,7 +240,7 @@ fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<Dr
 fn parse_id<T: std::str::FromStr>(column: &'static str, text: Option<&str>, errors: &mut Vec<FieldError>) -> Option<T> {
     let parsed = text?.parse().ok();
     if parsed.is_none() {
-        errors.push(FieldError::new(column, ErrorCode::Format, "an id (UUID)"));
+        errors.push(FieldError::new(column, ErrorCode::InvalidType, "must be a UUID"));
     }
     parsed
 }
