@@ -75,7 +75,9 @@ pub fn run(cli: Cli) -> Result<(), String> {
                     .map_err(|err| format!("cannot read the password: {err}"))?
             };
             let state = crate::startup::prepare(config)?;
-            state.db.run_blocking(|conn| crate::auth::bootstrap::create_admin(conn, &email, Some(&password)))?;
+            state.db.run_blocking(|conn| {
+                crate::auth::bootstrap::create_admin(conn, &state.passwords, &email, Some(&password))
+            })?;
             eprintln!("admin {email} created");
             Ok(())
         }

@@ -64,7 +64,8 @@ pub fn base() -> OpenApiDoc {
 
 /// Completes the collected spec with the error responses every operation shares,
 /// so each handler documents only the errors particular to it: 401/403 on
-/// secured operations, 413/415/422 on those with a body, 400 and 503 everywhere, and
+/// secured operations, 413/415/422 on those with a body, 412 on those taking
+/// `If-Match`, 400 and 503 everywhere, and
 /// the problem+json body on every error response.
 pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
     for item in spec.paths.paths.values_mut() {
@@ -87,6 +88,15 @@ pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
             });
             if has_query {
                 shared.push(("422", "A parameter breaks a rule; `errors` names it"));
+            }
+            let takes_if_match = operation.parameters.as_ref().is_some_and(|parameters| {
+                parameters.iter().any(|parameter| matches!(parameter, RefOr::T(parameter) if matches!(parameter.parameter_in, ParameterIn::Header) && parameter.name.eq_ignore_ascii_case("If-Match")))
+            });
+            if takes_if_match {
+                shared.push((
+                    "412",
+                    "The record changed since the version in `If-Match` (or `version`); reload and retry",
+                ));
             }
             if operation.request_body.is_some() {
                 shared.push(("413", "Body too large"));

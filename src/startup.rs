@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::fallback::no_route;
 use crate::auth::account_cache::AccountCache;
+use crate::auth::password::PasswordHasher;
 use crate::auth::{JwtKeys, bootstrap, jwt};
 use crate::config::Config;
 use crate::db::{self, Db};
@@ -32,6 +33,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: Arc<JwtKeys>,
     pub accounts: Arc<AccountCache>,
+    pub passwords: Arc<PasswordHasher>,
     pub metrics: Arc<Metrics>,
     pub docs: Arc<ApiDocs>,
 }
@@ -49,11 +51,13 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     drop(conn);
     let configured_secret = config.jwt_secret.as_ref().map(ExposeSecret::expose_secret);
     let secret = jwt::load_or_create_secret(configured_secret, &config.data_dir)?;
+    let db = Db::new(pool)?;
     Ok(AppState {
-        db: Db::new(pool)?,
+        accounts: Arc::new(AccountCache::new(db.account_changes())),
+        passwords: Arc::default(),
+        db,
         config: Arc::new(config),
         keys: Arc::new(JwtKeys::new(&secret)),
-        accounts: Arc::default(),
         metrics: Arc::new(Metrics::new().map_err(|err| format!("cannot register the metrics: {err}"))?),
         docs: Arc::new(ApiDocs::build()?),
     })
@@ -74,6 +78,7 @@ pub fn build_app(
         .app_data(web::Data::from(state.config.clone()))
         .app_data(web::Data::from(state.keys.clone()))
         .app_data(web::Data::from(state.accounts.clone()))
+        .app_data(web::Data::from(state.passwords.clone()))
         .app_data(web::Data::from(state.metrics.clone()))
         .app_data(web::Data::from(state.docs.clone()))
         .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
@@ -120,7 +125,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let workers = config.http_workers;
     let state = web::block(move || {
         let state = prepare(config)?;
-        state.db.run_blocking(|conn| bootstrap::ensure_first_admin(conn, &state.config))?;
+        state.db.run_blocking(|conn| bootstrap::ensure_first_admin(conn, &state.passwords, &state.config))?;
         Ok::<_, String>(state)
     })
     .await

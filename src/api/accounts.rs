@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use crate::api::etag;
 use crate::api::json::ValidJson;
 use crate::auth::StaffUser;
+use crate::auth::password::PasswordHasher;
 use crate::db::Db;
 use crate::db::accounts::AccountFilter;
 use crate::domain::ids::AccountId;
@@ -32,10 +33,11 @@ use crate::service;
 #[post("/accounts")]
 pub async fn create_account(
     db: web::Data<Db>,
+    passwords: web::Data<PasswordHasher>,
     user: StaffUser,
     body: ValidJson<CreateAccount>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = service::accounts::create(&db, &user, body.into_inner()).await?;
+    let created = service::accounts::create(&db, &passwords, &user, body.into_inner()).await?;
     Ok(HttpResponse::Created().insert_header(etag(created.account.version)).json(created))
 }
 
@@ -140,10 +142,12 @@ pub async fn update_account(
 #[post("/accounts/{id}/password-reset")]
 pub async fn reset_password(
     db: web::Data<Db>,
+    passwords: web::Data<PasswordHasher>,
     user: StaffUser,
     id: web::Path<AccountId>,
     body: ValidJson<PasswordReset>,
 ) -> Result<web::Json<PasswordResetOut>, ApiError> {
-    let one_time_password = service::accounts::reset_password(&db, &user, id.into_inner(), body.into_inner()).await?;
+    let one_time_password =
+        service::accounts::reset_password(&db, &passwords, &user, id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(PasswordResetOut { one_time_password }))
 }

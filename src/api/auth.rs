@@ -1,6 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use crate::api::json::ValidJson;
+use crate::auth::password::PasswordHasher;
 use crate::auth::{JwtKeys, session};
 use crate::db::Db;
 use crate::dto::auth::{LoginRequest, RefreshRequest, TokenResponse};
@@ -27,12 +28,14 @@ pub async fn login(
     req: HttpRequest,
     db: web::Data<Db>,
     keys: web::Data<JwtKeys>,
+    passwords: web::Data<PasswordHasher>,
     request_id: RequestId,
     body: ValidJson<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let body = body.into_inner();
     let session =
-        session::login(&db, &keys, &body.email, body.password, client_address(&req), Some(request_id.0)).await?;
+        session::login(&db, &keys, &passwords, &body.email, body.password, client_address(&req), Some(request_id.0))
+            .await?;
     Ok(web::Json(session.into()))
 }
 

@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, patch, web};
 
 use crate::auth::AuthUser;
+use crate::domain::visibility::Visibility;
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
@@ -38,7 +39,8 @@ pub async fn list_branches(
     let limit = page.limit()?;
     let filter = BranchFilter { kind: filter.kind, updated_since: page.updated_since(), after: page.after()? };
     let rows = service::branches::list(&db, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.code.clone(), |row| BranchOut::for_caller(row, user.as_ref()))))
+    let visibility = Visibility::of(user.map(|user| user.role));
+    Ok(web::Json(paginate(rows, limit, |row| row.code.clone(), |row| BranchOut::new(row, visibility))))
 }
 
 /// Get one branch
@@ -59,7 +61,9 @@ pub async fn get_branch(
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let branch = service::branches::get(&db, code.into_inner()).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(branch.version)).json(BranchOut::for_caller(branch, user.as_ref())))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(branch.version))
+        .json(BranchOut::new(branch, Visibility::of(user.map(|user| user.role)))))
 }
 
 /// Update a branch's contact data

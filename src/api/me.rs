@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, post, web};
 
 use crate::api::json::ValidJson;
 use crate::auth::SessionUser;
+use crate::auth::password::PasswordHasher;
 use crate::db::Db;
 use crate::dto::account::AccountOut;
 use crate::dto::auth::ChangePasswordRequest;
@@ -40,11 +41,12 @@ pub async fn me(db: web::Data<Db>, user: SessionUser) -> Result<web::Json<Accoun
 #[post("/me/password")]
 pub async fn change_password(
     db: web::Data<Db>,
+    passwords: web::Data<PasswordHasher>,
     user: SessionUser,
     body: ValidJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    service::accounts::change_own_password(&db, &user, body.current_password, body.new_password).await?;
+    service::accounts::change_own_password(&db, &passwords, &user, body.current_password, body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -6,8 +6,8 @@ use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::meetings::OrganisationFilter;
 use crate::domain::ids::OrganisationId;
-use crate::domain::role::Role;
 use crate::domain::version::ExpectedVersion;
+use crate::domain::visibility::Visibility;
 use crate::dto::meeting::{CreateOrganisation, OrganisationFilterQuery, OrganisationOut, UpdateOrganisation};
 use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery};
@@ -34,7 +34,7 @@ pub async fn create_organisation(
     body: ValidJson<CreateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     let row = service::organisations::create(&db, &user, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(row.version)).json(OrganisationOut::new(row, true)))
+    Ok(HttpResponse::Created().insert_header(etag(row.version)).json(OrganisationOut::new(row, Visibility::Full)))
 }
 
 /// List work collectives
@@ -65,9 +65,8 @@ pub async fn list_organisations(
         updated_since: page.updated_since(),
         after: page.after()?,
     };
-    let personal = user.role != Role::Observer;
     let rows = service::organisations::list(&db, &user, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.id.to_string(), |row| OrganisationOut::new(row, personal))))
+    Ok(web::Json(paginate(rows, limit, |row| row.id.to_string(), |row| OrganisationOut::new(row, user.visibility()))))
 }
 
 /// Get a work collective
@@ -87,8 +86,7 @@ pub async fn get_organisation(
     id: web::Path<OrganisationId>,
 ) -> Result<HttpResponse, ApiError> {
     let row = service::organisations::get(&db, &user, id.into_inner()).await?;
-    let personal = user.role != Role::Observer;
-    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(OrganisationOut::new(row, personal)))
+    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(OrganisationOut::new(row, user.visibility())))
 }
 
 /// Update a work collective
@@ -115,5 +113,5 @@ pub async fn update_organisation(
     body: ValidJson<UpdateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     let row = service::organisations::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(OrganisationOut::new(row, true)))
+    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(OrganisationOut::new(row, Visibility::Full)))
 }

@@ -3,12 +3,14 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use crate::api::etag;
 use crate::api::idempotency::{IdempotencyKey, respond};
 use crate::api::json::ValidJson;
+use crate::auth::password::PasswordHasher;
 use crate::auth::{AuthUser, Authorized, RoleSet, SessionUser, StaffUser};
 use crate::db::Db;
 use crate::db::volunteers::VolunteerFilter;
 use crate::domain::ids::VolunteerId;
 use crate::domain::role::Role;
 use crate::domain::version::ExpectedVersion;
+use crate::domain::visibility::Visibility;
 use crate::dto::page::{decode_time_cursor, paginate, time_key};
 use crate::dto::volunteer::{
     ApprovalOut, ApproveApplication, CreateVolunteer, RejectApplication, UpdateVolunteer, VolunteerFilterQuery,
@@ -18,7 +20,6 @@ use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 use crate::service::idempotency;
-use crate::service::volunteers::with_personal_data;
 
 /// Who may list volunteers: staff, and observers without personal data.
 #[derive(Debug, Clone)]
@@ -80,7 +81,7 @@ pub async fn create_volunteer(
     let actor = SessionUser::clone(&user);
     let stored = idempotency::once(&db, scope, key.0, body.into_inner(), move |conn, input| {
         let volunteer = service::volunteers::create(conn, &actor, input)?;
-        Ok((201, serde_json::to_string(&VolunteerOut::new(volunteer, true)).map_err(ApiError::internal)?))
+        Ok((201, serde_json::to_string(&VolunteerOut::new(volunteer, Visibility::Full)).map_err(ApiError::internal)?))
     })
     .await?;
     Ok(respond(stored))
@@ -139,7 +140,7 @@ pub async fn get_volunteer(
 ) -> Result<HttpResponse, ApiError> {
     let volunteer = service::volunteers::get(&db, &user, id.into_inner()).await?;
     let version = volunteer.version;
-    Ok(HttpResponse::Ok().insert_header(etag(version)).json(VolunteerOut::new(volunteer, with_personal_data(&user))))
+    Ok(HttpResponse::Ok().insert_header(etag(version)).json(VolunteerOut::new(volunteer, user.visibility())))
 }
 
 /// Update a volunteer
@@ -171,7 +172,7 @@ pub async fn update_volunteer(
     body: ValidJson<UpdateVolunteer>,
 ) -> Result<HttpResponse, ApiError> {
     let volunteer = service::volunteers::update(&db, &user, id.into_inner(), body.into_inner(), if_match).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(volunteer.version)).json(VolunteerOut::new(volunteer, true)))
+    Ok(HttpResponse::Ok().insert_header(etag(volunteer.version)).json(VolunteerOut::new(volunteer, Visibility::Full)))
 }
 
 /// Anonymise a volunteer
@@ -196,7 +197,7 @@ pub async fn anonymise_volunteer(
     id: web::Path<VolunteerId>,
 ) -> Result<HttpResponse, ApiError> {
     let volunteer = service::volunteers::anonymise(&db, &user, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(volunteer.version)).json(VolunteerOut::new(volunteer, true)))
+    Ok(HttpResponse::Ok().insert_header(etag(volunteer.version)).json(VolunteerOut::new(volunteer, Visibility::Full)))
 }
 
 /// Approve an application
@@ -217,11 +218,14 @@ pub async fn anonymise_volunteer(
 #[post("/volunteers/{id}/approve")]
 pub async fn approve_application(
     db: web::Data<Db>,
+    passwords: web::Data<PasswordHasher>,
     user: StaffUser,
     id: web::Path<VolunteerId>,
     body: ValidJson<ApproveApplication>,
 ) -> Result<web::Json<ApprovalOut>, ApiError> {
-    let approval = service::applications::approve(&db, &user, id.into_inner(), body.into_inner().account_email).await?;
+    let approval =
+        service::applications::approve(&db, &passwords, &user, id.into_inner(), body.into_inner().account_email)
+            .await?;
     Ok(web::Json(approval))
 }
 

@@ -3,8 +3,8 @@
 //!
 //! Every request used to load its caller's account before the handler's own query:
 //! two trips to the pool per request (BENCHMARKS.md, section 1). An entry is used
-//! for at most [`FRESH_FOR`], and not at all once this process has changed any
-//! account since the entry was loaded ([`crate::db::accounts::changes`]): logging
+//! for at most [`FRESH_FOR`], and not at all once this application has changed any
+//! account since the entry was loaded ([`AccountChanges`]): logging
 //! out, changing a password, disabling an account or changing a role ends older
 //! tokens at once on this instance, and within [`FRESH_FOR`] on the others behind
 //! the same load balancer.
@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::db::accounts::{self, Account};
+use crate::db::AccountChanges;
+use crate::db::accounts::Account;
 
 /// How long a loaded account is trusted without a new look at the database.
 pub const FRESH_FOR: Duration = Duration::from_secs(1);
@@ -26,9 +27,9 @@ struct Entry {
     changes_seen: u64,
 }
 
-#[derive(Default)]
 pub struct AccountCache {
     entries: Mutex<HashMap<String, Entry>>,
+    changes: AccountChanges,
 }
 
 /// A ticket taken before loading an account, so that a change made while it was
@@ -39,8 +40,13 @@ pub struct LoadTicket {
 }
 
 impl AccountCache {
+    /// An empty cache of the accounts whose changes `changes` counts.
+    pub fn new(changes: AccountChanges) -> Self {
+        Self { entries: Mutex::default(), changes }
+    }
+
     pub fn get(&self, id: &str) -> Option<Account> {
-        let changes = accounts::changes();
+        let changes = self.changes.count();
         let entries = self.entries.lock().ok()?;
         entries
             .get(id)
@@ -49,7 +55,7 @@ impl AccountCache {
     }
 
     pub fn ticket(&self) -> LoadTicket {
-        LoadTicket { started: Instant::now(), changes_seen: accounts::changes() }
+        LoadTicket { started: Instant::now(), changes_seen: self.changes.count() }
     }
 
     pub fn put(&self, ticket: LoadTicket, account: &Account) {

@@ -1,5 +1,6 @@
 //! The first way in: an admin account created at start, or by `create-admin`.
 
+use crate::auth::password::PasswordHasher;
 use crate::domain::ids::AccountId;
 use secrecy::ExposeSecret;
 
@@ -12,11 +13,16 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::error::ApiError;
 
-use super::{password, secret};
+use super::secret;
 
 /// Creates an admin account with `password`, or with a generated one-time password
 /// (returned) that must be changed at first login.
-pub fn create_admin(conn: &mut DbConn, email: &str, password: Option<&str>) -> Result<Option<String>, String> {
+pub fn create_admin(
+    conn: &mut DbConn,
+    passwords: &PasswordHasher,
+    email: &str,
+    password: Option<&str>,
+) -> Result<Option<String>, String> {
     let email = normalize_email(email);
     if !email.contains('@') {
         return Err(format!("{email:?} is not an email address"));
@@ -28,7 +34,7 @@ pub fn create_admin(conn: &mut DbConn, email: &str, password: Option<&str>) -> R
         }
         None => (secret::one_time_password().map_err(|err| err.to_string())?, true),
     };
-    let hash = password::hash_blocking(&password).map_err(|err| err.to_string())?;
+    let hash = passwords.hash_blocking(&password).map_err(|err| err.to_string())?;
     let at = now();
     let account = NewAccount {
         id: AccountId::new(),
@@ -66,11 +72,16 @@ pub fn create_admin(conn: &mut DbConn, email: &str, password: Option<&str>) -> R
 }
 
 /// At start: when no active admin exists, create one from the configuration.
-pub fn ensure_first_admin(conn: &mut DbConn, config: &Config) -> Result<(), String> {
+pub fn ensure_first_admin(conn: &mut DbConn, passwords: &PasswordHasher, config: &Config) -> Result<(), String> {
     if accounts::active_admin_exists(conn).map_err(|err| err.to_string())? {
         return Ok(());
     }
-    match create_admin(conn, &config.admin_email, config.admin_password.as_ref().map(ExposeSecret::expose_secret))? {
+    match create_admin(
+        conn,
+        passwords,
+        &config.admin_email,
+        config.admin_password.as_ref().map(ExposeSecret::expose_secret),
+    )? {
         Some(one_time) => tracing::warn!(
             email = %config.admin_email,
             one_time_password = %one_time,

@@ -13,6 +13,7 @@ use super::jwt::JwtKeys;
 use super::secret::{API_TOKEN_PREFIX, token_hash};
 use crate::db::{Db, accounts, api_tokens};
 use crate::domain::role::Role;
+use crate::domain::visibility::Visibility;
 use crate::error::{ApiError, ErrorCode};
 use crate::request_context::RequestId;
 
@@ -46,6 +47,11 @@ impl Deref for AuthUser {
 impl SessionUser {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// What the caller sees of the records it may read (see [`Visibility`]).
+    pub fn visibility(&self) -> Visibility {
+        Visibility::of(Some(self.role))
     }
 
     /// Whether the caller may see records of `branch`: admins and observers see

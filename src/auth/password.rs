@@ -65,7 +65,7 @@ pub fn hash(password: &str) -> Result<String, ApiError> {
 
 /// At most this many hashes are admitted at once (running on the hashing threads
 /// or queued for them), whatever the request load; the others wait for a slot.
-static HASHING_SLOTS: Semaphore = Semaphore::const_new(4);
+const HASHING_SLOTS: usize = 4;
 /// How long a request waits for a hashing slot before answering 503.
 const HASHING_WAIT: Duration = Duration::from_secs(10);
 
@@ -79,81 +79,95 @@ const HASHING_THREADS: usize = 2;
 
 type HashingJob = Box<dyn FnOnce() + Send>;
 
-/// The queue of the hashing threads, started on first use; `None` when they
-/// could not be started.
-fn hashing_queue() -> Option<&'static mpsc::Sender<HashingJob>> {
-    static QUEUE: OnceLock<Option<mpsc::Sender<HashingJob>>> = OnceLock::new();
-    QUEUE
-        .get_or_init(|| {
-            let (sender, receiver) = mpsc::channel::<HashingJob>();
-            let receiver = Arc::new(Mutex::new(receiver));
-            for index in 0..HASHING_THREADS {
-                let receiver = Arc::clone(&receiver);
-                let started = std::thread::Builder::new().name(format!("password-hashing-{index}")).spawn(move || {
-                    loop {
-                        // The lock is held only while waiting for the next job.
-                        let job = match receiver.lock() {
-                            Ok(receiver) => receiver.recv(),
-                            Err(_) => return,
-                        };
-                        let Ok(job) = job else { return };
-                        // A panicking job drops its reply channel (the caller gets a 500)
-                        // and leaves the thread serving.
-                        let _ = catch_unwind(AssertUnwindSafe(job));
-                    }
-                });
-                if let Err(err) = started {
-                    tracing::error!(error = %err, "cannot start a password-hashing thread");
-                    return None;
-                }
+/// One application's password hashing: its threads (started on first use, ended
+/// when the hasher is dropped) and the slots that admit work to them.
+pub struct PasswordHasher {
+    slots: Semaphore,
+    /// The queue of the hashing threads; `None` when they could not be started.
+    queue: OnceLock<Option<mpsc::Sender<HashingJob>>>,
+}
+
+impl Default for PasswordHasher {
+    fn default() -> Self {
+        Self { slots: Semaphore::new(HASHING_SLOTS), queue: OnceLock::new() }
+    }
+}
+
+impl PasswordHasher {
+    fn queue(&self) -> Option<&mpsc::Sender<HashingJob>> {
+        self.queue.get_or_init(start_hashing_threads).as_ref()
+    }
+
+    /// Queues `job` for the hashing threads.
+    fn submit(&self, job: HashingJob) -> Result<(), ApiError> {
+        self.queue()
+            .ok_or_else(|| ApiError::internal("the password-hashing threads could not be started"))?
+            .send(job)
+            .map_err(|_| ApiError::internal("the password-hashing threads stopped"))
+    }
+
+    /// Runs `work` (a hash or a verification) on the hashing threads once a
+    /// hashing slot is free.
+    async fn with_slot<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+        let _slot = tokio::time::timeout(HASHING_WAIT, self.slots.acquire())
+            .await
+            .map_err(|_| ApiError::unavailable("every password-hashing slot stayed busy"))?
+            .map_err(ApiError::internal)?;
+        let (reply, result) = oneshot::channel();
+        self.submit(Box::new(move || {
+            let _ = reply.send(work());
+        }))?;
+        result.await.map_err(|_| ApiError::internal("a password-hashing job ended without a result"))
+    }
+
+    /// [`hash`] on the hashing threads, waiting for it: for start-up and the
+    /// command line (outside the async runtime), so that no other thread
+    /// allocates argon2's working memory for good.
+    pub fn hash_blocking(&self, password: &str) -> Result<String, ApiError> {
+        let (reply, result) = mpsc::channel();
+        let password = password.to_owned();
+        self.submit(Box::new(move || {
+            let _ = reply.send(hash(&password));
+        }))?;
+        result.recv().map_err(|_| ApiError::internal("a password-hashing job ended without a result"))?
+    }
+
+    /// [`hash`], bounded and off the async workers.
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        self.with_slot(move || hash(&password)).await?
+    }
+
+    /// [`verify`], bounded and off the async workers.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, ApiError> {
+        self.with_slot(move || verify(&password, stored.as_deref())).await
+    }
+}
+
+/// Starts the hashing threads; they end when the last sender is dropped.
+fn start_hashing_threads() -> Option<mpsc::Sender<HashingJob>> {
+    let (sender, receiver) = mpsc::channel::<HashingJob>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for index in 0..HASHING_THREADS {
+        let receiver = Arc::clone(&receiver);
+        let started = std::thread::Builder::new().name(format!("password-hashing-{index}")).spawn(move || {
+            loop {
+                // The lock is held only while waiting for the next job.
+                let job = match receiver.lock() {
+                    Ok(receiver) => receiver.recv(),
+                    Err(_) => return,
+                };
+                let Ok(job) = job else { return };
+                // A panicking job drops its reply channel (the caller gets a 500)
+                // and leaves the thread serving.
+                let _ = catch_unwind(AssertUnwindSafe(job));
             }
-            Some(sender)
-        })
-        .as_ref()
-}
-
-/// Queues `job` for the hashing threads.
-fn submit(job: HashingJob) -> Result<(), ApiError> {
-    hashing_queue()
-        .ok_or_else(|| ApiError::internal("the password-hashing threads could not be started"))?
-        .send(job)
-        .map_err(|_| ApiError::internal("the password-hashing threads stopped"))
-}
-
-/// Runs `work` (a hash or a verification) on the hashing threads once a hashing
-/// slot is free.
-async fn with_hashing_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-    let _slot = tokio::time::timeout(HASHING_WAIT, HASHING_SLOTS.acquire())
-        .await
-        .map_err(|_| ApiError::unavailable("every password-hashing slot stayed busy"))?
-        .map_err(ApiError::internal)?;
-    let (reply, result) = oneshot::channel();
-    submit(Box::new(move || {
-        let _ = reply.send(work());
-    }))?;
-    result.await.map_err(|_| ApiError::internal("a password-hashing job ended without a result"))
-}
-
-/// [`hash`] on the hashing threads, waiting for it: for start-up and the command
-/// line (outside the async runtime), so that no other thread allocates argon2's
-/// working memory for good.
-pub fn hash_blocking(password: &str) -> Result<String, ApiError> {
-    let (reply, result) = mpsc::channel();
-    let password = password.to_owned();
-    submit(Box::new(move || {
-        let _ = reply.send(hash(&password));
-    }))?;
-    result.recv().map_err(|_| ApiError::internal("a password-hashing job ended without a result"))?
-}
-
-/// [`hash`], bounded and off the async workers.
-pub async fn hash_bounded(password: String) -> Result<String, ApiError> {
-    with_hashing_slot(move || hash(&password)).await?
-}
-
-/// [`verify`], bounded and off the async workers.
-pub async fn verify_bounded(password: String, stored: Option<String>) -> Result<bool, ApiError> {
-    with_hashing_slot(move || verify(&password, stored.as_deref())).await
+        });
+        if let Err(err) = started {
+            tracing::error!(error = %err, "cannot start a password-hashing thread");
+            return None;
+        }
+    }
+    Some(sender)
 }
 
 /// Whether `password` matches `stored`. With no stored hash (unknown account) a

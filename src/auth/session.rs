@@ -3,11 +3,11 @@
 //! Password hashing runs on the blocking pool *without* holding a database
 //! connection, so a burst of logins cannot starve the pool that reads use.
 
+use crate::auth::password::PasswordHasher;
 use crate::domain::ids::AccountId;
 use chrono::{NaiveDateTime, TimeDelta};
 
 use super::jwt::{ACCESS_TOKEN_TTL_SECS, Claims, JwtKeys};
-use super::password;
 use super::secret::{REFRESH_TOKEN_PREFIX, new_token, token_hash};
 use crate::db::accounts::{self, Account};
 use crate::db::audit::{self, AuditEvent};
@@ -43,6 +43,7 @@ const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
 pub async fn login(
     db: &Db,
     keys: &JwtKeys,
+    passwords: &PasswordHasher,
     email: &str,
     password: String,
     client_address: String,
@@ -72,7 +73,7 @@ pub async fn login(
         .await?;
 
     let stored_hash = account.as_ref().and_then(|account| account.password_hash.clone());
-    let password_ok = password::verify_bounded(password, stored_hash).await?;
+    let password_ok = passwords.verify(password, stored_hash).await?;
 
     let Some(account) = account.filter(|account| password_ok && account.active) else {
         let address_key = throttle_keys[1].clone();

@@ -63,18 +63,11 @@ pub struct AccountFilter {
     pub after: Option<String>,
 }
 
-/// Account changes made by this process so far. The authentication cache
-/// ([`crate::auth::account_cache`]) drops what it loaded before the latest one. A
-/// process-wide counter because any connection may make the change; it only ever
-/// causes extra loads, never a stale hit.
-static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-pub fn changes() -> u64 {
-    CHANGES.load(std::sync::atomic::Ordering::SeqCst)
-}
-
+/// Tells the application's account cache that an account changes (see
+/// [`super::scope::AccountChanges`]). Counted before the change commits, so it only
+/// ever causes extra loads, never a stale hit.
 fn note_change() {
-    CHANGES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    super::scope::note_account_change();
 }
 
 pub fn find(conn: &mut DbConn, id: &AccountId) -> QueryResult<Option<Account>> {

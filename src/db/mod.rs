@@ -21,6 +21,7 @@ pub mod read_audit;
 pub mod refresh_tokens;
 pub mod routes;
 pub mod schema;
+mod scope;
 pub mod shifts;
 pub mod throttle_events;
 pub mod volunteers;
@@ -39,6 +40,7 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::error::ApiError;
 pub use pool::{DbPool, build_pool};
+pub use scope::AccountChanges;
 
 /// A database connection of either backend.
 #[derive(diesel::MultiConnection)]
@@ -130,6 +132,8 @@ pub struct Db {
     /// worker has a blocking pool of its own). A request beyond that waits here,
     /// as a future, rather than on a blocking thread.
     slots: Arc<Semaphore>,
+    /// The writer queue and account change count of this application.
+    shared: Arc<scope::Shared>,
     /// Never armed outside the tests (see [`idempotency::InjectedCrash`]).
     #[doc(hidden)]
     pub idempotency_crash: idempotency::InjectedCrash,
@@ -143,9 +147,10 @@ const READY_CHECKOUT_TIMEOUT: Duration = Duration::from_millis(750);
 impl Db {
     /// Wraps `pool` and starts the writer of read-audit entries.
     pub fn new(pool: DbPool) -> Result<Self, String> {
-        let read_audit = read_audit::ReadAuditQueue::start(pool.clone())?;
+        let shared = Arc::new(scope::Shared::default());
+        let read_audit = read_audit::ReadAuditQueue::start(pool.clone(), Arc::clone(&shared))?;
         let slots = Arc::new(Semaphore::new(usize::try_from(pool.max_size()).unwrap_or(1)));
-        Ok(Self { pool, read_audit, slots, idempotency_crash: idempotency::InjectedCrash::default() })
+        Ok(Self { pool, read_audit, slots, shared, idempotency_crash: idempotency::InjectedCrash::default() })
     }
 
     /// Records that someone read personal data, without making the read wait for
@@ -154,6 +159,11 @@ impl Db {
     pub async fn record_read(&self, event: audit::AuditEvent<'_>) -> Result<(), ApiError> {
         let Some(entry) = self.read_audit.push(event.into()) else { return Ok(()) };
         self.run(move |conn| read_audit::insert_entries(conn, std::slice::from_ref(&entry))).await
+    }
+
+    /// The account changes made through this `Db`, for the account cache.
+    pub fn account_changes(&self) -> AccountChanges {
+        AccountChanges::of(&self.shared)
     }
 
     /// Open and idle pooled connections, for the metrics.
@@ -185,10 +195,10 @@ impl Db {
         // The read-audit writer and housekeeping take connections without a slot,
         // so the checkout may still wait, for what is left of the timeout.
         let left = CHECKOUT_TIMEOUT.saturating_sub(started.elapsed()).max(Duration::from_millis(1));
-        let pool = self.pool.clone();
+        let (pool, shared) = (self.pool.clone(), Arc::clone(&self.shared));
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get_timeout(left).map_err(ApiError::unavailable)?;
-            work(&mut conn)
+            scope::enter(&shared, || work(&mut conn))
         })
         .await
         .map_err(ApiError::internal)?
@@ -206,7 +216,7 @@ impl Db {
     /// command line, outside any async runtime).
     pub fn run_blocking<T>(&self, work: impl FnOnce(&mut DbConn) -> Result<T, String>) -> Result<T, String> {
         let mut conn = self.pool.get().map_err(|err| err.to_string())?;
-        work(&mut conn)
+        scope::enter(&self.shared, || work(&mut conn))
     }
 
     /// Checks that the database answers a trivial query, quickly.
@@ -241,7 +251,8 @@ pub fn lock_row(conn: &mut DbConn, table: &'static str, id: &str) -> diesel::Que
 /// reads and then writes fails with "database is locked" when another writer
 /// committed in between, whatever the busy timeout.
 ///
-/// On SQLite the writers of this process also queue, first come first served,
+/// On SQLite the writers of this application (see [`scope`]) also queue, first
+/// come first served,
 /// before they ask for the lock: SQLite admits one writer at a time anyway, but a
 /// writer waiting in its busy handler sleeps in steps of up to 100 ms and is
 /// served in no particular order, which under load left some 500-visit syncs a
@@ -254,7 +265,8 @@ where
     let DbConn::Sqlite(sqlite) = conn else {
         return conn.transaction(work);
     };
-    let _turn = writer_queue::wait_for_turn();
+    let scope = scope::current();
+    let _turn = scope.as_ref().map(|shared| shared.writers.wait_for_turn());
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     let result = work(conn);
     if let DbConn::Sqlite(sqlite) = conn {

@@ -50,14 +50,14 @@ pub struct ReadAuditQueue {
 
 impl ReadAuditQueue {
     /// Starts the writer thread, which takes a connection from `pool` only while
-    /// it writes a batch.
-    pub fn start(pool: DbPool) -> Result<Self, String> {
+    /// it writes a batch, queueing with the application's other writers.
+    pub(super) fn start(pool: DbPool, shared: Arc<super::scope::Shared>) -> Result<Self, String> {
         let (sender, receiver) = mpsc::sync_channel(QUEUE_CAPACITY);
         let queued = Arc::new(AtomicUsize::new(0));
         let written = Arc::clone(&queued);
         thread::Builder::new()
             .name("read-audit".into())
-            .spawn(move || write_batches(&receiver, &pool, &written))
+            .spawn(move || super::scope::enter(&shared, || write_batches(&receiver, &pool, &written)))
             .map_err(|err| format!("cannot start the read-audit writer: {err}"))?;
         Ok(Self { sender, queued })
     }

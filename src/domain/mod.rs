@@ -15,4 +15,5 @@ pub mod route;
 pub mod text_enum;
 pub mod time;
 pub mod version;
+pub mod visibility;
 pub mod volunteer;

@@ -6,6 +6,7 @@ use validator::Validate;
 
 use crate::db::branches::Branch;
 use crate::domain::time::utc;
+use crate::domain::visibility::Visibility;
 
 /// A name in the three languages of the campaign.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -42,14 +43,11 @@ pub struct BranchOut {
 }
 
 impl BranchOut {
-    /// The branch as `caller` may see it: the head coordinator's name is personal
-    /// data, hidden from anonymous callers and observers.
-    pub fn for_caller(row: Branch, caller: Option<&crate::auth::AuthUser>) -> Self {
+    /// The branch as a caller with `visibility` sees it: the head coordinator's
+    /// name is personal data.
+    pub fn new(row: Branch, visibility: Visibility) -> Self {
         let mut out = Self::from(row);
-        let sees_people = caller.is_some_and(|user| user.role != crate::domain::role::Role::Observer);
-        if !sees_people {
-            out.head_coordinator = None;
-        }
+        out.head_coordinator = visibility.personal(out.head_coordinator);
         out
     }
 }

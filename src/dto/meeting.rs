@@ -7,6 +7,7 @@ use validator::Validate;
 
 use crate::db::meetings::{FollowUp, Organisation, Report, Speaker};
 use crate::domain::time::utc;
+use crate::domain::visibility::Visibility;
 use crate::dto::member_organisation::valid_bin;
 use crate::dto::route::QuestionTopic;
 
@@ -33,7 +34,8 @@ pub struct OrganisationOut {
 }
 
 impl OrganisationOut {
-    pub fn new(row: Organisation, with_personal_data: bool) -> Self {
+    /// The organisation as a caller with `visibility` sees it.
+    pub fn new(row: Organisation, visibility: Visibility) -> Self {
         Self {
             id: row.id,
             branch: row.branch_code,
@@ -44,8 +46,8 @@ impl OrganisationOut {
             sector: row.sector,
             employee_count: row.employee_count,
             address: row.address,
-            contact_name: row.contact_name.filter(|_| with_personal_data),
-            contact_phone: row.contact_phone.filter(|_| with_personal_data),
+            contact_name: visibility.personal(row.contact_name),
+            contact_phone: visibility.personal(row.contact_phone),
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
             version: row.version,
@@ -301,6 +303,17 @@ impl ReportOut {
             updated_at: utc(report.updated_at),
             version: report.version,
         }
+    }
+
+    /// The report as a caller with `visibility` sees it: notes, question texts and
+    /// follow-up owners may name people.
+    pub fn seen_with(mut self, visibility: Visibility) -> Self {
+        if !visibility.shows_personal_data() {
+            self.notes = None;
+            self.questions.iter_mut().for_each(|question| question.text = None);
+            self.follow_ups.iter_mut().for_each(|follow_up| follow_up.owner = String::new());
+        }
+        self
     }
 }
 

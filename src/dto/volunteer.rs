@@ -7,6 +7,7 @@ use validator::Validate;
 
 use crate::db::volunteers::{Volunteer, decode_list};
 use crate::domain::time::utc;
+use crate::domain::visibility::Visibility;
 use crate::domain::volunteer::VolunteerStatus;
 
 /// Consent to the processing of personal data: when, and which version of the text.
@@ -69,9 +70,9 @@ pub struct VolunteerOut {
 }
 
 impl VolunteerOut {
-    /// The record with personal fields present (`with_personal_data`) or absent.
-    pub fn new(row: Volunteer, with_personal_data: bool) -> Self {
-        let personal = |value: Option<String>| value.filter(|_| with_personal_data);
+    /// The record as a caller with `visibility` sees it.
+    pub fn new(row: Volunteer, visibility: Visibility) -> Self {
+        let personal = |value: Option<String>| visibility.personal(value);
         Self {
             id: row.id,
             branch: row.branch_code,
@@ -79,7 +80,7 @@ impl VolunteerOut {
             full_name: personal(row.full_name),
             phone: personal(row.phone),
             email: personal(row.email),
-            birth_date: row.birth_date.filter(|_| with_personal_data),
+            birth_date: visibility.personal(row.birth_date),
             guardian_name: personal(row.guardian_name),
             availability: personal(row.availability),
             languages: decode_list(&row.languages),
@@ -90,7 +91,7 @@ impl VolunteerOut {
             consent_at: utc(row.consent_at),
             consent_version: row.consent_version,
             // Its presence alone says the volunteer is a minor: personal.
-            guardian_consent_at: row.guardian_consent_at.filter(|_| with_personal_data).map(utc),
+            guardian_consent_at: visibility.personal(row.guardian_consent_at).map(utc),
             source: row.source,
             anonymised_at: row.anonymised_at.map(utc),
             created_at: utc(row.created_at),

@@ -1,5 +1,6 @@
+use crate::auth::password::PasswordHasher;
 use crate::auth::session::ensure_not_throttled;
-use crate::auth::{AuthUser, SessionUser, password, secret};
+use crate::auth::{AuthUser, SessionUser, secret};
 use crate::db::accounts::{self, Account, AccountChanges, NewAccount};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{Db, DbConn, api_tokens, branches, refresh_tokens, throttle_events, write_transaction};
@@ -58,7 +59,12 @@ fn ensure_branch_exists(conn: &mut DbConn, branch: Option<&str>) -> Result<(), A
 }
 
 /// A password to store: the given one (checked) or a generated one-time one.
-async fn new_password(field: &str, given: Option<String>, email: &str) -> Result<(String, Option<String>), ApiError> {
+async fn new_password(
+    passwords: &PasswordHasher,
+    field: &str,
+    given: Option<String>,
+    email: &str,
+) -> Result<(String, Option<String>), ApiError> {
     let (password, one_time) = match given {
         Some(password) => {
             check_new_password(field, &password, email).map_err(|err| ApiError::Validation(vec![err]))?;
@@ -69,10 +75,15 @@ async fn new_password(field: &str, given: Option<String>, email: &str) -> Result
             (generated.clone(), Some(generated))
         }
     };
-    Ok((password::hash_bounded(password).await?, one_time))
+    Ok((passwords.hash(password).await?, one_time))
 }
 
-pub async fn create(db: &Db, actor: &AuthUser, input: CreateAccount) -> Result<AccountWithPassword, ApiError> {
+pub async fn create(
+    db: &Db,
+    passwords: &PasswordHasher,
+    actor: &AuthUser,
+    input: CreateAccount,
+) -> Result<AccountWithPassword, ApiError> {
     let branch = match actor.role {
         Role::Admin => input.branch,
         Role::Coordinator => {
@@ -90,7 +101,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateAccount) -> Result<A
     };
     check_role_branch(input.role, branch.as_deref())?;
     let email = normalize_email(&input.email);
-    let (hash, one_time_password) = new_password("password", input.password, &email).await?;
+    let (hash, one_time_password) = new_password(passwords, "password", input.password, &email).await?;
     let actor = SessionUser::clone(actor);
     let must_change_password = one_time_password.is_some();
     let account = db
@@ -187,9 +198,9 @@ pub fn insert_new_account(conn: &mut DbConn, actor: &SessionUser, new: NewAccoun
 }
 
 /// A one-time password and its hash, for accounts created on someone's behalf.
-pub async fn one_time_credentials() -> Result<(String, String), ApiError> {
+pub async fn one_time_credentials(passwords: &PasswordHasher) -> Result<(String, String), ApiError> {
     let password = secret::one_time_password()?;
-    Ok((password.clone(), password::hash_bounded(password).await?))
+    Ok((password.clone(), passwords.hash(password).await?))
 }
 
 /// The caller's own account.
@@ -257,6 +268,7 @@ pub async fn update(
 
 pub async fn reset_password(
     db: &Db,
+    passwords: &PasswordHasher,
     actor: &AuthUser,
     id: AccountId,
     input: PasswordReset,
@@ -278,7 +290,7 @@ pub async fn reset_password(
             Ok(account)
         })
         .await?;
-    let (hash, one_time_password) = new_password("password", input.password, &target.email).await?;
+    let (hash, one_time_password) = new_password(passwords, "password", input.password, &target.email).await?;
     let must_change = one_time_password.is_some();
     db.run(move |conn| {
         write_transaction(conn, |conn| {
@@ -312,6 +324,7 @@ fn end_all_sessions(conn: &mut DbConn, account_id: &AccountId) -> Result<(), Api
 /// Every session of the account ends: sign in again with the new password.
 pub async fn change_own_password(
     db: &Db,
+    passwords: &PasswordHasher,
     user: &SessionUser,
     current_password: String,
     new_password: String,
@@ -341,10 +354,10 @@ pub async fn change_own_password(
             })
         })
         .await?;
-    if !password::verify_bounded(current_password, account.password_hash.clone()).await? {
+    if !passwords.verify(current_password, account.password_hash.clone()).await? {
         return Err(ApiError::invalid("current_password", ErrorCode::WrongPassword, "the current password is wrong"));
     }
-    let hash = password::hash_bounded(new_password).await?;
+    let hash = passwords.hash(new_password).await?;
     let user = user.clone();
     db.run(move |conn| {
         write_transaction(conn, |conn| {

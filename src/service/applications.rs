@@ -1,6 +1,8 @@
 //! The public recruitment form and the coordinators' decisions on it.
 
+use crate::auth::password::PasswordHasher;
 use crate::domain::ids::VolunteerId;
+use crate::domain::visibility::Visibility;
 use chrono::TimeDelta;
 
 use crate::auth::{AuthUser, SessionUser};
@@ -81,12 +83,13 @@ pub fn apply(
 /// with a one-time password, in one transaction.
 pub async fn approve(
     db: &Db,
+    passwords: &PasswordHasher,
     actor: &AuthUser,
     id: VolunteerId,
     account_email: Option<String>,
 ) -> Result<ApprovalOut, ApiError> {
     let credentials = match &account_email {
-        Some(_) => Some(one_time_credentials().await?),
+        Some(_) => Some(one_time_credentials(passwords).await?),
         None => None,
     };
     let actor = SessionUser::clone(actor);
@@ -117,7 +120,7 @@ pub async fn approve(
         Some(account) => Some(AccountWithPassword { account: account.try_into()?, one_time_password }),
         None => None,
     };
-    Ok(ApprovalOut { volunteer: VolunteerOut::new(volunteer, true), account })
+    Ok(ApprovalOut { volunteer: VolunteerOut::new(volunteer, Visibility::Full), account })
 }
 
 /// Rejects an applicant (→ `left`), with the reason in the audit log.
@@ -142,5 +145,5 @@ pub async fn reject(
             })
         })
         .await?;
-    Ok(VolunteerOut::new(volunteer, true))
+    Ok(VolunteerOut::new(volunteer, Visibility::Full))
 }

@@ -562,13 +562,17 @@ fn report_view(conn: &mut DbConn, id: &EventId) -> Result<ReportOut, ApiError> {
     Ok(ReportOut::new(report, questions, follow_ups))
 }
 
+/// A meeting's report as the caller may see it.
 pub async fn get_report(db: &Db, actor: &AuthUser, id: EventId) -> Result<ReportOut, ApiError> {
+    let visibility = actor.visibility();
     let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        load(conn, &actor, &id)?;
-        report_view(conn, &id)
-    })
-    .await
+    let report = db
+        .run(move |conn| {
+            load(conn, &actor, &id)?;
+            report_view(conn, &id)
+        })
+        .await?;
+    Ok(report.seen_with(visibility))
 }
 
 /// The coverage figures, each aggregated in SQL (GROUP BY, COUNT, SUM) over the

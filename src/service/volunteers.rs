@@ -2,6 +2,7 @@
 //! public recruitment form.
 
 use crate::domain::ids::{LocalityId, MemberOrganisationId, VolunteerId};
+use crate::domain::visibility::Visibility;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use unicode_normalization::UnicodeNormalization;
 
@@ -312,17 +313,11 @@ fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &VolunteerId) -> Res
     Ok(volunteer)
 }
 
-/// Whether the caller gets personal fields: everyone who may read the record but
-/// observers.
-pub fn with_personal_data(actor: &SessionUser) -> bool {
-    actor.role != Role::Observer
-}
-
 /// One volunteer. Reads of personal data are recorded in the audit log.
 pub async fn get(db: &Db, actor: &AuthUser, id: VolunteerId) -> Result<Volunteer, ApiError> {
     let reader = SessionUser::clone(actor);
     let volunteer = db.run(move |conn| load_visible(conn, &reader, &id)).await?;
-    if with_personal_data(actor) {
+    if actor.visibility().shows_personal_data() {
         db.record_read(event(actor, "volunteer_viewed", &volunteer.id, None)).await?;
     }
     Ok(volunteer)
@@ -334,7 +329,7 @@ pub async fn list(
     mut filter: VolunteerFilter,
     limit: i64,
 ) -> Result<Vec<VolunteerOut>, ApiError> {
-    if actor.role == Role::Observer && filter.search.is_some() {
+    if !actor.visibility().shows_personal_data() && filter.search.is_some() {
         return Err(ApiError::Forbidden("observers cannot search personal data".into()));
     }
     if actor.role == Role::Coordinator {
@@ -342,7 +337,7 @@ pub async fn list(
         filter.branch = branch;
     }
     let rows = db.run(move |conn| Ok(volunteers::list(conn, &filter, limit)?)).await?;
-    if with_personal_data(actor) && !rows.is_empty() {
+    if actor.visibility().shows_personal_data() && !rows.is_empty() {
         let details = format!("{} volunteers listed", rows.len().min(usize::try_from(limit).unwrap_or(usize::MAX)));
         db.record_read(AuditEvent {
             actor_id: Some(&actor.account_id),
@@ -354,8 +349,8 @@ pub async fn list(
         })
         .await?;
     }
-    let personal = with_personal_data(actor);
-    Ok(rows.into_iter().map(|row| VolunteerOut::new(row, personal)).collect())
+    let visibility = actor.visibility();
+    Ok(rows.into_iter().map(|row| VolunteerOut::new(row, visibility)).collect())
 }
 
 pub async fn update(
@@ -586,7 +581,7 @@ pub async fn my_data(db: &Db, user: &SessionUser) -> Result<crate::dto::voluntee
         .await?;
     Ok(crate::dto::volunteer::MyDataOut {
         account: account.try_into()?,
-        volunteer: volunteer.map(|volunteer| crate::dto::volunteer::VolunteerOut::new(volunteer, true)),
+        volunteer: volunteer.map(|volunteer| crate::dto::volunteer::VolunteerOut::new(volunteer, Visibility::Full)),
         audit: entries.into_iter().map(Into::into).collect(),
     })
 }

@@ -144,7 +144,7 @@ impl TestApp {
     async fn start_with(config: Config, database: TestDatabase) -> Self {
         let state = actix_web::web::block(move || {
             let state = prepare(config)?;
-            state.db.run_blocking(|conn| create_admin(conn, ADMIN_EMAIL, Some(ADMIN_PASSWORD)))?;
+            state.db.run_blocking(|conn| create_admin(conn, &state.passwords, ADMIN_EMAIL, Some(ADMIN_PASSWORD)))?;
             Ok::<_, String>(state)
         })
         .await
