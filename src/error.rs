@@ -14,8 +14,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub mod code;
+pub mod problem_type;
 
 pub use code::ErrorCode;
+pub use problem_type::ProblemType;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -51,6 +53,9 @@ pub struct Problem {
     pub title: String,
     /// The HTTP status code.
     pub status: u16,
+    /// What went wrong, for programs: one of [`ErrorCode`]'s problem codes, or for a
+    /// conflict or malformed request the code of the field rule at fault.
+    pub code: ErrorCode,
     /// Explanation specific to this occurrence.
     pub detail: String,
     /// The request path that caused the problem.
@@ -70,25 +75,11 @@ pub struct Problem {
 impl Problem {
     /// A problem of `status` with the generic title and type of that status.
     pub fn for_status(status: StatusCode, detail: impl Into<String>) -> Self {
-        let slug = match status.as_u16() {
-            400 => "bad-request",
-            401 => "unauthorized",
-            403 => "forbidden",
-            404 => "not-found",
-            405 => "method-not-allowed",
-            409 => "conflict",
-            412 => "precondition-failed",
-            413 => "payload-too-large",
-            415 => "unsupported-media-type",
-            422 => "validation-failed",
-            429 => "too-many-requests",
-            503 => "service-unavailable",
-            _ if status.is_server_error() => "internal-error",
-            _ => "client-error",
-        };
+        let problem_type = ProblemType::of(status);
         Self {
-            problem_type: format!("/problems/{slug}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            problem_type: format!("/problems/{}", problem_type.slug),
+            code: problem_type.code,
+            title: status.canonical_reason().unwrap_or(problem_type.title).to_owned(),
             status: status.as_u16(),
             detail: detail.into(),
             instance: String::new(),
@@ -105,10 +96,12 @@ impl Problem {
 pub enum ApiError {
     /// 400: the request is malformed (bad JSON syntax, bad query string).
     BadRequest { detail: String, errors: Vec<FieldError> },
-    /// 401: no credentials, or bad ones.
-    Unauthorized(String),
+    /// 401: no credentials, or bad ones; `code` says which.
+    Unauthorized { code: ErrorCode, detail: String },
     /// 403: the caller's role may never do this.
     Forbidden(String),
+    /// 403: the account must change its one-time password before anything else.
+    PasswordChangeRequired(String),
     /// 404: absent, or outside the caller's scope.
     NotFound(String),
     /// 405: the path exists, the method does not.
@@ -142,6 +135,11 @@ impl ApiError {
         Self::Unavailable(cause.to_string())
     }
 
+    /// 401 with the code that tells a client what to do (sign in, refresh, ...).
+    pub fn unauthorized(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self::Unauthorized { code, detail: detail.into() }
+    }
+
     pub fn not_found(what: impl fmt::Display) -> Self {
         Self::NotFound(format!("{what} not found"))
     }
@@ -151,7 +149,7 @@ impl ApiError {
     pub fn from_status(status: StatusCode, detail: String) -> Self {
         match status.as_u16() {
             400 => Self::BadRequest { detail, errors: Vec::new() },
-            401 => Self::Unauthorized(detail),
+            401 => Self::Unauthorized { code: ErrorCode::InvalidToken, detail },
             403 => Self::Forbidden(detail),
             404 => Self::NotFound(detail),
             413 => Self::PayloadTooLarge(detail),
@@ -181,11 +179,18 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         let status = self.status_code();
         match self {
-            Self::BadRequest { detail, errors } => {
-                Problem { errors: errors.clone(), ..Problem::for_status(status, detail.clone()) }
+            Self::BadRequest { detail, errors } => Problem {
+                code: errors.first().map_or(ErrorCode::MalformedRequest, |error| error.code),
+                errors: errors.clone(),
+                ..Problem::for_status(status, detail.clone())
+            },
+            Self::Unauthorized { code, detail } => {
+                Problem { code: *code, ..Problem::for_status(status, detail.clone()) }
             }
-            Self::Unauthorized(detail)
-            | Self::Forbidden(detail)
+            Self::PasswordChangeRequired(detail) => {
+                Problem { code: ErrorCode::MustChangePassword, ..Problem::for_status(status, detail.clone()) }
+            }
+            Self::Forbidden(detail)
             | Self::NotFound(detail)
             | Self::PreconditionFailed(detail)
             | Self::PayloadTooLarge(detail)
@@ -196,6 +201,7 @@ impl ApiError {
                 Problem::for_status(status, format!("this path accepts only {}", allowed.join(", ")))
             }
             Self::Conflict { detail, errors, existing_id } => Problem {
+                code: errors.first().map_or(ErrorCode::Conflict, |error| error.code),
                 errors: errors.clone(),
                 existing_id: existing_id.clone(),
                 ..Problem::for_status(status, detail.clone())
@@ -227,8 +233,8 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) | Self::PasswordChangeRequired(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -245,8 +251,17 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
         match self {
-            Self::Unauthorized(_) => {
-                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            Self::Unauthorized { code, .. } => {
+                // RFC 6750: name the error when a token was sent and is at fault.
+                let challenge = match code {
+                    ErrorCode::InvalidToken | ErrorCode::TokenExpired | ErrorCode::SessionRevoked => {
+                        format!("Bearer error=\"invalid_token\", error_description=\"{code}\"")
+                    }
+                    _ => "Bearer".to_owned(),
+                };
+                if let Ok(value) = HeaderValue::from_str(&challenge) {
+                    response.insert_header((header::WWW_AUTHENTICATE, value));
+                }
             }
             Self::MethodNotAllowed { allowed } => {
                 let allowed: Vec<&str> = allowed.iter().map(Method::as_str).collect();

@@ -22,7 +22,9 @@ use route_table::RouteTable;
         description = "Coordinates the volunteers and outreach work of a nationwide civic campaign: \
 volunteers, events and shifts, door-to-door routes, meetings with work collectives, printed materials \
 and reporting across the 20 regional branches of Kazakhstan.\n\n\
-Every error is an RFC 9457 `application/problem+json` document (schema `Problem`).",
+Every error is an RFC 9457 `application/problem+json` document (schema `Problem`). Its `code` \
+(schema `ErrorCode`) is what programs branch on; its `type` resolves to `GET /problems/{slug}`, \
+which says what the problem means and what to do about it.",
         license(name = "MIT", identifier = "MIT"),
     ),
     tags(

@@ -5,7 +5,7 @@ use crate::auth::bearer_token;
 use crate::auth::secret::token_hash;
 use crate::config::Config;
 use crate::db::Db;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::metrics::{Gauges, Metrics};
 
 /// Prometheus metrics
@@ -32,7 +32,10 @@ pub async fn metrics(
         let presented = bearer_token(&req).unwrap_or_default();
         // Compared as hashes: equal lengths, nothing to learn from the timing.
         if token_hash(presented) != token_hash(expected.expose_secret()) {
-            return Err(ApiError::Unauthorized("the metrics need `Authorization: Bearer <METRICS_TOKEN>`".into()));
+            return Err(ApiError::unauthorized(
+                ErrorCode::InvalidToken,
+                "the metrics need `Authorization: Bearer <METRICS_TOKEN>`",
+            ));
         }
     }
     let (pool_connections, pool_idle_connections) = db.pool_state();

@@ -20,6 +20,7 @@ pub mod meetings;
 pub mod member_organisations;
 pub mod metrics;
 pub mod organisations;
+pub mod problems;
 pub mod signups;
 pub mod visits;
 pub mod volunteer_csv;
@@ -32,7 +33,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(health::live).service(health::ready).service(metrics::metrics);
+    cfg.service(health::live).service(health::ready).service(metrics::metrics).service(problems::problem_type);
     cfg.service(
         scope::scope("/api/v1")
             .service(auth::login)

@@ -118,12 +118,15 @@ impl SessionUser {
 /// The token of an `Authorization: Bearer <token>` header (scheme in any case).
 pub fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
-        ApiError::Unauthorized("this endpoint needs a bearer token (Authorization: Bearer ...)".into())
+        ApiError::unauthorized(
+            ErrorCode::MissingToken,
+            "this endpoint needs a bearer token (Authorization: Bearer ...)",
+        )
     })?;
     let value = value.to_str().unwrap_or_default();
     match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
-        _ => Err(ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into())),
+        _ => Err(ApiError::unauthorized(ErrorCode::MissingToken, "the Authorization header must be `Bearer <token>`")),
     }
 }
 
@@ -163,9 +166,9 @@ async fn authenticate(req: HttpRequest) -> Result<SessionUser, ApiError> {
         // A bumped epoch (logout, password change, disabling) ends older tokens.
         account.filter(|account| account.token_epoch == epoch)
     };
-    let account = account
-        .filter(|account| account.active)
-        .ok_or_else(|| ApiError::Unauthorized("the token does not belong to an active session".into()))?;
+    let account = account.filter(|account| account.active).ok_or_else(|| {
+        ApiError::unauthorized(ErrorCode::SessionRevoked, "the token does not belong to an active session")
+    })?;
     let role = account.role;
     Ok(SessionUser {
         account_id: account.id,
@@ -198,7 +201,7 @@ impl FromRequest for AuthUser {
         Box::pin(async move {
             let user = session.await?;
             if user.must_change_password {
-                return Err(ApiError::Forbidden(
+                return Err(ApiError::PasswordChangeRequired(
                     "this account must change its one-time password first (POST /api/v1/me/password)".into(),
                 ));
             }

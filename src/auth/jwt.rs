@@ -2,10 +2,11 @@
 
 use std::path::Path;
 
+use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Lifetime of an access token.
 pub const ACCESS_TOKEN_TTL_SECS: i64 = 15 * 60;
@@ -49,9 +50,14 @@ impl JwtKeys {
 
     /// The claims of a valid token; 401 for anything else.
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|err| ApiError::Unauthorized(format!("the access token is not valid: {err}")))
+        decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(|err| {
+            match err.kind() {
+                ErrorKind::ExpiredSignature => {
+                    ApiError::unauthorized(ErrorCode::TokenExpired, "the access token has expired; refresh the session")
+                }
+                _ => ApiError::unauthorized(ErrorCode::InvalidToken, "the access token is not valid"),
+            }
+        })
     }
 }
 

@@ -15,7 +15,7 @@ use crate::db::refresh_tokens::{self, RefreshToken};
 use crate::db::{Db, DbConn, throttle_events, write_transaction};
 use crate::domain::password::normalize_email;
 use crate::domain::time::now;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub const REFRESH_TOKEN_TTL: TimeDelta = TimeDelta::days(30);
 /// However often it is rotated, a login ends this long after it began.
@@ -89,7 +89,7 @@ pub async fn login(
             Ok(audit::record(conn, event)?)
         })
         .await?;
-        return Err(ApiError::Unauthorized(WRONG_CREDENTIALS.into()));
+        return Err(ApiError::unauthorized(ErrorCode::WrongCredentials, WRONG_CREDENTIALS));
     };
 
     let family = uuid::Uuid::now_v7().to_string();
@@ -154,7 +154,7 @@ pub async fn refresh(
         .run(move |conn| {
             let at = now();
             write_transaction(conn, |conn| {
-                let invalid = || ApiError::Unauthorized("the refresh token is not valid".into());
+                let invalid = || ApiError::unauthorized(ErrorCode::InvalidToken, "the refresh token is not valid");
                 let stored = refresh_tokens::find_by_hash(conn, &hash)?.ok_or_else(invalid)?;
                 if stored.revoked_at.is_some()
                     || stored.expires_at <= at
@@ -186,8 +186,9 @@ pub async fn refresh(
         .await?;
     match outcome {
         RefreshOutcome::Rotated(account, refresh_token) => issue(keys, &account, refresh_token),
-        RefreshOutcome::Reused => Err(ApiError::Unauthorized(
-            "this refresh token was already used; every session of this login is revoked, sign in again".into(),
+        RefreshOutcome::Reused => Err(ApiError::unauthorized(
+            ErrorCode::RefreshTokenReused,
+            "this refresh token was already used; every session of this login is revoked, sign in again",
         )),
     }
 }

@@ -51,7 +51,65 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     } else if message.starts_with("unknown variant") {
         FieldError::new(field(None), ErrorCode::UnknownValue, message)
     } else {
-        FieldError::new(field(None), ErrorCode::InvalidType, message)
+        FieldError::new(field(None), ErrorCode::InvalidType, plain_message(&message))
     };
     ApiError::Validation(vec![error])
+}
+
+/// chrono's parse errors, as its `Display` writes them.
+const TIME_PARSE_ERRORS: [&str; 7] = [
+    "premature end of input",
+    "input contains invalid characters",
+    "input is out of range",
+    "trailing input",
+    "no possible date and time matching input",
+    "input is not enough for unique date and time",
+    "bad or unsupported format string",
+];
+
+/// serde's message in the words of JSON rather than of Rust: `expected struct
+/// CreateEvent` names our type, `expected i32` a Rust one, and chrono's
+/// `premature end of input` does not say what a timestamp must look like.
+fn plain_message(message: &str) -> String {
+    if TIME_PARSE_ERRORS.contains(&message) {
+        return format!(
+            "not a valid date or time ({message}): timestamps are RFC 3339 with an offset \
+             (2026-12-01T09:00:00Z or +05:00), dates are YYYY-MM-DD"
+        );
+    }
+    let Some((found, expected)) = message.split_once(", expected ") else { return message.to_owned() };
+    let expected = match expected {
+        _ if expected.starts_with("struct ") || expected.starts_with("a map") => "an object",
+        "a sequence" => "an array",
+        "a boolean" => "true or false",
+        _ if expected.len() <= 4
+            && (expected.starts_with('i') || expected.starts_with('u'))
+            && expected[1..].chars().all(|c| c.is_ascii_digit()) =>
+        {
+            "an integer"
+        }
+        "f32" | "f64" => "a number",
+        _ => expected,
+    };
+    format!("{found}, expected {expected}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_speak_json_not_rust() {
+        assert_eq!(
+            plain_message("invalid type: integer `1`, expected struct CreateEvent"),
+            "invalid type: integer `1`, expected an object"
+        );
+        assert_eq!(
+            plain_message("invalid type: string \"x\", expected i32"),
+            "invalid type: string \"x\", expected an integer"
+        );
+        assert_eq!(plain_message("invalid type: map, expected a sequence"), "invalid type: map, expected an array");
+        assert!(plain_message("premature end of input").contains("RFC 3339 with an offset"));
+        assert_eq!(plain_message("invalid length 0, expected fewer"), "invalid length 0, expected fewer");
+    }
 }

@@ -1,14 +1,54 @@
-//! The rule codes of `errors[].code`: one closed set, listed in the OpenAPI spec,
-//! so clients branch on a code, never on message text.
+//! The codes of a problem (`code`) and of its field errors (`errors[].code`): one
+//! closed set, listed in the OpenAPI spec, so clients branch on a code, never on
+//! message text.
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Machine-readable rule that a field broke. New codes may be added; a client
-/// treats one it does not know like a generic validation failure.
+/// Machine-readable code of a problem as a whole (the first group) or of the rule
+/// a field broke (the rest). New codes may be added; a client treats one it does
+/// not know by the response's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
+    /// 400: the request cannot be read (field codes say where)
+    MalformedRequest,
+    /// 401: no bearer token, or not a bearer scheme
+    MissingToken,
+    /// 401: the token is malformed, forged or unknown
+    InvalidToken,
+    /// 401: the access token expired; refresh it
+    TokenExpired,
+    /// 401: the session ended (logout, password change, disabled account, role change)
+    SessionRevoked,
+    /// 401: a spent refresh token was used again; the login's sessions are revoked
+    RefreshTokenReused,
+    /// 401: email or password is wrong
+    WrongCredentials,
+    /// 403: the caller's role may not do this
+    RoleForbidden,
+    /// 403: the account must change its one-time password first
+    MustChangePassword,
+    /// 404: absent, or outside the caller's scope
+    NotFound,
+    /// 405: the path exists, the method does not
+    MethodNotAllowed,
+    /// 409: the change conflicts with stored data (field codes say which rule)
+    Conflict,
+    /// 412: the record changed since the version the change is based on
+    StaleVersion,
+    /// 413: the body exceeds the limit
+    PayloadTooLarge,
+    /// 415: the body is not of the accepted media type
+    UnsupportedMediaType,
+    /// 422: one or more fields break a rule (see `errors`)
+    ValidationFailed,
+    /// 429: too many requests; retry after `Retry-After` seconds
+    Throttled,
+    /// 503: the database is unavailable; retry after `Retry-After` seconds
+    DatabaseUnavailable,
+    /// 500: a failure on our side; quote the request id
+    InternalError,
     AboveEmployeeCount,
     BeforeFromDate,
     BeforeRoute,
@@ -86,6 +126,25 @@ pub enum ErrorCode {
 }
 
 crate::text_enum!(ErrorCode {
+        MalformedRequest = "malformed_request",
+        MissingToken = "missing_token",
+        InvalidToken = "invalid_token",
+        TokenExpired = "token_expired",
+        SessionRevoked = "session_revoked",
+        RefreshTokenReused = "refresh_token_reused",
+        WrongCredentials = "wrong_credentials",
+        RoleForbidden = "role_forbidden",
+        MustChangePassword = "must_change_password",
+        NotFound = "not_found",
+        MethodNotAllowed = "method_not_allowed",
+        Conflict = "conflict",
+        StaleVersion = "stale_version",
+        PayloadTooLarge = "payload_too_large",
+        UnsupportedMediaType = "unsupported_media_type",
+        ValidationFailed = "validation_failed",
+        Throttled = "throttled",
+        DatabaseUnavailable = "database_unavailable",
+        InternalError = "internal_error",
         AboveEmployeeCount = "above_employee_count",
         BeforeFromDate = "before_from_date",
         BeforeRoute = "before_route",

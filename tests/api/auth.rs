@@ -107,17 +107,30 @@ async fn forged_expired_and_foreign_tokens_are_401_with_www_authenticate(app: Te
     tampered.insert_str(tampered.rfind('.').unwrap() + 1, "AAAA");
     let valid_for_nobody = app.state.keys.sign(&claims_for(&uuid::Uuid::now_v7().to_string(), 600)).unwrap();
 
-    for token in
-        [expired, alg_none, hs512, other_secret, tampered, valid_for_nobody, "garbage".into(), "otk_unknown".into()]
-    {
+    let rejected = [
+        (expired, "token_expired"),
+        (alg_none, "invalid_token"),
+        (hs512, "invalid_token"),
+        (other_secret, "invalid_token"),
+        (tampered, "invalid_token"),
+        (valid_for_nobody, "session_revoked"),
+        ("garbage".into(), "invalid_token"),
+        ("otk_unknown".into(), "session_revoked"),
+    ];
+    for (token, code) in rejected {
         let res = app.get("/api/v1/me").bearer(&token).send().await;
-        res.problem(401);
-        assert_eq!(res.header("www-authenticate"), Some("Bearer"), "token {token}");
+        let problem = res.problem(401);
+        assert_eq!(problem["code"], code, "token {token}");
+        // RFC 6750: a token was sent and is at fault.
+        let challenge = format!("Bearer error=\"invalid_token\", error_description=\"{code}\"");
+        assert_eq!(res.header("www-authenticate"), Some(challenge.as_str()), "token {token}");
+        assert!(!problem["detail"].as_str().unwrap().contains("Signature"), "no library names: {problem}");
     }
     let res = app.get("/api/v1/me").send().await;
-    res.problem(401);
+    assert_eq!(res.problem(401)["code"], "missing_token");
     assert_eq!(res.header("www-authenticate"), Some("Bearer"));
-    app.get("/api/v1/me").header("authorization", "Basic YWRtaW46YWRtaW4=").send().await.problem(401);
+    let basic = app.get("/api/v1/me").header("authorization", "Basic YWRtaW46YWRtaW4=").send().await;
+    assert_eq!(basic.problem(401)["code"], "missing_token");
 
     // A properly signed, fresh token works.
     let fresh = app.state.keys.sign(&claims_for(&admin.id, 600)).unwrap();

@@ -90,6 +90,7 @@ fn matrix() -> Vec<Case> {
         case("GET", "/health/live", None, [200, 200, 200, 200, 200, 200]),
         case("GET", "/health/ready", None, [200, 200, 200, 200, 200, 200]),
         case("GET", "/metrics", None, [200, 200, 200, 200, 200, 200]),
+        case("GET", "/problems/{slug}", None, [200, 200, 200, 200, 200, 200]),
         case("POST", "/api/v1/auth/login", Some(json!({"email": "{target_email}", "password": "{target_password}"})), [200, 200, 200, 200, 200, 200]),
         case("POST", "/api/v1/auth/refresh", Some(json!({"refresh_token": "ort_not_a_token"})), [401, 401, 401, 401, 401, 401]),
         case("POST", "/api/v1/auth/logout", Some(json!({"refresh_token": "ort_not_a_token"})), [204, 204, 204, 204, 204, 204]),
@@ -276,7 +277,8 @@ impl Fixtures {
             .replace("{code}", OWN_BRANCH)
             .replace("{id}", &id)
             .replace("{token}", &self.calendar_token)
-            .replace("{volunteer_id}", &assignee);
+            .replace("{volunteer_id}", &assignee)
+            .replace("{slug}", "validation-failed");
         match case.id {
             Target::BranchQuery => path.push_str(&format!("?branch={OWN_BRANCH}")),
             Target::CsvDryRun => path.push_str("?dry_run=true"),

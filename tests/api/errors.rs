@@ -20,6 +20,35 @@ async fn unknown_paths_and_methods_get_problem_documents() {
 }
 
 #[actix_web::test]
+async fn a_problem_has_a_code_for_programs_and_a_type_the_server_describes() {
+    let app = TestApp::sqlite().await;
+    let admin = app.admin().await;
+    let problems = [
+        (app.get("/api/v1/nothing-here").send().await.problem(404), "not_found"),
+        (app.delete("/api/v1/branches/KZ-71").send().await.problem(405), "method_not_allowed"),
+        (
+            app.get("/api/v1/volunteers?brnach=KZ-71").bearer(&admin.token).send().await.problem(400),
+            "unknown_parameter",
+        ),
+        (app.get("/api/v1/volunteers?limit=0").bearer(&admin.token).send().await.problem(422), "validation_failed"),
+        (app.get("/api/v1/audit").bearer("garbage").send().await.problem(401), "invalid_token"),
+        (
+            app.post("/api/v1/events").bearer(&admin.token).json(&serde_json::json!({})).send().await.problem(422),
+            "validation_failed",
+        ),
+    ];
+    for (problem, code) in problems {
+        assert_eq!(problem["code"], code, "{problem}");
+        let described = app.get(problem["type"].as_str().unwrap()).send().await;
+        described.assert_status(200);
+        let described = described.json();
+        assert_eq!(described["status"], problem["status"], "{described}");
+        assert!(described["description"].as_str().is_some_and(|text| !text.is_empty()));
+    }
+    app.get("/problems/no-such-problem").send().await.problem(404);
+}
+
+#[actix_web::test]
 async fn query_parameters_an_operation_does_not_document_are_refused() {
     let app = TestApp::sqlite().await;
     let admin = app.admin().await;

@@ -260,11 +260,29 @@ impl TestResponse {
         assert_eq!(self.header("content-type"), Some("application/problem+json"));
         let problem = self.json();
         assert_eq!(problem["status"], status);
-        for member in ["type", "title", "detail", "instance", "request_id"] {
+        for member in ["type", "title", "detail", "instance", "request_id", "code"] {
             assert!(problem[member].is_string(), "problem lacks {member}: {problem}");
         }
+        let code = problem["code"].as_str().unwrap_or_default();
+        assert!(documented_error_codes().contains(code), "code {code} is not in the spec's ErrorCode: {problem}");
         assert!(problem["errors"].is_array(), "problem lacks errors: {problem}");
         assert_eq!(Some(problem["request_id"].as_str().unwrap_or_default()), self.header("x-request-id"));
         problem
     }
+}
+
+/// The codes the committed spec lists in its `ErrorCode` schema: every problem a
+/// test sees must carry one of them.
+fn documented_error_codes() -> &'static std::collections::HashSet<String> {
+    static CODES: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let spec: Value =
+            serde_json::from_str(include_str!("../../openapi/openapi.json")).expect("the committed spec is JSON");
+        spec["components"]["schemas"]["ErrorCode"]["enum"]
+            .as_array()
+            .expect("the spec lists ErrorCode")
+            .iter()
+            .map(|code| code.as_str().expect("codes are strings").to_owned())
+            .collect()
+    })
 }
