@@ -71,6 +71,9 @@ pub fn base() -> OpenApiDoc {
 /// the problem+json body on every error response.
 pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
     for item in spec.paths.paths.values_mut() {
+        if let Some(get) = item.get.as_mut() {
+            conditional_read(get);
+        }
         let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
         for operation in operations.into_iter().flatten() {
             let secured = operation.security.as_ref().is_some_and(|security| !security.is_empty());
@@ -121,6 +124,29 @@ pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
         }
     }
     spec
+}
+
+/// Every read answers `If-None-Match` (see [`crate::api::conditional`]).
+fn conditional_read(operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::ParameterBuilder;
+    use utoipa::openapi::{Object, Required, Type};
+    let parameters = operation.parameters.get_or_insert_with(Vec::new);
+    let documented = parameters.iter().any(
+        |parameter| matches!(parameter, RefOr::T(parameter) if parameter.name.eq_ignore_ascii_case("If-None-Match")),
+    );
+    if !documented {
+        let parameter = ParameterBuilder::new()
+            .name("If-None-Match")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some("The `ETag` of the copy the client holds; an unchanged response is `304`"))
+            .schema(Some(Object::with_type(Type::String)))
+            .build();
+        parameters.push(RefOr::T(parameter));
+    }
+    operation.responses.responses.entry("304".to_owned()).or_insert_with(|| {
+        RefOr::T(Response::new("Not modified: `If-None-Match` names the current `ETag` (weak comparison)"))
+    });
 }
 
 /// The spec as the pretty JSON committed in `openapi/openapi.json`.

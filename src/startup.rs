@@ -4,14 +4,15 @@
 use std::sync::Arc;
 
 use actix_cors::Cors;
-use actix_web::body::BoxBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::{App, Error, HttpResponse, HttpServer, web};
 use secrecy::ExposeSecret;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::api::conditional::conditional_get;
 use crate::api::fallback::no_route;
 use crate::auth::account_cache::AccountCache;
 use crate::auth::password::PasswordHasher;
@@ -101,8 +102,20 @@ pub fn build_app(
             web::get().to(|| async { HttpResponse::Found().insert_header(("Location", "/docs/")).finish() }),
         )
         .default_service(web::to(no_route))
+        .wrap(from_fn(conditional_get))
         .wrap(cors(&state.config))
         .wrap(from_fn(request_context))
+        // Outside the others, so they see and tag the plain body.
+        .wrap(Compress::default())
+        .wrap(from_fn(boxed_body))
+}
+
+/// The compressed body, as the one body type the app's signature names.
+async fn boxed_body(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 fn cors(config: &Config) -> Cors {

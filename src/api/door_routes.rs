@@ -195,23 +195,10 @@ pub async fn unassign_route(
     )
 )]
 #[get("/routes/{id}/pack")]
-pub async fn route_pack(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    user: AuthUser,
-    id: web::Path<RouteId>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn route_pack(db: web::Data<Db>, user: AuthUser, id: web::Path<RouteId>) -> Result<HttpResponse, ApiError> {
+    // `If-None-Match` is answered by the conditional-GET middleware.
     let (pack, tag) = service::routes::pack(&db, &user, id.into_inner()).await?;
-    let tag = EntityTag::new_strong(tag);
-    let unchanged = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.split(',').any(|sent| sent.trim() == tag.to_string() || sent.trim() == "*"));
-    if unchanged {
-        return Ok(HttpResponse::NotModified().insert_header(header::ETag(tag)).finish());
-    }
-    Ok(HttpResponse::Ok().insert_header(header::ETag(tag)).json(pack))
+    Ok(HttpResponse::Ok().insert_header(header::ETag(EntityTag::new_strong(tag))).json(pack))
 }
 
 /// Sync a batch of visits

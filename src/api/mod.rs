@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod branches;
 pub mod calendar;
+pub mod conditional;
 pub mod door_routes;
 pub mod events;
 pub mod fallback;

@@ -16,6 +16,7 @@ mod door_to_door;
 mod errors;
 mod events;
 mod factories;
+mod http_caching;
 mod idempotency;
 mod lists;
 mod meetings;
