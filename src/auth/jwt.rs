@@ -2,9 +2,15 @@
 
 use std::path::Path;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use super::secret::REFRESH_TOKEN_PREFIX;
 
 use crate::error::{ApiError, ErrorCode};
 
@@ -32,6 +38,8 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// HMAC-SHA256 keyed with the same secret, for [`Self::refresh_successor`].
+    successor: Hmac<Sha256>,
 }
 
 impl JwtKeys {
@@ -40,12 +48,30 @@ impl JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp", "iat", "sub"]);
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+        // HMAC takes a key of any length; the secret has at least 32 bytes.
+        let successor = <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!());
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            successor,
+        }
     }
 
     /// A signed token for the claims.
     pub fn sign(&self, claims: &Claims) -> Result<String, ApiError> {
         encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(ApiError::internal)
+    }
+
+    /// The refresh token that succeeds `spent` on rotation: derived, not random,
+    /// so that a retried rotation gets the same one again without the server
+    /// keeping it. Only the server's secret can derive it, so a stolen spent
+    /// token does not give away its successor.
+    pub fn refresh_successor(&self, spent: &str) -> String {
+        let mut mac = self.successor.clone();
+        mac.update(b"outreach refresh successor\0");
+        mac.update(spent.as_bytes());
+        format!("{REFRESH_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
     }
 
     /// The claims of a valid token; 401 for anything else.

@@ -140,9 +140,15 @@ enum RefreshOutcome {
     Reused,
 }
 
+/// How long after a refresh token was spent presenting it again is taken for a
+/// retry whose answer was lost (a phone on a flaky network), not for theft.
+pub const REFRESH_RETRY_GRACE: TimeDelta = TimeDelta::seconds(30);
+
 /// Rotates a refresh token: the presented one is spent, a new one of the same
-/// family is returned. Presenting a spent token revokes the whole family and
-/// ends the account's access tokens.
+/// family is returned. The successor is derived from the spent token with the
+/// server's key, so within [`REFRESH_RETRY_GRACE`] the spent token gets the same
+/// successor again (and a fresh access token). Later, presenting a spent token
+/// revokes the whole family and ends the account's access tokens.
 pub async fn refresh(
     db: &Db,
     keys: &JwtKeys,
@@ -150,6 +156,7 @@ pub async fn refresh(
     request_id: Option<String>,
 ) -> Result<IssuedSession, ApiError> {
     let hash = token_hash(&token);
+    let successor = keys.refresh_successor(&token);
     let outcome = db
         .run(move |conn| {
             let at = now();
@@ -163,6 +170,14 @@ pub async fn refresh(
                     return Err(invalid());
                 }
                 if !refresh_tokens::mark_rotated(conn, &stored.id, at)? {
+                    // Read again: a concurrent refresh with this token may have
+                    // spent it after it was loaded above.
+                    let spent_at = refresh_tokens::find_by_hash(conn, &hash)?.and_then(|spent| spent.rotated_at);
+                    if spent_at.is_some_and(|spent_at| at - spent_at <= REFRESH_RETRY_GRACE)
+                        && let Some(account) = retried_successor(conn, &successor, at)?
+                    {
+                        return Ok(RefreshOutcome::Rotated(Box::new(account), successor));
+                    }
                     refresh_tokens::revoke_family(conn, &stored.family_id, at)?;
                     accounts::bump_token_epoch(conn, &stored.account_id)?;
                     let event = AuditEvent {
@@ -178,9 +193,10 @@ pub async fn refresh(
                 }
                 let account =
                     accounts::find(conn, &stored.account_id)?.filter(|account| account.active).ok_or_else(invalid)?;
-                let (token, new_refresh) = new_refresh_token(&account.id, &stored.family_id, stored.family_started_at)?;
+                let new_refresh =
+                    refresh_token_row(&successor, &account.id, &stored.family_id, stored.family_started_at);
                 refresh_tokens::insert(conn, &new_refresh)?;
-                Ok(RefreshOutcome::Rotated(Box::new(account), token))
+                Ok(RefreshOutcome::Rotated(Box::new(account), successor))
             })
         })
         .await?;
@@ -220,25 +236,45 @@ pub async fn logout(db: &Db, token: String, request_id: Option<String>) -> Resul
     .await
 }
 
+/// The account of a refresh retried within the grace window, when the successor
+/// it was given is still unspent and its account active; `None` otherwise.
+fn retried_successor(conn: &mut DbConn, successor: &str, at: NaiveDateTime) -> Result<Option<Account>, ApiError> {
+    let Some(next) = refresh_tokens::find_by_hash(conn, &token_hash(successor))? else { return Ok(None) };
+    if next.rotated_at.is_some() || next.revoked_at.is_some() || next.expires_at <= at {
+        return Ok(None);
+    }
+    Ok(accounts::find(conn, &next.account_id)?.filter(|account| account.active))
+}
+
+/// A new refresh token of a new family, and its row.
 fn new_refresh_token(
     account_id: &AccountId,
     family_id: &str,
     family_started_at: NaiveDateTime,
 ) -> Result<(String, RefreshToken), ApiError> {
     let token = new_token(REFRESH_TOKEN_PREFIX)?;
+    let row = refresh_token_row(&token, account_id, family_id, family_started_at);
+    Ok((token, row))
+}
+
+fn refresh_token_row(
+    token: &str,
+    account_id: &AccountId,
+    family_id: &str,
+    family_started_at: NaiveDateTime,
+) -> RefreshToken {
     let at = now();
-    let row = RefreshToken {
+    RefreshToken {
         id: uuid::Uuid::now_v7().to_string(),
         account_id: account_id.to_owned(),
         family_id: family_id.to_owned(),
         family_started_at,
-        token_hash: token_hash(&token),
+        token_hash: token_hash(token),
         created_at: at,
         expires_at: (at + REFRESH_TOKEN_TTL).min(family_started_at + MAX_SESSION_AGE),
         rotated_at: None,
         revoked_at: None,
-    };
-    Ok((token, row))
+    }
 }
 
 fn issue(keys: &JwtKeys, account: &Account, refresh_token: String) -> Result<IssuedSession, ApiError> {

@@ -35,10 +35,21 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_login(app: Tes
     assert_eq!(rotated["expires_in"], 900);
     app.get("/api/v1/me").bearer(rotated["access_token"].as_str().unwrap()).send().await.assert_status(200);
 
-    // The spent token is presented again: theft. Both it and its successor die.
+    // A retry whose answer was lost, within the grace window: the same successor
+    // again, and the access token it gives works.
+    let retried = app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": admin.refresh_token})).send().await;
+    let retried = retried.assert_status(200).json();
+    assert_eq!(retried["refresh_token"], rotated["refresh_token"]);
+    app.get("/api/v1/me").bearer(retried["access_token"].as_str().unwrap()).send().await.assert_status(200);
+
+    // After the window the spent token presented again is theft: both it and its
+    // successor die, and so does every access token of the account.
+    spend_before_the_grace_window(&app, &admin.refresh_token);
     let problem =
         app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": admin.refresh_token})).send().await.problem(401);
+    assert_eq!(problem["code"], "refresh_token_reused");
     assert!(problem["detail"].as_str().unwrap().contains("already used"));
+    app.get("/api/v1/me").bearer(retried["access_token"].as_str().unwrap()).send().await.problem(401);
     app.post("/api/v1/auth/refresh")
         .json(&json!({"refresh_token": rotated["refresh_token"]}))
         .send()
@@ -62,6 +73,23 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_login(app: Tes
         .json();
     assert_eq!(audit["items"].as_array().unwrap().len(), 1);
     assert_eq!(audit["items"][0]["record_id"], admin.id.as_str());
+}
+
+/// Moves the time `refresh_token` was spent a minute back, past the grace window.
+fn spend_before_the_grace_window(app: &TestApp, refresh_token: &str) {
+    use diesel::RunQueryDsl;
+    let hash = outreach::auth::secret::token_hash(refresh_token);
+    let earlier = (chrono::Utc::now() - chrono::Duration::minutes(1)).naive_utc();
+    app.state
+        .db
+        .run_blocking(|conn| {
+            diesel::sql_query("UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2")
+                .bind::<diesel::sql_types::Timestamp, _>(earlier)
+                .bind::<diesel::sql_types::Text, _>(&hash)
+                .execute(conn)
+                .map_err(|err| err.to_string())
+        })
+        .unwrap();
 }
 
 on_both_databases!(logout_ends_the_session_and_is_idempotent);
