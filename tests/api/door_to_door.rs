@@ -1,22 +1,21 @@
 use serde_json::{Value, json};
 
-use crate::factories::{OTHER_BRANCH, OWN_BRANCH, visit};
+use crate::factories::{OTHER_BRANCH, OWN_BRANCH, id, visit, visit_every_stop};
 use crate::helpers::TestApp;
 
 fn stop_ids(route: &Value) -> Vec<String> {
     route["stops"].as_array().unwrap().iter().map(|stop| stop["id"].as_str().unwrap().to_owned()).collect()
 }
 
-on_both_databases!(a_route_is_walked_offline_synced_replayed_and_covered);
-async fn a_route_is_walked_offline_synced_replayed_and_covered(app: TestApp) {
+on_both_databases!(assigning_a_volunteer_moves_a_planned_route_to_assigned);
+async fn assigning_a_volunteer_moves_a_planned_route_to_assigned(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let village = app.locality(&coordinator, OWN_BRANCH, "village").await;
-    let (volunteer, walker) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let volunteer = app.volunteer(&coordinator, OWN_BRANCH).await;
     let route = app.route(&coordinator, &village, 30, &[]).await;
     assert_eq!(route["status"], "planned");
-    let id = route["id"].as_str().unwrap();
     let assigned = app
-        .post(&format!("/api/v1/routes/{id}/assignees"))
+        .post(&format!("/api/v1/routes/{}/assignees", id(&route)))
         .bearer(&coordinator.token)
         .json(&json!({"volunteer_id": volunteer["id"]}))
         .send()
@@ -24,46 +23,60 @@ async fn a_route_is_walked_offline_synced_replayed_and_covered(app: TestApp) {
         .assert_status(200)
         .json();
     assert_eq!(assigned["status"], "assigned");
+}
 
-    let pack = app.get(&format!("/api/v1/routes/{id}/pack")).bearer(&walker.token).send().await;
+on_both_databases!(the_offline_pack_is_not_sent_again_until_the_route_changes);
+async fn the_offline_pack_is_not_sent_again_until_the_route_changes(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (route, walker) = app.assigned_route(&coordinator, OWN_BRANCH, 30).await;
+    let path = format!("/api/v1/routes/{}/pack", id(&route));
+    let pack = app.get(&path).bearer(&walker.token).send().await;
     let tag = pack.header("etag").unwrap().to_owned();
     let body = pack.assert_status(200).json();
     assert_eq!(body["route"]["stops"].as_array().unwrap().len(), 30);
     assert!(body["question_topics"].as_array().unwrap().contains(&json!("voting_procedure")));
-    app.get(&format!("/api/v1/routes/{id}/pack"))
-        .bearer(&walker.token)
-        .header("if-none-match", &tag)
-        .send()
-        .await
-        .assert_status(304);
+    app.get(&path).bearer(&walker.token).header("if-none-match", &tag).send().await.assert_status(304);
 
-    let batch = json!({"visits": stop_ids(&route).iter().map(|stop| visit(stop)).collect::<Vec<_>>()});
-    let path = format!("/api/v1/routes/{id}/visits:batch");
-    let result = app.post(&path).bearer(&walker.token).json(&batch).send().await.assert_status(200).json();
+    app.sync_visits(&walker, &route, &visit_every_stop(&route)).await;
+    app.get(&path).bearer(&walker.token).header("if-none-match", &tag).send().await.assert_status(200);
+}
+
+on_both_databases!(a_batch_replayed_stores_nothing_twice_and_answers_with_the_stored_visits);
+async fn a_batch_replayed_stores_nothing_twice_and_answers_with_the_stored_visits(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (route, walker) = app.assigned_route(&coordinator, OWN_BRANCH, 30).await;
+    let batch = visit_every_stop(&route);
+    let result = app.sync_visits(&walker, &route, &batch).await;
     assert_eq!((result["created"].as_u64(), result["rejected"].as_u64()), (Some(30), Some(0)), "{result}");
     for _ in 0..2 {
-        let replay = app.post(&path).bearer(&walker.token).json(&batch).send().await.assert_status(200).json();
+        let replay = app.sync_visits(&walker, &route, &batch).await;
         assert_eq!((replay["created"].as_u64(), replay["duplicates"].as_u64()), (Some(0), Some(30)));
         assert_eq!(replay["items"][0]["visit"]["note"], "Подъезд закрыт, код 12");
     }
-    let visits =
-        app.get(&format!("/api/v1/visits?route_id={id}&limit=200")).bearer(&coordinator.token).send().await.json();
-    assert_eq!(visits["items"].as_array().unwrap().len(), 30);
-
-    let route = app.get(&format!("/api/v1/routes/{id}")).bearer(&walker.token).send().await.assert_status(200).json();
-    assert_eq!(route["status"], "completed");
-    assert_eq!(route["progress"]["percent"], 100.0);
-    assert_eq!(route["progress"]["doors_knocked"], 300);
-    assert_eq!(route["progress"]["materials_left"], 180);
-    app.get(&format!("/api/v1/routes/{id}/pack"))
-        .bearer(&walker.token)
-        .header("if-none-match", &tag)
+    let visits = app
+        .get(&format!("/api/v1/visits?route_id={}&limit=200", id(&route)))
+        .bearer(&coordinator.token)
         .send()
         .await
-        .assert_status(200);
+        .json();
+    assert_eq!(visits["items"].as_array().unwrap().len(), 30);
+}
+
+on_both_databases!(a_route_with_every_stop_visited_is_completed_with_totals_that_match_its_visits);
+async fn a_route_with_every_stop_visited_is_completed_with_totals_that_match_its_visits(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (route, walker) = app.assigned_route(&coordinator, OWN_BRANCH, 30).await;
+    app.sync_visits(&walker, &route, &visit_every_stop(&route)).await;
+
+    let walked =
+        app.get(&format!("/api/v1/routes/{}", id(&route))).bearer(&walker.token).send().await.assert_status(200).json();
+    assert_eq!(walked["status"], "completed");
+    assert_eq!(walked["progress"]["percent"], 100.0);
+    assert_eq!(walked["progress"]["doors_knocked"], 300);
+    assert_eq!(walked["progress"]["materials_left"], 180);
 
     // The maintained counters agree with the raw rows.
-    let route_id = id.to_owned();
+    let route_id = id(&route).to_owned();
     let raw = app
         .state
         .db
@@ -79,15 +92,21 @@ async fn a_route_is_walked_offline_synced_replayed_and_covered(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(raw, (30, 300, 120));
+}
 
-    // A second walk: stops keep their count and earliest visit as visits add up.
+on_both_databases!(stops_keep_their_visit_count_and_earliest_visit_as_visits_add_up);
+async fn stops_keep_their_visit_count_and_earliest_visit_as_visits_add_up(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (route, walker) = app.assigned_route(&coordinator, OWN_BRANCH, 30).await;
+    app.sync_visits(&walker, &route, &visit_every_stop(&route)).await;
+
+    // A second walk.
     let stops = stop_ids(&route);
     let mut earlier = visit(&stops[0]);
     earlier["visited_at"] = json!((chrono::Utc::now() - chrono::Duration::minutes(4)).to_rfc3339());
-    let again = json!({"visits": [earlier, visit(&stops[0]), visit(&stops[1])]});
-    let result = app.post(&path).bearer(&walker.token).json(&again).send().await.assert_status(200).json();
+    let result = app.sync_visits(&walker, &route, &[earlier, visit(&stops[0]), visit(&stops[1])]).await;
     assert_eq!((result["created"].as_u64(), result["progress"]["stops_visited"].as_u64()), (Some(3), Some(30)));
-    let route_id = id.to_owned();
+    let route_id = id(&route).to_owned();
     let (stored, raw) = app
         .state
         .db
@@ -113,7 +132,13 @@ async fn a_route_is_walked_offline_synced_replayed_and_covered(app: TestApp) {
     let stored: Vec<_> = stored.into_iter().map(|(id, count, first)| (id, i64::from(count), first)).collect();
     assert_eq!(stored, raw);
     assert_eq!(stored.iter().find(|stop| stop.0 == stops[0]).unwrap().1, 3);
+}
 
+on_both_databases!(branch_progress_counts_completed_routes_and_covered_rural_settlements);
+async fn branch_progress_counts_completed_routes_and_covered_rural_settlements(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (route, walker) = app.assigned_route(&coordinator, OWN_BRANCH, 30).await;
+    app.sync_visits(&walker, &route, &visit_every_stop(&route)).await;
     let progress = app
         .get(&format!("/api/v1/progress/branches/{OWN_BRANCH}"))
         .bearer(&coordinator.token)
@@ -125,14 +150,15 @@ async fn a_route_is_walked_offline_synced_replayed_and_covered(app: TestApp) {
     assert_eq!(progress["stops_visited"], 30);
     assert_eq!(progress["rural_settlements"], 1);
     assert_eq!(progress["rural_covered_percent"], 100.0);
-    assert_eq!(progress["by_locality"][0]["locality_id"], village.as_str());
-    let national = app
-        .get("/api/v1/progress")
-        .bearer(&app.user("observer", None).await.token)
-        .send()
-        .await
-        .assert_status(200)
-        .json();
+    assert_eq!(progress["by_locality"][0]["locality_id"], route["locality_id"]);
+}
+
+on_both_databases!(national_progress_lists_every_branch_to_observers_and_nothing_to_volunteers);
+async fn national_progress_lists_every_branch_to_observers_and_nothing_to_volunteers(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (_, walker) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let observer = app.user("observer", None).await;
+    let national = app.get("/api/v1/progress").bearer(&observer.token).send().await.assert_status(200).json();
     assert_eq!(national.as_array().unwrap().len(), 20);
     app.get("/api/v1/progress").bearer(&walker.token).send().await.problem(403);
 }
@@ -215,12 +241,7 @@ async fn routes_take_only_active_volunteers_of_their_branch(app: TestApp) {
     let problem = app.post("/api/v1/routes").bearer(&coordinator.token).json(&body).send().await.problem(422);
     assert_eq!(problem["errors"][0]["code"], "unknown_volunteer", "another branch's volunteer is not revealed");
     let paused = app.volunteer(&coordinator, OWN_BRANCH).await;
-    app.patch(&format!("/api/v1/volunteers/{}", paused["id"].as_str().unwrap()))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "paused"}))
-        .send()
-        .await
-        .assert_status(200);
+    app.pause(&coordinator, &paused).await;
     let body = json!({"locality_id": village, "name": "R", "stops": [], "volunteer_ids": [paused["id"]]});
     assert_eq!(
         app.post("/api/v1/routes").bearer(&coordinator.token).json(&body).send().await.problem(409)["errors"][0]["code"],

@@ -1,29 +1,25 @@
 use chrono::{Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
-use crate::factories::{OTHER_BRANCH, OWN_BRANCH};
+use crate::factories::{OTHER_BRANCH, OWN_BRANCH, id, shift_id};
 use crate::helpers::TestApp;
+use icalendar::Component;
 
 fn at(offset: Duration) -> String {
     (Utc::now() + offset).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn shift_id(event: &Value, index: usize) -> String {
-    event["shifts"][index]["id"].as_str().unwrap().to_owned()
-}
-
-on_both_databases!(a_series_is_staffed_with_waitlist_promotion_attendance_and_calendars);
-async fn a_series_is_staffed_with_waitlist_promotion_attendance_and_calendars(app: TestApp) {
+on_both_databases!(a_series_makes_one_shift_a_day_in_astana_time);
+async fn a_series_makes_one_shift_a_day_in_astana_time(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let event = app.post("/api/v1/events").bearer(&coordinator.token).json(&json!({
         "kind": "street_stand", "title": "Агитпалатка на Байтереке", "venue": "Бәйтерек", "address": "Астана, Нұржол бульвары",
         "starts_at": "2027-03-01T00:00:00Z", "ends_at": "2027-03-15T00:00:00Z",
     })).send().await.assert_status(201).json();
     assert_eq!(event["status"], "draft");
-    let event_id = event["id"].as_str().unwrap();
 
     // 1 to 14 March, 10:00-14:00 Astana time (UTC+5), two places each.
-    let event = app.post(&format!("/api/v1/events/{event_id}/shifts/series")).bearer(&coordinator.token).json(&json!({
+    let event = app.post(&format!("/api/v1/events/{}/shifts/series", id(&event))).bearer(&coordinator.token).json(&json!({
         "from_date": "2027-03-01", "to_date": "2027-03-14", "start_time": "10:00", "end_time": "14:00", "capacity": 2,
     })).send().await.assert_status(201).json();
     let shifts = event["shifts"].as_array().unwrap();
@@ -31,91 +27,104 @@ async fn a_series_is_staffed_with_waitlist_promotion_attendance_and_calendars(ap
     assert_eq!(shifts[0]["starts_at"], "2027-03-01T05:00:00Z");
     assert_eq!(shifts[13]["ends_at"], "2027-03-14T09:00:00Z");
     assert_eq!(event["counts"]["capacity"], 28);
-    app.post(&format!("/api/v1/events/{event_id}/status"))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "scheduled"}))
-        .send()
-        .await
-        .assert_status(200);
+    app.set_event_status(&coordinator, &event, json!({"status": "scheduled"})).await;
+}
 
+on_both_databases!(sign_ups_beyond_the_places_are_waitlisted_and_a_second_sign_up_changes_nothing);
+async fn sign_ups_beyond_the_places_are_waitlisted_and_a_second_sign_up_changes_nothing(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let event = app.street_stand_series(&coordinator, 2).await;
     let (_, first) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
     let (_, second) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
     let (_, third) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
     let shift = shift_id(&event, 0);
-    let signups = format!("/api/v1/shifts/{shift}/signups");
-    let a1 = app.post(&signups).bearer(&first.token).json(&json!({})).send().await.assert_status(201).json();
+
+    let a1 = app.sign_up(&first, &shift).await;
     assert_eq!(a1["status"], "signed_up");
-    app.post(&signups).bearer(&second.token).json(&json!({})).send().await.assert_status(201);
-    let a3 = app.post(&signups).bearer(&third.token).json(&json!({})).send().await.assert_status(201).json();
+    app.sign_up(&second, &shift).await;
+    let a3 = app.sign_up(&third, &shift).await;
     assert_eq!(a3["status"], "waitlisted");
+    let signups = format!("/api/v1/shifts/{shift}/signups");
     let again = app.post(&signups).bearer(&first.token).json(&json!({})).send().await.assert_status(200).json();
     assert_eq!(again["id"], a1["id"], "signing up twice changes nothing");
 
     let seen =
-        app.get(&format!("/api/v1/events/{event_id}")).bearer(&third.token).send().await.assert_status(200).json();
+        app.get(&format!("/api/v1/events/{}", id(&event))).bearer(&third.token).send().await.assert_status(200).json();
     assert_eq!(seen["shifts"][0]["counts"]["signed_up"], 2);
     assert_eq!(seen["shifts"][0]["counts"]["waitlisted"], 1);
     assert_eq!(seen["shifts"][0]["counts"]["free_places"], 0);
+}
 
-    // A cancellation promotes the first waiting.
-    app.post(&format!("/api/v1/assignments/{}/cancel", a1["id"].as_str().unwrap()))
+on_both_databases!(a_cancellation_promotes_the_first_waitlisted);
+async fn a_cancellation_promotes_the_first_waitlisted(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let event = app.street_stand_series(&coordinator, 2).await;
+    let shift = shift_id(&event, 0);
+    let (_, first) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let a1 = app.sign_up(&first, &shift).await;
+    app.sign_up_volunteer(&coordinator, &shift, &app.volunteer(&coordinator, OWN_BRANCH).await).await;
+    let a3 = app.sign_up_volunteer(&coordinator, &shift, &app.volunteer(&coordinator, OWN_BRANCH).await).await;
+
+    app.post(&format!("/api/v1/assignments/{}/cancel", id(&a1))).bearer(&first.token).send().await.assert_status(200);
+    let list = app.signups(&coordinator, &shift).await;
+    let status_of = |id: &Value| list.iter().find(|a| a["id"] == *id).unwrap()["status"].clone();
+    assert_eq!(status_of(&a3["id"]), "signed_up");
+    assert_eq!(status_of(&a1["id"]), "cancelled");
+}
+
+on_both_databases!(a_volunteer_cannot_cancel_someone_else_s_place);
+async fn a_volunteer_cannot_cancel_someone_else_s_place(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let event = app.street_stand_series(&coordinator, 2).await;
+    let (_, owner) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let (_, other) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let place = app.sign_up(&owner, &shift_id(&event, 0)).await;
+    app.post(&format!("/api/v1/assignments/{}/cancel", id(&place))).bearer(&other.token).send().await.problem(404);
+}
+
+on_both_databases!(attendance_is_marked_once_a_shift_has_started_and_then_cannot_be_cancelled);
+async fn attendance_is_marked_once_a_shift_has_started_and_then_cannot_be_cancelled(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let volunteer = app.volunteer(&coordinator, OWN_BRANCH).await;
+    let attendance = |assignment: &Value| {
+        app.post(&format!("/api/v1/assignments/{}/attendance", id(assignment)))
+            .bearer(&coordinator.token)
+            .json(&json!({"status": "attended"}))
+            .send()
+    };
+    let later = app.street_stand_series(&coordinator, 2).await;
+    let not_yet = app.sign_up_volunteer(&coordinator, &shift_id(&later, 0), &volunteer).await;
+    attendance(&not_yet).await.problem(409);
+
+    let today =
+        app.scheduled_event(&coordinator, OWN_BRANCH, &at(-Duration::hours(1)), &at(Duration::hours(2)), 5).await;
+    let now_assignment = app.sign_up_volunteer(&coordinator, &shift_id(&today, 0), &volunteer).await;
+    let marked = attendance(&now_assignment).await.assert_status(200).json();
+    assert_eq!(marked["status"], "attended");
+    let today = app.get(&format!("/api/v1/events/{}", id(&today))).bearer(&coordinator.token).send().await.json();
+    assert_eq!(today["counts"]["attended"], 1);
+    app.post(&format!("/api/v1/assignments/{}/cancel", id(&now_assignment)))
+        .bearer(&coordinator.token)
+        .send()
+        .await
+        .problem(409);
+}
+
+on_both_databases!(the_calendar_feed_shows_a_cancelled_place_as_cancelled_with_stable_uids_until_revoked);
+async fn the_calendar_feed_shows_a_cancelled_place_as_cancelled_with_stable_uids_until_revoked(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (volunteer, first) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let series = app.street_stand_series(&coordinator, 2).await;
+    let cancelled_place = app.sign_up(&first, &shift_id(&series, 0)).await;
+    app.post(&format!("/api/v1/assignments/{}/cancel", id(&cancelled_place)))
         .bearer(&first.token)
         .send()
         .await
         .assert_status(200);
-    let list = app.get(&signups).bearer(&coordinator.token).send().await.assert_status(200).json();
-    let status_of = |id: &Value| list.as_array().unwrap().iter().find(|a| a["id"] == *id).unwrap()["status"].clone();
-    assert_eq!(status_of(&a3["id"]), "signed_up");
-    assert_eq!(status_of(&a1["id"]), "cancelled");
-    // Another volunteer cannot cancel someone else's place.
-    app.post(&format!("/api/v1/assignments/{}/cancel", a3["id"].as_str().unwrap()))
-        .bearer(&second.token)
-        .send()
-        .await
-        .problem(404);
-
-    // Attendance once a shift has started.
-    app.post(&format!("/api/v1/assignments/{}/attendance", a3["id"].as_str().unwrap()))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "attended"}))
-        .send()
-        .await
-        .problem(409);
     let today =
         app.scheduled_event(&coordinator, OWN_BRANCH, &at(-Duration::hours(1)), &at(Duration::hours(2)), 5).await;
-    let (volunteer, _) = (first.clone(), ());
-    let me = app.get("/api/v1/me").bearer(&volunteer.token).send().await.json();
-    let now_assignment = app
-        .post(&format!("/api/v1/shifts/{}/signups", shift_id(&today, 0)))
-        .bearer(&coordinator.token)
-        .json(&json!({"volunteer_id": me["volunteer_id"]}))
-        .send()
-        .await
-        .assert_status(201)
-        .json();
-    let marked = app
-        .post(&format!("/api/v1/assignments/{}/attendance", now_assignment["id"].as_str().unwrap()))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "attended"}))
-        .send()
-        .await
-        .assert_status(200)
-        .json();
-    assert_eq!(marked["status"], "attended");
-    let today = app
-        .get(&format!("/api/v1/events/{}", today["id"].as_str().unwrap()))
-        .bearer(&coordinator.token)
-        .send()
-        .await
-        .json();
-    assert_eq!(today["counts"]["attended"], 1);
-    app.post(&format!("/api/v1/assignments/{}/cancel", now_assignment["id"].as_str().unwrap()))
-        .bearer(&coordinator.token)
-        .send()
-        .await
-        .problem(409);
+    app.sign_up_volunteer(&coordinator, &shift_id(&today, 0), &volunteer).await;
 
-    // Schedules and the volunteer's calendar feed.
     let schedule = app.get("/api/v1/me/schedule").bearer(&first.token).send().await.assert_status(200).json();
     assert_eq!(schedule["upcoming"].as_array().unwrap().len(), 2, "{schedule}");
     let feed = app.post("/api/v1/me/calendar-feed").bearer(&first.token).send().await.assert_status(201).json();
@@ -127,7 +136,6 @@ async fn a_series_is_staffed_with_waitlist_promotion_attendance_and_calendars(ap
     let calendar: icalendar::Calendar = text.parse().unwrap();
     let events: Vec<&icalendar::Event> = calendar.components.iter().filter_map(|c| c.as_event()).collect();
     assert_eq!(events.len(), 2);
-    use icalendar::Component;
     let cancelled = events.iter().find(|e| e.get_summary() == Some("Агитпалатка на Байтереке")).unwrap();
     assert_eq!(cancelled.get_status(), Some(icalendar::EventStatus::Cancelled));
     assert!(text.contains("DTSTART:20270301T050000Z"), "{text}");
@@ -136,14 +144,13 @@ async fn a_series_is_staffed_with_waitlist_promotion_attendance_and_calendars(ap
     assert!(again.contains(&uid), "UIDs are stable");
     app.delete("/api/v1/me/calendar-feed").bearer(&first.token).send().await.assert_status(204);
     app.get(url).send().await.problem(404);
+}
 
-    // The branch's public feed; a cancelled event shows as cancelled.
-    app.post(&format!("/api/v1/events/{event_id}/status"))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "cancelled", "reason": "погода"}))
-        .send()
-        .await
-        .assert_status(200);
+on_both_databases!(a_cancelled_event_shows_as_cancelled_in_the_branch_feed);
+async fn a_cancelled_event_shows_as_cancelled_in_the_branch_feed(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let event = app.street_stand_series(&coordinator, 2).await;
+    app.set_event_status(&coordinator, &event, json!({"status": "cancelled", "reason": "погода"})).await;
     let branch_feed = String::from_utf8(
         app.get(&format!("/api/v1/branches/{OWN_BRANCH}/events.ics")).send().await.assert_status(200).body.to_vec(),
     )
@@ -153,18 +160,24 @@ async fn a_series_is_staffed_with_waitlist_promotion_attendance_and_calendars(ap
         .components
         .iter()
         .filter_map(|c| c.as_event())
-        .find(|e| e.get_uid() == Some(&format!("event-{event_id}@outreach")))
+        .find(|e| e.get_uid() == Some(&format!("event-{}@outreach", id(&event))))
         .unwrap();
     assert_eq!(entry.get_status(), Some(icalendar::EventStatus::Cancelled));
-    let list = app.get(&signups).bearer(&coordinator.token).send().await.json();
-    assert!(
-        list.as_array().unwrap().iter().all(|a| a["status"] == "cancelled"),
-        "cancelling the event cancels its sign-ups: {list}"
-    );
-    assert!(
-        list.as_array().unwrap().iter().all(|a| a["version"].as_i64() > Some(1)),
-        "and each change bumps its version: {list}"
-    );
+}
+
+on_both_databases!(cancelling_an_event_cancels_its_sign_ups_and_bumps_their_versions);
+async fn cancelling_an_event_cancels_its_sign_ups_and_bumps_their_versions(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let event = app.street_stand_series(&coordinator, 2).await;
+    let shift = shift_id(&event, 0);
+    for _ in 0..3 {
+        app.sign_up_volunteer(&coordinator, &shift, &app.volunteer(&coordinator, OWN_BRANCH).await).await;
+    }
+    app.set_event_status(&coordinator, &event, json!({"status": "cancelled", "reason": "погода"})).await;
+    let list = app.signups(&coordinator, &shift).await;
+    assert_eq!(list.len(), 3);
+    assert!(list.iter().all(|a| a["status"] == "cancelled"), "cancelling the event cancels its sign-ups: {list:?}");
+    assert!(list.iter().all(|a| a["version"].as_i64() > Some(1)), "and each change bumps its version: {list:?}");
 }
 
 on_both_databases!(fifty_parallel_signups_fill_ten_places_and_waitlist_forty);
@@ -225,12 +238,7 @@ async fn sign_up_rules_each_answer_with_their_code(app: TestApp) {
     assert_eq!(problem["existing_id"], shift_id(&morning, 0).as_str());
 
     let paused = app.volunteer(&coordinator, OWN_BRANCH).await;
-    app.patch(&format!("/api/v1/volunteers/{}", paused["id"].as_str().unwrap()))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "paused"}))
-        .send()
-        .await
-        .assert_status(200);
+    app.pause(&coordinator, &paused).await;
     let problem = app
         .post(&format!("/api/v1/shifts/{}/signups", shift_id(&morning, 0)))
         .bearer(&coordinator.token)
@@ -302,12 +310,7 @@ async fn drafts_are_invisible_to_volunteers_and_cancelled_events_take_no_sign_up
         app.scheduled_event(&coordinator, OWN_BRANCH, "2027-05-01T07:00:00Z", "2027-05-01T10:00:00Z", 5).await;
     let (_, user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
     let paused = app.volunteer(&coordinator, OWN_BRANCH).await;
-    app.patch(&format!("/api/v1/volunteers/{}", paused["id"].as_str().unwrap()))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "paused"}))
-        .send()
-        .await
-        .assert_status(200);
+    app.pause(&coordinator, &paused).await;
     let draft = app.post("/api/v1/events").bearer(&coordinator.token).json(&json!({
         "kind": "training", "title": "Training", "starts_at": "2027-07-01T04:00:00Z", "ends_at": "2027-07-01T08:00:00Z",
         "shifts": [{"starts_at": "2027-07-01T04:00:00Z", "ends_at": "2027-07-01T08:00:00Z", "capacity": 3}],
@@ -499,12 +502,7 @@ async fn a_volunteer_who_pauses_frees_their_places_for_the_waitlist(app: TestApp
     let village = app.locality(&coordinator, OWN_BRANCH, "village").await;
     let route = app.route(&coordinator, &village, 2, &[first["id"].as_str().unwrap()]).await;
 
-    app.patch(&format!("/api/v1/volunteers/{}", first["id"].as_str().unwrap()))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "paused"}))
-        .send()
-        .await
-        .assert_status(200);
+    app.pause(&coordinator, &first).await;
     let list = app.get(&path).bearer(&coordinator.token).send().await.json();
     let status_of =
         |id: &Value| list.as_array().unwrap().iter().find(|a| a["volunteer_id"] == *id).unwrap()["status"].clone();

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use crate::factories::{OTHER_BRANCH, OWN_BRANCH, TestUser};
 use crate::helpers::TestApp;
-use crate::meetings::organisation;
 
 /// A requested meeting of the staff member's branch; `organisation` makes it a
 /// work-collective meeting, `None` an expert meeting.
@@ -26,15 +25,6 @@ async fn meeting(app: &TestApp, staff: &TestUser, organisation: Option<&Value>, 
 
 fn id_of(value: &Value) -> String {
     value["id"].as_str().unwrap().to_owned()
-}
-
-async fn set_status(app: &TestApp, staff: &TestUser, id: &str, body: Value) {
-    app.post(&format!("/api/v1/meetings/{id}/status")).bearer(&staff.token).json(&body).send().await.assert_status(200);
-}
-
-async fn hold(app: &TestApp, staff: &TestUser, id: &str) {
-    set_status(app, staff, id, json!({"status": "agreed"})).await;
-    set_status(app, staff, id, json!({"status": "held"})).await;
 }
 
 /// Walks every page of `path` (which has a query string) `limit` at a time,
@@ -65,27 +55,53 @@ fn assert_each_once(served: &[String], expected: &HashSet<String>) {
     assert_eq!(&unique, expected);
 }
 
-on_both_databases!(meetings_list_pages_with_filters_and_updated_since_serving_each_match_once);
-async fn meetings_list_pages_with_filters_and_updated_since_serving_each_match_once(app: TestApp) {
+/// Nine requested meetings in April 2027: seven with one work collective of the own
+/// branch (days 1 to 7), an expert meeting there (day 8) and one in the other branch (day 9).
+struct NineMeetings {
+    coordinator: TestUser,
+    observer: TestUser,
+    work_collective: HashSet<String>,
+    expert: String,
+    elsewhere: String,
+}
+
+async fn nine_meetings(app: &TestApp) -> NineMeetings {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
     let observer = app.user("observer", None).await;
-    let org = organisation(&app, &coordinator, "041140001239", 200).await;
+    let org = app.organisation(&coordinator, "041140001239", 200).await;
     let mut work_collective = HashSet::new();
     for day in 1..=7 {
-        work_collective.insert(id_of(&meeting(&app, &coordinator, Some(&org), day).await));
+        work_collective.insert(id_of(&meeting(app, &coordinator, Some(&org), day).await));
     }
-    let expert = id_of(&meeting(&app, &coordinator, None, 8).await);
-    let elsewhere_org = organisation(&app, &outsider, "050240002349", 30).await;
-    let elsewhere = id_of(&meeting(&app, &outsider, Some(&elsewhere_org), 9).await);
+    let expert = id_of(&meeting(app, &coordinator, None, 8).await);
+    let elsewhere_org = app.organisation(&outsider, "050240002349", 30).await;
+    let elsewhere = id_of(&meeting(app, &outsider, Some(&elsewhere_org), 9).await);
+    NineMeetings { coordinator, observer, work_collective, expert, elsewhere }
+}
 
+/// `/api/v1/meetings?updated_since=` the instant.
+fn changed_since(instant: chrono::DateTime<Utc>) -> String {
+    format!(
+        "/api/v1/meetings?updated_since={}",
+        instant.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B")
+    )
+}
+
+on_both_databases!(a_filtered_meetings_list_pages_in_id_order_serving_each_match_once);
+async fn a_filtered_meetings_list_pages_in_id_order_serving_each_match_once(app: TestApp) {
+    let NineMeetings { coordinator, work_collective, .. } = nine_meetings(&app).await;
     // Kind filter, pages of 2 (an odd number of matches, so the last page is short).
     let served = walk(&app, &coordinator, "/api/v1/meetings?kind=work_collective_meeting", 2).await;
     assert_each_once(&served, &work_collective);
     let mut sorted = served.clone();
     sorted.sort();
     assert_eq!(served, sorted, "id order");
-    // A coordinator's list is their branch's; the observer sees both, filtered by branch on request.
+}
+
+on_both_databases!(a_coordinator_lists_their_branch_s_meetings_and_an_observer_any_branch_s);
+async fn a_coordinator_lists_their_branch_s_meetings_and_an_observer_any_branch_s(app: TestApp) {
+    let NineMeetings { coordinator, observer, work_collective, expert, elsewhere } = nine_meetings(&app).await;
     let mut own: HashSet<String> = work_collective.clone();
     own.insert(expert.clone());
     assert_each_once(&walk(&app, &coordinator, "/api/v1/meetings?status=requested", 3).await, &own);
@@ -93,27 +109,31 @@ async fn meetings_list_pages_with_filters_and_updated_since_serving_each_match_o
     assert!(all.contains(&elsewhere) && all.contains(&expert), "{all:?}");
     let other = walk(&app, &observer, &format!("/api/v1/meetings?branch={OTHER_BRANCH}"), 4).await;
     assert_each_once(&other, &HashSet::from([elsewhere.clone()]));
+}
+
+on_both_databases!(the_meetings_list_filters_by_start_time);
+async fn the_meetings_list_filters_by_start_time(app: TestApp) {
+    let NineMeetings { coordinator, .. } = nine_meetings(&app).await;
     // Start-time range: 2027-04-03 to before 2027-04-06.
     let ranged =
         walk(&app, &coordinator, "/api/v1/meetings?from=2027-04-03T00:00:00Z&to=2027-04-06T00:00:00Z", 2).await;
     assert_eq!(ranged.len(), 3, "{ranged:?}");
+}
 
-    // Changed since an instant: only the meetings changed after it, each once,
-    // in change order, whatever the page size.
+on_both_databases!(a_meetings_sync_serves_each_change_once_in_change_order_whatever_the_page_size);
+async fn a_meetings_sync_serves_each_change_once_in_change_order_whatever_the_page_size(app: TestApp) {
+    let NineMeetings { coordinator, work_collective, expert, .. } = nine_meetings(&app).await;
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     let since = Utc::now();
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     let mut changed = HashSet::new();
     for id in work_collective.iter().take(3) {
-        set_status(&app, &coordinator, id, json!({"status": "agreed"})).await;
+        app.set_meeting_status(&coordinator, id, json!({"status": "agreed"})).await;
         changed.insert(id.clone());
     }
-    set_status(&app, &coordinator, &expert, json!({"status": "cancelled", "reason": "перенос"})).await;
+    app.set_meeting_status(&coordinator, &expert, json!({"status": "cancelled", "reason": "перенос"})).await;
     changed.insert(expert.clone());
-    let sync = format!(
-        "/api/v1/meetings?updated_since={}",
-        since.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B")
-    );
+    let sync = changed_since(since);
     for limit in [1, 2, 3, 50] {
         assert_each_once(&walk(&app, &coordinator, &sync, limit).await, &changed);
     }
@@ -126,27 +146,28 @@ async fn meetings_list_pages_with_filters_and_updated_since_serving_each_match_o
     let mut ordered = stamps.clone();
     ordered.sort();
     assert_eq!(stamps, ordered, "change order");
+}
 
-    // A report filed makes the meeting come again in a sync (has_report changed).
-    let held = work_collective.iter().find(|id| !changed.contains(*id)).unwrap().clone();
-    hold(&app, &coordinator, &held).await;
+on_both_databases!(a_filed_report_brings_its_meeting_back_into_the_sync);
+async fn a_filed_report_brings_its_meeting_back_into_the_sync(app: TestApp) {
+    let NineMeetings { coordinator, work_collective, .. } = nine_meetings(&app).await;
+    let held = work_collective.iter().next().unwrap().clone();
+    app.hold_meeting(&coordinator, &held).await;
     let before_report = Utc::now();
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    app.put(&format!("/api/v1/meetings/{held}/report"))
-        .bearer(&coordinator.token)
-        .json(&json!({"attendance": 10}))
-        .send()
-        .await
-        .assert_status(200);
-    let after = format!(
-        "/api/v1/meetings?updated_since={}",
-        before_report.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B")
-    );
-    let synced = app.get(&format!("{after}&limit=50")).bearer(&coordinator.token).send().await.json();
+    app.file_report(&coordinator, &held, json!({"attendance": 10})).await;
+    let synced =
+        app.get(&format!("{}&limit=50", changed_since(before_report))).bearer(&coordinator.token).send().await.json();
     assert_eq!(synced["items"][0]["id"], held.as_str());
     assert_eq!(synced["items"][0]["has_report"], true);
+}
 
-    // Overdue follow-ups: only the meeting that has one.
+on_both_databases!(the_overdue_filter_lists_only_the_meeting_with_an_overdue_follow_up);
+async fn the_overdue_filter_lists_only_the_meeting_with_an_overdue_follow_up(app: TestApp) {
+    let NineMeetings { coordinator, work_collective, .. } = nine_meetings(&app).await;
+    let held = work_collective.iter().next().unwrap().clone();
+    app.hold_meeting(&coordinator, &held).await;
+    app.file_report(&coordinator, &held, json!({"attendance": 10})).await;
     let yesterday = (Utc::now() - Duration::days(1)).date_naive().to_string();
     app.put(&format!("/api/v1/meetings/{held}/report"))
         .bearer(&coordinator.token)
@@ -159,20 +180,25 @@ async fn meetings_list_pages_with_filters_and_updated_since_serving_each_match_o
     assert_eq!(overdue, vec![held.clone()]);
 }
 
-on_both_databases!(meeting_coverage_sums_a_known_dataset);
-async fn meeting_coverage_sums_a_known_dataset(app: TestApp) {
+/// Coverage data with known sums; returns an observer to read it. In the own branch:
+/// a big (100) and a small (50) organisation; the big one met twice (40 with three
+/// questions and three follow-ups, one overdue, one done; then 10), the small one's
+/// meetings requested or cancelled; an expert meeting of 30 with one question. In the
+/// other branch one organisation of 1000 met by 500.
+async fn coverage_dataset(app: &TestApp) -> TestUser {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
     let observer = app.user("observer", None).await;
-    let big = organisation(&app, &coordinator, "041140001239", 100).await;
-    let small = organisation(&app, &coordinator, "050240002349", 50).await;
+    let big = app.organisation(&coordinator, "041140001239", 100).await;
+    let small = app.organisation(&coordinator, "050240002349", 50).await;
     let yesterday = (Utc::now() - Duration::days(1)).date_naive().to_string();
 
-    let first = id_of(&meeting(&app, &coordinator, Some(&big), 1).await);
-    hold(&app, &coordinator, &first).await;
-    app.put(&format!("/api/v1/meetings/{first}/report"))
-        .bearer(&coordinator.token)
-        .json(&json!({
+    let first = id_of(&meeting(app, &coordinator, Some(&big), 1).await);
+    app.hold_meeting(&coordinator, &first).await;
+    app.file_report(
+        &coordinator,
+        &first,
+        json!({
             "attendance": 40,
             "questions": [{"topic": "economy"}, {"topic": "economy"}, {"topic": "voting_procedure"}],
             "follow_ups": [
@@ -180,48 +206,36 @@ async fn meeting_coverage_sums_a_known_dataset(app: TestApp) {
                 {"what": "Вторая встреча", "owner": "Филиал", "due_date": "2099-01-01"},
                 {"what": "Плакаты", "owner": "Штаб", "due_date": yesterday, "done": true},
             ],
-        }))
-        .send()
-        .await
-        .assert_status(200);
-    let second = id_of(&meeting(&app, &coordinator, Some(&big), 2).await);
-    hold(&app, &coordinator, &second).await;
-    app.put(&format!("/api/v1/meetings/{second}/report"))
-        .bearer(&coordinator.token)
-        .json(&json!({"attendance": 10}))
-        .send()
-        .await
-        .assert_status(200);
-    meeting(&app, &coordinator, Some(&small), 3).await;
-    let expert = id_of(&meeting(&app, &coordinator, None, 4).await);
-    hold(&app, &coordinator, &expert).await;
+        }),
+    )
+    .await;
+    let second = id_of(&meeting(app, &coordinator, Some(&big), 2).await);
+    app.hold_meeting(&coordinator, &second).await;
+    app.file_report(&coordinator, &second, json!({"attendance": 10})).await;
+    meeting(app, &coordinator, Some(&small), 3).await;
+    let expert = id_of(&meeting(app, &coordinator, None, 4).await);
+    app.hold_meeting(&coordinator, &expert).await;
     // An expert meeting has no organisation: its attendance reaches no employees.
-    app.put(&format!("/api/v1/meetings/{expert}/report"))
-        .bearer(&coordinator.token)
-        .json(&json!({"attendance": 30, "questions": [{"topic": "voting_procedure"}]}))
-        .send()
-        .await
-        .assert_status(200);
-    let cancelled = id_of(&meeting(&app, &coordinator, Some(&small), 5).await);
-    set_status(&app, &coordinator, &cancelled, json!({"status": "cancelled", "reason": "карантин"})).await;
+    app.file_report(&coordinator, &expert, json!({"attendance": 30, "questions": [{"topic": "voting_procedure"}]}))
+        .await;
+    let cancelled = id_of(&meeting(app, &coordinator, Some(&small), 5).await);
+    app.set_meeting_status(&coordinator, &cancelled, json!({"status": "cancelled", "reason": "карантин"})).await;
     // Another branch's figures stay out of this branch's coverage.
-    let far = organisation(&app, &outsider, "060340003451", 1000).await;
-    let far_meeting = id_of(&meeting(&app, &outsider, Some(&far), 6).await);
-    hold(&app, &outsider, &far_meeting).await;
-    app.put(&format!("/api/v1/meetings/{far_meeting}/report"))
-        .bearer(&outsider.token)
-        .json(&json!({"attendance": 500}))
-        .send()
-        .await
-        .assert_status(200);
+    let far = app.organisation(&outsider, "060340003451", 1000).await;
+    let far_meeting = id_of(&meeting(app, &outsider, Some(&far), 6).await);
+    app.hold_meeting(&outsider, &far_meeting).await;
+    app.file_report(&outsider, &far_meeting, json!({"attendance": 500})).await;
+    observer
+}
 
-    let coverage = app
-        .get(&format!("/api/v1/meeting-coverage?branch={OWN_BRANCH}"))
-        .bearer(&observer.token)
-        .send()
-        .await
-        .assert_status(200)
-        .json();
+async fn coverage(app: &TestApp, observer: &TestUser, query: &str) -> Value {
+    app.get(&format!("/api/v1/meeting-coverage{query}")).bearer(&observer.token).send().await.assert_status(200).json()
+}
+
+on_both_databases!(a_branch_s_coverage_sums_its_organisations_meetings_questions_and_follow_ups);
+async fn a_branch_s_coverage_sums_its_organisations_meetings_questions_and_follow_ups(app: TestApp) {
+    let observer = coverage_dataset(&app).await;
+    let coverage = coverage(&app, &observer, &format!("?branch={OWN_BRANCH}")).await;
     assert_eq!(coverage["branch"], OWN_BRANCH);
     assert_eq!(coverage["organisations"], 2);
     assert_eq!(coverage["employees"], 150);
@@ -245,33 +259,37 @@ async fn meeting_coverage_sums_a_known_dataset(app: TestApp) {
         json!([
         {"key": "economy", "count": 2}, {"key": "voting_procedure", "count": 2}])
     );
+}
 
-    let national = app.get("/api/v1/meeting-coverage").bearer(&observer.token).send().await.assert_status(200).json();
+on_both_databases!(national_coverage_sums_every_branch);
+async fn national_coverage_sums_every_branch(app: TestApp) {
+    let observer = coverage_dataset(&app).await;
+    let national = coverage(&app, &observer, "").await;
     assert!(national["branch"].is_null());
     assert_eq!(national["organisations"], 3);
     assert_eq!(national["employees"], 1150);
     assert_eq!(national["organisations_met"], 2);
     assert_eq!(national["employees_reached"], 550);
     assert_eq!(national["meetings_by_status"][0], json!({"key": "held", "count": 4}));
+}
 
-    // The date range narrows the meetings (by start), not the organisations.
-    let ranged = app
-        .get(&format!("/api/v1/meeting-coverage?branch={OWN_BRANCH}&from=2027-04-02T00:00:00Z&to=2027-04-05T00:00:00Z"))
-        .bearer(&observer.token)
-        .send()
-        .await
-        .assert_status(200)
-        .json();
+on_both_databases!(a_date_range_narrows_coverage_to_the_meetings_in_it_but_not_the_organisations);
+async fn a_date_range_narrows_coverage_to_the_meetings_in_it_but_not_the_organisations(app: TestApp) {
+    let observer = coverage_dataset(&app).await;
+    let query = format!("?branch={OWN_BRANCH}&from=2027-04-02T00:00:00Z&to=2027-04-05T00:00:00Z");
+    let ranged = coverage(&app, &observer, &query).await;
     assert_eq!(ranged["organisations"], 2);
     assert_eq!(ranged["organisations_met"], 1);
     assert_eq!(ranged["employees_reached"], 10);
     assert_eq!(ranged["open_follow_ups"], 0);
     assert_eq!(ranged["top_question_topics"], json!([{"key": "voting_procedure", "count": 1}]));
     assert_eq!(ranged["meetings_by_status"], json!([{"key": "held", "count": 2}, {"key": "requested", "count": 1}]));
+}
 
-    // An empty scope sums to zeros, not an error.
-    let empty =
-        app.get("/api/v1/meeting-coverage?branch=KZ-11").bearer(&observer.token).send().await.assert_status(200).json();
+on_both_databases!(coverage_of_a_branch_with_nothing_recorded_is_zeros_not_an_error);
+async fn coverage_of_a_branch_with_nothing_recorded_is_zeros_not_an_error(app: TestApp) {
+    let observer = coverage_dataset(&app).await;
+    let empty = coverage(&app, &observer, "?branch=KZ-11").await;
     assert_eq!(
         (empty["organisations"].as_i64(), empty["employees"].as_i64(), empty["employees_reached"].as_i64()),
         (Some(0), Some(0), Some(0))
@@ -310,10 +328,10 @@ async fn routes_list_shows_each_routes_assignees(app: TestApp) {
 on_both_databases!(a_failed_speaker_lookup_is_a_server_error_not_a_refusal);
 async fn a_failed_speaker_lookup_is_a_server_error_not_a_refusal(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-    let org = organisation(&app, &coordinator, "041140001239", 200).await;
+    let org = app.organisation(&coordinator, "041140001239", 200).await;
     let id = id_of(&meeting(&app, &coordinator, Some(&org), 1).await);
     let (_, volunteer) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
-    hold(&app, &coordinator, &id).await;
+    app.hold_meeting(&coordinator, &id).await;
     // The speakers' table gone: the lookup fails, and that must not read as "not a speaker".
     app.state
         .db

@@ -1,64 +1,44 @@
-use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
-use crate::factories::{OTHER_BRANCH, OWN_BRANCH};
+use crate::factories::{OTHER_BRANCH, OWN_BRANCH, id, meeting_report};
 use crate::helpers::TestApp;
 
-pub async fn organisation(
-    app: &crate::helpers::TestApp,
-    staff: &crate::factories::TestUser,
-    bin: &str,
-    employees: i32,
-) -> Value {
-    let body = json!({
-        "name_kk": "Қарағанды көмір", "name_ru": "Карагандинский уголь", "bin": bin, "sector": "mining",
-        "employee_count": employees, "contact_name": "Серік Ахметов", "contact_phone": "8 701 555 44 33",
-    });
-    app.post("/api/v1/organisations").bearer(&staff.token).json(&body).send().await.assert_status(201).json()
-}
-
-fn meeting_body(organisation: &Value, starts: &str, ends: &str) -> Value {
-    json!({"kind": "work_collective_meeting", "organisation_id": organisation["id"], "title": "Встреча с коллективом",
-           "venue": "Актовый зал", "proposed_starts_at": starts, "proposed_ends_at": ends})
-}
-
-on_both_databases!(a_work_collective_is_met_reported_and_counted);
-async fn a_work_collective_is_met_reported_and_counted(app: TestApp) {
+on_both_databases!(an_organisation_s_contact_is_normalised_and_hidden_from_observers);
+async fn an_organisation_s_contact_is_normalised_and_hidden_from_observers(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let observer = app.user("observer", None).await;
-    let org = organisation(&app, &coordinator, "041140001239", 120).await;
+    let org = app.organisation(&coordinator, "041140001239", 120).await;
     assert_eq!(org["contact_phone"], "+77015554433");
     let seen = app
-        .get(&format!("/api/v1/organisations/{}", org["id"].as_str().unwrap()))
+        .get(&format!("/api/v1/organisations/{}", id(&org)))
         .bearer(&observer.token)
         .send()
         .await
         .assert_status(200)
         .json();
     assert!(seen.get("contact_name").is_none() && seen.get("contact_phone").is_none(), "masked for observers: {seen}");
+}
+
+on_both_databases!(an_organisation_is_never_met_until_a_meeting_with_it_is_reported);
+async fn an_organisation_is_never_met_until_a_meeting_with_it_is_reported(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let org = app.organisation(&coordinator, "041140001239", 120).await;
     let never =
         app.get("/api/v1/organisations?never_met=true&q=0411400").bearer(&coordinator.token).send().await.json();
     assert_eq!(never["items"].as_array().unwrap().len(), 1);
+    app.reported_meeting(&coordinator, &org).await;
+    let never = app.get("/api/v1/organisations?never_met=true").bearer(&coordinator.token).send().await.json();
+    assert!(never["items"].as_array().unwrap().is_empty());
+}
 
-    let meeting = app
-        .post("/api/v1/meetings")
-        .bearer(&coordinator.token)
-        .json(&meeting_body(&org, "2027-02-10T06:00:00Z", "2027-02-10T07:00:00Z"))
-        .send()
-        .await
-        .assert_status(201)
-        .json();
+on_both_databases!(a_requested_meeting_takes_volunteer_speakers_and_public_figures);
+async fn a_requested_meeting_takes_volunteer_speakers_and_public_figures(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let meeting = app.requested_meeting(&coordinator).await;
     assert_eq!(meeting["status"], "requested");
-    let id = meeting["id"].as_str().unwrap();
-    let (first, first_user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
-    app.post(&format!("/api/v1/meetings/{id}/speakers"))
-        .bearer(&coordinator.token)
-        .json(&json!({"volunteer_id": first["id"], "role": "speaker"}))
-        .send()
-        .await
-        .assert_status(201);
+    app.add_speaker(&coordinator, id(&meeting), &app.volunteer(&coordinator, OWN_BRANCH).await).await;
     let with_two = app
-        .post(&format!("/api/v1/meetings/{id}/speakers"))
+        .post(&format!("/api/v1/meetings/{}/speakers", id(&meeting)))
         .bearer(&coordinator.token)
         .json(&json!({"figure_name": "Айдос Сарым", "figure_kind": "deputy", "role": "moderator"}))
         .send()
@@ -66,56 +46,57 @@ async fn a_work_collective_is_met_reported_and_counted(app: TestApp) {
         .assert_status(201)
         .json();
     assert_eq!(with_two["speakers"].as_array().unwrap().len(), 2);
+}
 
+on_both_databases!(a_report_is_filed_only_once_the_meeting_is_held);
+async fn a_report_is_filed_only_once_the_meeting_is_held(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let meeting = app.requested_meeting(&coordinator).await;
     let problem = app
-        .put(&format!("/api/v1/meetings/{id}/report"))
+        .put(&format!("/api/v1/meetings/{}/report", id(&meeting)))
         .bearer(&coordinator.token)
         .json(&json!({"attendance": 80}))
         .send()
         .await
         .problem(409);
     assert_eq!(problem["errors"][0]["code"], "not_held");
+}
+
+on_both_databases!(an_agreed_meeting_is_on_its_speakers_schedule_at_the_agreed_time);
+async fn an_agreed_meeting_is_on_its_speakers_schedule_at_the_agreed_time(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (meeting, speaker_user) = app.meeting_with_a_speaker(&coordinator, OWN_BRANCH).await;
+    let id = id(&meeting);
     let agreed = app
-        .post(&format!("/api/v1/meetings/{id}/status"))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "agreed", "starts_at": "2027-02-11T06:00:00Z", "ends_at": "2027-02-11T07:30:00Z"}))
-        .send()
-        .await
-        .assert_status(200)
-        .json();
+        .set_meeting_status(
+            &coordinator,
+            id,
+            json!({"status": "agreed", "starts_at": "2027-02-11T06:00:00Z", "ends_at": "2027-02-11T07:30:00Z"}),
+        )
+        .await;
     assert_eq!(agreed["starts_at"], "2027-02-11T06:00:00Z");
     // The speaker's schedule and calendar show the meeting like any event.
-    let schedule = app.get("/api/v1/me/schedule").bearer(&first_user.token).send().await.json();
+    let schedule = app.get("/api/v1/me/schedule").bearer(&speaker_user.token).send().await.json();
     assert_eq!(schedule["upcoming"][0]["event_id"], id);
     assert_eq!(schedule["upcoming"][0]["assignment"]["shift_starts_at"], "2027-02-11T06:00:00Z");
-    app.post(&format!("/api/v1/meetings/{id}/status"))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "held"}))
-        .send()
-        .await
-        .assert_status(200);
+}
 
-    let yesterday = (Utc::now() - Duration::days(1)).date_naive().to_string();
-    let report = json!({
-        "attendance": 85, "materials_handed_out": 150, "notes": "Много вопросов о процедуре",
-        "questions": [{"topic": "voting_procedure", "text": "Где мой участок?"}, {"topic": "voting_procedure"}, {"topic": "economy", "text": "Зарплаты"}],
-        "follow_ups": [{"what": "Прислать памятку", "owner": "Штаб", "due_date": yesterday}, {"what": "Вторая встреча", "owner": "Филиал", "due_date": "2099-01-01"}],
-    });
+on_both_databases!(a_speaker_corrects_the_report_against_its_current_version_and_both_are_audited);
+async fn a_speaker_corrects_the_report_against_its_current_version_and_both_are_audited(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (meeting, speaker_user) = app.meeting_with_a_speaker(&coordinator, OWN_BRANCH).await;
+    let id = id(&meeting);
+    app.hold_meeting(&coordinator, id).await;
+    let report = meeting_report();
     // A volunteer speaker may file it too; the coordinator does here.
-    let filed = app
-        .put(&format!("/api/v1/meetings/{id}/report"))
-        .bearer(&coordinator.token)
-        .json(&report)
-        .send()
-        .await
-        .assert_status(200)
-        .json();
+    let filed = app.put(&format!("/api/v1/meetings/{id}/report")).bearer(&coordinator.token).json(&report).send().await;
+    let filed = filed.assert_status(200).json();
     assert_eq!(filed["version"], 1);
     assert_eq!(filed["questions"].as_array().unwrap().len(), 3);
     let mut corrected = report.clone();
     corrected["attendance"] = json!(90);
     app.put(&format!("/api/v1/meetings/{id}/report"))
-        .bearer(&first_user.token)
+        .bearer(&speaker_user.token)
         .header("if-match", "\"1\"")
         .json(&corrected)
         .send()
@@ -128,26 +109,34 @@ async fn a_work_collective_is_met_reported_and_counted(app: TestApp) {
         .send()
         .await
         .problem(412);
-    let mut too_many = report.clone();
+
+    let audit = app.get(&format!("/api/v1/audit?record_id={id}")).bearer(&app.admin().await.token).send().await.json();
+    let actions: Vec<&str> =
+        audit["items"].as_array().unwrap().iter().map(|entry| entry["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"meeting_report_filed") && actions.contains(&"meeting_report_corrected"), "{actions:?}");
+}
+
+on_both_databases!(attendance_above_the_employee_count_must_be_confirmed);
+async fn attendance_above_the_employee_count_must_be_confirmed(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let meeting = app.requested_meeting(&coordinator).await;
+    app.hold_meeting(&coordinator, id(&meeting)).await;
+    let path = format!("/api/v1/meetings/{}/report", id(&meeting));
+    let mut too_many = meeting_report();
     too_many["attendance"] = json!(500);
-    too_many["version"] = json!(2);
-    let problem = app
-        .put(&format!("/api/v1/meetings/{id}/report"))
-        .bearer(&coordinator.token)
-        .json(&too_many)
-        .send()
-        .await
-        .problem(422);
+    let problem = app.put(&path).bearer(&coordinator.token).json(&too_many).send().await.problem(422);
     assert_eq!(problem["errors"][0]["code"], "above_employee_count");
     too_many["attendance_confirmed"] = json!(true);
     too_many["attendance"] = json!(90);
-    app.put(&format!("/api/v1/meetings/{id}/report"))
-        .bearer(&coordinator.token)
-        .json(&too_many)
-        .send()
-        .await
-        .assert_status(200);
+    app.put(&path).bearer(&coordinator.token).json(&too_many).send().await.assert_status(200);
+}
 
+on_both_databases!(coverage_counts_a_reported_meeting_its_questions_and_follow_ups);
+async fn coverage_counts_a_reported_meeting_its_questions_and_follow_ups(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let observer = app.user("observer", None).await;
+    let org = app.organisation(&coordinator, "041140001239", 120).await;
+    let id = app.reported_meeting(&coordinator, &org).await;
     let coverage = app
         .get(&format!("/api/v1/meeting-coverage?branch={OWN_BRANCH}"))
         .bearer(&observer.token)
@@ -164,15 +153,8 @@ async fn a_work_collective_is_met_reported_and_counted(app: TestApp) {
     assert_eq!(coverage["overdue_follow_ups"], 1);
     let overdue =
         app.get("/api/v1/meetings?has_overdue_follow_ups=true").bearer(&coordinator.token).send().await.json();
-    assert_eq!(overdue["items"][0]["id"], id);
+    assert_eq!(overdue["items"][0]["id"], id.as_str());
     assert_eq!(overdue["items"][0]["overdue_follow_ups"], 1);
-    let never = app.get("/api/v1/organisations?never_met=true").bearer(&coordinator.token).send().await.json();
-    assert!(never["items"].as_array().unwrap().is_empty());
-
-    let audit = app.get(&format!("/api/v1/audit?record_id={id}")).bearer(&app.admin().await.token).send().await.json();
-    let actions: Vec<&str> =
-        audit["items"].as_array().unwrap().iter().map(|entry| entry["action"].as_str().unwrap()).collect();
-    assert!(actions.contains(&"meeting_report_filed") && actions.contains(&"meeting_report_corrected"), "{actions:?}");
 }
 
 on_both_databases!(organisation_and_meeting_fields_answer_with_their_codes);
@@ -186,7 +168,7 @@ async fn organisation_and_meeting_fields_answer_with_their_codes(app: TestApp) {
         .await
         .problem(422);
     assert_eq!((bad["errors"][0]["field"].as_str(), bad["errors"][0]["code"].as_str()), (Some("bin"), Some("bin")));
-    let org = organisation(&app, &coordinator, "041140001239", 40).await;
+    let org = app.organisation(&coordinator, "041140001239", 40).await;
     let dup = app
         .post("/api/v1/organisations")
         .bearer(&coordinator.token)
@@ -203,23 +185,9 @@ async fn organisation_and_meeting_fields_answer_with_their_codes(app: TestApp) {
 on_both_databases!(a_speaker_cannot_be_booked_twice_at_the_same_time);
 async fn a_speaker_cannot_be_booked_twice_at_the_same_time(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-    let org = organisation(&app, &coordinator, "041140001239", 40).await;
-    let morning = app
-        .post("/api/v1/meetings")
-        .bearer(&coordinator.token)
-        .json(&meeting_body(&org, "2027-03-01T06:00:00Z", "2027-03-01T08:00:00Z"))
-        .send()
-        .await
-        .assert_status(201)
-        .json();
-    let overlapping = app
-        .post("/api/v1/meetings")
-        .bearer(&coordinator.token)
-        .json(&meeting_body(&org, "2027-03-01T07:00:00Z", "2027-03-01T09:00:00Z"))
-        .send()
-        .await
-        .assert_status(201)
-        .json();
+    let org = app.organisation(&coordinator, "041140001239", 40).await;
+    let morning = app.meeting(&coordinator, &org, "2027-03-01T06:00:00Z", "2027-03-01T08:00:00Z").await;
+    let overlapping = app.meeting(&coordinator, &org, "2027-03-01T07:00:00Z", "2027-03-01T09:00:00Z").await;
     let speaker = app.volunteer(&coordinator, OWN_BRANCH).await;
     let add = |meeting: &Value| {
         app.post(&format!("/api/v1/meetings/{}/speakers", meeting["id"].as_str().unwrap()))
@@ -245,15 +213,8 @@ async fn a_speaker_cannot_be_booked_twice_at_the_same_time(app: TestApp) {
 on_both_databases!(meeting_status_moves_follow_the_rules);
 async fn meeting_status_moves_follow_the_rules(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-    let org = organisation(&app, &coordinator, "041140001239", 40).await;
-    let overlapping = app
-        .post("/api/v1/meetings")
-        .bearer(&coordinator.token)
-        .json(&meeting_body(&org, "2027-03-01T07:00:00Z", "2027-03-01T09:00:00Z"))
-        .send()
-        .await
-        .assert_status(201)
-        .json();
+    let org = app.organisation(&coordinator, "041140001239", 40).await;
+    let overlapping = app.meeting(&coordinator, &org, "2027-03-01T07:00:00Z", "2027-03-01T09:00:00Z").await;
     let id = overlapping["id"].as_str().unwrap();
     let status =
         |body: Value| app.post(&format!("/api/v1/meetings/{id}/status")).bearer(&coordinator.token).json(&body).send();
@@ -266,24 +227,11 @@ async fn meeting_status_moves_follow_the_rules(app: TestApp) {
 on_both_databases!(a_speaker_who_pauses_is_taken_off_the_meetings_to_come);
 async fn a_speaker_who_pauses_is_taken_off_the_meetings_to_come(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-    let org = organisation(&app, &coordinator, "041140001239", 40).await;
-    let morning = app
-        .post("/api/v1/meetings")
-        .bearer(&coordinator.token)
-        .json(&meeting_body(&org, "2027-03-01T06:00:00Z", "2027-03-01T08:00:00Z"))
-        .send()
-        .await
-        .assert_status(201)
-        .json();
+    let org = app.organisation(&coordinator, "041140001239", 40).await;
+    let morning = app.meeting(&coordinator, &org, "2027-03-01T06:00:00Z", "2027-03-01T08:00:00Z").await;
     let speaker = app.volunteer(&coordinator, OWN_BRANCH).await;
-    let add = |meeting: &Value| {
-        app.post(&format!("/api/v1/meetings/{}/speakers", meeting["id"].as_str().unwrap()))
-            .bearer(&coordinator.token)
-            .json(&json!({"volunteer_id": speaker["id"], "role": "speaker"}))
-            .send()
-    };
-    add(&morning).await.assert_status(201);
-    let morning_id = morning["id"].as_str().unwrap();
+    app.add_speaker(&coordinator, id(&morning), &speaker).await;
+    let morning_id = id(&morning);
     // A speaker who pauses is taken off the meetings to come, with their booking.
     let before = app
         .get(&format!("/api/v1/meetings/{morning_id}"))
@@ -293,12 +241,7 @@ async fn a_speaker_who_pauses_is_taken_off_the_meetings_to_come(app: TestApp) {
         .assert_status(200)
         .json();
     assert!(before["speakers"].as_array().unwrap().iter().any(|s| s["volunteer_id"] == speaker["id"]), "{before}");
-    app.patch(&format!("/api/v1/volunteers/{}", speaker["id"].as_str().unwrap()))
-        .bearer(&coordinator.token)
-        .json(&json!({"status": "paused"}))
-        .send()
-        .await
-        .assert_status(200);
+    app.pause(&coordinator, &speaker).await;
     let after = app
         .get(&format!("/api/v1/meetings/{morning_id}"))
         .bearer(&coordinator.token)
@@ -313,15 +256,8 @@ on_both_databases!(a_meeting_changes_through_meetings_only_and_stays_in_its_bran
 async fn a_meeting_changes_through_meetings_only_and_stays_in_its_branch(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let outsider = app.user("coordinator", Some(OTHER_BRANCH)).await;
-    let org = organisation(&app, &coordinator, "041140001239", 40).await;
-    let morning = app
-        .post("/api/v1/meetings")
-        .bearer(&coordinator.token)
-        .json(&meeting_body(&org, "2027-03-01T06:00:00Z", "2027-03-01T08:00:00Z"))
-        .send()
-        .await
-        .assert_status(201)
-        .json();
+    let org = app.organisation(&coordinator, "041140001239", 40).await;
+    let morning = app.meeting(&coordinator, &org, "2027-03-01T06:00:00Z", "2027-03-01T08:00:00Z").await;
     let morning_id = morning["id"].as_str().unwrap();
     // A meeting's event is changed through /meetings only.
     let problem = app

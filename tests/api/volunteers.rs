@@ -365,41 +365,35 @@ async fn anonymising_erases_personal_data_for_good_and_closes_the_account(app: T
     assert_eq!(stored, 0);
 }
 
-on_both_databases!(public_applications_are_idempotent_throttled_and_reveal_nothing);
-async fn public_applications_are_idempotent_throttled_and_reveal_nothing(app: TestApp) {
-    let body = json!({"branch": OWN_BRANCH, "full_name": "Дана Омарова", "phone": "+7 707 111 22 33", "languages": ["kk"], "consent": consent()});
-    let first = app
-        .post("/api/v1/volunteer-applications")
-        .sent_from("203.0.113.5")
-        .header("idempotency-key", "form-123")
-        .json(&body)
-        .send()
-        .await;
-    let receipt = first.assert_status(202).json();
-    let replay = app
-        .post("/api/v1/volunteer-applications")
-        .sent_from("203.0.113.5")
-        .header("idempotency-key", "form-123")
-        .json(&body)
-        .send()
-        .await;
+/// Dana's application form, as the public page sends it.
+fn dana_s_application() -> Value {
+    json!({"branch": OWN_BRANCH, "full_name": "Дана Омарова", "phone": "+7 707 111 22 33", "languages": ["kk"], "consent": consent()})
+}
+
+on_both_databases!(an_application_sent_again_with_its_key_gets_the_first_receipt);
+async fn an_application_sent_again_with_its_key_gets_the_first_receipt(app: TestApp) {
+    let receipt = app.apply_with_key(&dana_s_application(), "form-123").await.assert_status(202).json();
+    let replay = app.apply_with_key(&dana_s_application(), "form-123").await;
     assert_eq!(replay.assert_status(202).json(), receipt);
     assert_eq!(replay.header("idempotent-replayed"), Some("true"));
-    let mut changed = body.clone();
-    changed["full_name"] = json!("Другое Имя");
-    app.post("/api/v1/volunteer-applications")
-        .sent_from("203.0.113.5")
-        .header("idempotency-key", "form-123")
-        .json(&changed)
-        .send()
-        .await
-        .problem(422);
+}
 
+on_both_databases!(a_key_sent_again_with_another_form_is_refused);
+async fn a_key_sent_again_with_another_form_is_refused(app: TestApp) {
+    app.apply_with_key(&dana_s_application(), "form-123").await.assert_status(202);
+    let mut changed = dana_s_application();
+    changed["full_name"] = json!("Другое Имя");
+    app.apply_with_key(&changed, "form-123").await.problem(422);
+}
+
+on_both_databases!(an_application_with_a_known_phone_gets_a_receipt_like_any_other_and_stores_nothing);
+async fn an_application_with_a_known_phone_gets_a_receipt_like_any_other_and_stores_nothing(app: TestApp) {
+    let receipt = app.apply_with_key(&dana_s_application(), "form-123").await.assert_status(202).json();
     // The same phone again, without a key: the same kind of answer, nothing stored.
     let again = app
         .post("/api/v1/volunteer-applications")
         .sent_from("203.0.113.5")
-        .json(&body)
+        .json(&dana_s_application())
         .send()
         .await
         .assert_status(202)
@@ -409,20 +403,30 @@ async fn public_applications_are_idempotent_throttled_and_reveal_nothing(app: Te
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let applicants = app.get("/api/v1/volunteers?status=applicant").bearer(&coordinator.token).send().await.json();
     assert_eq!(ids(&applicants), [receipt["reference"].as_str().unwrap()]);
+}
 
-    // Ten per address per hour.
-    for _ in 0..8 {
-        let body = json!({"branch": OWN_BRANCH, "full_name": "Flood", "phone": fresh_phone(), "consent": consent()});
-        app.post("/api/v1/volunteer-applications").sent_from("203.0.113.5").json(&body).send().await.assert_status(202);
+on_both_databases!(one_address_may_send_ten_applications_an_hour);
+async fn one_address_may_send_ten_applications_an_hour(app: TestApp) {
+    let form = || json!({"branch": OWN_BRANCH, "full_name": "Flood", "phone": fresh_phone(), "consent": consent()});
+    for _ in 0..10 {
+        app.post("/api/v1/volunteer-applications")
+            .sent_from("203.0.113.5")
+            .json(&form())
+            .send()
+            .await
+            .assert_status(202);
     }
-    let body = json!({"branch": OWN_BRANCH, "full_name": "Flood", "phone": fresh_phone(), "consent": consent()});
+    let body = form();
     let res = app.post("/api/v1/volunteer-applications").sent_from("203.0.113.5").json(&body).send().await;
     res.problem(429);
     assert!(res.header("retry-after").is_some());
     app.post("/api/v1/volunteer-applications").sent_from("203.0.113.6").json(&body).send().await.assert_status(202);
+}
 
-    // Decisions: only on applicants.
-    let id = receipt["reference"].as_str().unwrap();
+on_both_databases!(only_an_applicant_is_approved_or_rejected);
+async fn only_an_applicant_is_approved_or_rejected(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let id = app.applicant(OWN_BRANCH).await;
     app.post(&format!("/api/v1/volunteers/{id}/reject"))
         .bearer(&coordinator.token)
         .json(&json!({"reason": "duplicate"}))
@@ -435,6 +439,10 @@ async fn public_applications_are_idempotent_throttled_and_reveal_nothing(app: Te
         .send()
         .await
         .problem(409);
+}
+
+on_both_databases!(an_application_to_an_unknown_branch_is_invalid);
+async fn an_application_to_an_unknown_branch_is_invalid(app: TestApp) {
     app.post("/api/v1/volunteer-applications")
         .json(&json!({"branch": "KZ-00", "full_name": "X Y", "phone": fresh_phone(), "consent": consent()}))
         .send()
@@ -545,30 +553,29 @@ fn urlencode(text: &str) -> String {
         .collect()
 }
 
-on_both_databases!(volunteers_go_out_and_come_in_as_csv_row_by_row);
-async fn volunteers_go_out_and_come_in_as_csv_row_by_row(app: TestApp) {
-    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
-    let existing = app.post("/api/v1/volunteers").bearer(&coordinator.token)
+/// Seven rows: two new volunteers, a phone already recorded, a phone twice in the file,
+/// a bad phone, no consent and a bad birth date.
+const SEVEN_ROWS: &str = "\u{feff}full_name,phone,consent_at,consent_version,languages,skills,birth_date\n\
+    Сәуле Жұмабаева,8 777 123 45 67,2026-11-01T09:00:00Z,2026-10,kk;ru,design;smm,1999-04-02\n\
+    Duplicate Of Existing,+77050001122,2026-11-01T09:00:00Z,2026-10,,,\n\
+    Same Phone Again,87771234567,2026-11-01T09:00:00Z,2026-10,,,\n\
+    Bad Phone,12345,2026-11-01T09:00:00Z,2026-10,,,\n\
+    No Consent,+77770000009,,2026-10,,,\n\
+    Bad Date,+77770000010,2026-11-01T09:00:00Z,2026-10,,,32.13.2000\n\
+    Ivan Petrov,+7 (747) 555-44-33,2026-11-01T09:00:00Z,2026-10,ru,,\n";
+
+/// Bauyrzhan, recorded before any import, whose name would start a spreadsheet formula.
+async fn record_bauyrzhan(app: &TestApp, coordinator: &TestUser) -> Value {
+    app.post("/api/v1/volunteers").bearer(&coordinator.token)
         .json(&json!({"full_name": "=Бауыржан Момышұлы", "phone": "+7 705 000 11 22", "languages": ["kk", "ru"], "consent": consent()}))
-        .send().await.assert_status(201).json();
+        .send().await.assert_status(201).json()
+}
 
-    let csv = "\u{feff}full_name,phone,consent_at,consent_version,languages,skills,birth_date\n\
-        Сәуле Жұмабаева,8 777 123 45 67,2026-11-01T09:00:00Z,2026-10,kk;ru,design;smm,1999-04-02\n\
-        Duplicate Of Existing,+77050001122,2026-11-01T09:00:00Z,2026-10,,,\n\
-        Same Phone Again,87771234567,2026-11-01T09:00:00Z,2026-10,,,\n\
-        Bad Phone,12345,2026-11-01T09:00:00Z,2026-10,,,\n\
-        No Consent,+77770000009,,2026-10,,,\n\
-        Bad Date,+77770000010,2026-11-01T09:00:00Z,2026-10,,,32.13.2000\n\
-        Ivan Petrov,+7 (747) 555-44-33,2026-11-01T09:00:00Z,2026-10,ru,,\n";
-    let import = |dry_run: bool| {
-        app.post(&format!("/api/v1/volunteers/import?dry_run={dry_run}"))
-            .bearer(&coordinator.token)
-            .header("content-type", "text/csv")
-            .body(csv.as_bytes().to_vec())
-            .send()
-    };
-
-    let dry = import(true).await.assert_status(200).json();
+on_both_databases!(a_dry_run_counts_the_rows_and_stores_nothing);
+async fn a_dry_run_counts_the_rows_and_stores_nothing(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    record_bauyrzhan(&app, &coordinator).await;
+    let dry = app.import_volunteers(&coordinator, SEVEN_ROWS, true).await.assert_status(200).json();
     assert_eq!(
         (dry["valid"].as_u64(), dry["duplicates"].as_u64(), dry["errors"].as_u64()),
         (Some(2), Some(2), Some(3)),
@@ -576,8 +583,13 @@ async fn volunteers_go_out_and_come_in_as_csv_row_by_row(app: TestApp) {
     );
     let before = app.get("/api/v1/volunteers").bearer(&coordinator.token).send().await.json();
     assert_eq!(ids(&before).len(), 1, "a dry run stores nothing");
+}
 
-    let report = import(false).await.assert_status(200).json();
+on_both_databases!(an_import_creates_the_valid_rows_and_names_each_duplicate_and_bad_field);
+async fn an_import_creates_the_valid_rows_and_names_each_duplicate_and_bad_field(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let existing = record_bauyrzhan(&app, &coordinator).await;
+    let report = app.import_volunteers(&coordinator, SEVEN_ROWS, false).await.assert_status(200).json();
     let rows = report["rows"].as_array().unwrap();
     let status_of = |row: u64| rows.iter().find(|r| r["row"] == row).unwrap();
     assert_eq!(status_of(2)["status"], "created");
@@ -590,12 +602,23 @@ async fn volunteers_go_out_and_come_in_as_csv_row_by_row(app: TestApp) {
     assert_eq!(status_of(7)["errors"][0]["field"], "birth_date");
     assert_eq!(status_of(8)["status"], "created");
     assert_eq!(report["created"], 2);
+}
 
-    // Replaying the file creates nothing new.
-    let again = import(false).await.assert_status(200).json();
+on_both_databases!(an_import_sent_again_creates_nothing_new);
+async fn an_import_sent_again_creates_nothing_new(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    record_bauyrzhan(&app, &coordinator).await;
+    app.import_volunteers(&coordinator, SEVEN_ROWS, false).await.assert_status(200);
+    let again = app.import_volunteers(&coordinator, SEVEN_ROWS, false).await.assert_status(200).json();
     assert_eq!(again["created"], 0);
     assert_eq!(again["duplicates"], 4);
+}
 
+on_both_databases!(the_export_is_spreadsheet_ready_csv_in_which_no_cell_starts_a_formula);
+async fn the_export_is_spreadsheet_ready_csv_in_which_no_cell_starts_a_formula(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    record_bauyrzhan(&app, &coordinator).await;
+    app.import_volunteers(&coordinator, SEVEN_ROWS, false).await.assert_status(200);
     let res = app.get("/api/v1/volunteers.csv").bearer(&coordinator.token).send().await;
     res.assert_status(200);
     assert!(res.header("content-type").unwrap().starts_with("text/csv"));
@@ -607,14 +630,16 @@ async fn volunteers_go_out_and_come_in_as_csv_row_by_row(app: TestApp) {
     assert!(text.contains("Сәуле Жұмабаева") && text.contains("+77771234567") && text.contains("kk;ru"));
 
     assert!(text.contains(",'=Бауыржан") && !text.contains(",=Бауыржан"), "no cell starts a formula");
+}
 
-    // Round trip: the export, imported back in a dry run, is all duplicates.
+on_both_databases!(the_export_imported_back_is_all_duplicates);
+async fn the_export_imported_back_is_all_duplicates(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    record_bauyrzhan(&app, &coordinator).await;
+    app.import_volunteers(&coordinator, SEVEN_ROWS, false).await.assert_status(200);
+    let export = app.get("/api/v1/volunteers.csv").bearer(&coordinator.token).send().await;
     let round_trip = app
-        .post("/api/v1/volunteers/import?dry_run=true")
-        .bearer(&coordinator.token)
-        .header("content-type", "text/csv")
-        .body(res.body.to_vec())
-        .send()
+        .import_volunteers(&coordinator, export.assert_status(200).body.clone(), true)
         .await
         .assert_status(200)
         .json();
@@ -623,28 +648,21 @@ async fn volunteers_go_out_and_come_in_as_csv_row_by_row(app: TestApp) {
         (Some(3), Some(0), Some(0)),
         "{round_trip}"
     );
+}
 
-    // Wrong type, missing columns, other branches.
+on_both_databases!(an_import_is_csv_with_the_required_columns);
+async fn an_import_is_csv_with_the_required_columns(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     app.post("/api/v1/volunteers/import").bearer(&coordinator.token).json(&json!({})).send().await.problem(415);
-    let problem = app
-        .post("/api/v1/volunteers/import")
-        .bearer(&coordinator.token)
-        .header("content-type", "text/csv")
-        .body("name,phone\nX,+77770000001\n")
-        .send()
-        .await
-        .problem(422);
+    let problem = app.import_volunteers(&coordinator, "name,phone\nX,+77770000001\n", false).await.problem(422);
     assert_eq!(problem["errors"][0]["code"], "missing_column");
+}
+
+on_both_databases!(an_imported_row_of_another_branch_is_refused);
+async fn an_imported_row_of_another_branch_is_refused(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let foreign = "full_name,phone,consent_at,consent_version,branch\nX Y,+77770000002,2026-11-01T09:00:00Z,1,KZ-75\n";
-    let report = app
-        .post("/api/v1/volunteers/import")
-        .bearer(&coordinator.token)
-        .header("content-type", "text/csv")
-        .body(foreign)
-        .send()
-        .await
-        .assert_status(200)
-        .json();
+    let report = app.import_volunteers(&coordinator, foreign, false).await.assert_status(200).json();
     assert_eq!(report["rows"][0]["errors"][0]["field"], "branch");
 }
 
