@@ -37,7 +37,8 @@ pub async fn create_api_token(
 
 /// List an account's API tokens
 ///
-/// Names, dates and last use; never the secrets.
+/// Names, dates and last use; never the secrets. With `updated_since`, the
+/// tokens created, used or revoked since.
 #[utoipa::path(
     tag = "api tokens",
     security(("bearer" = [])),
@@ -55,7 +56,7 @@ pub async fn list_api_tokens(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<ApiTokenOut>>, ApiError> {
     let limit = page.limit()?;
-    Ok(web::Json(service::api_tokens::list(&db, id.into_inner(), page.after()?, limit).await?))
+    Ok(web::Json(service::api_tokens::list(&db, id.into_inner(), page.updated_since(), page.after()?, limit).await?))
 }
 
 /// Revoke an API token

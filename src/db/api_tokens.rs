@@ -78,9 +78,12 @@ pub fn revoke_all_for_account(conn: &mut DbConn, account_id: &AccountId, at: Nai
 }
 
 /// A page of the account's tokens, oldest first.
+/// A page of the account's tokens in id order; with `changed_since`, only those
+/// created, used or revoked since (a token has no other changes).
 pub fn list_page(
     conn: &mut DbConn,
     account_id: &AccountId,
+    changed_since: Option<NaiveDateTime>,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ApiToken>> {
@@ -92,6 +95,14 @@ pub fn list_page(
         .into_boxed();
     if let Some(after) = after {
         query = query.filter(api_tokens::id.gt(after.to_owned()));
+    }
+    if let Some(since) = changed_since {
+        query = query.filter(
+            api_tokens::created_at
+                .ge(since)
+                .or(api_tokens::last_used_at.ge(since))
+                .or(api_tokens::revoked_at.ge(since)),
+        );
     }
     query.load(conn)
 }

@@ -139,8 +139,11 @@ pub fn update(
     Ok(updated == 1)
 }
 
-/// Marks the event changed (its shifts or sign-ups changed), so clients syncing
-/// with `updated_since` fetch it again.
+/// Marks the event changed (its shifts or sign-ups changed): a new version and
+/// stamp, so `If-Match` and clients syncing with `updated_since` see the change.
 pub fn touch(conn: &mut DbConn, id: &EventId, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(events::table.find(id)).set(events::updated_at.eq(now)).execute(conn).map(drop)
+    diesel::update(events::table.find(id))
+        .set((events::updated_at.eq(now), events::version.eq(events::version + 1)))
+        .execute(conn)
+        .map(drop)
 }

@@ -425,9 +425,26 @@ pub fn set_meeting_status(
 }
 
 /// Takes off the speakers whose booking is one of `assignment_ids` (the
-/// bookings being cancelled).
-pub fn remove_speakers_booked_by(conn: &mut DbConn, assignment_ids: &[AssignmentId]) -> QueryResult<usize> {
-    diesel::delete(meeting_speakers::table.filter(meeting_speakers::assignment_id.eq_any(assignment_ids))).execute(conn)
+/// bookings being cancelled); the meetings they spoke at.
+pub fn remove_speakers_booked_by(conn: &mut DbConn, assignment_ids: &[AssignmentId]) -> QueryResult<Vec<EventId>> {
+    let booked = || meeting_speakers::table.filter(meeting_speakers::assignment_id.eq_any(assignment_ids));
+    let meetings: Vec<EventId> = booked().select(meeting_speakers::meeting_id).distinct().load(conn)?;
+    diesel::delete(booked()).execute(conn)?;
+    Ok(meetings)
+}
+
+/// Marks meetings changed in what their view shows besides their own columns
+/// (speakers, report, follow-ups): a new version and stamp, so `If-Match` and
+/// `updated_since` see the change.
+pub fn touch(conn: &mut DbConn, ids: &[EventId], now: NaiveDateTime) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(meetings::table.filter(meetings::event_id.eq_any(ids)))
+        .set((meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
+        .execute(conn)?;
+    diesel::update(events::table.filter(events::id.eq_any(ids))).set(events::updated_at.eq(now)).execute(conn)?;
+    Ok(())
 }
 
 pub fn insert_speaker(conn: &mut DbConn, row: &Speaker) -> QueryResult<()> {

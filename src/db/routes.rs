@@ -380,6 +380,8 @@ pub fn add_progress(
             routes::status.eq(status),
             routes::completed_at.eq(completed_at),
             routes::updated_at.eq(now),
+            // The route's view (progress) changed: a new version for ETag and If-Match.
+            routes::version.eq(routes::version + 1),
         ))
         .execute(conn)
         .map(drop)

@@ -1,4 +1,4 @@
-use chrono::Utc;
+use chrono::{NaiveDateTime, Utc};
 
 use crate::auth::secret::{API_TOKEN_PREFIX, new_token, token_hash};
 use crate::auth::{AuthUser, SessionUser};
@@ -65,13 +65,14 @@ pub async fn create(
 pub async fn list(
     db: &Db,
     account_id: AccountId,
+    changed_since: Option<NaiveDateTime>,
     after: Option<String>,
     limit: u32,
 ) -> Result<Page<ApiTokenOut>, ApiError> {
     let rows = db
         .run(move |conn| {
             accounts::find(conn, &account_id)?.ok_or_else(|| ApiError::not_found(format!("account {account_id}")))?;
-            Ok(api_tokens::list_page(conn, &account_id, after.as_deref(), i64::from(limit) + 1)?)
+            Ok(api_tokens::list_page(conn, &account_id, changed_since, after.as_deref(), i64::from(limit) + 1)?)
         })
         .await?;
     Ok(paginate(rows, limit, |row| row.id.clone(), ApiTokenOut::from))

@@ -329,7 +329,7 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: EventId, input: SpeakerI
                 created_at: at,
             };
             meetings::insert_speaker(conn, &speaker)?;
-            events::touch(conn, &event.id, at)?;
+            meetings::touch(conn, std::slice::from_ref(&event.id), at)?;
             audit::record(
                 conn,
                 audit_event(&actor, "meeting_speaker_added", &event.id, Some(format!("role={}", input.role))),
@@ -535,9 +535,8 @@ pub async fn save_report(
                 })
                 .collect();
             meetings::replace_follow_ups(conn, &id, &follow_ups)?;
-            // The meeting's view (has_report, follow-up counts) changed: a sync
-            // with `updated_since` must fetch it again.
-            events::touch(conn, &id, at)?;
+            // The meeting's view (has_report, follow-up counts) changed.
+            meetings::touch(conn, std::slice::from_ref(&id), at)?;
             let action = if existing.is_some() { "meeting_report_corrected" } else { "meeting_report_filed" };
             audit::record(conn, audit_event(&actor, action, &id, Some(format!("attendance={}", input.attendance))))?;
             report_view(conn, &id)

@@ -329,7 +329,8 @@ pub fn release_volunteer(conn: &mut DbConn, actor: &SessionUser, volunteer_id: &
     let at = now();
     let upcoming = shifts::upcoming_of(conn, volunteer_id, at)?;
     let released: Vec<AssignmentId> = upcoming.iter().map(|assignment| assignment.id.clone()).collect();
-    crate::db::meetings::remove_speakers_booked_by(conn, &released)?;
+    let meetings_spoken_at = crate::db::meetings::remove_speakers_booked_by(conn, &released)?;
+    crate::db::meetings::touch(conn, &meetings_spoken_at, at)?;
     for assignment in upcoming {
         shifts::lock(conn, &assignment.shift_id)?;
         shifts::set_status(conn, &assignment.id, AssignmentStatus::Cancelled, at)?;

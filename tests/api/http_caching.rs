@@ -1,6 +1,7 @@
 //! Conditional reads and compression: what a polling web client and a phone on
 //! mobile data rely on.
 
+use crate::factories::{id, shift_id, visit_every_stop};
 use crate::helpers::TestApp;
 
 on_both_databases!(an_unchanged_read_is_304_and_a_change_gives_a_new_tag);
@@ -60,4 +61,45 @@ async fn responses_are_compressed_when_the_client_asks() {
     let problem = app.get("/api/v1/nothing").header("accept-encoding", "gzip").send().await;
     assert_eq!(problem.status, 404);
     assert_eq!(problem.header("content-type"), Some("application/problem+json"));
+}
+
+on_both_databases!(a_change_shown_in_a_record_gives_it_a_new_version_and_stamp);
+async fn a_change_shown_in_a_record_gives_it_a_new_version_and_stamp(app: TestApp) {
+    let admin = app.user("coordinator", Some("KZ-71")).await;
+    let read = |path: String| {
+        let app = &app;
+        let token = admin.token.clone();
+        async move {
+            let res = app.get(&path).bearer(&token).send().await;
+            let record = res.assert_status(200).json();
+            assert_eq!(res.header("etag"), Some(format!("\"{}\"", record["version"]).as_str()));
+            (record["version"].as_i64().unwrap(), record["updated_at"].as_str().unwrap().to_owned())
+        }
+    };
+
+    // A speaker shows in the meeting.
+    let meeting = app.requested_meeting(&admin).await;
+    let path = format!("/api/v1/meetings/{}", id(&meeting));
+    let before = read(path.clone()).await;
+    let speaker = app.volunteer(&admin, "KZ-71").await;
+    app.add_speaker(&admin, id(&meeting), &speaker).await;
+    let after = read(path).await;
+    assert!(after.0 > before.0 && after.1 > before.1, "{before:?} -> {after:?}");
+
+    // A sign-up shows in the event's places.
+    let event = app.scheduled_event(&admin, "KZ-71", "2027-03-01T05:00:00Z", "2027-03-01T09:00:00Z", 3).await;
+    let path = format!("/api/v1/events/{}", id(&event));
+    let before = read(path.clone()).await;
+    let volunteer = app.volunteer(&admin, "KZ-71").await;
+    app.sign_up_volunteer(&admin, &shift_id(&event, 0), &volunteer).await;
+    let after = read(path).await;
+    assert!(after.0 > before.0 && after.1 > before.1, "{before:?} -> {after:?}");
+
+    // Synced visits show in the route's progress.
+    let (route, walker) = app.assigned_route(&admin, "KZ-71", 2).await;
+    let path = format!("/api/v1/routes/{}", id(&route));
+    let before = read(path.clone()).await;
+    app.sync_visits(&walker, &route, &visit_every_stop(&route)[..1]).await;
+    let after = read(path).await;
+    assert!(after.0 > before.0 && after.1 > before.1, "{before:?} -> {after:?}");
 }

@@ -25,5 +25,6 @@ mod openapi;
 mod operations;
 mod seed;
 mod stored_values;
+mod sync_contract;
 mod test_databases;
 mod volunteers;
