@@ -280,6 +280,9 @@ pub struct ItemResult {
     /// The item's id, when it had a readable one.
     pub id: Option<String>,
     pub status: ItemStatus,
+    /// For a duplicate: whether the item says something else than the visit
+    /// stored under its id (the stored one stands; the phone should show it).
+    pub conflicting: bool,
     /// For a duplicate, the visit as stored the first time. Absent for created
     /// items (they are stored as sent) and rejected ones: a phone on a slow network
     /// does not download its 500 visits back.

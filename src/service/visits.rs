@@ -100,6 +100,56 @@ fn ensure_may_sync(conn: &mut DbConn, actor: &SessionUser, route: &Route) -> Res
     }
 }
 
+/// The visit `item` records on `route`.
+fn visit_of(
+    item: &VisitIn,
+    route: &Route,
+    volunteer_id: &Option<VolunteerId>,
+    actor: &SessionUser,
+    received_at: chrono::NaiveDateTime,
+) -> Visit {
+    Visit {
+        id: item.id.clone(),
+        route_id: route.id.clone(),
+        stop_id: item.stop_id.clone(),
+        volunteer_id: volunteer_id.clone(),
+        recorded_by: actor.account_id.clone(),
+        visited_at: item.visited_at.naive_utc(),
+        doors_knocked: item.doors_knocked,
+        conversations: item.conversations,
+        not_at_home: item.not_at_home,
+        refused: item.refused,
+        materials_left: item.materials_left,
+        question_topics: encode_list(&item.questions.iter().map(|topic| topic.as_str().to_owned()).collect::<Vec<_>>()),
+        question_text: item.question_text.clone(),
+        note: item.note.clone(),
+        latitude: item.latitude,
+        longitude: item.longitude,
+        received_at,
+    }
+}
+
+/// Whether a replayed visit says what the stored one says (who sent it and when
+/// it arrived aside; times to the microsecond the databases keep).
+fn same_content(stored: &Visit, replayed: &Visit) -> bool {
+    let micros = |at: chrono::NaiveDateTime| at.and_utc().timestamp_micros();
+    stored.stop_id == replayed.stop_id
+        && micros(stored.visited_at) == micros(replayed.visited_at)
+        && (stored.doors_knocked, stored.conversations, stored.not_at_home, stored.refused, stored.materials_left)
+            == (
+                replayed.doors_knocked,
+                replayed.conversations,
+                replayed.not_at_home,
+                replayed.refused,
+                replayed.materials_left,
+            )
+        && stored.question_topics == replayed.question_topics
+        && stored.question_text == replayed.question_text
+        && stored.note == replayed.note
+        && stored.latitude == replayed.latitude
+        && stored.longitude == replayed.longitude
+}
+
 /// What a batch comes to: a result per item, the visits to insert and what they
 /// add to the route's counters.
 struct Outcome {
@@ -132,7 +182,14 @@ fn decide(
     let mut results = Vec::with_capacity(parsed.len());
     let mut new_visits = Vec::new();
     for (index, (raw_id, item)) in parsed.into_iter().enumerate() {
-        let mut result = ItemResult { index, id: raw_id, status: ItemStatus::Rejected, visit: None, errors: vec![] };
+        let mut result = ItemResult {
+            index,
+            id: raw_id,
+            status: ItemStatus::Rejected,
+            conflicting: false,
+            visit: None,
+            errors: vec![],
+        };
         match item {
             Err(errors) => result.errors = errors,
             Ok(item) => {
@@ -141,6 +198,8 @@ fn decide(
                 if let Some(existing) = stored.get(&id) {
                     if existing.route_id == route.id {
                         result.status = ItemStatus::Duplicate;
+                        result.conflicting =
+                            !same_content(existing, &visit_of(&item, route, volunteer_id, actor, received_at));
                         result.visit = Some(existing.clone().into());
                     } else {
                         result.errors.push(FieldError::new(
@@ -168,27 +227,7 @@ fn decide(
                         "the route's counters cannot take more",
                     ));
                 } else {
-                    let visit = Visit {
-                        id: id.clone(),
-                        route_id: route.id.clone(),
-                        stop_id: item.stop_id.clone(),
-                        volunteer_id: volunteer_id.clone(),
-                        recorded_by: actor.account_id.clone(),
-                        visited_at: item.visited_at.naive_utc(),
-                        doors_knocked: item.doors_knocked,
-                        conversations: item.conversations,
-                        not_at_home: item.not_at_home,
-                        refused: item.refused,
-                        materials_left: item.materials_left,
-                        question_topics: encode_list(
-                            &item.questions.iter().map(|topic| topic.as_str().to_owned()).collect::<Vec<_>>(),
-                        ),
-                        question_text: item.question_text.clone(),
-                        note: item.note.clone(),
-                        latitude: item.latitude,
-                        longitude: item.longitude,
-                        received_at,
-                    };
+                    let visit = visit_of(&item, route, volunteer_id, actor, received_at);
                     delta.visits += 1;
                     delta.doors_knocked += visit.doors_knocked;
                     delta.conversations += visit.conversations;

@@ -335,3 +335,22 @@ async fn a_reorder_keeps_visited_stops_and_a_route_has_at_most_500(app: TestApp)
         .problem(422);
     assert_eq!(problem["errors"][0]["field"], "stops");
 }
+
+on_both_databases!(a_replayed_visit_that_says_something_else_is_flagged_as_conflicting);
+async fn a_replayed_visit_that_says_something_else_is_flagged_as_conflicting(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (route, walker) = app.assigned_route(&coordinator, OWN_BRANCH, 2).await;
+    let sent = visit(route["stops"][0]["id"].as_str().unwrap());
+    app.sync_visits(&walker, &route, std::slice::from_ref(&sent)).await;
+
+    let mut edited = sent.clone();
+    edited["conversations"] = json!(3);
+    let same = app.sync_visits(&walker, &route, std::slice::from_ref(&sent)).await;
+    assert_eq!(same["items"][0]["status"], "duplicate", "{same}");
+    assert_eq!(same["items"][0]["conflicting"], false, "the same visit again: {same}");
+    let replay = app.sync_visits(&walker, &route, &[edited]).await;
+    assert_eq!(replay["items"][0]["status"], "duplicate");
+    assert_eq!(replay["items"][0]["conflicting"], true, "another count under the same id: {replay}");
+    assert_eq!(replay["items"][0]["visit"]["conversations"], 4, "the stored visit stands");
+    assert_eq!(replay["created"], 0);
+}
