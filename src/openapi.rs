@@ -37,6 +37,7 @@ Every error is an RFC 9457 `application/problem+json` document (schema `Problem`
         (name = "shifts", description = "Sign-ups, waitlists, attendance, schedules and calendar feeds"),
         (name = "door-to-door", description = "«От двери к двери»: routes, offline packs, batch sync of visits, coverage"),
         (name = "meetings", description = "Work collectives and meetings with them, experts and residents; reports and coverage"),
+        (name = "materials", description = "Printed materials: the catalogue, the per-branch stock ledger and its balances"),
         (name = "audit", description = "Who did what, when (admins)"),
         (name = "operations", description = "Health probes"),
     ),
