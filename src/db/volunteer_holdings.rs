@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{volunteer_holdings, volunteers};
+use super::schema::{materials, volunteer_holdings, volunteers};
 use crate::domain::ids::{MaterialId, VolunteerId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -127,5 +127,17 @@ pub fn totals(conn: &mut DbConn, materials: &[MaterialId]) -> QueryResult<Vec<(M
         .filter(volunteer_holdings::material_id.eq_any(materials))
         .group_by(volunteer_holdings::material_id)
         .select((volunteer_holdings::material_id, sum(volunteer_holdings::quantity)))
+        .load(conn)
+}
+
+/// What one volunteer carries now (quantities above zero), with each material's
+/// code and titles, in material order: bounded by the catalogue.
+pub fn held_by(conn: &mut DbConn, volunteer: &VolunteerId) -> QueryResult<Vec<(Holding, String, String, String)>> {
+    volunteer_holdings::table
+        .inner_join(materials::table)
+        .filter(volunteer_holdings::volunteer_id.eq(volunteer))
+        .filter(volunteer_holdings::quantity.gt(0))
+        .order(volunteer_holdings::material_id)
+        .select((Holding::as_select(), materials::code, materials::title_kk, materials::title_ru))
         .load(conn)
 }

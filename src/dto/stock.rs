@@ -190,3 +190,19 @@ pub struct TotalsQuery {
     #[param(pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
+
+/// A material the volunteer carries, as the offline route pack lists it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldMaterialOut {
+    pub material_id: MaterialId,
+    pub code: String,
+    pub title_kk: String,
+    pub title_ru: String,
+    pub quantity: i32,
+}
+
+impl From<(Holding, String, String, String)> for HeldMaterialOut {
+    fn from((row, code, title_kk, title_ru): (Holding, String, String, String)) -> Self {
+        Self { material_id: row.material_id, code, title_kk, title_ru, quantity: row.quantity }
+    }
+}

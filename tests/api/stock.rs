@@ -359,3 +359,44 @@ async fn branches_below_a_materials_reorder_level_are_listed(app: TestApp) {
     );
     assert_eq!((below[0]["quantity"].as_i64(), below[0]["reorder_level"].as_i64()), (Some(19), Some(20)));
 }
+
+on_both_databases!(the_route_pack_lists_what_the_volunteer_carries);
+async fn the_route_pack_lists_what_the_volunteer_carries(app: TestApp) {
+    let admin = app.admin().await;
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let material = app.material(&admin).await;
+    let (volunteer, volunteer_user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let locality = app.locality(&coordinator, OWN_BRANCH, "village").await;
+    let route = app.route(&coordinator, &locality, 1, &[volunteer["id"].as_str().unwrap()]).await;
+    let path = format!("/api/v1/routes/{}/pack", route["id"].as_str().unwrap());
+    app.movement(&admin, receipt(&material, OWN_BRANCH, 10)).await.assert_status(201);
+    app.movement(&coordinator, issue(&material, &volunteer, 6)).await.assert_status(201);
+
+    let pack = app.get(&path).bearer(&volunteer_user.token).send().await;
+    let held = pack.assert_status(200).json()["materials_held"].clone();
+    assert_eq!(held.as_array().unwrap().len(), 1, "{held}");
+    assert_eq!((held[0]["material_id"].as_str(), held[0]["quantity"].as_i64()), (Some(material.as_str()), Some(6)));
+    assert_eq!(held[0]["title_ru"], "Листовка о Конституции");
+    let tag = pack.header("etag").unwrap().to_owned();
+
+    let back = json!({"kind": "return", "material_id": material, "volunteer_id": volunteer["id"], "quantity": 6});
+    app.movement(&coordinator, back).await.assert_status(201);
+    let pack = app.get(&path).bearer(&volunteer_user.token).header("if-none-match", &tag).send().await;
+    assert_eq!(pack.assert_status(200).json()["materials_held"], json!([]), "nothing carried, and a new tag");
+}
+
+on_both_databases!(a_forced_demo_seed_replaces_the_materials_and_their_ledger);
+async fn a_forced_demo_seed_replaces_the_materials_and_their_ledger(app: TestApp) {
+    let admin = app.admin().await;
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let material = app.material(&admin).await;
+    let volunteer = app.volunteer(&coordinator, OWN_BRANCH).await;
+    app.movement(&admin, receipt(&material, OWN_BRANCH, 10)).await.assert_status(201);
+    app.movement(&coordinator, issue(&material, &volunteer, 4)).await.assert_status(201);
+
+    // The ledger points at the volunteers and accounts a forced seed removes.
+    outreach::seed::run_plan(&app.state.config.database_url, &outreach::seed::Plan::sample(), true).unwrap();
+    let admin = app.admin().await;
+    assert!(app.all_items(&admin, "/api/v1/stock-movements").await.is_empty());
+    app.get(&format!("/api/v1/materials/{material}")).bearer(&admin.token).send().await.problem(404);
+}
