@@ -13,6 +13,18 @@ use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service::{self, idempotency};
 
+/// The list's filters as the data layer takes them, from the first movement on.
+fn movement_filter(query: MovementFilterQuery) -> MovementFilter {
+    MovementFilter {
+        branch: query.branch,
+        material_id: query.material_id,
+        volunteer_id: query.volunteer_id,
+        kind: query.kind,
+        recorded_since: None,
+        after: None,
+    }
+}
+
 /// Books one movement through `record`, once per `Idempotency-Key`, and answers
 /// 201 with it.
 async fn book_once<R>(
@@ -125,14 +137,10 @@ pub async fn list_movements(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<MovementOut>>, ApiError> {
     let limit = page.limit()?;
-    let filter = filter.into_inner();
     let filter = MovementFilter {
-        branch: filter.branch,
-        material_id: filter.material_id,
-        volunteer_id: filter.volunteer_id,
-        kind: filter.kind,
         recorded_since: page.updated_since(),
         after: page.after()?,
+        ..movement_filter(filter.into_inner())
     };
     let rows = service::stock_movements::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let visibility = user.visibility();
@@ -176,15 +184,7 @@ pub async fn export_movements(
     user: AuthUser,
     filter: web::Query<MovementFilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = filter.into_inner();
-    let filter = MovementFilter {
-        branch: filter.branch,
-        material_id: filter.material_id,
-        volunteer_id: filter.volunteer_id,
-        kind: filter.kind,
-        recorded_since: None,
-        after: None,
-    };
+    let filter = movement_filter(filter.into_inner());
     let csv = service::stock_csv::export(&db, &user, filter).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
