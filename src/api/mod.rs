@@ -16,6 +16,7 @@ pub mod health;
 pub mod idempotency;
 pub mod json;
 pub mod localities;
+pub mod materials;
 pub mod me;
 pub mod meetings;
 pub mod member_organisations;
@@ -23,6 +24,8 @@ pub mod metrics;
 pub mod organisations;
 pub mod problems;
 pub mod signups;
+pub mod stock_balances;
+pub mod stock_movements;
 pub mod visits;
 pub mod volunteer_csv;
 pub mod volunteers;
@@ -114,7 +117,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(meetings::change_meeting_status)
             .service(meetings::save_report)
             .service(meetings::get_report)
-            .service(meetings::meeting_coverage),
+            .service(meetings::meeting_coverage)
+            .service(materials::create_material)
+            .service(materials::list_materials)
+            .service(materials::get_material)
+            .service(materials::update_material)
+            .service(stock_movements::create_movement)
+            .service(stock_movements::export_movements)
+            .service(stock_movements::list_movements)
+            .service(stock_movements::get_movement)
+            .service(stock_movements::reverse_movement)
+            .service(stock_balances::list_balances)
+            .service(stock_balances::list_holdings)
+            .service(stock_balances::stock_totals),
     );
 }
 

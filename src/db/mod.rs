@@ -13,6 +13,7 @@ pub mod events;
 pub mod failure;
 pub mod idempotency;
 pub mod localities;
+pub mod materials;
 pub mod meetings;
 pub mod member_organisations;
 
@@ -23,7 +24,10 @@ pub mod routes;
 pub mod schema;
 mod scope;
 pub mod shifts;
+pub mod stock_balances;
+pub mod stock_movements;
 pub mod throttle_events;
+pub mod volunteer_holdings;
 pub mod volunteers;
 mod writer_queue;
 

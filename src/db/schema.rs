@@ -367,6 +367,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    materials (id) {
+        id -> Text,
+        code -> Text,
+        title_kk -> Text,
+        title_ru -> Text,
+        kind -> Text,
+        language -> Text,
+        format -> Nullable<Text>,
+        pages -> Nullable<Integer>,
+        print_run -> Nullable<Text>,
+        active -> Bool,
+        reorder_level -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    stock_movements (id) {
+        id -> Text,
+        kind -> Text,
+        material_id -> Text,
+        branch_code -> Text,
+        to_branch_code -> Nullable<Text>,
+        volunteer_id -> Nullable<Text>,
+        quantity -> Integer,
+        direction -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        note -> Nullable<Text>,
+        reverses_id -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock_balances (branch_code, material_id) {
+        branch_code -> Text,
+        material_id -> Text,
+        quantity -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    volunteer_holdings (volunteer_id, material_id) {
+        volunteer_id -> Text,
+        material_id -> Text,
+        branch_code -> Text,
+        quantity -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> branches (branch_code));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
@@ -382,6 +438,11 @@ diesel::joinable!(routes -> localities (locality_id));
 diesel::joinable!(meetings -> events (event_id));
 diesel::joinable!(meetings -> organisations (organisation_id));
 diesel::joinable!(follow_ups -> meetings (meeting_id));
+diesel::joinable!(stock_movements -> materials (material_id));
+diesel::joinable!(stock_movements -> volunteers (volunteer_id));
+diesel::joinable!(stock_balances -> materials (material_id));
+diesel::joinable!(volunteer_holdings -> volunteers (volunteer_id));
+diesel::joinable!(volunteer_holdings -> materials (material_id));
 diesel::allow_tables_to_appear_in_same_query!(
     branches,
     accounts,
@@ -407,4 +468,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     meeting_reports,
     report_questions,
     follow_ups,
+    materials,
+    stock_movements,
+    stock_balances,
+    volunteer_holdings,
 );

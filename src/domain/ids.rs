@@ -197,6 +197,14 @@ crate::id_type!(
     /// A coalition member organisation.
     MemberOrganisationId
 );
+crate::id_type!(
+    /// A printed material of the catalogue.
+    MaterialId
+);
+crate::id_type!(
+    /// A movement of the stock ledger.
+    MovementId
+);
 
 #[cfg(test)]
 mod tests {

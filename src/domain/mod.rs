@@ -6,6 +6,7 @@ pub mod event;
 pub mod ids;
 pub mod language;
 pub mod locality;
+pub mod material;
 pub mod meeting;
 pub mod member_organisation;
 pub mod password;

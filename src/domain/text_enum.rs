@@ -92,7 +92,9 @@ mod tests {
     use serde::Serialize;
     use serde::de::DeserializeOwned;
 
-    use crate::domain::{branch, event, language, locality, meeting, member_organisation, role, route, volunteer};
+    use crate::domain::{
+        branch, event, language, locality, material, meeting, member_organisation, role, route, volunteer,
+    };
 
     /// JSON, the spec and the database must spell every value alike.
     fn spelled_alike<T>(all: &[T])
@@ -123,6 +125,10 @@ mod tests {
         spelled_alike(member_organisation::MemberKind::ALL);
         spelled_alike(branch::BranchKind::ALL);
         spelled_alike(language::Language::ALL);
+        spelled_alike(material::MaterialKind::ALL);
+        spelled_alike(material::MaterialLanguage::ALL);
+        spelled_alike(material::MovementKind::ALL);
+        spelled_alike(material::AdjustmentDirection::ALL);
     }
 
     #[test]

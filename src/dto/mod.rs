@@ -10,10 +10,12 @@ pub mod event;
 pub mod health;
 pub mod json;
 pub mod locality;
+pub mod material;
 pub mod meeting;
 pub mod member_organisation;
 pub mod page;
 pub mod route;
+pub mod stock;
 pub mod volunteer;
 pub mod volunteer_import;
 

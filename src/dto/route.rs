@@ -310,6 +310,8 @@ pub struct RoutePack {
     pub event: Option<crate::dto::event::EventOut>,
     /// The topics questions are recorded under.
     pub question_topics: Vec<QuestionTopic>,
+    /// What the calling volunteer carries to hand out (empty for staff).
+    pub materials_held: Vec<crate::dto::stock::HeldMaterialOut>,
     pub generated_at: DateTime<Utc>,
 }
 

@@ -147,6 +147,10 @@ pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, Stri
 /// them points into them, so PostgreSQL can empty them with one TRUNCATE
 /// (a DELETE would check every foreign key row by row, some without an index).
 const WORK_TABLES: &[&str] = &[
+    "stock_movements",
+    "volunteer_holdings",
+    "stock_balances",
+    "materials",
     "visits",
     "route_assignees",
     "route_stops",
@@ -163,7 +167,7 @@ const WORK_TABLES: &[&str] = &[
 ];
 
 /// Removes what seeding fills: the campaign's work (events, routes, meetings,
-/// work collectives and everything under them), volunteers (and the volunteer
+/// work collectives and everything under them, the materials and their ledger), volunteers (and the volunteer
 /// accounts and stored replies that point at them), localities, member
 /// organisations, demo accounts. Admins, other accounts and the append-only
 /// audit log stay.

@@ -352,8 +352,17 @@ pub async fn pack(db: &Db, actor: &AuthUser, id: RouteId) -> Result<(crate::dto:
             None => None,
         };
         let question_topics = QuestionTopic::ALL.to_vec();
+        let held = match &actor.volunteer_id {
+            Some(volunteer) => crate::db::volunteer_holdings::held_by(conn, volunteer)?,
+            None => Vec::new(),
+        };
+        // Every movement of a holding stamps it: the latest stamp and the count change the tag.
+        let latest = held.iter().map(|(holding, ..)| holding.updated_at.and_utc().timestamp_micros()).max();
+        tag.push_str(&format!("-m{}-{}", held.len(), latest.unwrap_or_default()));
+        let materials_held = held.into_iter().map(Into::into).collect();
         let route = view(conn, route, true)?;
-        Ok((RoutePack { route, visits, event, question_topics, generated_at: chrono::Utc::now() }, tag))
+        let generated_at = chrono::Utc::now();
+        Ok((RoutePack { route, visits, event, question_topics, materials_held, generated_at }, tag))
     })
     .await
 }

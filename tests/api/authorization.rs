@@ -74,6 +74,12 @@ enum Target {
     FreshMeeting,
     /// A held meeting of the own branch, with a report.
     HeldMeeting,
+    /// A material of the catalogue.
+    Material,
+    /// A stock movement of the own branch.
+    Movement,
+    /// A new stock movement of the own branch for each call (reversals).
+    FreshMovement,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -162,6 +168,18 @@ fn matrix() -> Vec<Case> {
         case_on(Target::HeldMeeting, "PUT", "/api/v1/meetings/{id}/report", Some(json!({"attendance": 10})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::HeldMeeting, "GET", "/api/v1/meetings/{id}/report", None, [401, 200, 200, 404, 200, 200]),
         case("GET", "/api/v1/meeting-coverage", None, [401, 200, 200, 200, 403, 200]),
+        case("POST", "/api/v1/materials", Some(json!({"code": "{unique_email}", "title_kk": "Парақша", "title_ru": "Листовка", "kind": "leaflet", "language": "kk"})), [401, 201, 403, 403, 403, 403]),
+        case("GET", "/api/v1/materials", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::Material, "GET", "/api/v1/materials/{id}", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::Material, "PATCH", "/api/v1/materials/{id}", Some(json!({"reorder_level": 100})), [401, 200, 403, 403, 403, 403]),
+        case("POST", "/api/v1/stock-movements", Some(json!({"kind": "adjustment", "material_id": "{material_id}", "branch": OWN_BRANCH, "direction": "increase", "quantity": 1, "reason": "count"})), [401, 201, 201, 403, 403, 403]),
+        case("GET", "/api/v1/stock-movements", None, [401, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/stock-movements.csv", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::Movement, "GET", "/api/v1/stock-movements/{id}", None, [401, 200, 200, 404, 404, 200]),
+        case_on(Target::FreshMovement, "POST", "/api/v1/stock-movements/{id}/reversal", Some(json!({"reason": "matrix"})), [401, 201, 201, 404, 403, 403]),
+        case("GET", "/api/v1/stock-balances", None, [401, 200, 200, 200, 403, 200]),
+        case("GET", "/api/v1/volunteer-holdings", None, [401, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/stock-totals", None, [401, 200, 200, 200, 403, 200]),
         case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [202, 202, 202, 202, 202, 202]),
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
@@ -192,6 +210,9 @@ struct Fixtures {
     organisation_id: String,
     meeting_id: String,
     held_meeting_id: String,
+    material_id: String,
+    /// An adjustment of the own branch's stock.
+    movement_id: String,
     /// An account that signs in during the login case.
     target: TestUser,
     admin: TestUser,
@@ -247,6 +268,11 @@ impl Fixtures {
             Target::Organisation => self.organisation_id.clone(),
             Target::Meeting => self.meeting_id.clone(),
             Target::HeldMeeting => self.held_meeting_id.clone(),
+            Target::Material => self.material_id.clone(),
+            Target::Movement => self.movement_id.clone(),
+            Target::FreshMovement => {
+                create_id(app, &self.admin, "/api/v1/stock-movements", stock_count(&self.material_id)).await
+            }
             Target::FreshMeeting => create_id(app, &self.admin, "/api/v1/meetings", residents_meeting()).await,
             Target::FreshRoute => {
                 app.route(&self.admin, &self.locality_id, 1, &[]).await["id"].as_str().unwrap().to_owned()
@@ -297,12 +323,18 @@ impl Fixtures {
                 .replace("{fresh_bin}", &fresh_bin())
                 .replace("{fresh_phone}", &fresh_phone())
                 .replace("{locality_id}", &self.locality_id)
+                .replace("{material_id}", &self.material_id)
                 .replace("{fresh_volunteer_id}", FRESH_VOLUNTEER)
                 .replace("{unique_email}", &format!("matrix-{}@outreach.test", uuid::Uuid::now_v7().simple()));
             serde_json::from_str(&text.replace(FRESH_VOLUNTEER, &fresh_volunteer)).unwrap()
         });
         (path, body)
     }
+}
+
+/// An upward stock count of one item of `material` in the own branch.
+fn stock_count(material: &str) -> Value {
+    json!({"kind": "adjustment", "material_id": material, "branch": OWN_BRANCH, "direction": "increase", "quantity": 1, "reason": "count"})
 }
 
 fn residents_meeting() -> Value {
@@ -370,12 +402,16 @@ async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
     )
     .await;
     let route = app.route(&admin, &locality_id, 2, &[caller_volunteer["id"].as_str().unwrap()]).await;
+    let material_id = app.material(&admin).await;
+    let movement_id = create_id(&app, &admin, "/api/v1/stock-movements", stock_count(&material_id)).await;
     let fixtures = Fixtures {
         account_id: app.account(&admin, "volunteer", Some(OWN_BRANCH)).await["id"].as_str().unwrap().to_owned(),
         observer_id,
         token_id,
         locality_id,
         route,
+        material_id,
+        movement_id,
         organisation_id: create_id(&app, &admin, "/api/v1/organisations", json!({"branch": OWN_BRANCH, "name_kk": "Ұйым", "name_ru": "Организация", "bin": fresh_bin(), "sector": "trade", "employee_count": 50})).await,
         meeting_id: create_id(&app, &admin, "/api/v1/meetings", residents_meeting()).await,
         held_meeting_id: {

@@ -1,0 +1,112 @@
+use actix_web::{HttpResponse, get, patch, post, web};
+
+use crate::api::etag;
+use crate::api::json::ValidJson;
+use crate::auth::{AdminUser, AuthUser};
+use crate::db::Db;
+use crate::db::materials::MaterialFilter;
+use crate::domain::ids::MaterialId;
+use crate::domain::version::ExpectedVersion;
+use crate::dto::material::{CreateMaterial, MaterialFilterQuery, MaterialOut, UpdateMaterial};
+use crate::dto::page::paginate;
+use crate::dto::{Page, PageQuery};
+use crate::error::ApiError;
+use crate::service;
+
+/// Add a printed material to the catalogue
+///
+/// Admins only. The code is unique.
+#[utoipa::path(
+    tag = "materials",
+    security(("bearer" = [])),
+    request_body = CreateMaterial,
+    responses(
+        (status = 201, description = "Added", body = MaterialOut),
+        (status = 409, description = "The code is taken; `existing_id` names the material"),
+    )
+)]
+#[post("/materials")]
+pub async fn create_material(
+    db: web::Data<Db>,
+    admin: AdminUser,
+    body: ValidJson<CreateMaterial>,
+) -> Result<HttpResponse, ApiError> {
+    let row = service::materials::create(&db, &admin, body.into_inner()).await?;
+    Ok(HttpResponse::Created().insert_header(etag(row.version)).json(MaterialOut::from(row)))
+}
+
+/// List the catalogue of printed materials
+#[utoipa::path(
+    tag = "materials",
+    security(("bearer" = [])),
+    params(MaterialFilterQuery, PageQuery),
+    responses((status = 200, description = "A page of materials", body = Page<MaterialOut>))
+)]
+#[get("/materials")]
+pub async fn list_materials(
+    db: web::Data<Db>,
+    _user: AuthUser,
+    filter: web::Query<MaterialFilterQuery>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<MaterialOut>>, ApiError> {
+    let limit = page.limit()?;
+    let filter = MaterialFilter {
+        kind: filter.kind,
+        language: filter.language,
+        active: filter.active,
+        updated_since: page.updated_since(),
+        after: page.after()?,
+    };
+    let rows = service::materials::list(&db, filter, i64::from(limit) + 1).await?;
+    Ok(web::Json(paginate(rows, limit, |row| row.id.to_string(), MaterialOut::from)))
+}
+
+/// Get a printed material
+#[utoipa::path(
+    tag = "materials",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Material id")),
+    responses(
+        (status = 200, description = "The material", body = MaterialOut),
+        (status = 404, description = "No such material"),
+    )
+)]
+#[get("/materials/{id}")]
+pub async fn get_material(
+    db: web::Data<Db>,
+    _user: AuthUser,
+    id: web::Path<MaterialId>,
+) -> Result<HttpResponse, ApiError> {
+    let row = service::materials::get(&db, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(MaterialOut::from(row)))
+}
+
+/// Update a printed material
+///
+/// Admins only; also sets the reorder level.
+#[utoipa::path(
+    tag = "materials",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Material id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+    ),
+    request_body = UpdateMaterial,
+    responses(
+        (status = 200, description = "Updated", body = MaterialOut),
+        (status = 404, description = "No such material"),
+        (status = 409, description = "The code belongs to another material"),
+        (status = 412, description = "The material changed since the given version"),
+    )
+)]
+#[patch("/materials/{id}")]
+pub async fn update_material(
+    db: web::Data<Db>,
+    admin: AdminUser,
+    id: web::Path<MaterialId>,
+    if_match: ExpectedVersion,
+    body: ValidJson<UpdateMaterial>,
+) -> Result<HttpResponse, ApiError> {
+    let row = service::materials::update(&db, &admin, id.into_inner(), body.into_inner(), if_match).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(MaterialOut::from(row)))
+}

@@ -1,0 +1,110 @@
+//! Queries on `stock_movements`, the append-only ledger: rows are inserted, never
+//! updated or deleted.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{stock_movements, volunteers};
+use crate::domain::ids::{AccountId, MaterialId, MovementId, VolunteerId};
+use crate::domain::material::{AdjustmentDirection, Movement, MovementKind};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = stock_movements, treat_none_as_default_value = false)]
+pub struct StockMovement {
+    pub id: MovementId,
+    pub kind: MovementKind,
+    pub material_id: MaterialId,
+    pub branch_code: String,
+    pub to_branch_code: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
+    pub quantity: i32,
+    pub direction: Option<AdjustmentDirection>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub reverses_id: Option<MovementId>,
+    pub recorded_by: AccountId,
+    pub created_at: NaiveDateTime,
+}
+
+impl StockMovement {
+    /// The movement as the ledger rules see it.
+    pub fn as_movement(&self) -> Movement<'_> {
+        Movement {
+            kind: self.kind,
+            branch: &self.branch_code,
+            to_branch: self.to_branch_code.as_deref(),
+            volunteer: self.volunteer_id.as_ref(),
+            quantity: self.quantity,
+            direction: self.direction,
+            reverses: self.reverses_id.is_some(),
+        }
+    }
+}
+
+/// A movement with the name of its volunteer (absent once anonymised).
+pub struct MovementWithName {
+    pub movement: StockMovement,
+    pub volunteer_name: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct MovementFilter {
+    /// Movements out of or into this branch.
+    pub branch: Option<String>,
+    pub material_id: Option<MaterialId>,
+    pub volunteer_id: Option<VolunteerId>,
+    pub kind: Option<MovementKind>,
+    /// Movements are never changed: recorded at or after this instant.
+    pub recorded_since: Option<NaiveDateTime>,
+    pub after: Option<String>,
+}
+
+pub fn insert(conn: &mut DbConn, row: &StockMovement) -> QueryResult<()> {
+    diesel::insert_into(stock_movements::table).values(row).execute(conn).map(drop)
+}
+
+pub fn find(conn: &mut DbConn, id: &MovementId) -> QueryResult<Option<StockMovement>> {
+    stock_movements::table.find(id).select(StockMovement::as_select()).first(conn).optional()
+}
+
+/// The counter-movement that undid `id`, if any.
+pub fn reversal_of(conn: &mut DbConn, id: &MovementId) -> QueryResult<Option<MovementId>> {
+    stock_movements::table
+        .filter(stock_movements::reverses_id.eq(id))
+        .select(stock_movements::id)
+        .first(conn)
+        .optional()
+}
+
+/// One page of the ledger in id (time) order, with volunteer names from one join.
+pub fn list(conn: &mut DbConn, filter: &MovementFilter, limit: i64) -> QueryResult<Vec<MovementWithName>> {
+    let mut query = stock_movements::table
+        .left_join(volunteers::table)
+        .select((StockMovement::as_select(), volunteers::full_name.nullable()))
+        .order(stock_movements::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(branch) = &filter.branch {
+        query = query.filter(
+            stock_movements::branch_code.eq(branch.clone()).or(stock_movements::to_branch_code.eq(branch.clone())),
+        );
+    }
+    if let Some(material) = &filter.material_id {
+        query = query.filter(stock_movements::material_id.eq(material.clone()));
+    }
+    if let Some(volunteer) = &filter.volunteer_id {
+        query = query.filter(stock_movements::volunteer_id.eq(volunteer.clone()));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(stock_movements::kind.eq(kind));
+    }
+    if let Some(since) = filter.recorded_since {
+        query = query.filter(stock_movements::created_at.ge(since));
+    }
+    if let Some(after) = &filter.after {
+        query = query.filter(stock_movements::id.gt(after.clone()));
+    }
+    let rows: Vec<(StockMovement, Option<String>)> = query.load(conn)?;
+    Ok(rows.into_iter().map(|(movement, volunteer_name)| MovementWithName { movement, volunteer_name }).collect())
+}

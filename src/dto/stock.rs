@@ -1,0 +1,208 @@
+//! The stock ledger: movements, and the balances they keep.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::db::stock_balances::StockBalance;
+use crate::db::stock_movements::MovementWithName;
+use crate::db::volunteer_holdings::Holding;
+use crate::domain::ids::{AccountId, MaterialId, MovementId, VolunteerId};
+pub use crate::domain::material::{AdjustmentDirection, MovementKind};
+use crate::domain::time::utc;
+use crate::domain::visibility::Visibility;
+
+/// `POST /stock-movements`: one movement of one material.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMovement {
+    pub kind: MovementKind,
+    pub material_id: MaterialId,
+    /// Always positive; an adjustment says its `direction`.
+    #[validate(range(min = 1, max = 1_000_000))]
+    pub quantity: i32,
+    /// The branch whose stock moves (the sender of a transfer). Admins name it;
+    /// coordinators' own branch is the default and the only one allowed.
+    pub branch: Option<String>,
+    /// The receiving branch: transfers only.
+    pub to_branch: Option<String>,
+    /// The volunteer (of `branch`) receiving or returning: issues and returns only.
+    pub volunteer_id: Option<VolunteerId>,
+    /// Adjustments only: up or down.
+    pub direction: Option<AdjustmentDirection>,
+    /// Required for write-offs and adjustments (damaged, lost, stock count of ...).
+    #[validate(length(min = 1, max = 500))]
+    pub reason: Option<String>,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+/// `POST /stock-movements/{id}/reversal`: a counter-movement undoing one recorded by mistake.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReverseMovement {
+    /// Why the original was wrong.
+    #[validate(length(min = 1, max = 500))]
+    pub reason: String,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+/// One movement of the ledger. Observers see no volunteer, no note and not who recorded it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MovementOut {
+    pub id: MovementId,
+    pub kind: MovementKind,
+    pub material_id: MaterialId,
+    pub quantity: i32,
+    /// The branch whose stock moved (the sender of a transfer).
+    pub branch: String,
+    pub to_branch: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
+    pub volunteer_name: Option<String>,
+    pub direction: Option<AdjustmentDirection>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    /// Set on a counter-movement: the movement it undoes (its effects are the
+    /// original's, negated).
+    pub reverses_id: Option<MovementId>,
+    pub recorded_by: Option<AccountId>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl MovementOut {
+    pub fn new(row: MovementWithName, visibility: Visibility) -> Self {
+        let movement = row.movement;
+        Self {
+            id: movement.id,
+            kind: movement.kind,
+            material_id: movement.material_id,
+            quantity: movement.quantity,
+            branch: movement.branch_code,
+            to_branch: movement.to_branch_code,
+            volunteer_id: visibility.personal(movement.volunteer_id),
+            volunteer_name: visibility.personal(row.volunteer_name),
+            direction: movement.direction,
+            reason: movement.reason,
+            note: visibility.personal(movement.note),
+            reverses_id: movement.reverses_id,
+            recorded_by: visibility.personal(Some(movement.recorded_by)),
+            recorded_at: utc(movement.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MovementFilterQuery {
+    /// Movements out of or into this branch.
+    pub branch: Option<String>,
+    pub material_id: Option<MaterialId>,
+    pub volunteer_id: Option<VolunteerId>,
+    pub kind: Option<MovementKind>,
+}
+
+/// What one branch has of one material.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BalanceOut {
+    pub branch: String,
+    pub material_id: MaterialId,
+    pub quantity: i32,
+    /// The material's reorder level, when admins set one.
+    pub reorder_level: Option<i32>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<(StockBalance, Option<i32>)> for BalanceOut {
+    fn from((row, reorder_level): (StockBalance, Option<i32>)) -> Self {
+        Self {
+            branch: row.branch_code,
+            material_id: row.material_id,
+            quantity: row.quantity,
+            reorder_level,
+            updated_at: utc(row.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BalanceFilterQuery {
+    pub branch: Option<String>,
+    pub material_id: Option<MaterialId>,
+    /// `true`: only branches holding less than the material's reorder level.
+    pub below_reorder_level: Option<bool>,
+}
+
+/// What one volunteer carries of one material. Observers see the branch and
+/// quantity only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HoldingOut {
+    pub volunteer_id: Option<VolunteerId>,
+    pub volunteer_name: Option<String>,
+    pub branch: String,
+    pub material_id: MaterialId,
+    pub quantity: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl HoldingOut {
+    pub fn new((row, name): (Holding, Option<String>), visibility: Visibility) -> Self {
+        Self {
+            volunteer_id: visibility.personal(Some(row.volunteer_id)),
+            volunteer_name: visibility.personal(name),
+            branch: row.branch_code,
+            material_id: row.material_id,
+            quantity: row.quantity,
+            updated_at: utc(row.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HoldingFilterQuery {
+    pub branch: Option<String>,
+    pub volunteer_id: Option<VolunteerId>,
+    pub material_id: Option<MaterialId>,
+}
+
+/// The national total of one material.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaterialTotalOut {
+    pub material_id: MaterialId,
+    pub code: String,
+    /// On the shelves of every branch.
+    pub in_branches: i64,
+    /// Carried by volunteers.
+    pub with_volunteers: i64,
+}
+
+/// `GET /stock-totals` paging: by material.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TotalsQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
+}
+
+/// A material the volunteer carries, as the offline route pack lists it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldMaterialOut {
+    pub material_id: MaterialId,
+    pub code: String,
+    pub title_kk: String,
+    pub title_ru: String,
+    pub quantity: i32,
+}
+
+impl From<(Holding, String, String, String)> for HeldMaterialOut {
+    fn from((row, code, title_kk, title_ru): (Holding, String, String, String)) -> Self {
+        Self { material_id: row.material_id, code, title_kk, title_ru, quantity: row.quantity }
+    }
+}
