@@ -38,3 +38,14 @@ async fn served_spec_is_openapi_3_1_and_documents_errors() {
         }
     }
 }
+
+#[test]
+fn every_error_code_is_explained_in_the_docs() {
+    let docs = include_str!("../../docs/errors.md");
+    let missing: Vec<&str> = outreach::error::ErrorCode::ALL
+        .iter()
+        .map(|code| code.as_str())
+        .filter(|code| !docs.contains(&format!("`{code}`")))
+        .collect();
+    assert!(missing.is_empty(), "docs/errors.md does not explain {missing:?}");
+}
