@@ -11,7 +11,12 @@ async fn every_list_that_documents_updated_since_honours_it(app: TestApp) {
     let admin = app.admin().await;
     let coordinator = app.user("coordinator", Some("KZ-71")).await;
     // One record of every kind a list serves.
-    app.volunteer(&coordinator, "KZ-71").await;
+    let volunteer = app.volunteer(&coordinator, "KZ-71").await;
+    let material = app.material(&admin).await;
+    let receipt = json!({"kind": "receipt", "material_id": material, "branch": "KZ-71", "quantity": 5});
+    app.movement(&admin, receipt).await.assert_status(201);
+    let issue = json!({"kind": "issue", "material_id": material, "volunteer_id": volunteer["id"], "quantity": 2});
+    app.movement(&coordinator, issue).await.assert_status(201);
     app.scheduled_event(&coordinator, "KZ-71", "2027-03-01T05:00:00Z", "2027-03-01T09:00:00Z", 2).await;
     app.requested_meeting(&coordinator).await;
     let (route, walker) = app.assigned_route(&coordinator, "KZ-71", 2).await;
@@ -42,5 +47,5 @@ async fn every_list_that_documents_updated_since_honours_it(app: TestApp) {
         assert_eq!(items("2100-01-01T00:00:00Z").await, 0, "{path} lists nothing changed since 2100");
         checked.push(path);
     }
-    assert!(checked.len() >= 12, "{checked:?}");
+    assert!(checked.len() >= 16, "{checked:?}");
 }
