@@ -57,10 +57,14 @@ pub async fn conditional_get(
     Ok(ServiceResponse::new(request, response.set_body(BoxBody::new(body))))
 }
 
+/// A tag without its weakness marker.
+fn opaque(tag: &str) -> &str {
+    tag.trim().trim_start_matches("W/")
+}
+
 /// Whether `If-None-Match` (`*` or a list of tags) names `tag`, comparing the
 /// opaque parts only.
 fn weakly_matches(if_none_match: &str, tag: &str) -> bool {
-    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
     let ours = opaque(tag);
     if_none_match.split(',').any(|sent| sent.trim() == "*" || opaque(sent) == ours)
 }

@@ -132,25 +132,16 @@ impl ProblemType {
         ),
     ];
 
-    /// The type of a problem of `status`.
+    /// The type of a problem of `status`: the first of [`Self::ALL`] with that
+    /// status, else the generic server or client error.
     pub fn of(status: StatusCode) -> Self {
-        let slug = match status.as_u16() {
-            400 => "bad-request",
-            401 => "unauthorized",
-            403 => "forbidden",
-            404 => "not-found",
-            405 => "method-not-allowed",
-            409 => "conflict",
-            412 => "precondition-failed",
-            413 => "payload-too-large",
-            415 => "unsupported-media-type",
-            422 => "validation-failed",
-            429 => "too-many-requests",
-            503 => "service-unavailable",
-            _ if status.is_server_error() => "internal-error",
-            _ => "client-error",
-        };
-        Self::by_slug(slug).unwrap_or(Self::ALL[0])
+        let generic = if status.is_server_error() { "internal-error" } else { "client-error" };
+        Self::ALL
+            .iter()
+            .find(|problem_type| problem_type.status == status.as_u16())
+            .copied()
+            .or_else(|| Self::by_slug(generic))
+            .unwrap_or(Self::ALL[0])
     }
 
     pub fn by_slug(slug: &str) -> Option<Self> {
