@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::ApiError;
 pub use pool::{DbPool, build_pool};
@@ -195,22 +195,29 @@ impl Db {
         T: Send + 'static,
     {
         let started = Instant::now();
-        let _slot = self.slot(CHECKOUT_TIMEOUT).await?;
+        let slot = self.slot(CHECKOUT_TIMEOUT).await?;
         // The read-audit writer and housekeeping take connections without a slot,
         // so the checkout may still wait, for what is left of the timeout.
         let left = CHECKOUT_TIMEOUT.saturating_sub(started.elapsed()).max(Duration::from_millis(1));
         let (pool, shared) = (self.pool.clone(), Arc::clone(&self.shared));
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get_timeout(left).map_err(ApiError::unavailable)?;
-            scope::enter(&shared, || work(&mut conn))
+            let done = pool
+                .get_timeout(left)
+                .map_err(ApiError::unavailable)
+                .and_then(|mut conn| scope::enter(&shared, || work(&mut conn)));
+            // The slot is given back here, with the connection, and not when the
+            // awaiting request is next polled: its worker may be busy with other
+            // requests for a while, and the slot would sit idle until then.
+            drop(slot);
+            done
         })
         .await
         .map_err(ApiError::internal)?
     }
 
     /// Waits up to `timeout` for a database slot; 503 when none frees up.
-    async fn slot(&self, timeout: Duration) -> Result<SemaphorePermit<'_>, ApiError> {
-        tokio::time::timeout(timeout, self.slots.acquire())
+    async fn slot(&self, timeout: Duration) -> Result<OwnedSemaphorePermit, ApiError> {
+        tokio::time::timeout(timeout, Arc::clone(&self.slots).acquire_owned())
             .await
             .map_err(|_| ApiError::unavailable("every database connection stayed busy"))?
             .map_err(ApiError::internal)
