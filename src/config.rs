@@ -84,6 +84,23 @@ pub struct Config {
     /// Number of HTTP worker threads (0: one per core).
     #[arg(long, env = "HTTP_WORKERS", default_value_t = 0, global = true)]
     pub http_workers: usize,
+
+    /// The address clients reach the API at, e.g. `https://outreach.example.kz`,
+    /// for the absolute URLs the API hands out (calendar feeds). When unset, they
+    /// are built from the request's own scheme and host.
+    #[arg(long, env = "PUBLIC_URL", value_parser = public_url, global = true)]
+    pub public_url: Option<String>,
+}
+
+/// Accepts an absolute `http://` or `https://` URL with a host; drops a trailing `/`.
+fn public_url(value: &str) -> Result<String, String> {
+    let host = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
+    match host {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !rest.contains(['?', '#']) => {
+            Ok(value.trim_end_matches('/').to_owned())
+        }
+        _ => Err("must be an absolute http:// or https:// URL with a host, e.g. https://outreach.example.kz".into()),
+    }
 }
 
 /// Parses a secret setting straight into a [`SecretString`], so no plain copy
@@ -110,6 +127,7 @@ impl Config {
             admin_password: None,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            public_url: None,
         }
     }
 
@@ -127,6 +145,15 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_url_is_absolute_without_a_trailing_slash() {
+        assert_eq!(public_url("https://outreach.example.kz/").unwrap(), "https://outreach.example.kz");
+        assert_eq!(public_url("http://10.0.0.5:8080/api-gw").unwrap(), "http://10.0.0.5:8080/api-gw");
+        for bad in ["outreach.example.kz", "ftp://x", "https://", "https:///path", "https://x?a=1"] {
+            assert!(public_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn debug_output_shows_no_secret() {

@@ -1,6 +1,7 @@
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 
 use crate::auth::SessionUser;
+use crate::config::Config;
 use crate::db::Db;
 use crate::dto::event::{CalendarFeedOut, ScheduleOut};
 use crate::error::ApiError;
@@ -26,17 +27,34 @@ pub async fn my_schedule(db: web::Data<Db>, user: SessionUser) -> Result<web::Js
 
 /// Create my calendar feed
 ///
-/// A secret URL with the caller's shifts as iCalendar, for a phone's calendar to
-/// subscribe to without a bearer token. A new call replaces the previous URL.
+/// A secret, absolute URL with the caller's shifts as iCalendar, for a phone's
+/// calendar to subscribe to without a bearer token. A new call replaces the
+/// previous URL. The URL starts with the server's `PUBLIC_URL` setting, or with
+/// the scheme and host this request came to when that is unset.
 #[utoipa::path(
     tag = "shifts",
     security(("bearer" = [])),
     responses((status = 201, description = "The feed's URL", body = CalendarFeedOut))
 )]
 #[post("/me/calendar-feed")]
-pub async fn create_calendar_feed(db: web::Data<Db>, user: SessionUser) -> Result<HttpResponse, ApiError> {
+pub async fn create_calendar_feed(
+    db: web::Data<Db>,
+    config: web::Data<Config>,
+    request: HttpRequest,
+    user: SessionUser,
+) -> Result<HttpResponse, ApiError> {
     let token = service::calendar::issue_token(&db, &user).await?;
-    Ok(HttpResponse::Created().json(CalendarFeedOut { url: format!("/api/v1/calendar/{token}.ics") }))
+    let url = format!("{}/api/v1/calendar/{token}.ics", public_base(&config, &request));
+    Ok(HttpResponse::Created().json(CalendarFeedOut { url }))
+}
+
+/// Where clients reach this server: `PUBLIC_URL`, else this request's scheme and
+/// host (which honour `Forwarded` / `X-Forwarded-*` from a proxy).
+fn public_base(config: &Config, request: &HttpRequest) -> String {
+    config.public_url.clone().unwrap_or_else(|| {
+        let info = request.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    })
 }
 
 /// Revoke my calendar feed
@@ -70,7 +88,9 @@ pub async fn volunteer_calendar(db: web::Data<Db>, token: web::Path<String>) -> 
 
 /// A branch's public events calendar
 ///
-/// The branch's scheduled, completed and cancelled events as iCalendar.
+/// The branch's scheduled, completed and cancelled events as iCalendar, one entry
+/// per shift (a three-week event with daily shifts shows as its shifts, not as one
+/// three-week block).
 #[utoipa::path(
     tag = "events",
     params(("code" = String, Path, description = "Branch code", example = "KZ-71")),

@@ -303,9 +303,9 @@ pub struct ScheduleOut {
 /// A volunteer's calendar subscription.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CalendarFeedOut {
-    /// Subscribe to this URL (path) in a calendar app; anyone with it can read the
-    /// schedule, so keep it private. A new call replaces it.
-    #[schema(example = "/api/v1/calendar/oct_abc123.ics")]
+    /// Subscribe to this absolute URL in a calendar app; anyone with it can read
+    /// the schedule, so keep it private. A new call replaces it.
+    #[schema(example = "https://outreach.example.kz/api/v1/calendar/oct_abc123.ics")]
     pub url: String,
 }
 

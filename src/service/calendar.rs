@@ -2,6 +2,8 @@
 //! branch's public events. Times are UTC; UIDs are stable so calendar apps update
 //! entries in place; cancelled entries carry `STATUS:CANCELLED`.
 
+use std::collections::HashMap;
+
 use crate::domain::ids::AccountId;
 use chrono::TimeDelta;
 use diesel::prelude::*;
@@ -98,9 +100,11 @@ pub async fn volunteer_feed(db: &Db, token: String) -> Result<String, ApiError> 
     Ok(calendar.done().to_string())
 }
 
-/// A branch's scheduled, completed and cancelled events (from 30 days ago on).
+/// A branch's scheduled, completed and cancelled events (from 30 days ago on),
+/// one entry per shift: a long event staffed in daily shifts shows as those
+/// shifts, not as one block across weeks.
 pub async fn branch_feed(db: &Db, code: String) -> Result<String, ApiError> {
-    let (branch, rows) = db
+    let (branch, events, shifts) = db
         .run(move |conn| {
             let branch = branches::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("branch {code}")))?;
             let filter = EventFilter {
@@ -109,19 +113,24 @@ pub async fn branch_feed(db: &Db, code: String) -> Result<String, ApiError> {
                 from: Some(now() - TimeDelta::days(30)),
                 ..Default::default()
             };
-            Ok((branch, events::list(conn, &filter, 2000)?))
+            let events = events::list(conn, &filter, 2000)?;
+            let ids: Vec<_> = events.iter().map(|event| event.id.clone()).collect();
+            let shifts = shifts::for_events(conn, &ids)?;
+            Ok((branch, events, shifts))
         })
         .await?;
+    let events: HashMap<_, _> = events.iter().map(|event| (&event.id, event)).collect();
     let mut calendar = Calendar::new();
     calendar.name(&format!("outreach: {}", branch.name_ru));
-    for event in rows {
+    for shift in &shifts {
+        let Some(event) = events.get(&shift.event_id) else { continue };
         let mut entry = icalendar::Event::new();
         entry
-            .uid(&format!("event-{}@outreach", event.id))
+            .uid(&format!("shift-{}@outreach", shift.id))
             .summary(&event.title)
-            .starts(event.starts_at.and_utc())
-            .ends(event.ends_at.and_utc())
-            .timestamp(event.updated_at.and_utc())
+            .starts(shift.starts_at.and_utc())
+            .ends(shift.ends_at.and_utc())
+            .timestamp(event.updated_at.max(shift.updated_at).and_utc())
             .status(ical_status(event.status, None));
         if let Some(place) = event.address.as_deref().or(event.venue.as_deref()) {
             entry.location(place);

@@ -128,7 +128,8 @@ async fn the_calendar_feed_shows_a_cancelled_place_as_cancelled_with_stable_uids
     let schedule = app.get("/api/v1/me/schedule").bearer(&first.token).send().await.assert_status(200).json();
     assert_eq!(schedule["upcoming"].as_array().unwrap().len(), 2, "{schedule}");
     let feed = app.post("/api/v1/me/calendar-feed").bearer(&first.token).send().await.assert_status(201).json();
-    let url = feed["url"].as_str().unwrap();
+    let absolute = feed["url"].as_str().unwrap();
+    let url = absolute.strip_prefix("http://localhost:8080").expect("an absolute URL on the request's own host");
     let ics = app.get(url).send().await;
     ics.assert_status(200);
     assert!(ics.header("content-type").unwrap().starts_with("text/calendar"));
@@ -146,23 +147,38 @@ async fn the_calendar_feed_shows_a_cancelled_place_as_cancelled_with_stable_uids
     app.get(url).send().await.problem(404);
 }
 
-on_both_databases!(a_cancelled_event_shows_as_cancelled_in_the_branch_feed);
-async fn a_cancelled_event_shows_as_cancelled_in_the_branch_feed(app: TestApp) {
+on_both_databases!(the_branch_feed_shows_each_shift_and_a_cancelled_event_as_cancelled);
+async fn the_branch_feed_shows_each_shift_and_a_cancelled_event_as_cancelled(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let event = app.street_stand_series(&coordinator, 2).await;
+    let shifts = event["shifts"].as_array().unwrap();
+    assert!(shifts.len() > 1, "{event}");
     app.set_event_status(&coordinator, &event, json!({"status": "cancelled", "reason": "погода"})).await;
     let branch_feed = String::from_utf8(
         app.get(&format!("/api/v1/branches/{OWN_BRANCH}/events.ics")).send().await.assert_status(200).body.to_vec(),
     )
     .unwrap();
     let calendar: icalendar::Calendar = branch_feed.parse().unwrap();
-    let entry = calendar
-        .components
-        .iter()
-        .filter_map(|c| c.as_event())
-        .find(|e| e.get_uid() == Some(&format!("event-{}@outreach", id(&event))))
-        .unwrap();
-    assert_eq!(entry.get_status(), Some(icalendar::EventStatus::Cancelled));
+    let entries: Vec<&icalendar::Event> = calendar.components.iter().filter_map(|c| c.as_event()).collect();
+    assert_eq!(entries.len(), shifts.len(), "one entry per shift, not one block for the event: {branch_feed}");
+    for shift in shifts {
+        let uid = format!("shift-{}@outreach", id(shift));
+        let entry = entries.iter().find(|e| e.get_uid() == Some(uid.as_str())).unwrap();
+        assert_eq!(entry.get_status(), Some(icalendar::EventStatus::Cancelled));
+        assert_eq!(entry.get_summary(), Some("Агитпалатка на Байтереке"));
+    }
+    assert!(branch_feed.contains("DTSTART:20270301T050000Z") && branch_feed.contains("DTEND:20270301T090000Z"));
+}
+
+#[actix_web::test]
+async fn the_calendar_feed_url_starts_with_the_public_url_when_set() {
+    let app = TestApp::sqlite_with(|config| config.public_url = Some("https://outreach.example.kz".into())).await;
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (_, volunteer) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let feed = app.post("/api/v1/me/calendar-feed").bearer(&volunteer.token).send().await.assert_status(201).json();
+    let url = feed["url"].as_str().unwrap();
+    let path = url.strip_prefix("https://outreach.example.kz").unwrap_or_else(|| panic!("{url}"));
+    app.get(path).send().await.assert_status(200);
 }
 
 on_both_databases!(cancelling_an_event_cancels_its_sign_ups_and_bumps_their_versions);
