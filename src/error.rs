@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 pub mod code;
 pub mod problem_type;
+mod validation;
 
 pub use code::ErrorCode;
 pub use problem_type::ProblemType;
@@ -327,40 +328,6 @@ impl From<diesel::result::Error> for ApiError {
             // deadlock, a lost connection: retrying later can succeed.
             Failure::Transient => Self::unavailable(err),
             Failure::Other => Self::internal(err),
-        }
-    }
-}
-
-impl From<validator::ValidationErrors> for ApiError {
-    fn from(errors: validator::ValidationErrors) -> Self {
-        let mut out = Vec::new();
-        flatten_validation_errors(String::new(), &errors, &mut out);
-        out.sort_by(|a, b| a.field.cmp(&b.field));
-        Self::Validation(out)
-    }
-}
-
-fn flatten_validation_errors(prefix: String, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
-    use validator::ValidationErrorsKind;
-    for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
-        match kind {
-            ValidationErrorsKind::Field(field_errors) => {
-                out.extend(field_errors.iter().map(|err| {
-                    let message = err
-                        .message
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_else(|| format!("fails the `{}` rule", err.code));
-                    FieldError::new(path.clone(), ErrorCode::of_validator_rule(&err.code), message)
-                }));
-            }
-            ValidationErrorsKind::Struct(inner) => flatten_validation_errors(path, inner, out),
-            ValidationErrorsKind::List(items) => {
-                for (index, inner) in items {
-                    flatten_validation_errors(format!("{path}[{index}]"), inner, out);
-                }
-            }
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::{JwtKeys, bootstrap, jwt};
 use crate::config::Config;
 use crate::db::{self, Db};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDocs;
 use crate::request_context::request_context;
@@ -83,14 +83,6 @@ pub fn build_app(
         .app_data(web::Data::from(state.metrics.clone()))
         .app_data(web::Data::from(state.docs.clone()))
         .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
-        .app_data(web::QueryConfig::default().error_handler(|err, _| {
-            let detail = format!("the query string is malformed: {err}");
-            ApiError::BadRequest {
-                errors: vec![FieldError::new("query", ErrorCode::MalformedQuery, err.to_string())],
-                detail,
-            }
-            .into()
-        }))
         .app_data(
             web::PathConfig::default()
                 .error_handler(|_, req| ApiError::NotFound(format!("no resource at {}", req.path())).into()),

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::query::Query;
 use crate::auth::StaffUser;
 use crate::auth::password::PasswordHasher;
 use crate::db::Db;
@@ -55,8 +56,8 @@ pub async fn create_account(
 pub async fn list_accounts(
     db: web::Data<Db>,
     user: StaffUser,
-    filter: web::Query<AccountFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<AccountFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<AccountOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();

@@ -1,5 +1,6 @@
 use actix_web::{get, web};
 
+use crate::api::query::Query;
 use crate::auth::AdminUser;
 use crate::db::Db;
 use crate::db::audit::AuditFilter;
@@ -23,8 +24,8 @@ use crate::service;
 pub async fn list_audit(
     db: web::Data<Db>,
     _admin: AdminUser,
-    filter: web::Query<AuditFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<AuditFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<AuditEntryOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();

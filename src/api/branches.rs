@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, patch, web};
 
+use crate::api::query::Query;
 use crate::auth::AuthUser;
 use crate::domain::visibility::Visibility;
 
@@ -33,8 +34,8 @@ use crate::service;
 pub async fn list_branches(
     db: web::Data<Db>,
     user: Option<AuthUser>,
-    filter: web::Query<BranchFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<BranchFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<BranchOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = BranchFilter { kind: filter.kind, updated_since: page.updated_since(), after: page.after()? };

@@ -1,3 +1,4 @@
+use crate::api::query::Query;
 use crate::domain::ids::{RouteId, VolunteerId};
 use actix_web::http::header::{self, EntityTag};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
@@ -59,8 +60,8 @@ pub async fn create_route(
 pub async fn list_routes(
     db: web::Data<Db>,
     user: AuthUser,
-    filter: web::Query<RouteFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<RouteFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<RouteOut>>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::query::Query;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::events::EventFilter;
@@ -50,8 +51,8 @@ pub async fn create_event(
 pub async fn list_events(
     db: web::Data<Db>,
     user: AuthUser,
-    filter: web::Query<EventFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<EventFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<EventOut>>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.

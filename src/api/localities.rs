@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::query::Query;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::localities::LocalityFilter;
@@ -49,8 +50,8 @@ pub async fn create_locality(
 pub async fn list_localities(
     db: web::Data<Db>,
     _user: AuthUser,
-    filter: web::Query<LocalityFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<LocalityFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<LocalityOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
@@ -79,7 +80,7 @@ pub async fn list_localities(
 pub async fn locality_tree(
     db: web::Data<Db>,
     _user: AuthUser,
-    query: web::Query<LocalityTreeQuery>,
+    query: Query<LocalityTreeQuery>,
 ) -> Result<web::Json<Vec<LocalityNode>>, ApiError> {
     let branch = query.into_inner().branch;
     let rows = service::localities::all_in_branch(&db, branch).await?;

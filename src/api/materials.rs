@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::query::Query;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::Db;
 use crate::db::materials::MaterialFilter;
@@ -46,8 +47,8 @@ pub async fn create_material(
 pub async fn list_materials(
     db: web::Data<Db>,
     _user: AuthUser,
-    filter: web::Query<MaterialFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<MaterialFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<MaterialOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = MaterialFilter {

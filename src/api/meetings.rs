@@ -1,3 +1,4 @@
+use crate::api::query::Query;
 use crate::domain::ids::EventId;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::Utc;
@@ -50,8 +51,8 @@ pub async fn create_meeting(
 pub async fn list_meetings(
     db: web::Data<Db>,
     user: AuthUser,
-    filter: web::Query<MeetingFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<MeetingFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<MeetingOut>>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.
@@ -223,7 +224,7 @@ pub async fn get_report(db: web::Data<Db>, user: AuthUser, id: web::Path<EventId
 pub async fn meeting_coverage(
     db: web::Data<Db>,
     user: AuthUser,
-    query: web::Query<CoverageQuery>,
+    query: Query<CoverageQuery>,
 ) -> Result<web::Json<MeetingCoverage>, ApiError> {
     let query = query.into_inner();
     let coverage = service::meetings::coverage(

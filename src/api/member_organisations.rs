@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::query::Query;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::Db;
 use crate::db::member_organisations::MemberOrganisationFilter;
@@ -48,8 +49,8 @@ pub async fn create_member_organisation(
 pub async fn list_member_organisations(
     db: web::Data<Db>,
     _user: AuthUser,
-    filter: web::Query<MemberOrganisationFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<MemberOrganisationFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<MemberOrganisationOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();

@@ -23,6 +23,7 @@ pub mod member_organisations;
 pub mod metrics;
 pub mod organisations;
 pub mod problems;
+pub mod query;
 pub mod signups;
 pub mod stock_balances;
 pub mod stock_movements;

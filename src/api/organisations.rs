@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::query::Query;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::meetings::OrganisationFilter;
@@ -51,8 +52,8 @@ pub async fn create_organisation(
 pub async fn list_organisations(
     db: web::Data<Db>,
     user: AuthUser,
-    filter: web::Query<OrganisationFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<OrganisationFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<OrganisationOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();

@@ -1,5 +1,6 @@
 use actix_web::{get, web};
 
+use crate::api::query::Query;
 use crate::auth::{AuthUser, Authorized, RoleSet};
 use crate::db::Db;
 use crate::db::stock_balances::BalanceFilter;
@@ -48,8 +49,8 @@ fn pair(cursor: Option<String>) -> Result<Option<(String, String)>, ApiError> {
 pub async fn list_balances(
     db: web::Data<Db>,
     user: Authorized<StockReaders>,
-    filter: web::Query<BalanceFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<BalanceFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<BalanceOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
@@ -83,8 +84,8 @@ pub async fn list_balances(
 pub async fn list_holdings(
     db: web::Data<Db>,
     user: AuthUser,
-    filter: web::Query<HoldingFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<HoldingFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<HoldingOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
@@ -118,7 +119,7 @@ pub async fn list_holdings(
 pub async fn stock_totals(
     db: web::Data<Db>,
     _user: Authorized<StockReaders>,
-    query: web::Query<TotalsQuery>,
+    query: Query<TotalsQuery>,
 ) -> Result<web::Json<Page<MaterialTotalOut>>, ApiError> {
     let query = query.into_inner();
     let page = PageQuery { limit: query.limit, cursor: query.cursor, updated_since: None };

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, post, web};
 
 use crate::api::idempotency::{IdempotencyKey, respond};
 use crate::api::json::ValidJson;
+use crate::api::query::Query;
 use crate::auth::{AuthUser, SessionUser, StaffUser};
 use crate::db::stock_movements::{MovementFilter, MovementWithName};
 use crate::db::{Db, DbConn};
@@ -133,8 +134,8 @@ pub async fn reverse_movement(
 pub async fn list_movements(
     db: web::Data<Db>,
     user: AuthUser,
-    filter: web::Query<MovementFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<MovementFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<MovementOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = MovementFilter {
@@ -182,7 +183,7 @@ pub async fn get_movement(
 pub async fn export_movements(
     db: web::Data<Db>,
     user: AuthUser,
-    filter: web::Query<MovementFilterQuery>,
+    filter: Query<MovementFilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = movement_filter(filter.into_inner());
     let csv = service::stock_csv::export(&db, &user, filter).await?;

@@ -1,5 +1,6 @@
 use actix_web::{get, web};
 
+use crate::api::query::Query;
 use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::db::routes::VisitFilter;
@@ -23,8 +24,8 @@ use crate::service;
 pub async fn list_visits(
     db: web::Data<Db>,
     user: AuthUser,
-    filter: web::Query<VisitFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<VisitFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<VisitOut>>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();

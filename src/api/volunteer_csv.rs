@@ -1,6 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use crate::api::json::read_body;
+use crate::api::query::Query;
 use crate::api::volunteers::volunteer_filter;
 use crate::auth::StaffUser;
 use crate::db::Db;
@@ -27,7 +28,7 @@ const IMPORT_BODY_LIMIT: usize = 4 * 1024 * 1024;
 pub async fn export_volunteers(
     db: web::Data<Db>,
     user: StaffUser,
-    filter: web::Query<VolunteerFilterQuery>,
+    filter: Query<VolunteerFilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = volunteer_filter(filter.into_inner());
     let csv = service::volunteer_csv::export(&db, &user, filter).await?;
@@ -62,7 +63,7 @@ pub async fn import_volunteers(
     req: HttpRequest,
     db: web::Data<Db>,
     user: StaffUser,
-    query: web::Query<ImportQuery>,
+    query: Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<web::Json<ImportReport>, ApiError> {
     let body = read_body(&req, payload, "text/csv", IMPORT_BODY_LIMIT).await?;

@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use crate::api::etag;
 use crate::api::idempotency::{IdempotencyKey, respond};
 use crate::api::json::ValidJson;
+use crate::api::query::Query;
 use crate::auth::password::PasswordHasher;
 use crate::auth::{AuthUser, Authorized, RoleSet, SessionUser, StaffUser};
 use crate::db::Db;
@@ -101,8 +102,8 @@ pub async fn create_volunteer(
 pub async fn list_volunteers(
     db: web::Data<Db>,
     user: Authorized<VolunteerReaders>,
-    filter: web::Query<VolunteerFilterQuery>,
-    page: web::Query<PageQuery>,
+    filter: Query<VolunteerFilterQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<VolunteerOut>>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.

@@ -70,7 +70,7 @@ const TIME_PARSE_ERRORS: [&str; 7] = [
 /// serde's message in the words of JSON rather than of Rust: `expected struct
 /// CreateEvent` names our type, `expected i32` a Rust one, and chrono's
 /// `premature end of input` does not say what a timestamp must look like.
-fn plain_message(message: &str) -> String {
+pub fn plain_message(message: &str) -> String {
     if TIME_PARSE_ERRORS.contains(&message) {
         return format!(
             "not a valid date or time ({message}): timestamps are RFC 3339 with an offset \
