@@ -140,6 +140,7 @@ pub fn list(conn: &mut DbConn, filter: &RouteFilter, limit: i64) -> QueryResult<
     if let Some(volunteer) = &filter.assignee {
         let assigned = route_assignees::table
             .filter(route_assignees::volunteer_id.eq(volunteer.clone()))
+            .filter(route_assignees::unassigned_at.is_null())
             .select(route_assignees::route_id);
         query = query.filter(routes::id.eq_any(assigned));
     }
@@ -163,6 +164,7 @@ pub fn stops_of(conn: &mut DbConn, route_id: &RouteId) -> QueryResult<Vec<Stop>>
 pub fn assignees_of(conn: &mut DbConn, route_id: &RouteId) -> QueryResult<Vec<VolunteerId>> {
     route_assignees::table
         .filter(route_assignees::route_id.eq(route_id))
+        .filter(route_assignees::unassigned_at.is_null())
         .order(route_assignees::volunteer_id)
         .select(route_assignees::volunteer_id)
         .load(conn)
@@ -173,46 +175,78 @@ pub fn assignees_of(conn: &mut DbConn, route_id: &RouteId) -> QueryResult<Vec<Vo
 pub fn assignees_of_routes(conn: &mut DbConn, route_ids: &[RouteId]) -> QueryResult<Vec<(RouteId, VolunteerId)>> {
     route_assignees::table
         .filter(route_assignees::route_id.eq_any(route_ids))
+        .filter(route_assignees::unassigned_at.is_null())
         .order((route_assignees::route_id, route_assignees::volunteer_id))
         .select((route_assignees::route_id, route_assignees::volunteer_id))
         .load(conn)
 }
 
 pub fn is_assigned(conn: &mut DbConn, route_id: &RouteId, volunteer_id: &VolunteerId) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        route_assignees::table
-            .filter(route_assignees::route_id.eq(route_id))
-            .filter(route_assignees::volunteer_id.eq(volunteer_id)),
-    ))
-    .get_result(conn)
+    Ok(assignment(conn, route_id, volunteer_id)? == Some(None))
 }
 
-/// Adds the assignee; `Ok(false)` when already assigned.
+/// The volunteer's place on the route: `None` if never assigned, `Some(None)` while
+/// assigned, `Some(Some(at))` once taken off at `at`.
+pub fn assignment(
+    conn: &mut DbConn,
+    route_id: &RouteId,
+    volunteer_id: &VolunteerId,
+) -> QueryResult<Option<Option<NaiveDateTime>>> {
+    route_assignees::table
+        .filter(route_assignees::route_id.eq(route_id))
+        .filter(route_assignees::volunteer_id.eq(volunteer_id))
+        .select(route_assignees::unassigned_at)
+        .first(conn)
+        .optional()
+}
+
+/// Adds the assignee (again, if taken off before); `Ok(false)` when already assigned.
 pub fn add_assignee(
     conn: &mut DbConn,
     route_id: &RouteId,
     volunteer_id: &VolunteerId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    if is_assigned(conn, route_id, volunteer_id)? {
-        return Ok(false);
+    match assignment(conn, route_id, volunteer_id)? {
+        Some(None) => Ok(false),
+        Some(Some(_)) => {
+            diesel::update(
+                route_assignees::table
+                    .filter(route_assignees::route_id.eq(route_id))
+                    .filter(route_assignees::volunteer_id.eq(volunteer_id)),
+            )
+            .set(route_assignees::unassigned_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+            Ok(true)
+        }
+        None => {
+            diesel::insert_into(route_assignees::table)
+                .values((
+                    route_assignees::route_id.eq(route_id),
+                    route_assignees::volunteer_id.eq(volunteer_id),
+                    route_assignees::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
     }
-    diesel::insert_into(route_assignees::table)
-        .values((
-            route_assignees::route_id.eq(route_id),
-            route_assignees::volunteer_id.eq(volunteer_id),
-            route_assignees::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(true)
 }
 
-pub fn remove_assignee(conn: &mut DbConn, route_id: &RouteId, volunteer_id: &VolunteerId) -> QueryResult<usize> {
-    diesel::delete(
+/// Takes the assignee off the route at `now`, keeping the row (see [`assignment`]);
+/// the number of places ended, 0 or 1.
+pub fn remove_assignee(
+    conn: &mut DbConn,
+    route_id: &RouteId,
+    volunteer_id: &VolunteerId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
         route_assignees::table
             .filter(route_assignees::route_id.eq(route_id))
-            .filter(route_assignees::volunteer_id.eq(volunteer_id)),
+            .filter(route_assignees::volunteer_id.eq(volunteer_id))
+            .filter(route_assignees::unassigned_at.is_null()),
     )
+    .set(route_assignees::unassigned_at.eq(now))
     .execute(conn)
 }
 
@@ -424,6 +458,7 @@ pub fn list_visits(conn: &mut DbConn, filter: &VisitFilter, limit: i64) -> Query
     if let Some(volunteer) = &filter.assignee {
         let assigned = route_assignees::table
             .filter(route_assignees::volunteer_id.eq(volunteer.clone()))
+            .filter(route_assignees::unassigned_at.is_null())
             .select(route_assignees::route_id);
         query = query.filter(visits::route_id.eq_any(assigned));
     }
@@ -483,14 +518,16 @@ pub fn tallies(conn: &mut DbConn, branch: Option<&str>) -> QueryResult<Vec<Route
     query.load(conn)
 }
 
-/// Takes the volunteer off every route not yet completed.
-pub fn unassign_everywhere(conn: &mut DbConn, volunteer_id: &VolunteerId) -> QueryResult<usize> {
+/// Takes the volunteer off every route not yet completed, at `now`.
+pub fn unassign_everywhere(conn: &mut DbConn, volunteer_id: &VolunteerId, now: NaiveDateTime) -> QueryResult<usize> {
     let open_routes =
         routes::table.filter(routes::status.ne(crate::domain::route::RouteStatus::Completed)).select(routes::id);
-    diesel::delete(
+    diesel::update(
         route_assignees::table
             .filter(route_assignees::volunteer_id.eq(volunteer_id))
+            .filter(route_assignees::unassigned_at.is_null())
             .filter(route_assignees::route_id.eq_any(open_routes)),
     )
+    .set(route_assignees::unassigned_at.eq(now))
     .execute(conn)
 }

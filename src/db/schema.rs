@@ -260,6 +260,7 @@ diesel::table! {
         route_id -> Text,
         volunteer_id -> Text,
         created_at -> Timestamp,
+        unassigned_at -> Nullable<Timestamp>,
     }
 }
 

@@ -50,6 +50,7 @@ pub enum ErrorCode {
     /// 500: a failure on our side; quote the request id
     InternalError,
     AboveEmployeeCount,
+    AssignmentEnded,
     BeforeFromDate,
     BeforeRoute,
     Bin,
@@ -148,6 +149,7 @@ crate::text_enum!(ErrorCode {
         DatabaseUnavailable = "database_unavailable",
         InternalError = "internal_error",
         AboveEmployeeCount = "above_employee_count",
+        AssignmentEnded = "assignment_ended",
         BeforeFromDate = "before_from_date",
         BeforeRoute = "before_route",
         Bin = "bin",

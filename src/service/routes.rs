@@ -311,7 +311,7 @@ pub async fn unassign(db: &Db, actor: &AuthUser, id: RouteId, volunteer_id: Volu
         write_transaction(conn, |conn| {
             routes::lock(conn, &id)?;
             let route = load_managed(conn, &actor, &id)?;
-            if routes::remove_assignee(conn, &id, &volunteer_id)? == 0 {
+            if routes::remove_assignee(conn, &id, &volunteer_id, now())? == 0 {
                 return Err(ApiError::not_found(format!("volunteer {volunteer_id} on route {id}")));
             }
             let left = routes::assignees_of(conn, &id)?;

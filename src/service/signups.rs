@@ -345,6 +345,6 @@ pub fn release_volunteer(conn: &mut DbConn, actor: &SessionUser, volunteer_id: &
             assignment_audit(actor, "signup_cancelled", &assignment.id, Some("volunteer released".into())),
         )?;
     }
-    crate::db::routes::unassign_everywhere(conn, volunteer_id)?;
+    crate::db::routes::unassign_everywhere(conn, volunteer_id, at)?;
     Ok(())
 }

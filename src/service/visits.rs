@@ -79,22 +79,30 @@ fn counters_would_overflow(route: &Route, delta: &ProgressDelta, item: &VisitIn)
         || past(route.materials_left, delta.materials_left, item.materials_left)
 }
 
-/// Who may sync: the route's assigned volunteers and its branch's staff.
-fn ensure_may_sync(conn: &mut DbConn, actor: &SessionUser, route: &Route) -> Result<Option<VolunteerId>, ApiError> {
+/// Who syncs a batch: the volunteer the visits are credited to (none for staff),
+/// and for a volunteer taken off the route, when that happened.
+struct Syncer {
+    volunteer_id: Option<VolunteerId>,
+    assigned_until: Option<chrono::NaiveDateTime>,
+}
+
+/// The route, if `actor` may sync visits to it: its assigned volunteers, the
+/// volunteers taken off it (for visits made before that), and its branch's staff.
+fn load_for_sync(conn: &mut DbConn, actor: &SessionUser, route_id: &RouteId) -> Result<(Route, Syncer), ApiError> {
+    let not_found = || ApiError::not_found(format!("route {route_id}"));
+    let staff = Syncer { volunteer_id: None, assigned_until: None };
     match actor.role {
-        Role::Admin => Ok(None),
+        Role::Admin => Ok((load_visible(conn, actor, route_id)?, staff)),
         Role::Coordinator => {
+            let route = load_visible(conn, actor, route_id)?;
             actor.ensure_manages_branch(&route.branch_code, format!("route {}", route.id))?;
-            Ok(None)
+            Ok((route, staff))
         }
         Role::Volunteer => {
-            let volunteer =
-                actor.volunteer_id.clone().ok_or_else(|| ApiError::not_found(format!("route {}", route.id)))?;
-            if routes::is_assigned(conn, &route.id, &volunteer)? {
-                Ok(Some(volunteer))
-            } else {
-                Err(ApiError::not_found(format!("route {}", route.id)))
-            }
+            let volunteer = actor.volunteer_id.clone().ok_or_else(not_found)?;
+            let assigned_until = routes::assignment(conn, route_id, &volunteer)?.ok_or_else(not_found)?;
+            let route = routes::find(conn, route_id)?.ok_or_else(not_found)?;
+            Ok((route, Syncer { volunteer_id: Some(volunteer), assigned_until }))
         }
         Role::Observer => Err(ApiError::Forbidden("observers do not record visits".into())),
     }
@@ -167,9 +175,10 @@ fn decide(
     route: &Route,
     stops: &HashMap<StopId, (i32, bool)>,
     mut stored: HashMap<VisitId, Visit>,
-    volunteer_id: &Option<VolunteerId>,
+    syncer: &Syncer,
     actor: &SessionUser,
 ) -> Outcome {
+    let volunteer_id = &syncer.volunteer_id;
     let received_at = now();
     let mut delta = ProgressDelta {
         visits: 0,
@@ -208,6 +217,16 @@ fn decide(
                             "this id belongs to a visit of another route",
                         ));
                     }
+                } else if let Some(until) = syncer.assigned_until.filter(|until| item.visited_at.naive_utc() >= *until)
+                {
+                    result.errors.push(FieldError::new(
+                        "visited_at",
+                        ErrorCode::AssignmentEnded,
+                        format!(
+                            "the volunteer was taken off this route at {}; only visits made before then are accepted",
+                            until.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                        ),
+                    ));
                 } else if !stops.contains_key(&item.stop_id) {
                     result.errors.push(FieldError::new(
                         "stop_id",
@@ -322,28 +341,26 @@ pub async fn sync_batch(
         // Read and decide first, outside any transaction: a replay (every item
         // stored already) or a batch of refused items writes nothing, so it need not
         // wait for the write lock behind other phones' syncs.
-        let route = load_visible(conn, &actor, &route_id)?;
-        let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
+        let (route, syncer) = load_for_sync(conn, &actor, &route_id)?;
         let (parsed, stored) = read_batch(conn, items, &route)?;
         let writes_nothing =
             parsed.iter().all(|(_, item)| item.as_ref().map_or(true, |item| stored.contains_key(&item.id)));
         if writes_nothing {
-            let outcome = decide(parsed, &route, &HashMap::new(), stored, &volunteer_id, &actor);
+            let outcome = decide(parsed, &route, &HashMap::new(), stored, &syncer, &actor);
             return Ok(batch_result(outcome.results, &route));
         }
         write_transaction(conn, |conn| {
             // Under the route's lock, everything is read again: another sync, a
             // change of stops or of assignees may have come in between.
             routes::lock(conn, &route_id)?;
-            let route = load_visible(conn, &actor, &route_id)?;
-            let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
+            let (route, syncer) = load_for_sync(conn, &actor, &route_id)?;
             let stops: HashMap<StopId, (i32, bool)> = routes::stop_doors(conn, &route.id)?
                 .into_iter()
                 .map(|(id, doors, visited)| (id, (doors, visited)))
                 .collect();
             let stored = stored_visits(conn, &parsed)?;
             let Outcome { results, new_visits, mut delta, received_at } =
-                decide(parsed, &route, &stops, stored, &volunteer_id, &actor);
+                decide(parsed, &route, &stops, stored, &syncer, &actor);
             // Every item is decided and the route is locked: the new visits go in
             // with a few multi-row statements instead of one round trip each.
             if delta.visits > 0 {

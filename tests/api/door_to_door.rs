@@ -354,3 +354,49 @@ async fn a_replayed_visit_that_says_something_else_is_flagged_as_conflicting(app
     assert_eq!(replay["items"][0]["visit"]["conversations"], 4, "the stored visit stands");
     assert_eq!(replay["created"], 0);
 }
+
+on_both_databases!(visits_made_before_a_volunteer_was_taken_off_a_route_still_sync);
+async fn visits_made_before_a_volunteer_was_taken_off_a_route_still_sync(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (route, walker) = app.assigned_route(&coordinator, OWN_BRANCH, 3).await;
+    let (route_id, volunteer_id) = (id(&route), route["assignees"][0].as_str().unwrap().to_owned());
+    let stops = stop_ids(&route);
+    // Recorded on the phone while still assigned, synced only later.
+    let made_before = visit(&stops[0]);
+    app.delete(&format!("/api/v1/routes/{route_id}/assignees/{volunteer_id}"))
+        .bearer(&coordinator.token)
+        .send()
+        .await
+        .assert_status(200);
+    app.get(&format!("/api/v1/routes/{route_id}")).bearer(&walker.token).send().await.problem(404);
+    let mut made_after = visit(&stops[1]);
+    made_after["visited_at"] = json!(chrono::Utc::now().to_rfc3339());
+
+    let result = app.sync_visits(&walker, &route, &[made_before.clone(), made_after]).await;
+    assert_eq!((result["created"].as_u64(), result["rejected"].as_u64()), (Some(1), Some(1)), "{result}");
+    assert_eq!(result["items"][0]["status"], "created");
+    assert_eq!(result["items"][1]["errors"][0]["field"], "visited_at");
+    assert_eq!(result["items"][1]["errors"][0]["code"], "assignment_ended");
+    let replay = app.sync_visits(&walker, &route, &[made_before]).await;
+    assert_eq!(replay["items"][0]["status"], "duplicate", "{replay}");
+    let listed = app.get("/api/v1/routes").bearer(&walker.token).send().await.assert_status(200).json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 0, "no longer the volunteer's route: {listed}");
+
+    // Assigned again, the volunteer works the route as before.
+    app.post(&format!("/api/v1/routes/{route_id}/assignees"))
+        .bearer(&coordinator.token)
+        .json(&json!({"volunteer_id": volunteer_id}))
+        .send()
+        .await
+        .assert_status(200);
+    let again = app.sync_visits(&walker, &route, &[visit(&stops[2])]).await;
+    assert_eq!(again["created"], 1, "{again}");
+    // Someone never assigned still gets a 404, not a per-item refusal.
+    let (_, stranger) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    app.post(&format!("/api/v1/routes/{route_id}/visits:batch"))
+        .bearer(&stranger.token)
+        .json(&json!({"visits": [visit(&stops[0])]}))
+        .send()
+        .await
+        .problem(404);
+}
