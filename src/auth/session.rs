@@ -20,8 +20,13 @@ use crate::error::{ApiError, ErrorCode};
 pub const REFRESH_TOKEN_TTL: TimeDelta = TimeDelta::days(30);
 /// However often it is rotated, a login ends this long after it began.
 pub const MAX_SESSION_AGE: TimeDelta = TimeDelta::days(90);
-/// Failed logins allowed per account and per client address within the window.
+/// Failed logins allowed per account within the window.
 pub const MAX_FAILED_LOGINS: usize = 5;
+/// Accounts that may fail to sign in from one client address within the window
+/// before the address is throttled (password spraying). One person's failures,
+/// however many, count once: an office or a carrier's shared address is not
+/// locked out by one colleague who forgot a password.
+pub const MAX_FAILING_ACCOUNTS_PER_ADDRESS: usize = 10;
 pub const FAILED_LOGIN_WINDOW: TimeDelta = TimeDelta::minutes(15);
 
 /// What a successful login or refresh hands out.
@@ -60,12 +65,13 @@ pub async fn login(
                 let at = now();
                 // The account's attempt counts before its password is checked, so
                 // parallel guesses cannot slip past the limit. An address counts only
-                // finished failures: people behind one shared address (an office, a
-                // load balancer) signing in at once are not failures.
+                // finished failures, and each account they tried once: people behind
+                // one shared address (an office, a carrier's NAT) signing in at once,
+                // or one of them mistyping, do not lock the others out.
                 let [account_key, address_key] = &keys_for_check;
                 throttle_events::lock_key(conn, account_key)?;
                 ensure_not_throttled(conn, account_key, at)?;
-                ensure_not_throttled(conn, address_key, at)?;
+                ensure_address_not_spraying(conn, address_key, at)?;
                 throttle_events::record(conn, account_key, at)?;
                 accounts::find_by_email(conn, &lookup_email).map_err(ApiError::from)
             })
@@ -78,7 +84,7 @@ pub async fn login(
     let Some(account) = account.filter(|account| password_ok && account.active) else {
         let address_key = throttle_keys[1].clone();
         db.run(move |conn| {
-            throttle_events::record(conn, &address_key, now())?;
+            throttle_events::record_about(conn, &address_key, &email, now())?;
             let event = AuditEvent {
                 action: "login_failed",
                 record_type: "account",
@@ -128,6 +134,22 @@ pub fn ensure_not_throttled(conn: &mut DbConn, key: &str, now: NaiveDateTime) ->
         let retry_after = (oldest_counted + FAILED_LOGIN_WINDOW - now).num_seconds().max(1);
         return Err(ApiError::TooManyRequests {
             detail: "too many failed attempts; wait before trying again".into(),
+            retry_after_secs: retry_after.unsigned_abs(),
+        });
+    }
+    Ok(())
+}
+
+/// Answers 429 when failed logins from the address `key` tried too many
+/// different accounts within the window.
+fn ensure_address_not_spraying(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    let accounts = throttle_events::recent_subjects(conn, key, now - FAILED_LOGIN_WINDOW)?;
+    if accounts.len() >= MAX_FAILING_ACCOUNTS_PER_ADDRESS {
+        // The throttle lifts when enough accounts' latest failures leave the window.
+        let oldest_counted = accounts[accounts.len() - MAX_FAILING_ACCOUNTS_PER_ADDRESS];
+        let retry_after = (oldest_counted + FAILED_LOGIN_WINDOW - now).num_seconds().max(1);
+        return Err(ApiError::TooManyRequests {
+            detail: "too many failed sign-ins to different accounts from this address; wait before trying again".into(),
             retry_after_secs: retry_after.unsigned_abs(),
         });
     }

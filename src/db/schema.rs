@@ -72,6 +72,7 @@ diesel::table! {
         id -> Text,
         throttle_key -> Text,
         at -> Timestamp,
+        subject -> Nullable<Text>,
     }
 }
 

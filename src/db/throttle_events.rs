@@ -38,6 +38,35 @@ pub fn record(conn: &mut DbConn, key: &str, at: NaiveDateTime) -> QueryResult<St
     Ok(id)
 }
 
+/// Counts one event of `key` about `subject` (the account a failed login tried).
+pub fn record_about(conn: &mut DbConn, key: &str, subject: &str, at: NaiveDateTime) -> QueryResult<()> {
+    let id = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(throttle_events::table)
+        .values((
+            throttle_events::id.eq(&id),
+            throttle_events::throttle_key.eq(key),
+            throttle_events::subject.eq(subject),
+            throttle_events::at.eq(at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The distinct subjects of `key`'s events at or after `since`, each with its
+/// latest event, oldest first: one row per subject, however many events.
+pub fn recent_subjects(conn: &mut DbConn, key: &str, since: NaiveDateTime) -> QueryResult<Vec<NaiveDateTime>> {
+    use diesel::dsl::max;
+    let latest: Vec<Option<NaiveDateTime>> = throttle_events::table
+        .filter(throttle_events::throttle_key.eq(key))
+        .filter(throttle_events::at.ge(since))
+        .filter(throttle_events::subject.is_not_null())
+        .group_by(throttle_events::subject)
+        .select(max(throttle_events::at))
+        .order(max(throttle_events::at))
+        .load(conn)?;
+    Ok(latest.into_iter().flatten().collect())
+}
+
 pub fn delete(conn: &mut DbConn, ids: &[String]) -> QueryResult<()> {
     diesel::delete(throttle_events::table.filter(throttle_events::id.eq_any(ids))).execute(conn).map(drop)
 }

@@ -1,0 +1,1 @@
+ALTER TABLE throttle_events DROP COLUMN subject;
