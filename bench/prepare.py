@@ -14,6 +14,12 @@
       scenario re-sends, written to REPLAY_DIR/<route id>.json) and writes
       "BRANCH ROUTE_ID VISITED_AT STOP_ID,..." lines to OUT for bench/lua/sync.lua.
 
+  prepare.py materials API TOKENS OUT
+      As the coordinators of TOKENS, stocks their branches with the first material
+      of the catalogue (seed-demo fills it): adjustments of +1,000,000, enough for
+      thousands of 500-visit batches handing out 12 each. Writes the material's id
+      to OUT (bench/lua/sync.lua's BENCH_MATERIAL_FILE).
+
 Each login carries its own X-Forwarded-For (the benchmark's server trusts
 127.0.0.1 as a proxy), so these sign-ins do not count against the address of
 the login scenarios.
@@ -115,11 +121,35 @@ def routes(base, tokens_path, count, out, replay_dir):
           f"{time.monotonic() - started:.1f} s", file=sys.stderr)
 
 
+STOCK_ADJUSTMENTS = 10
+
+
+def materials(base, tokens_path, out):
+    tokens = pairs(tokens_path)
+    if not tokens:
+        raise SystemExit("prepare: no coordinator tokens to stock the branches with")
+    page = call(base, "GET", "/api/v1/materials?limit=1", token=tokens[0][1])
+    if not page["items"]:
+        raise SystemExit("prepare: the catalogue is empty (seed-demo fills it)")
+    material = page["items"][0]["id"]
+    for branch, token in tokens:
+        for _ in range(STOCK_ADJUSTMENTS):
+            call(base, "POST", "/api/v1/stock-movements",
+                 {"kind": "adjustment", "material_id": material, "direction": "increase", "quantity": 1_000_000,
+                  "reason": "bench stock"}, token)
+    with open(out, "w") as file:
+        file.write(material + "\n")
+    print(f"prepare: {len(tokens)} branches stocked with {STOCK_ADJUSTMENTS:,}M of material {material}",
+          file=sys.stderr)
+
+
 def main():
     if len(sys.argv) == 6 and sys.argv[1] == "volunteers":
         volunteers(*sys.argv[2:6])
     elif len(sys.argv) == 7 and sys.argv[1] == "routes":
         routes(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6])
+    elif len(sys.argv) == 5 and sys.argv[1] == "materials":
+        materials(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         raise SystemExit(__doc__)
 

@@ -8,6 +8,8 @@
 --   schedule  GET /api/v1/me/schedule                     as a random volunteer account
 --   progress  GET /api/v1/progress/branches/B
 --   national  GET /api/v1/progress
+--   balances  GET /api/v1/stock-balances?branch=B&limit=50
+--   ledger    GET /api/v1/stock-movements?branch=B&limit=50
 -- Staff reads go out as B's coordinator.
 --   BENCH_IDS     "BRANCH ID" lines (random volunteers); without them B is a random
 --                 branch of BENCH_TOKENS
@@ -76,6 +78,10 @@ function request()
     return wrk.format("GET", "/api/v1/progress/branches/" .. branch, headers)
   elseif kind == "national" then
     return wrk.format("GET", "/api/v1/progress", headers)
+  elseif kind == "balances" then
+    return wrk.format("GET", "/api/v1/stock-balances?branch=" .. branch .. "&limit=50", headers)
+  elseif kind == "ledger" then
+    return wrk.format("GET", "/api/v1/stock-movements?branch=" .. branch .. "&limit=50", headers)
   end
   error("unknown read kind " .. tostring(kind))
 end

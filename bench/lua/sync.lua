@@ -8,11 +8,14 @@
 --                  that route (BENCH_REPLAY_DIR/<route id>.json; expects
 --                  "duplicates":500)
 --   BENCH_NONCE    a number distinguishing the runs on one database (fresh ids)
+--   BENCH_MATERIAL_FILE  a file holding a material id (bench/prepare.py materials);
+--                  when set, every new visit hands out 12 of it ("materials")
+--                  instead of a bare "materials_left": 12, from the branch's stock
 --   BENCH_THREADS  wrk's thread count: each thread cycles over its own share of
 --                  the routes, so one route rarely has two batches in flight
 -- A 200 answer that lacks the expected count is counted as "unexpected".
 local lib = dofile(os.getenv("BENCH_LUA_DIR") .. "/lib.lua")
-local routes, tokens, mode, nonce, counter, next_route, first, count, check
+local routes, tokens, mode, nonce, counter, next_route, first, count, check, left
 
 setup = lib.setup
 
@@ -31,6 +34,13 @@ function init(args)
   nonce = tonumber(os.getenv("BENCH_NONCE") or "0") % 0x7fffffff
   counter = 0
   routes = {}
+  left = '"materials_left":12,'
+  local material_file = os.getenv("BENCH_MATERIAL_FILE")
+  if material_file and material_file ~= "" then
+    local material = read_file(material_file):match("(%S+)")
+    assert(material, "no material id in " .. material_file)
+    left = '"materials":[{"material_id":"' .. material .. '","quantity":12}],'
+  end
   local replay_dir = os.getenv("BENCH_REPLAY_DIR")
   for _, line in ipairs(lib.lines(os.getenv("BENCH_ROUTES"))) do
     local branch, id, at, stops = line:match("^(%S+)%s+(%S+)%s+(%S+)%s+(%S+)$")
@@ -43,7 +53,7 @@ function init(args)
       route.tails = {}
       for stop in stops:gmatch("[^,]+") do
         route.tails[#route.tails + 1] = '","stop_id":"' .. stop .. '","visited_at":"' .. at ..
-          '","doors_knocked":20,"conversations":8,"not_at_home":10,"refused":2,"materials_left":12,' ..
+          '","doors_knocked":20,"conversations":8,"not_at_home":10,"refused":2,' .. left ..
           '"questions":["voting_procedure"],"note":"Подъезд закрыт, код 12"}'
       end
     end

@@ -209,6 +209,13 @@ pub async fn route_pack(db: web::Data<Db>, user: AuthUser, id: web::Path<RouteId
 /// stored visit is returned) or `rejected` (with the field and rule). Replaying a
 /// batch stores nothing twice. The route's assigned volunteers and its branch's
 /// staff may sync.
+///
+/// A visit's `materials` (per material; `materials_left` is their sum) are
+/// handed out from what the visiting volunteer carries (a staff sync: from the
+/// route's branch), in the visit's transaction and once per visit id. An item
+/// whose holding is short is rejected on its own (`insufficient_stock`, naming
+/// the material, the balance and the quantity asked); the route pack's
+/// `materials_held` is what to check before handing out.
 #[utoipa::path(
     tag = "door-to-door",
     security(("bearer" = [])),

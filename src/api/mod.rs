@@ -10,6 +10,7 @@ pub mod branches;
 pub mod calendar;
 pub mod conditional;
 pub mod door_routes;
+pub mod event_materials;
 pub mod events;
 pub mod fallback;
 pub mod health;
@@ -17,6 +18,7 @@ pub mod idempotency;
 pub mod json;
 pub mod localities;
 pub mod materials;
+pub mod materials_report;
 pub mod me;
 pub mod meetings;
 pub mod member_organisations;
@@ -130,7 +132,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(stock_movements::reverse_movement)
             .service(stock_balances::list_balances)
             .service(stock_balances::list_holdings)
-            .service(stock_balances::stock_totals),
+            .service(stock_balances::stock_totals)
+            .service(event_materials::record_event_materials)
+            .service(event_materials::list_event_materials)
+            .service(materials_report::materials_handed_out),
     );
 }
 

@@ -21,6 +21,7 @@ fn movement_filter(query: MovementFilterQuery) -> MovementFilter {
         material_id: query.material_id,
         volunteer_id: query.volunteer_id,
         kind: query.kind,
+        event_id: None,
         recorded_since: None,
         after: None,
     }

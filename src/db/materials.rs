@@ -59,6 +59,11 @@ pub fn find(conn: &mut DbConn, id: &MaterialId) -> QueryResult<Option<Material>>
     materials::table.find(id).select(Material::as_select()).first(conn).optional()
 }
 
+/// The materials of `ids` that exist.
+pub fn find_many(conn: &mut DbConn, ids: &[MaterialId]) -> QueryResult<Vec<Material>> {
+    materials::table.filter(materials::id.eq_any(ids)).select(Material::as_select()).load(conn)
+}
+
 pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Material>> {
     materials::table.filter(materials::code.eq(code)).select(Material::as_select()).first(conn).optional()
 }

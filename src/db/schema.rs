@@ -403,6 +403,9 @@ diesel::table! {
         reverses_id -> Nullable<Text>,
         recorded_by -> Text,
         created_at -> Timestamp,
+        visit_id -> Nullable<Text>,
+        meeting_id -> Nullable<Text>,
+        event_id -> Nullable<Text>,
     }
 }
 

@@ -8,8 +8,8 @@ use super::DbConn;
 use super::schema::{materials, stock_balances};
 use crate::domain::ids::MaterialId;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = stock_balances)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = stock_balances, treat_none_as_default_value = false)]
 pub struct StockBalance {
     pub branch_code: String,
     pub material_id: MaterialId,
@@ -75,6 +75,27 @@ pub fn debit(
     let updated =
         diesel::update(target).set((b::quantity.eq(b::quantity - quantity), b::updated_at.eq(now))).execute(conn)?;
     Ok(updated == 1)
+}
+
+/// The branch's balance of each of `materials` (those it ever had), the rows
+/// locked until the transaction ends on PostgreSQL, in material order.
+pub fn quantities_for_update(
+    conn: &mut DbConn,
+    branch: &str,
+    materials: &[MaterialId],
+) -> QueryResult<Vec<(MaterialId, i32)>> {
+    use stock_balances::dsl as b;
+    let query = || {
+        stock_balances::table
+            .filter(b::branch_code.eq(branch))
+            .filter(b::material_id.eq_any(materials))
+            .order(b::material_id)
+            .select((b::material_id, b::quantity))
+    };
+    match conn {
+        DbConn::Postgresql(pg) => query().for_update().load(pg),
+        DbConn::Sqlite(sqlite) => query().load(sqlite),
+    }
 }
 
 /// The branch's balance of `material` (0 when it never had any).

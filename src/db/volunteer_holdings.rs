@@ -9,8 +9,8 @@ use super::DbConn;
 use super::schema::{materials, volunteer_holdings, volunteers};
 use crate::domain::ids::{MaterialId, VolunteerId};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = volunteer_holdings)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = volunteer_holdings, treat_none_as_default_value = false)]
 pub struct Holding {
     pub volunteer_id: VolunteerId,
     pub material_id: MaterialId,
@@ -76,6 +76,28 @@ pub fn debit(
     let updated =
         diesel::update(target).set((h::quantity.eq(h::quantity - quantity), h::updated_at.eq(now))).execute(conn)?;
     Ok(updated == 1)
+}
+
+/// What the volunteer carries of each of `materials` (those ever issued), the
+/// rows locked until the transaction ends on PostgreSQL, in material order
+/// (SQLite's `BEGIN IMMEDIATE` holds every writer off anyway).
+pub fn quantities_for_update(
+    conn: &mut DbConn,
+    volunteer: &VolunteerId,
+    materials: &[MaterialId],
+) -> QueryResult<Vec<(MaterialId, i32)>> {
+    use volunteer_holdings::dsl as h;
+    let query = || {
+        volunteer_holdings::table
+            .filter(h::volunteer_id.eq(volunteer))
+            .filter(h::material_id.eq_any(materials))
+            .order(h::material_id)
+            .select((h::material_id, h::quantity))
+    };
+    match conn {
+        DbConn::Postgresql(pg) => query().for_update().load(pg),
+        DbConn::Sqlite(sqlite) => query().load(sqlite),
+    }
 }
 
 /// What the volunteer carries of `material` (0 when never issued any).

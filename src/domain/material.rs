@@ -60,6 +60,9 @@ pub enum MovementKind {
     WriteOff,
     /// A correction after a stock count, up or down.
     Adjustment,
+    /// Handed out at a visit, a meeting or an event: from the volunteer's holding
+    /// when it names a volunteer, else from the branch's shelves.
+    HandOut,
 }
 
 crate::text_enum!(MovementKind {
@@ -69,6 +72,7 @@ crate::text_enum!(MovementKind {
     Return = "return",
     WriteOff = "write_off",
     Adjustment = "adjustment",
+    HandOut = "hand_out",
 });
 
 /// Which way an adjustment moves a branch's stock.
@@ -136,6 +140,10 @@ impl Movement<'_> {
             }
             MovementKind::Issue => vec![(branch(), -q), (volunteer()?, q)],
             MovementKind::Return => vec![(branch(), q), (volunteer()?, -q)],
+            MovementKind::HandOut => match self.volunteer {
+                Some(volunteer) => vec![(Holder::Volunteer(volunteer.clone()), -q)],
+                None => vec![(branch(), -q)],
+            },
         };
         if self.reverses {
             effects.iter_mut().for_each(|(_, delta)| *delta = -*delta);
@@ -182,6 +190,17 @@ mod tests {
         assert_eq!(total, 0);
         assert_eq!(reversal.effects().unwrap()[0], Effect { holder: Holder::Branch("KZ-75".into()), delta: 5 });
         assert_eq!(reversal.effects().unwrap()[1], Effect { holder: Holder::Volunteer(volunteer), delta: -5 });
+    }
+
+    #[test]
+    fn a_hand_out_debits_the_volunteer_it_names_or_else_the_branch() {
+        let volunteer = VolunteerId::new();
+        let by_volunteer = Movement { volunteer: Some(&volunteer), ..movement(MovementKind::HandOut) };
+        assert_eq!(by_volunteer.effects().unwrap(), vec![Effect { holder: Holder::Volunteer(volunteer), delta: -5 }]);
+        assert_eq!(
+            movement(MovementKind::HandOut).effects().unwrap(),
+            vec![Effect { holder: Holder::Branch("KZ-75".into()), delta: -5 }]
+        );
     }
 
     #[test]

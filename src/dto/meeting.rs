@@ -239,9 +239,17 @@ pub struct ReportIn {
     /// Needed when the attendance exceeds the organisation's employee count.
     #[serde(default)]
     pub attendance_confirmed: bool,
-    #[serde(default)]
+    /// How many printed items were handed out in all. With `materials` it may
+    /// be left out (it is their sum); if sent, it must equal that sum.
     #[validate(range(min = 0, max = 1_000_000))]
-    pub materials_handed_out: i32,
+    pub materials_handed_out: Option<i32>,
+    /// What was handed out, per material (at most 20, each once), from the
+    /// branch's stock. Filing the report again posts only what changed, so the
+    /// ledger holds the latest report once; a report without `materials` hands
+    /// nothing out (its earlier hand-outs are undone).
+    #[serde(default)]
+    #[validate(length(max = 20), nested)]
+    pub materials: Vec<crate::dto::stock::HandedOut>,
     #[validate(length(max = 4000))]
     pub notes: Option<String>,
     #[serde(default)]
@@ -283,6 +291,8 @@ pub struct ReportOut {
     pub attendance: i32,
     pub attendance_confirmed: bool,
     pub materials_handed_out: i32,
+    /// The materials handed out, as the ledger holds them for this report.
+    pub materials: Vec<crate::dto::stock::HandedOut>,
     pub notes: Option<String>,
     pub questions: Vec<QuestionIn>,
     pub follow_ups: Vec<FollowUpOut>,
@@ -291,12 +301,18 @@ pub struct ReportOut {
 }
 
 impl ReportOut {
-    pub fn new(report: Report, questions: Vec<QuestionIn>, follow_ups: Vec<FollowUpOut>) -> Self {
+    pub fn new(
+        report: Report,
+        materials: Vec<crate::dto::stock::HandedOut>,
+        questions: Vec<QuestionIn>,
+        follow_ups: Vec<FollowUpOut>,
+    ) -> Self {
         Self {
             meeting_id: report.meeting_id,
             attendance: report.attendance,
             attendance_confirmed: report.attendance_confirmed,
             materials_handed_out: report.materials_handed_out,
+            materials,
             notes: report.notes,
             questions,
             follow_ups,

@@ -193,8 +193,17 @@ pub struct VisitIn {
     pub not_at_home: i32,
     #[validate(range(min = 0, max = 2000))]
     pub refused: i32,
+    /// How many printed items were left in all. With `materials` it may be
+    /// left out (it is their sum); if sent, it must equal that sum.
     #[validate(range(min = 0, max = 10000))]
-    pub materials_left: i32,
+    pub materials_left: Option<i32>,
+    /// What was left, per material (at most 20, each once). Each item debits
+    /// what the visiting volunteer carries (`materials_held` in the route
+    /// pack); a staff sync debits the route's branch. A holding that is short
+    /// refuses the item (`insufficient_stock`).
+    #[serde(default)]
+    #[validate(length(max = 20), nested)]
+    pub materials: Vec<crate::dto::stock::HandedOut>,
     #[serde(default)]
     #[validate(length(max = 10))]
     pub questions: Vec<QuestionTopic>,
@@ -221,6 +230,9 @@ pub struct VisitOut {
     pub not_at_home: i32,
     pub refused: i32,
     pub materials_left: i32,
+    /// What was left per material (the visit's hand-outs); empty when the phone
+    /// sent only the bare total.
+    pub materials: Vec<crate::dto::stock::HandedOut>,
     pub questions: Vec<String>,
     pub question_text: Option<String>,
     pub note: Option<String>,
@@ -243,6 +255,7 @@ impl From<Visit> for VisitOut {
             not_at_home: row.not_at_home,
             refused: row.refused,
             materials_left: row.materials_left,
+            materials: Vec::new(),
             question_text: row.question_text,
             note: row.note,
             latitude: row.latitude,

@@ -8,7 +8,7 @@ use validator::Validate;
 use crate::db::stock_balances::StockBalance;
 use crate::db::stock_movements::MovementWithName;
 use crate::db::volunteer_holdings::Holding;
-use crate::domain::ids::{AccountId, MaterialId, MovementId, VolunteerId};
+use crate::domain::ids::{AccountId, EventId, MaterialId, MovementId, VisitId, VolunteerId};
 pub use crate::domain::material::{AdjustmentDirection, MovementKind};
 use crate::domain::time::utc;
 use crate::domain::visibility::Visibility;
@@ -67,6 +67,12 @@ pub struct MovementOut {
     /// Set on a counter-movement: the movement it undoes (its effects are the
     /// original's, negated).
     pub reverses_id: Option<MovementId>,
+    /// A hand-out at a visit (door to door).
+    pub visit_id: Option<VisitId>,
+    /// A hand-out at a meeting, kept equal to its latest report.
+    pub meeting_id: Option<EventId>,
+    /// A hand-out at an event (`materials_distribution`, `street_stand`).
+    pub event_id: Option<EventId>,
     pub recorded_by: Option<AccountId>,
     pub recorded_at: DateTime<Utc>,
 }
@@ -87,6 +93,9 @@ impl MovementOut {
             reason: movement.reason,
             note: visibility.personal(movement.note),
             reverses_id: movement.reverses_id,
+            visit_id: movement.visit_id,
+            meeting_id: movement.meeting_id,
+            event_id: movement.event_id,
             recorded_by: visibility.personal(Some(movement.recorded_by)),
             recorded_at: utc(movement.created_at),
         }
@@ -205,4 +214,64 @@ impl From<(Holding, String, String, String)> for HeldMaterialOut {
     fn from((row, code, title_kk, title_ru): (Holding, String, String, String)) -> Self {
         Self { material_id: row.material_id, code, title_kk, title_ru, quantity: row.quantity }
     }
+}
+
+/// One material handed out, and how many (a visit, a meeting report).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandedOut {
+    pub material_id: MaterialId,
+    #[validate(range(min = 1, max = 10_000))]
+    pub quantity: i32,
+}
+
+/// `POST /events/{id}/materials`: what was handed out at the event.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventMaterialIn {
+    pub material_id: MaterialId,
+    #[validate(range(min = 1, max = 100_000))]
+    pub quantity: i32,
+    /// The volunteer (of the event's branch) who handed them out, from what
+    /// they carry; without it, from the branch's stock.
+    pub volunteer_id: Option<VolunteerId>,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+/// `GET /events/{id}/materials` paging, in recording order.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventMaterialsQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
+}
+
+/// `GET /reports/materials-handed-out`: the filters.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HandedOutQuery {
+    /// One branch (coordinators: their own, the default).
+    pub branch: Option<String>,
+    /// One material.
+    pub material: Option<MaterialId>,
+    /// First local day (in each branch's time zone), inclusive.
+    pub from: Option<chrono::NaiveDate>,
+    /// Last local day, inclusive.
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// What one branch handed out of one material on one of its local days: visits,
+/// meetings and events together, net of counter-movements.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HandedOutRow {
+    /// The branch's local day.
+    pub day: chrono::NaiveDate,
+    pub branch: String,
+    pub material_id: MaterialId,
+    pub quantity: i64,
 }

@@ -58,6 +58,8 @@ pub struct Logins {
     pub password_hash: String,
     order: Vec<(usize, AccountId)>,
     by_member: std::collections::HashMap<usize, AccountId>,
+    /// How many of `order` were written already.
+    written: usize,
 }
 
 impl Logins {
@@ -71,6 +73,14 @@ impl Logins {
         self.by_member.insert(member, id.clone());
         self.order.push((member, id.clone()));
         id
+    }
+
+    /// The rows of the logins made since the last call, to write before anything
+    /// that points at them (the hand-outs of their visits).
+    pub fn take_new(&mut self, branch: &str, roster: &super::roster::Roster) -> Vec<NewAccount> {
+        let rows = self.rows(branch, roster).split_off(self.written.min(self.order.len()));
+        self.written = self.order.len();
+        rows
     }
 
     pub fn rows(&self, branch: &str, roster: &super::roster::Roster) -> Vec<NewAccount> {

@@ -14,6 +14,7 @@ mod addresses;
 mod clock;
 mod context;
 mod events;
+mod materials;
 mod meetings;
 mod names;
 mod organisations;
@@ -116,9 +117,12 @@ pub fn run_plan(url: &DatabaseUrl, plan: &Plan, force: bool) -> Result<(), Strin
     let mut rng = Rng::new(0x6f75_7472_6561_6368);
     let (mut contexts, national) = seed_people(conn, &progress, &mut rng, plan)?;
     let walks = seed_events(conn, &progress, &mut contexts, plan)?;
-    seed_meetings(conn, &progress, &mut contexts, &national, plan)?;
-    seed_routes(conn, &progress, &mut contexts, walks, plan)?;
-    seed_logins(conn, &progress, &contexts)?;
+    let mut ledger = materials::Ledger::start();
+    store::insert_materials(conn, ledger.catalogue())?;
+    seed_meetings(conn, &progress, &mut contexts, &national, plan, &mut ledger)?;
+    seed_routes(conn, &progress, &mut contexts, walks, plan, &mut ledger)?;
+    seed_logins(conn, &progress, &mut contexts)?;
+    seed_ledger(conn, &progress, &contexts, ledger)?;
 
     if let DbConn::Postgresql(_) = conn {
         // Fresh statistics, as autovacuum would gather them soon after.
@@ -280,6 +284,7 @@ fn seed_meetings(
     contexts: &mut [BranchContext],
     national: &[MemberOrganisationId],
     plan: &Plan,
+    ledger: &mut materials::Ledger,
 ) -> Result<(), String> {
     let since = Instant::now();
     let weights = total_weight(contexts);
@@ -302,6 +307,18 @@ fn seed_meetings(
         let count = share(plan.meetings, branch.weight, weights);
         let batch = meetings::generate(&mut rng, branch, organisations, national, count);
         store::insert_meetings(conn, &batch)?;
+        // The reports' materials, handed out from the branch's stock.
+        let mut hand_outs = Vec::new();
+        for report in &batch.reports {
+            hand_outs.extend(ledger.meeting(
+                branch,
+                &report.meeting_id,
+                report.materials_handed_out,
+                report.created_at,
+            ));
+        }
+        ledger.written += hand_outs.len();
+        store::insert_movements(conn, &hand_outs)?;
         meetings += batch.meetings.len();
         speakers += batch.speakers.len();
         reports += batch.reports.len();
@@ -342,14 +359,29 @@ fn recruit(rng: &mut Rng, branch: &BranchContext, before: NaiveDateTime, count: 
 /// Running totals of the routes phase.
 #[derive(Default)]
 struct RouteTotals {
+    logins: usize,
     routes: usize,
     stops: usize,
     assignees: usize,
     visits: usize,
 }
 
-fn flush_routes(conn: &mut DbConn, batch: &mut RouteBatch, totals: &mut RouteTotals) -> Result<(), String> {
+/// Writes the batch: the logins made for it first, then the routes and visits,
+/// then the materials the visits handed out.
+fn flush_routes(
+    conn: &mut DbConn,
+    branch: &mut BranchContext,
+    batch: &mut RouteBatch,
+    totals: &mut RouteTotals,
+    ledger: &mut materials::Ledger,
+) -> Result<(), String> {
+    let logins = branch.logins.take_new(&branch.code, &branch.roster);
+    store::insert_accounts(conn, &logins)?;
+    totals.logins += logins.len();
     store::insert_routes(conn, batch)?;
+    let hand_outs = ledger.visits(&batch.routes, &batch.visits);
+    ledger.written += hand_outs.len();
+    store::insert_movements(conn, &hand_outs)?;
     totals.routes += batch.routes.len();
     totals.stops += batch.stops.len();
     totals.assignees += batch.assignees.len();
@@ -366,6 +398,7 @@ fn seed_routes(
     contexts: &mut [BranchContext],
     walks: Vec<Vec<events::Walk>>,
     plan: &Plan,
+    ledger: &mut materials::Ledger,
 ) -> Result<(), String> {
     let since = Instant::now();
     let weights = total_weight(contexts);
@@ -428,7 +461,7 @@ fn seed_routes(
             visits += made.max(1);
             routes += 1;
             if batch.visits.len() >= VISIT_BATCH {
-                flush_routes(conn, &mut batch, &mut totals)?;
+                flush_routes(conn, branch, &mut batch, &mut totals, ledger)?;
                 progress.step("visits", totals.visits, plan.visits);
             }
         }
@@ -449,20 +482,40 @@ fn seed_routes(
             };
             routes::build(&mut rng, spec, &mut batch);
         }
+        // A batch holds one branch's visits: the logins they point at are its own.
+        flush_routes(conn, branch, &mut batch, &mut totals, ledger)?;
     }
-    flush_routes(conn, &mut batch, &mut totals)?;
     progress.done("routes", totals.routes, since);
     progress.done("route stops", totals.stops, since);
     progress.done("route assignees", totals.assignees, since);
     progress.done("visits", totals.visits, since);
+    progress.done("walker accounts", totals.logins, since);
     Ok(())
 }
 
-/// The volunteer logins made along the way (demo volunteers and walkers).
-fn seed_logins(conn: &mut DbConn, progress: &Progress, contexts: &[BranchContext]) -> Result<(), String> {
+/// The volunteer logins made along the way (demo volunteers and walkers) not
+/// written with the routes.
+fn seed_logins(conn: &mut DbConn, progress: &Progress, contexts: &mut [BranchContext]) -> Result<(), String> {
     let since = Instant::now();
-    let rows: Vec<_> = contexts.iter().flat_map(|branch| branch.logins.rows(&branch.code, &branch.roster)).collect();
+    let rows: Vec<_> =
+        contexts.iter_mut().flat_map(|branch| branch.logins.take_new(&branch.code, &branch.roster)).collect();
     store::insert_accounts(conn, &rows)?;
     progress.done("volunteer accounts", rows.len(), since);
+    Ok(())
+}
+
+/// The issues, transfers and receipts that cover every hand-out, and the balances.
+fn seed_ledger(
+    conn: &mut DbConn,
+    progress: &Progress,
+    contexts: &[BranchContext],
+    ledger: materials::Ledger,
+) -> Result<(), String> {
+    let since = Instant::now();
+    let handed_out = ledger.written;
+    let (movements, balances, holdings) = ledger.finish(contexts);
+    store::insert_ledger(conn, &movements, &balances, &holdings)?;
+    progress.done("stock movements", handed_out + movements.len(), since);
+    progress.done("stock balances", balances.len() + holdings.len(), since);
     Ok(())
 }

@@ -10,13 +10,17 @@ use super::routes::RouteBatch;
 use crate::db::DbConn;
 use crate::db::accounts::NewAccount;
 use crate::db::localities::Locality;
+use crate::db::materials::Material;
 use crate::db::meetings::Organisation;
 use crate::db::member_organisations::MemberOrganisation;
 use crate::db::schema::{
-    accounts, assignments, events, follow_ups, idempotency_keys, localities, meeting_reports, meeting_speakers,
-    meetings, member_organisations, organisations, report_questions, route_assignees, route_stops, routes, shifts,
-    visits, volunteers,
+    accounts, assignments, events, follow_ups, idempotency_keys, localities, materials, meeting_reports,
+    meeting_speakers, meetings, member_organisations, organisations, report_questions, route_assignees, route_stops,
+    routes, shifts, stock_balances, stock_movements, visits, volunteer_holdings, volunteers,
 };
+use crate::db::stock_balances::StockBalance;
+use crate::db::stock_movements::StockMovement;
+use crate::db::volunteer_holdings::Holding;
 use crate::db::volunteers::Volunteer;
 
 /// Volunteers per batch (one transaction each).
@@ -121,6 +125,30 @@ pub fn insert_meetings(conn: &mut DbConn, batch: &MeetingBatch) -> Result<(), St
     .map_err(message("meetings"))
 }
 
+pub fn insert_materials(conn: &mut DbConn, rows: &[Material]) -> Result<(), String> {
+    conn.transaction(|conn| bulk_insert!(conn, materials::table, rows, 14)).map_err(message("materials"))
+}
+
+/// Hand-outs, written after the visits and meetings they name.
+pub fn insert_movements(conn: &mut DbConn, rows: &[StockMovement]) -> Result<(), String> {
+    conn.transaction(|conn| bulk_insert!(conn, stock_movements::table, rows, 16)).map_err(message("stock movements"))
+}
+
+/// The rest of the ledger and the balances it leaves, in one transaction.
+pub fn insert_ledger(
+    conn: &mut DbConn,
+    movements: &[StockMovement],
+    balances: &[StockBalance],
+    holdings: &[Holding],
+) -> Result<(), String> {
+    conn.transaction(|conn| {
+        bulk_insert!(conn, stock_movements::table, movements, 16)?;
+        bulk_insert!(conn, stock_balances::table, balances, 4)?;
+        bulk_insert!(conn, volunteer_holdings::table, holdings, 5)
+    })
+    .map_err(message("the stock ledger"))
+}
+
 /// What the database holds already that seeding would fill or collide with.
 pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, String> {
     let read = |err: diesel::result::Error| format!("cannot read the database: {err}");
@@ -131,6 +159,7 @@ pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, Stri
         ("events", events::table.count().get_result::<i64>(conn).map_err(read)?),
         ("routes", routes::table.count().get_result::<i64>(conn).map_err(read)?),
         ("organisations", organisations::table.count().get_result::<i64>(conn).map_err(read)?),
+        ("materials", materials::table.count().get_result::<i64>(conn).map_err(read)?),
         (
             "demo accounts",
             accounts::table

@@ -460,6 +460,14 @@ pub async fn save_report(
     input: ReportIn,
     expected: ExpectedVersion,
 ) -> Result<ReportOut, ApiError> {
+    // The bare total stays: the sum of the materials when they are listed.
+    let materials_handed_out = crate::service::hand_outs::total_of(
+        &input.materials,
+        "materials_handed_out",
+        input.materials_handed_out,
+        1_000_000,
+    )
+    .map_err(ApiError::Validation)?;
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
@@ -501,7 +509,7 @@ pub async fn save_report(
                 meeting_id: id.clone(),
                 attendance: input.attendance,
                 attendance_confirmed: input.attendance_confirmed,
-                materials_handed_out: input.materials_handed_out,
+                materials_handed_out,
                 notes: input.notes.clone(),
                 created_at: existing.as_ref().map_or(at, |report| report.created_at),
                 updated_at: at,
@@ -521,6 +529,7 @@ pub async fn save_report(
                 })
                 .collect();
             meetings::replace_questions(conn, &id, &questions)?;
+            crate::service::hand_outs::reconcile_meeting(conn, &actor, &id, &event.branch_code, &input.materials)?;
             let follow_ups: Vec<FollowUp> = input
                 .follow_ups
                 .iter()
@@ -558,7 +567,8 @@ fn report_view(conn: &mut DbConn, id: &EventId) -> Result<ReportOut, ApiError> {
         })
         .collect::<Result<_, ApiError>>()?;
     let follow_ups = meetings::follow_ups_of(conn, &[id.to_owned()])?.into_iter().map(FollowUpOut::from).collect();
-    Ok(ReportOut::new(report, questions, follow_ups))
+    let materials = crate::service::hand_outs::meeting_materials(conn, id)?;
+    Ok(ReportOut::new(report, materials, questions, follow_ups))
 }
 
 /// A meeting's report as the caller may see it.

@@ -339,7 +339,8 @@ pub async fn pack(db: &Db, actor: &AuthUser, id: RouteId) -> Result<(crate::dto:
     db.run(move |conn| {
         let route = load_visible(conn, &actor, &id)?;
         let mut tag = format!("r{}-v{}", route.version, route.visits_count);
-        let visits = routes::visits_of_route(conn, &id)?.into_iter().map(VisitOut::from).collect();
+        let mut visits: Vec<VisitOut> = routes::visits_of_route(conn, &id)?.into_iter().map(VisitOut::from).collect();
+        crate::service::hand_outs::fill_visit_materials(conn, visits.iter_mut())?;
         let event = match &route.event_id {
             Some(event_id) => match events::find(conn, event_id)? {
                 Some(event) => {

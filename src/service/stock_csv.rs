@@ -6,7 +6,7 @@ use crate::db::{Db, audit};
 use crate::dto::stock::MovementOut;
 use crate::error::ApiError;
 
-const COLUMNS: [&str; 14] = [
+const COLUMNS: [&str; 17] = [
     "id",
     "recorded_at",
     "kind",
@@ -21,6 +21,9 @@ const COLUMNS: [&str; 14] = [
     "note",
     "reverses_id",
     "recorded_by",
+    "visit_id",
+    "meeting_id",
+    "event_id",
 ];
 
 /// Rows read per query while exporting.
@@ -85,6 +88,9 @@ fn write(rows: Vec<MovementOut>) -> Result<Vec<u8>, ApiError> {
                 text(row.note),
                 text(row.reverses_id.map(String::from)),
                 text(row.recorded_by.map(String::from)),
+                text(row.visit_id.map(String::from)),
+                text(row.meeting_id.map(String::from)),
+                text(row.event_id.map(String::from)),
             ];
             writer.write_record(&cells).map_err(csv_error)?;
         }

@@ -18,6 +18,13 @@ use crate::service::materials;
 /// Records one movement (inside the caller's write transaction: see
 /// `service::idempotency::once`).
 pub fn record(conn: &mut DbConn, actor: &SessionUser, input: CreateMovement) -> Result<MovementWithName, ApiError> {
+    if input.kind == MovementKind::HandOut {
+        return Err(ApiError::invalid(
+            "kind",
+            ErrorCode::NotAllowed,
+            "hand-outs are recorded with a visit, a meeting report or an event's materials",
+        ));
+    }
     if input.kind == MovementKind::Receipt && actor.role != Role::Admin {
         return Err(ApiError::Forbidden("only admins record receipts from a print run".into()));
     }
@@ -67,6 +74,9 @@ pub fn record(conn: &mut DbConn, actor: &SessionUser, input: CreateMovement) -> 
         reverses_id: None,
         recorded_by: actor.account_id.clone(),
         created_at: now(),
+        visit_id: None,
+        meeting_id: None,
+        event_id: None,
     };
     book(conn, actor, &material, row)
 }
@@ -99,6 +109,15 @@ pub fn reverse(
             None,
         ));
     }
+    if original.visit_id.is_some() || original.meeting_id.is_some() {
+        return Err(ApiError::field_conflict(
+            "a hand-out at a visit or a meeting follows its record: a visit stands as synced, a meeting's \
+             report is corrected by filing it again",
+            "id",
+            ErrorCode::NotAllowed,
+            None,
+        ));
+    }
     if let Some(existing) = stock_movements::reversal_of(conn, id)? {
         return Err(ApiError::field_conflict(
             format!("movement {id} was undone already"),
@@ -120,8 +139,10 @@ pub fn reverse(
     book(conn, actor, &material, row)
 }
 
-/// Applies the movement's effects to the balances, then stores it with its audit entry.
-fn book(
+/// Applies the movement's effects to the balances, then stores it with its audit
+/// entry. A movement that would take a balance below zero changes nothing and
+/// answers 409 `insufficient_stock` (the caller's transaction rolls back).
+pub fn book(
     conn: &mut DbConn,
     actor: &SessionUser,
     material: &Material,

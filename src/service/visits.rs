@@ -2,8 +2,8 @@
 //! its own (all or nothing per item), replays recognised by the phone's UUID,
 //! the route's progress updated in the same transaction.
 
-use crate::domain::ids::{RouteId, StopId, VisitId, VolunteerId};
-use std::collections::HashMap;
+use crate::domain::ids::{MaterialId, RouteId, StopId, VisitId, VolunteerId};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{TimeDelta, Utc};
 use serde_json::value::RawValue;
@@ -11,17 +11,22 @@ use validator::Validate;
 
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::routes::{self, ProgressDelta, Route, Visit};
+use crate::db::stock_movements::{self, StockMovement};
 use crate::db::volunteers::encode_list;
 use crate::db::{Db, DbConn, write_transaction};
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::dto::json::parse_json;
 use crate::dto::route::{BatchResult, ItemResult, ItemStatus, RouteProgress, RouteStatus, VisitIn, VisitOut};
+use crate::dto::stock::HandedOut;
 use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::service::hand_outs::{self, HandOut, Shelf, Source};
 use crate::service::routes::{load_visible, route_audit};
 
 /// Most visits one batch carries.
 pub const MAX_BATCH: usize = 500;
+/// Most printed items one visit leaves.
+const MAX_MATERIALS_LEFT: i32 = 10_000;
 /// How far ahead of the server's clock a phone's clock may run.
 const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
 
@@ -40,7 +45,7 @@ type ParsedBatch = Vec<(Option<String>, ParsedItem)>;
 /// Reads one item: shape (serde), rules (validator), and what needs no database.
 fn parse_item(raw: &RawValue, route: &Route) -> ParsedItem {
     // Named as in a body of its own, but a fault of the whole item is the item's.
-    let item: VisitIn = parse_json(raw.get().as_bytes()).map_err(|err| {
+    let mut item: VisitIn = parse_json(raw.get().as_bytes()).map_err(|err| {
         let mut errors = errors_of(err);
         errors.iter_mut().filter(|error| error.field == "body").for_each(|error| error.field = "item".into());
         errors
@@ -64,6 +69,11 @@ fn parse_item(raw: &RawValue, route: &Route) -> ParsedItem {
             "conversations, not at home and refused add up to more than the doors knocked",
         ));
     }
+    // The bare total stays: the sum of the materials when they are listed.
+    match hand_outs::total_of(&item.materials, "materials_left", item.materials_left, MAX_MATERIALS_LEFT) {
+        Ok(total) => item.materials_left = Some(total),
+        Err(mut more) => errors.append(&mut more),
+    }
     if errors.is_empty() { Ok(item) } else { Err(errors) }
 }
 
@@ -76,7 +86,7 @@ fn counters_would_overflow(route: &Route, delta: &ProgressDelta, item: &VisitIn)
     past(route.visits_count, delta.visits, 1)
         || past(route.doors_knocked, delta.doors_knocked, item.doors_knocked)
         || past(route.conversations, delta.conversations, item.conversations)
-        || past(route.materials_left, delta.materials_left, item.materials_left)
+        || past(route.materials_left, delta.materials_left, item.materials_left.unwrap_or(0))
 }
 
 /// Who syncs a batch: the volunteer the visits are credited to (none for staff),
@@ -127,7 +137,7 @@ fn visit_of(
         conversations: item.conversations,
         not_at_home: item.not_at_home,
         refused: item.refused,
-        materials_left: item.materials_left,
+        materials_left: item.materials_left.unwrap_or(0),
         question_topics: encode_list(&item.questions.iter().map(|topic| topic.as_str().to_owned()).collect::<Vec<_>>()),
         question_text: item.question_text.clone(),
         note: item.note.clone(),
@@ -163,18 +173,22 @@ fn same_content(stored: &Visit, replayed: &Visit) -> bool {
 struct Outcome {
     results: Vec<ItemResult>,
     new_visits: Vec<Visit>,
+    /// The materials each new visit handed out (taken from the shelf).
+    hand_outs: Vec<(VisitId, Vec<HandedOut>)>,
     delta: ProgressDelta,
     received_at: chrono::NaiveDateTime,
 }
 
-/// Decides every item against the route, its stops and the visits already stored
+/// Decides every item against the route, its stops, the visits already stored
 /// under the items' ids (`stored` gains the new ones, so an id repeated within
-/// the batch is a duplicate). Writes nothing.
+/// the batch is a duplicate) and the stock its materials come from (a new item
+/// takes them from `shelf`, or is refused whole). Writes nothing.
 fn decide(
     parsed: ParsedBatch,
     route: &Route,
     stops: &HashMap<StopId, (i32, bool)>,
     mut stored: HashMap<VisitId, Visit>,
+    shelf: &mut Shelf,
     syncer: &Syncer,
     actor: &SessionUser,
 ) -> Outcome {
@@ -190,6 +204,7 @@ fn decide(
     };
     let mut results = Vec::with_capacity(parsed.len());
     let mut new_visits = Vec::new();
+    let mut hand_outs = Vec::new();
     for (index, (raw_id, item)) in parsed.into_iter().enumerate() {
         let mut result = ItemResult {
             index,
@@ -245,6 +260,8 @@ fn decide(
                         ErrorCode::RouteFull,
                         "the route's counters cannot take more",
                     ));
+                } else if let Err(errors) = shelf.take(&item.materials) {
+                    result.errors = errors;
                 } else {
                     let visit = visit_of(&item, route, volunteer_id, actor, received_at);
                     delta.visits += 1;
@@ -253,6 +270,9 @@ fn decide(
                     delta.materials_left += visit.materials_left;
                     delta.last_activity_at = delta.last_activity_at.max(Some(visit.visited_at));
                     result.status = ItemStatus::Created;
+                    if !item.materials.is_empty() {
+                        hand_outs.push((id.clone(), item.materials));
+                    }
                     new_visits.push(visit.clone());
                     stored.insert(id, visit);
                 }
@@ -261,7 +281,42 @@ fn decide(
         results.push(result);
     }
 
-    Outcome { results, new_visits, delta, received_at }
+    Outcome { results, new_visits, hand_outs, delta, received_at }
+}
+
+/// The materials the items not stored yet hand out, each once, in id order.
+fn materials_named(parsed: &ParsedBatch, stored: &HashMap<VisitId, Visit>) -> BTreeSet<MaterialId> {
+    parsed
+        .iter()
+        .filter_map(|(_, item)| item.as_ref().ok())
+        .filter(|item| !stored.contains_key(&item.id))
+        .flat_map(|item| item.materials.iter().map(|handed| handed.material_id.clone()))
+        .collect()
+}
+
+/// The `hand_out` movements of the new visits, one per visit and material.
+fn hand_out_rows(
+    actor: &SessionUser,
+    route: &Route,
+    volunteer_id: &Option<VolunteerId>,
+    hand_outs: Vec<(VisitId, Vec<HandedOut>)>,
+    at: chrono::NaiveDateTime,
+) -> Vec<StockMovement> {
+    let mut rows = Vec::new();
+    for (visit_id, materials) in hand_outs {
+        for handed in materials {
+            let hand_out = HandOut {
+                actor,
+                material_id: &handed.material_id,
+                branch: &route.branch_code,
+                volunteer_id: volunteer_id.clone(),
+                quantity: handed.quantity,
+                at,
+            };
+            rows.push(StockMovement { visit_id: Some(visit_id.clone()), ..hand_out.row() });
+        }
+    }
+    rows
 }
 
 /// Parses the items (needing only the route's creation time) and loads the visits
@@ -346,7 +401,8 @@ pub async fn sync_batch(
         let writes_nothing =
             parsed.iter().all(|(_, item)| item.as_ref().map_or(true, |item| stored.contains_key(&item.id)));
         if writes_nothing {
-            let outcome = decide(parsed, &route, &HashMap::new(), stored, &syncer, &actor);
+            let mut outcome = decide(parsed, &route, &HashMap::new(), stored, &mut Shelf::empty(), &syncer, &actor);
+            hand_outs::fill_visit_materials(conn, outcome.results.iter_mut().filter_map(|item| item.visit.as_mut()))?;
             return Ok(batch_result(outcome.results, &route));
         }
         write_transaction(conn, |conn| {
@@ -359,8 +415,17 @@ pub async fn sync_batch(
                 .map(|(id, doors, visited)| (id, (doors, visited)))
                 .collect();
             let stored = stored_visits(conn, &parsed)?;
-            let Outcome { results, new_visits, mut delta, received_at } =
-                decide(parsed, &route, &stops, stored, &syncer, &actor);
+            // The materials the new items hand out come from the visiting
+            // volunteer's holding (a staff sync: the route's branch), read and
+            // locked once, after the route.
+            let source = match &syncer.volunteer_id {
+                Some(volunteer) => Source::Volunteer(volunteer.clone()),
+                None => Source::Branch(route.branch_code.clone()),
+            };
+            let mut shelf = Shelf::load(conn, source, &materials_named(&parsed, &stored))?;
+            let Outcome { mut results, new_visits, hand_outs, mut delta, received_at } =
+                decide(parsed, &route, &stops, stored, &mut shelf, &syncer, &actor);
+            hand_outs::fill_visit_materials(conn, results.iter_mut().filter_map(|item| item.visit.as_mut()))?;
             // Every item is decided and the route is locked: the new visits go in
             // with a few multi-row statements instead of one round trip each.
             if delta.visits > 0 {
@@ -372,7 +437,12 @@ pub async fn sync_batch(
                 delta.new_stops = i32::try_from(newly_visited.count()).unwrap_or(i32::MAX);
                 let status = RouteStatus::worked(route.stops_visited + delta.new_stops, route.stops_total);
                 routes::add_progress(conn, &route, &delta, status, received_at)?;
-                let details = format!("{} visits synced", delta.visits);
+                let handed_out = hand_out_rows(&actor, &route, &syncer.volunteer_id, hand_outs, received_at);
+                if !handed_out.is_empty() {
+                    shelf.debit(conn, received_at)?;
+                    stock_movements::insert_many(conn, &handed_out)?;
+                }
+                let details = format!("{} visits synced, {} hand-outs", delta.visits, handed_out.len());
                 crate::db::audit::record(conn, route_audit(&actor, "visits_synced", &route.id, Some(details)))?;
             }
             let route = routes::find(conn, &route.id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
@@ -392,5 +462,11 @@ pub async fn list(
     if !super::routes::narrow_to_caller(actor, &mut filter.branch, &mut filter.assignee) {
         return Ok(Vec::new());
     }
-    db.run(move |conn| Ok(routes::list_visits(conn, &filter, limit)?.into_iter().map(VisitOut::from).collect())).await
+    db.run(move |conn| {
+        let mut visits: Vec<VisitOut> =
+            routes::list_visits(conn, &filter, limit)?.into_iter().map(VisitOut::from).collect();
+        hand_outs::fill_visit_materials(conn, visits.iter_mut())?;
+        Ok(visits)
+    })
+    .await
 }

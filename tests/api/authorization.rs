@@ -180,6 +180,9 @@ fn matrix() -> Vec<Case> {
         case("GET", "/api/v1/stock-balances", None, [401, 200, 200, 200, 403, 200]),
         case("GET", "/api/v1/volunteer-holdings", None, [401, 200, 200, 200, 200, 200]),
         case("GET", "/api/v1/stock-totals", None, [401, 200, 200, 200, 403, 200]),
+        case_on(Target::Event, "POST", "/api/v1/events/{id}/materials", Some(json!({"material_id": "{material_id}", "quantity": 1})), [401, 201, 201, 404, 403, 403]),
+        case_on(Target::Event, "GET", "/api/v1/events/{id}/materials", None, [401, 200, 200, 404, 403, 200]),
+        case("GET", "/api/v1/reports/materials-handed-out", None, [401, 200, 200, 200, 403, 200]),
         case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [202, 202, 202, 202, 202, 202]),
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
@@ -404,6 +407,9 @@ async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
     let route = app.route(&admin, &locality_id, 2, &[caller_volunteer["id"].as_str().unwrap()]).await;
     let material_id = app.material(&admin).await;
     let movement_id = create_id(&app, &admin, "/api/v1/stock-movements", stock_count(&material_id)).await;
+    // Stock for the hand-outs at the fixture event.
+    let receipt = json!({"kind": "receipt", "material_id": material_id, "branch": OWN_BRANCH, "quantity": 100});
+    create_id(&app, &admin, "/api/v1/stock-movements", receipt).await;
     let fixtures = Fixtures {
         account_id: app.account(&admin, "volunteer", Some(OWN_BRANCH)).await["id"].as_str().unwrap().to_owned(),
         observer_id,

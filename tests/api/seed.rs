@@ -31,12 +31,53 @@ struct Count {
 }
 
 /// The single count a `SELECT COUNT(*) AS n ...` query (written for both backends) answers.
-fn count(app: &TestApp, sql: &str) -> i64 {
+pub fn count(app: &TestApp, sql: &str) -> i64 {
     stored(app, |conn| match conn {
         DbConn::Sqlite(conn) => diesel::sql_query(sql).get_result::<Count>(conn),
         DbConn::Postgresql(conn) => diesel::sql_query(sql).get_result::<Count>(conn),
     })
     .n
+}
+
+/// What every movement does to every balance it changes, one row each:
+/// `(k, h, m, d)` = holder kind (`b` branch, `v` volunteer), holder, material, delta.
+const LEDGER_EFFECTS: &str = "
+    SELECT 'b' AS k, branch_code AS h, material_id AS m,
+           (CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END) * (CASE
+               WHEN kind IN ('receipt', 'return') THEN quantity
+               WHEN kind = 'adjustment' AND direction = 'increase' THEN quantity
+               WHEN kind = 'hand_out' AND volunteer_id IS NOT NULL THEN 0
+               ELSE -quantity END) AS d
+    FROM stock_movements
+    UNION ALL
+    SELECT 'b', to_branch_code, material_id, (CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END) * quantity
+    FROM stock_movements WHERE kind = 'transfer'
+    UNION ALL
+    SELECT 'v', volunteer_id, material_id,
+           (CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END) * (CASE WHEN kind = 'issue' THEN quantity ELSE -quantity END)
+    FROM stock_movements WHERE kind IN ('issue', 'return', 'hand_out') AND volunteer_id IS NOT NULL";
+
+/// Stored balances (branch and volunteer) that are negative or differ from the
+/// sum of their movements.
+pub fn balances_off_their_movements() -> String {
+    format!(
+        "SELECT COUNT(*) AS n FROM (
+            SELECT 'b' AS k, branch_code AS h, material_id AS m, quantity AS q FROM stock_balances
+            UNION ALL SELECT 'v', volunteer_id, material_id, quantity FROM volunteer_holdings) s
+         LEFT JOIN (SELECT k, h, m, SUM(d) AS total FROM ({LEDGER_EFFECTS}) e GROUP BY k, h, m) t
+           ON t.k = s.k AND t.h = s.h AND t.m = s.m
+         WHERE s.q < 0 OR s.q <> COALESCE(t.total, 0)"
+    )
+}
+
+/// Sums of movements that are not zero but have no stored balance.
+pub fn sums_without_a_balance() -> String {
+    format!(
+        "SELECT COUNT(*) AS n FROM (SELECT k, h, m, SUM(d) AS total FROM ({LEDGER_EFFECTS}) e GROUP BY k, h, m) t
+         WHERE t.total <> 0 AND NOT (
+            (t.k = 'b' AND EXISTS (SELECT 1 FROM stock_balances b WHERE b.branch_code = t.h AND b.material_id = t.m))
+         OR (t.k = 'v' AND EXISTS (SELECT 1 FROM volunteer_holdings v WHERE v.volunteer_id = t.h AND v.material_id = t.m)))"
+    )
 }
 
 /// Routes whose maintained counters differ from the GROUP BY of their visits.
@@ -303,4 +344,38 @@ async fn seeding_refuses_a_filled_database_unless_forced_and_forced_gives_the_sa
     assert_eq!(counts(&app), first, "{tables:?}");
     assert_eq!(first[0] as u64, Plan::sample().volunteers);
     assert_eq!(count(&app, ROUTES_OFF_THEIR_VISITS), 0);
+}
+
+/// Visits whose bare total differs from what their hand-outs took.
+const VISITS_OFF_THEIR_HAND_OUTS: &str = "SELECT COUNT(*) AS n FROM visits v LEFT JOIN (
+        SELECT visit_id, SUM(quantity) AS q, MIN(volunteer_id) AS first, MAX(volunteer_id) AS last
+        FROM stock_movements WHERE kind = 'hand_out' AND visit_id IS NOT NULL GROUP BY visit_id
+    ) h ON h.visit_id = v.id
+    WHERE v.materials_left <> COALESCE(h.q, 0)
+       OR (h.q IS NOT NULL AND (h.first <> v.volunteer_id OR h.last <> v.volunteer_id))";
+
+/// Meeting reports whose bare total differs from their hand-outs (net of counter-movements).
+const REPORTS_OFF_THEIR_HAND_OUTS: &str = "SELECT COUNT(*) AS n FROM meeting_reports r LEFT JOIN (
+        SELECT meeting_id, SUM(CASE WHEN reverses_id IS NULL THEN quantity ELSE -quantity END) AS q
+        FROM stock_movements WHERE kind = 'hand_out' AND meeting_id IS NOT NULL GROUP BY meeting_id
+    ) h ON h.meeting_id = r.meeting_id
+    WHERE r.materials_handed_out <> COALESCE(h.q, 0)";
+
+on_both_databases!(the_seeded_ledger_keeps_every_balance_at_the_sum_of_its_movements);
+async fn the_seeded_ledger_keeps_every_balance_at_the_sum_of_its_movements(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    assert_eq!(count(&app, &balances_off_their_movements()), 0, "balances off their movements (or negative)");
+    assert_eq!(count(&app, &sums_without_a_balance()), 0, "movements summing to balances nobody keeps");
+    assert_eq!(count(&app, VISITS_OFF_THEIR_HAND_OUTS), 0, "visits off their hand-outs");
+    assert_eq!(count(&app, REPORTS_OFF_THEIR_HAND_OUTS), 0, "meeting reports off their hand-outs");
+    for kind in ["receipt", "transfer", "issue", "hand_out"] {
+        let sql = format!("SELECT COUNT(*) AS n FROM stock_movements WHERE kind = '{kind}'");
+        assert!(count(&app, &sql) > 0, "no {kind} movement");
+    }
+    assert!(count(&app, "SELECT COUNT(*) AS n FROM materials") >= 5);
+    // A seeded coordinator reads the branch's stock through the API.
+    let session = app.sign_in(&coordinator_email("KZ-75"), DEMO_PASSWORD).await;
+    let token = session["access_token"].as_str().unwrap();
+    let balances = app.get("/api/v1/stock-balances").bearer(token).send().await.assert_status(200).json();
+    assert!(!balances["items"].as_array().unwrap().is_empty());
 }

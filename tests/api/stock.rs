@@ -34,11 +34,11 @@ impl TestApp {
     }
 }
 
-fn receipt(material: &str, branch: &str, quantity: i64) -> Value {
+pub fn receipt(material: &str, branch: &str, quantity: i64) -> Value {
     json!({"kind": "receipt", "material_id": material, "branch": branch, "quantity": quantity, "note": "Тираж №114"})
 }
 
-fn issue(material: &str, volunteer: &Value, quantity: i64) -> Value {
+pub fn issue(material: &str, volunteer: &Value, quantity: i64) -> Value {
     json!({"kind": "issue", "material_id": material, "volunteer_id": volunteer["id"], "quantity": quantity})
 }
 
@@ -57,6 +57,10 @@ fn recompute(movements: &[Value]) -> BTreeMap<String, i64> {
             "transfer" => vec![(branch, -q), (format!("branch:{}", m["to_branch"].as_str().unwrap()), q)],
             "issue" => vec![(branch, -q), (format!("volunteer:{}", m["volunteer_id"].as_str().unwrap()), q)],
             "return" => vec![(branch, q), (format!("volunteer:{}", m["volunteer_id"].as_str().unwrap()), -q)],
+            "hand_out" => match m["volunteer_id"].as_str() {
+                Some(volunteer) => vec![(format!("volunteer:{volunteer}"), -q)],
+                None => vec![(branch, -q)],
+            },
             other => panic!("unknown kind {other}"),
         };
         if !m["reverses_id"].is_null() {
@@ -84,7 +88,7 @@ async fn stored_balances(app: &TestApp, admin: &TestUser, material: &str) -> BTr
 }
 
 /// Asserts every balance equals the sum of its movements, and returns them.
-async fn balances_match_the_ledger(app: &TestApp, admin: &TestUser, material: &str) -> BTreeMap<String, i64> {
+pub async fn balances_match_the_ledger(app: &TestApp, admin: &TestUser, material: &str) -> BTreeMap<String, i64> {
     let ledger = app.all_items(admin, &format!("/api/v1/stock-movements?material_id={material}")).await;
     let mut expected = recompute(&ledger);
     expected.retain(|_, quantity| *quantity != 0);
@@ -397,6 +401,9 @@ async fn a_forced_demo_seed_replaces_the_materials_and_their_ledger(app: TestApp
     // The ledger points at the volunteers and accounts a forced seed removes.
     outreach::seed::run_plan(&app.state.config.database_url, &outreach::seed::Plan::sample(), true).unwrap();
     let admin = app.admin().await;
-    assert!(app.all_items(&admin, "/api/v1/stock-movements").await.is_empty());
+    let path = format!("/api/v1/stock-movements?material_id={material}");
+    assert!(app.all_items(&admin, &path).await.is_empty(), "the old ledger is gone");
     app.get(&format!("/api/v1/materials/{material}")).bearer(&admin.token).send().await.problem(404);
+    // The demo's own catalogue and ledger took their place.
+    assert!(!app.all_items(&admin, "/api/v1/materials").await.is_empty());
 }
