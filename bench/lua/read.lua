@@ -8,6 +8,8 @@
 --   schedule  GET /api/v1/me/schedule                     as a random volunteer account
 --   progress  GET /api/v1/progress/branches/B
 --   national  GET /api/v1/progress
+--   posters   GET /api/v1/reports/poster-coverage?branch=B
+--   posters_all GET /api/v1/reports/poster-coverage       (the nation)
 -- Staff reads go out as B's coordinator.
 --   BENCH_IDS     "BRANCH ID" lines (random volunteers); without them B is a random
 --                 branch of BENCH_TOKENS
@@ -76,6 +78,10 @@ function request()
     return wrk.format("GET", "/api/v1/progress/branches/" .. branch, headers)
   elseif kind == "national" then
     return wrk.format("GET", "/api/v1/progress", headers)
+  elseif kind == "posters" then
+    return wrk.format("GET", "/api/v1/reports/poster-coverage?branch=" .. branch, headers)
+  elseif kind == "posters_all" then
+    return wrk.format("GET", "/api/v1/reports/poster-coverage", headers)
   end
   error("unknown read kind " .. tostring(kind))
 end

@@ -22,6 +22,9 @@ pub mod meetings;
 pub mod member_organisations;
 pub mod metrics;
 pub mod organisations;
+pub mod poster_coverage;
+pub mod poster_placements;
+pub mod poster_sites;
 pub mod problems;
 pub mod signups;
 pub mod stock_balances;
@@ -129,7 +132,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(stock_movements::reverse_movement)
             .service(stock_balances::list_balances)
             .service(stock_balances::list_holdings)
-            .service(stock_balances::stock_totals),
+            .service(stock_balances::stock_totals)
+            .service(poster_sites::export_sites)
+            .service(poster_sites::import_sites)
+            .service(poster_sites::create_site)
+            .service(poster_sites::list_sites)
+            .service(poster_sites::get_site)
+            .service(poster_sites::update_site)
+            .service(poster_placements::create_placement)
+            .service(poster_placements::list_placements)
+            .service(poster_placements::get_placement)
+            .service(poster_placements::change_placement)
+            .service(poster_placements::sync_inspections)
+            .service(poster_coverage::poster_coverage),
     );
 }
 

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{stock_movements, volunteers};
-use crate::domain::ids::{AccountId, MaterialId, MovementId, VolunteerId};
+use crate::domain::ids::{AccountId, MaterialId, MovementId, PlacementId, VolunteerId};
 use crate::domain::material::{AdjustmentDirection, Movement, MovementKind};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -25,6 +25,8 @@ pub struct StockMovement {
     pub reverses_id: Option<MovementId>,
     pub recorded_by: AccountId,
     pub created_at: NaiveDateTime,
+    /// For a placement movement: the placement that put the posters up.
+    pub placement_id: Option<PlacementId>,
 }
 
 impl StockMovement {

@@ -60,6 +60,10 @@ pub enum MovementKind {
     WriteOff,
     /// A correction after a stock count, up or down.
     Adjustment,
+    /// Posters put up on a poster site: out of the volunteer's holding when a
+    /// volunteer put them up, else out of the branch's stock. Recorded only by
+    /// the placement it names, never undone.
+    Placement,
 }
 
 crate::text_enum!(MovementKind {
@@ -69,6 +73,7 @@ crate::text_enum!(MovementKind {
     Return = "return",
     WriteOff = "write_off",
     Adjustment = "adjustment",
+    Placement = "placement",
 });
 
 /// Which way an adjustment moves a branch's stock.
@@ -136,6 +141,10 @@ impl Movement<'_> {
             }
             MovementKind::Issue => vec![(branch(), -q), (volunteer()?, q)],
             MovementKind::Return => vec![(branch(), q), (volunteer()?, -q)],
+            MovementKind::Placement => match self.volunteer {
+                Some(volunteer) => vec![(Holder::Volunteer(volunteer.clone()), -q)],
+                None => vec![(branch(), -q)],
+            },
         };
         if self.reverses {
             effects.iter_mut().for_each(|(_, delta)| *delta = -*delta);
@@ -182,6 +191,17 @@ mod tests {
         assert_eq!(total, 0);
         assert_eq!(reversal.effects().unwrap()[0], Effect { holder: Holder::Branch("KZ-75".into()), delta: 5 });
         assert_eq!(reversal.effects().unwrap()[1], Effect { holder: Holder::Volunteer(volunteer), delta: -5 });
+    }
+
+    #[test]
+    fn a_placement_debits_the_volunteer_who_put_posters_up_else_the_branch() {
+        let volunteer = VolunteerId::new();
+        let by_volunteer = Movement { volunteer: Some(&volunteer), ..movement(MovementKind::Placement) };
+        assert_eq!(by_volunteer.effects().unwrap(), vec![Effect { holder: Holder::Volunteer(volunteer), delta: -5 }]);
+        assert_eq!(
+            movement(MovementKind::Placement).effects().unwrap(),
+            vec![Effect { holder: Holder::Branch("KZ-75".into()), delta: -5 }]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use validator::Validate;
 use crate::db::stock_balances::StockBalance;
 use crate::db::stock_movements::MovementWithName;
 use crate::db::volunteer_holdings::Holding;
-use crate::domain::ids::{AccountId, MaterialId, MovementId, VolunteerId};
+use crate::domain::ids::{AccountId, MaterialId, MovementId, PlacementId, VolunteerId};
 pub use crate::domain::material::{AdjustmentDirection, MovementKind};
 use crate::domain::time::utc;
 use crate::domain::visibility::Visibility;
@@ -67,6 +67,8 @@ pub struct MovementOut {
     /// Set on a counter-movement: the movement it undoes (its effects are the
     /// original's, negated).
     pub reverses_id: Option<MovementId>,
+    /// Set on a `placement` movement: the poster placement it debited the stock for.
+    pub placement_id: Option<PlacementId>,
     pub recorded_by: Option<AccountId>,
     pub recorded_at: DateTime<Utc>,
 }
@@ -87,6 +89,7 @@ impl MovementOut {
             reason: movement.reason,
             note: visibility.personal(movement.note),
             reverses_id: movement.reverses_id,
+            placement_id: movement.placement_id,
             recorded_by: visibility.personal(Some(movement.recorded_by)),
             recorded_at: utc(movement.created_at),
         }

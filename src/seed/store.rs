@@ -121,6 +121,38 @@ pub fn insert_meetings(conn: &mut DbConn, batch: &MeetingBatch) -> Result<(), St
     .map_err(message("meetings"))
 }
 
+/// The posters of the data set: the material, sites, placements with their
+/// histories, and the ledger and balances they leave.
+pub fn insert_posters(conn: &mut DbConn, batch: &super::posters::PosterBatch) -> Result<(), String> {
+    use crate::db::schema::{materials, poster_placement_changes, poster_placements, poster_sites, stock_movements};
+    let at = super::clock::base_time();
+    conn.transaction(|conn| {
+        bulk_insert!(conn, materials::table, &batch.materials, 14)?;
+        bulk_insert!(conn, poster_sites::table, &batch.sites, 17)?;
+        // A replacement names the placement it replaces (stored before it); that
+        // one names its replacement once both are in.
+        let placements: Vec<_> = batch
+            .placements
+            .iter()
+            .cloned()
+            .map(|placement| crate::db::poster_placements::Placement { replaced_by_id: None, ..placement })
+            .collect();
+        bulk_insert!(conn, poster_placements::table, &placements, 15)?;
+        conn.batch_execute(
+            "UPDATE poster_placements SET replaced_by_id = \
+             (SELECT r.id FROM poster_placements r WHERE r.replaces_id = poster_placements.id) \
+             WHERE replaced_by_id IS NULL AND status = 'replaced'",
+        )?;
+        bulk_insert!(conn, poster_placement_changes::table, &batch.changes, 9)?;
+        bulk_insert!(conn, stock_movements::table, &batch.movements, 14)?;
+        for (branch, material, quantity) in &batch.balances {
+            crate::db::stock_balances::credit(conn, branch, material, *quantity, at)?;
+        }
+        Ok(())
+    })
+    .map_err(message("posters"))
+}
+
 /// What the database holds already that seeding would fill or collide with.
 pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, String> {
     let read = |err: diesel::result::Error| format!("cannot read the database: {err}");
@@ -130,6 +162,7 @@ pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, Stri
         ("member organisations", member_organisations::table.count().get_result::<i64>(conn).map_err(read)?),
         ("events", events::table.count().get_result::<i64>(conn).map_err(read)?),
         ("routes", routes::table.count().get_result::<i64>(conn).map_err(read)?),
+        ("poster sites", crate::db::schema::poster_sites::table.count().get_result::<i64>(conn).map_err(read)?),
         ("organisations", organisations::table.count().get_result::<i64>(conn).map_err(read)?),
         (
             "demo accounts",
@@ -148,6 +181,9 @@ pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, Stri
 /// (a DELETE would check every foreign key row by row, some without an index).
 const WORK_TABLES: &[&str] = &[
     "stock_movements",
+    "poster_placement_changes",
+    "poster_placements",
+    "poster_sites",
     "volunteer_holdings",
     "stock_balances",
     "materials",

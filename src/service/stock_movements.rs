@@ -18,6 +18,13 @@ use crate::service::materials;
 /// Records one movement (inside the caller's write transaction: see
 /// `service::idempotency::once`).
 pub fn record(conn: &mut DbConn, actor: &SessionUser, input: CreateMovement) -> Result<MovementWithName, ApiError> {
+    if input.kind == MovementKind::Placement {
+        return Err(ApiError::invalid(
+            "kind",
+            ErrorCode::NotAllowed,
+            "posters put up are recorded as placements: POST /poster-sites/{id}/placements",
+        ));
+    }
     if input.kind == MovementKind::Receipt && actor.role != Role::Admin {
         return Err(ApiError::Forbidden("only admins record receipts from a print run".into()));
     }
@@ -67,6 +74,7 @@ pub fn record(conn: &mut DbConn, actor: &SessionUser, input: CreateMovement) -> 
         reverses_id: None,
         recorded_by: actor.account_id.clone(),
         created_at: now(),
+        placement_id: None,
     };
     book(conn, actor, &material, row)
 }
@@ -90,6 +98,14 @@ pub fn reverse(
     };
     if !allowed {
         return Err(ApiError::Forbidden(format!("the {} role may not undo this movement", actor.role)));
+    }
+    if original.kind == MovementKind::Placement {
+        return Err(ApiError::field_conflict(
+            "posters put up are not undone in the ledger; record the placement's status instead",
+            "id",
+            ErrorCode::NotAllowed,
+            None,
+        ));
     }
     if original.reverses_id.is_some() {
         return Err(ApiError::field_conflict(
@@ -120,8 +136,10 @@ pub fn reverse(
     book(conn, actor, &material, row)
 }
 
-/// Applies the movement's effects to the balances, then stores it with its audit entry.
-fn book(
+/// Applies the movement's effects to the balances, then stores it with its audit
+/// entry (inside the caller's write transaction). A balance that would go below
+/// zero is a 409 `insufficient_stock` naming the material, balance and quantity.
+pub fn book(
     conn: &mut DbConn,
     actor: &SessionUser,
     material: &Material,

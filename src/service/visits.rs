@@ -7,45 +7,31 @@ use std::collections::HashMap;
 
 use chrono::{TimeDelta, Utc};
 use serde_json::value::RawValue;
-use validator::Validate;
 
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::routes::{self, ProgressDelta, Route, Visit};
 use crate::db::volunteers::encode_list;
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::domain::role::Role;
 use crate::domain::time::now;
-use crate::dto::json::parse_json;
 use crate::dto::route::{BatchResult, ItemResult, ItemStatus, RouteProgress, RouteStatus, VisitIn, VisitOut};
 use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::service::batch::{self, BatchItem, ParsedBatch};
 use crate::service::routes::{load_visible, route_audit};
 
-/// Most visits one batch carries.
-pub const MAX_BATCH: usize = 500;
 /// How far ahead of the server's clock a phone's clock may run.
 const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
 
-fn errors_of(err: ApiError) -> Vec<FieldError> {
-    match err {
-        ApiError::Validation(errors) | ApiError::BadRequest { errors, .. } => errors,
-        other => vec![FieldError::new("item", ErrorCode::Refused, other.problem().detail)],
+impl BatchItem for VisitIn {
+    type Id = VisitId;
+
+    fn id(&self) -> &VisitId {
+        &self.id
     }
 }
 
-/// An item read from the batch, or why it cannot be.
-type ParsedItem = Result<VisitIn, Vec<FieldError>>;
-/// Each item of a batch: the id it carried (when readable) and what it parsed to.
-type ParsedBatch = Vec<(Option<String>, ParsedItem)>;
-
-/// Reads one item: shape (serde), rules (validator), and what needs no database.
-fn parse_item(raw: &RawValue, route: &Route) -> ParsedItem {
-    // Named as in a body of its own, but a fault of the whole item is the item's.
-    let item: VisitIn = parse_json(raw.get().as_bytes()).map_err(|err| {
-        let mut errors = errors_of(err);
-        errors.iter_mut().filter(|error| error.field == "body").for_each(|error| error.field = "item".into());
-        errors
-    })?;
-    item.validate().map_err(|err| errors_of(ApiError::from(err)))?;
+/// The rules of one visit that need only the route's creation time.
+fn check_item(item: &VisitIn, route: &Route) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if item.visited_at > Utc::now() + CLOCK_SKEW {
         errors.push(FieldError::new("visited_at", ErrorCode::InFuture, "the visit time is in the future"));
@@ -64,7 +50,7 @@ fn parse_item(raw: &RawValue, route: &Route) -> ParsedItem {
             "conversations, not at home and refused add up to more than the doors knocked",
         ));
     }
-    if errors.is_empty() { Ok(item) } else { Err(errors) }
+    errors
 }
 
 /// Whether adding the item would push one of the route's counters past what its
@@ -160,13 +146,12 @@ struct Outcome {
 }
 
 /// Decides every item against the route, its stops and the visits already stored
-/// under the items' ids (`stored` gains the new ones, so an id repeated within
-/// the batch is a duplicate). Writes nothing.
+/// under the items' ids (see [`batch::decide`]). Writes nothing.
 fn decide(
-    parsed: ParsedBatch,
+    parsed: ParsedBatch<VisitIn>,
     route: &Route,
     stops: &HashMap<StopId, (i32, bool)>,
-    mut stored: HashMap<VisitId, Visit>,
+    stored: HashMap<VisitId, Visit>,
     volunteer_id: &Option<VolunteerId>,
     actor: &SessionUser,
 ) -> Outcome {
@@ -179,107 +164,51 @@ fn decide(
         materials_left: 0,
         last_activity_at: None,
     };
-    let mut results = Vec::with_capacity(parsed.len());
-    let mut new_visits = Vec::new();
-    for (index, (raw_id, item)) in parsed.into_iter().enumerate() {
-        let mut result = ItemResult {
-            index,
-            id: raw_id,
-            status: ItemStatus::Rejected,
-            conflicting: false,
-            visit: None,
-            errors: vec![],
-        };
-        match item {
-            Err(errors) => result.errors = errors,
-            Ok(item) => {
-                let id = item.id.clone();
-                result.id = Some(id.to_string());
-                if let Some(existing) = stored.get(&id) {
-                    if existing.route_id == route.id {
-                        result.status = ItemStatus::Duplicate;
-                        result.conflicting =
-                            !same_content(existing, &visit_of(&item, route, volunteer_id, actor, received_at));
-                        result.visit = Some(existing.clone().into());
-                    } else {
-                        result.errors.push(FieldError::new(
-                            "id",
-                            ErrorCode::Taken,
-                            "this id belongs to a visit of another route",
-                        ));
-                    }
-                } else if !stops.contains_key(&item.stop_id) {
-                    result.errors.push(FieldError::new(
-                        "stop_id",
-                        ErrorCode::NotOnRoute,
-                        "this stop is not on the route",
-                    ));
-                } else if item.doors_knocked > stops[&item.stop_id].0 {
-                    result.errors.push(FieldError::new(
-                        "doors_knocked",
-                        ErrorCode::MoreThanDoors,
-                        "more doors than the stop has",
-                    ));
-                } else if counters_would_overflow(route, &delta, &item) {
-                    result.errors.push(FieldError::new(
-                        "item",
-                        ErrorCode::RouteFull,
-                        "the route's counters cannot take more",
-                    ));
-                } else {
-                    let visit = visit_of(&item, route, volunteer_id, actor, received_at);
-                    delta.visits += 1;
-                    delta.doors_knocked += visit.doors_knocked;
-                    delta.conversations += visit.conversations;
-                    delta.materials_left += visit.materials_left;
-                    delta.last_activity_at = delta.last_activity_at.max(Some(visit.visited_at));
-                    result.status = ItemStatus::Created;
-                    new_visits.push(visit.clone());
-                    stored.insert(id, visit);
-                }
-            }
+    let duplicate = |item: &VisitIn, existing: &Visit| {
+        if existing.route_id == route.id {
+            Ok(!same_content(existing, &visit_of(item, route, volunteer_id, actor, received_at)))
+        } else {
+            Err(vec![FieldError::new("id", ErrorCode::Taken, "this id belongs to a visit of another route")])
         }
-        results.push(result);
-    }
-
+    };
+    let create = |item: &VisitIn| {
+        let refuse = |field: &str, code: ErrorCode, message: &str| -> Result<Visit, Vec<FieldError>> {
+            Err(vec![FieldError::new(field, code, message)])
+        };
+        let Some((doors, _)) = stops.get(&item.stop_id) else {
+            return refuse("stop_id", ErrorCode::NotOnRoute, "this stop is not on the route");
+        };
+        if item.doors_knocked > *doors {
+            return refuse("doors_knocked", ErrorCode::MoreThanDoors, "more doors than the stop has");
+        }
+        if counters_would_overflow(route, &delta, item) {
+            return refuse("item", ErrorCode::RouteFull, "the route's counters cannot take more");
+        }
+        let visit = visit_of(item, route, volunteer_id, actor, received_at);
+        delta.visits += 1;
+        delta.doors_knocked += visit.doors_knocked;
+        delta.conversations += visit.conversations;
+        delta.materials_left += visit.materials_left;
+        delta.last_activity_at = delta.last_activity_at.max(Some(visit.visited_at));
+        Ok(visit)
+    };
+    let (decisions, new_visits) = batch::decide(parsed, stored, duplicate, create);
+    let results = decisions
+        .into_iter()
+        .map(|decision| ItemResult {
+            index: decision.index,
+            id: decision.id,
+            status: decision.status,
+            conflicting: decision.conflicting,
+            visit: decision.existing.map(VisitOut::from),
+            errors: decision.errors,
+        })
+        .collect();
     Outcome { results, new_visits, delta, received_at }
 }
 
-/// Parses the items (needing only the route's creation time) and loads the visits
-/// already stored under their ids.
-fn read_batch(
-    conn: &mut DbConn,
-    items: Vec<Box<RawValue>>,
-    route: &Route,
-) -> Result<(ParsedBatch, HashMap<VisitId, Visit>), ApiError> {
-    let parsed: ParsedBatch = items
-        .iter()
-        .map(|raw| match parse_item(raw, route) {
-            Ok(item) => (Some(item.id.to_string()), Ok(item)),
-            Err(errors) => (id_of_unreadable(raw), Err(errors)),
-        })
-        .collect();
-    let stored = stored_visits(conn, &parsed)?;
-    Ok((parsed, stored))
-}
-
-/// The id an item carried, read apart from the rest so that a refused item can
-/// still be matched to the phone's record.
-fn id_of_unreadable(raw: &RawValue) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct IdOnly {
-        id: Option<String>,
-    }
-    serde_json::from_str::<IdOnly>(raw.get()).ok().and_then(|item| item.id)
-}
-
-fn stored_visits(
-    conn: &mut DbConn,
-    parsed: &[(Option<String>, ParsedItem)],
-) -> Result<HashMap<VisitId, Visit>, ApiError> {
-    let ids: Vec<VisitId> =
-        parsed.iter().filter_map(|(_, item)| item.as_ref().ok().map(|item| item.id.clone())).collect();
-    Ok(routes::visits_by_ids(conn, &ids)?.into_iter().map(|visit| (visit.id.clone(), visit)).collect())
+fn stored_visits(conn: &mut DbConn, ids: &[VisitId]) -> Result<HashMap<VisitId, Visit>, ApiError> {
+    Ok(routes::visits_by_ids(conn, ids)?.into_iter().map(|visit| (visit.id.clone(), visit)).collect())
 }
 
 /// The new visits per stop: how many, and the earliest.
@@ -314,53 +243,54 @@ pub async fn sync_batch(
     route_id: RouteId,
     items: Vec<Box<RawValue>>,
 ) -> Result<BatchResult, ApiError> {
-    if items.len() > MAX_BATCH {
-        return Err(ApiError::invalid("visits", ErrorCode::TooMany, format!("at most {MAX_BATCH} visits per batch")));
-    }
+    batch::check_size(items.len(), "visits")?;
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
-        // Read and decide first, outside any transaction: a replay (every item
-        // stored already) or a batch of refused items writes nothing, so it need not
-        // wait for the write lock behind other phones' syncs.
         let route = load_visible(conn, &actor, &route_id)?;
         let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
-        let (parsed, stored) = read_batch(conn, items, &route)?;
-        let writes_nothing =
-            parsed.iter().all(|(_, item)| item.as_ref().map_or(true, |item| stored.contains_key(&item.id)));
-        if writes_nothing {
-            let outcome = decide(parsed, &route, &HashMap::new(), stored, &volunteer_id, &actor);
-            return Ok(batch_result(outcome.results, &route));
-        }
-        write_transaction(conn, |conn| {
-            // Under the route's lock, everything is read again: another sync, a
-            // change of stops or of assignees may have come in between.
-            routes::lock(conn, &route_id)?;
-            let route = load_visible(conn, &actor, &route_id)?;
-            let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
-            let stops: HashMap<StopId, (i32, bool)> = routes::stop_doors(conn, &route.id)?
-                .into_iter()
-                .map(|(id, doors, visited)| (id, (doors, visited)))
-                .collect();
-            let stored = stored_visits(conn, &parsed)?;
-            let Outcome { results, new_visits, mut delta, received_at } =
-                decide(parsed, &route, &stops, stored, &volunteer_id, &actor);
-            // Every item is decided and the route is locked: the new visits go in
-            // with a few multi-row statements instead of one round trip each.
-            if delta.visits > 0 {
-                routes::insert_visits(conn, &new_visits)?;
-                let touched = visits_per_stop(&new_visits);
-                routes::add_stop_visits(conn, &touched)?;
-                let newly_visited =
-                    touched.iter().filter(|stop| stops.get(&stop.stop_id).is_some_and(|(_, visited)| !visited));
-                delta.new_stops = i32::try_from(newly_visited.count()).unwrap_or(i32::MAX);
-                let status = RouteStatus::worked(route.stops_visited + delta.new_stops, route.stops_total);
-                routes::add_progress(conn, &route, &delta, status, received_at)?;
-                let details = format!("{} visits synced", delta.visits);
-                crate::db::audit::record(conn, route_audit(&actor, "visits_synced", &route.id, Some(details)))?;
-            }
-            let route = routes::find(conn, &route.id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
-            Ok(batch_result(results, &route))
-        })
+        let parsed = batch::parse(&items, |item: &VisitIn| check_item(item, &route));
+        batch::sync(
+            conn,
+            parsed,
+            stored_visits,
+            |_, parsed, stored| {
+                // Every item is a replay or refused: nothing to check against the stops.
+                let outcome = decide(parsed, &route, &HashMap::new(), stored, &volunteer_id, &actor);
+                Ok(batch_result(outcome.results, &route))
+            },
+            |conn| {
+                // Under the route's lock, everything is read again: another sync, a
+                // change of stops or of assignees may have come in between.
+                routes::lock(conn, &route_id)?;
+                let route = load_visible(conn, &actor, &route_id)?;
+                let volunteer_id = ensure_may_sync(conn, &actor, &route)?;
+                Ok((route, volunteer_id))
+            },
+            |conn, (route, volunteer_id), parsed, stored| {
+                let stops: HashMap<StopId, (i32, bool)> = routes::stop_doors(conn, &route.id)?
+                    .into_iter()
+                    .map(|(id, doors, visited)| (id, (doors, visited)))
+                    .collect();
+                let Outcome { results, new_visits, mut delta, received_at } =
+                    decide(parsed, &route, &stops, stored, &volunteer_id, &actor);
+                // Every item is decided and the route is locked: the new visits go in
+                // with a few multi-row statements instead of one round trip each.
+                if delta.visits > 0 {
+                    routes::insert_visits(conn, &new_visits)?;
+                    let touched = visits_per_stop(&new_visits);
+                    routes::add_stop_visits(conn, &touched)?;
+                    let newly_visited =
+                        touched.iter().filter(|stop| stops.get(&stop.stop_id).is_some_and(|(_, visited)| !visited));
+                    delta.new_stops = i32::try_from(newly_visited.count()).unwrap_or(i32::MAX);
+                    let status = RouteStatus::worked(route.stops_visited + delta.new_stops, route.stops_total);
+                    routes::add_progress(conn, &route, &delta, status, received_at)?;
+                    let details = format!("{} visits synced", delta.visits);
+                    crate::db::audit::record(conn, route_audit(&actor, "visits_synced", &route.id, Some(details)))?;
+                }
+                let route = routes::find(conn, &route.id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
+                Ok(batch_result(results, &route))
+            },
+        )
     })
     .await
 }
