@@ -10,6 +10,8 @@
 --   national  GET /api/v1/progress
 --   balances  GET /api/v1/stock-balances?branch=B&limit=50
 --   ledger    GET /api/v1/stock-movements?branch=B&limit=50
+--   posters   GET /api/v1/reports/poster-coverage?branch=B
+--   posters_all GET /api/v1/reports/poster-coverage       (the nation)
 -- Staff reads go out as B's coordinator.
 --   BENCH_IDS     "BRANCH ID" lines (random volunteers); without them B is a random
 --                 branch of BENCH_TOKENS
@@ -82,6 +84,10 @@ function request()
     return wrk.format("GET", "/api/v1/stock-balances?branch=" .. branch .. "&limit=50", headers)
   elseif kind == "ledger" then
     return wrk.format("GET", "/api/v1/stock-movements?branch=" .. branch .. "&limit=50", headers)
+  elseif kind == "posters" then
+    return wrk.format("GET", "/api/v1/reports/poster-coverage?branch=" .. branch, headers)
+  elseif kind == "posters_all" then
+    return wrk.format("GET", "/api/v1/reports/poster-coverage", headers)
   end
   error("unknown read kind " .. tostring(kind))
 end

@@ -24,6 +24,9 @@ pub mod meetings;
 pub mod member_organisations;
 pub mod metrics;
 pub mod organisations;
+pub mod poster_coverage;
+pub mod poster_placements;
+pub mod poster_sites;
 pub mod problems;
 pub mod query;
 pub mod signups;
@@ -135,7 +138,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(stock_balances::stock_totals)
             .service(event_materials::record_event_materials)
             .service(event_materials::list_event_materials)
-            .service(materials_report::materials_handed_out),
+            .service(materials_report::materials_handed_out)
+            .service(poster_sites::export_sites)
+            .service(poster_sites::import_sites)
+            .service(poster_sites::create_site)
+            .service(poster_sites::list_sites)
+            .service(poster_sites::get_site)
+            .service(poster_sites::update_site)
+            .service(poster_placements::create_placement)
+            .service(poster_placements::list_placements)
+            .service(poster_placements::get_placement)
+            .service(poster_placements::change_placement)
+            .service(poster_placements::sync_inspections)
+            .service(poster_coverage::poster_coverage),
     );
 }
 

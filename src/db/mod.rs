@@ -19,6 +19,9 @@ pub mod meetings;
 pub mod member_organisations;
 
 mod pool;
+pub mod poster_coverage;
+pub mod poster_placements;
+pub mod poster_sites;
 pub mod read_audit;
 pub mod refresh_tokens;
 pub mod routes;

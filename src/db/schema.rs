@@ -406,6 +406,7 @@ diesel::table! {
         visit_id -> Nullable<Text>,
         meeting_id -> Nullable<Text>,
         event_id -> Nullable<Text>,
+        placement_id -> Nullable<Text>,
     }
 }
 
@@ -425,6 +426,62 @@ diesel::table! {
         branch_code -> Text,
         quantity -> Integer,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    poster_sites (id) {
+        id -> Text,
+        branch_code -> Text,
+        locality_id -> Text,
+        address -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        kind -> Text,
+        capacity -> Integer,
+        decision_body -> Text,
+        decision_number -> Text,
+        decision_date -> Date,
+        status -> Text,
+        current_posters -> Integer,
+        last_checked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    poster_placements (id) {
+        id -> Text,
+        site_id -> Text,
+        branch_code -> Text,
+        material_id -> Text,
+        quantity -> Integer,
+        placed_at -> Timestamp,
+        placed_by -> Nullable<Text>,
+        event_id -> Nullable<Text>,
+        status -> Text,
+        replaces_id -> Nullable<Text>,
+        replaced_by_id -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    poster_placement_changes (id) {
+        id -> Text,
+        placement_id -> Text,
+        status -> Text,
+        at -> Timestamp,
+        volunteer_id -> Nullable<Text>,
+        recorded_by -> Text,
+        note -> Nullable<Text>,
+        photo_ref -> Nullable<Text>,
+        received_at -> Timestamp,
     }
 }
 
@@ -448,6 +505,11 @@ diesel::joinable!(stock_movements -> volunteers (volunteer_id));
 diesel::joinable!(stock_balances -> materials (material_id));
 diesel::joinable!(volunteer_holdings -> volunteers (volunteer_id));
 diesel::joinable!(volunteer_holdings -> materials (material_id));
+diesel::joinable!(poster_sites -> localities (locality_id));
+diesel::joinable!(poster_placements -> poster_sites (site_id));
+diesel::joinable!(poster_placements -> materials (material_id));
+diesel::joinable!(poster_placement_changes -> poster_placements (placement_id));
+diesel::joinable!(poster_placements -> volunteers (placed_by));
 diesel::allow_tables_to_appear_in_same_query!(
     branches,
     accounts,
@@ -477,4 +539,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     stock_movements,
     stock_balances,
     volunteer_holdings,
+    poster_sites,
+    poster_placements,
+    poster_placement_changes,
 );

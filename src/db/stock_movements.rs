@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{stock_movements, volunteers};
-use crate::domain::ids::{AccountId, EventId, MaterialId, MovementId, VisitId, VolunteerId};
+use crate::domain::ids::{AccountId, EventId, MaterialId, MovementId, PlacementId, VisitId, VolunteerId};
 use crate::domain::material::{AdjustmentDirection, Movement, MovementKind};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -31,6 +31,8 @@ pub struct StockMovement {
     pub meeting_id: Option<EventId>,
     /// A hand-out at an event of the distributing kinds.
     pub event_id: Option<EventId>,
+    /// For a placement movement: the placement that put the posters up.
+    pub placement_id: Option<PlacementId>,
 }
 
 impl StockMovement {

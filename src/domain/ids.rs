@@ -205,6 +205,19 @@ crate::id_type!(
     /// A movement of the stock ledger.
     MovementId
 );
+crate::id_type!(
+    /// A place designated for campaign posters.
+    PosterSiteId
+);
+crate::id_type!(
+    /// Posters put up on a site.
+    PlacementId
+);
+crate::id_type!(
+    /// One entry of a placement's status history; an inspection synced offline
+    /// carries the id its phone generated.
+    PlacementChangeId
+);
 
 #[cfg(test)]
 mod tests {

@@ -63,6 +63,10 @@ pub enum MovementKind {
     /// Handed out at a visit, a meeting or an event: from the volunteer's holding
     /// when it names a volunteer, else from the branch's shelves.
     HandOut,
+    /// Posters put up on a poster site: out of the volunteer's holding when a
+    /// volunteer put them up, else out of the branch's stock. Recorded only by
+    /// the placement it names, never undone.
+    Placement,
 }
 
 crate::text_enum!(MovementKind {
@@ -73,6 +77,7 @@ crate::text_enum!(MovementKind {
     WriteOff = "write_off",
     Adjustment = "adjustment",
     HandOut = "hand_out",
+    Placement = "placement",
 });
 
 /// Which way an adjustment moves a branch's stock.
@@ -140,7 +145,7 @@ impl Movement<'_> {
             }
             MovementKind::Issue => vec![(branch(), -q), (volunteer()?, q)],
             MovementKind::Return => vec![(branch(), q), (volunteer()?, -q)],
-            MovementKind::HandOut => match self.volunteer {
+            MovementKind::HandOut | MovementKind::Placement => match self.volunteer {
                 Some(volunteer) => vec![(Holder::Volunteer(volunteer.clone()), -q)],
                 None => vec![(branch(), -q)],
             },
@@ -199,6 +204,17 @@ mod tests {
         assert_eq!(by_volunteer.effects().unwrap(), vec![Effect { holder: Holder::Volunteer(volunteer), delta: -5 }]);
         assert_eq!(
             movement(MovementKind::HandOut).effects().unwrap(),
+            vec![Effect { holder: Holder::Branch("KZ-75".into()), delta: -5 }]
+        );
+    }
+
+    #[test]
+    fn a_placement_debits_the_volunteer_who_put_posters_up_else_the_branch() {
+        let volunteer = VolunteerId::new();
+        let by_volunteer = Movement { volunteer: Some(&volunteer), ..movement(MovementKind::Placement) };
+        assert_eq!(by_volunteer.effects().unwrap(), vec![Effect { holder: Holder::Volunteer(volunteer), delta: -5 }]);
+        assert_eq!(
+            movement(MovementKind::Placement).effects().unwrap(),
             vec![Effect { holder: Holder::Branch("KZ-75".into()), delta: -5 }]
         );
     }

@@ -11,6 +11,7 @@ pub mod meeting;
 pub mod member_organisation;
 pub mod password;
 pub mod phone;
+pub mod poster;
 pub mod role;
 pub mod route;
 pub mod text_enum;

@@ -93,7 +93,7 @@ mod tests {
     use serde::de::DeserializeOwned;
 
     use crate::domain::{
-        branch, event, language, locality, material, meeting, member_organisation, role, route, volunteer,
+        branch, event, language, locality, material, meeting, member_organisation, poster, role, route, volunteer,
     };
 
     /// JSON, the spec and the database must spell every value alike.
@@ -129,6 +129,9 @@ mod tests {
         spelled_alike(material::MaterialLanguage::ALL);
         spelled_alike(material::MovementKind::ALL);
         spelled_alike(material::AdjustmentDirection::ALL);
+        spelled_alike(poster::SiteKind::ALL);
+        spelled_alike(poster::SiteStatus::ALL);
+        spelled_alike(poster::PlacementStatus::ALL);
     }
 
     #[test]

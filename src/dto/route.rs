@@ -276,15 +276,7 @@ pub struct VisitBatch {
     pub visits: Vec<Box<serde_json::value::RawValue>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemStatus {
-    Created,
-    /// Received before; `visit` is what was stored.
-    Duplicate,
-    /// Refused; see `errors`. Nothing of it was stored.
-    Rejected,
-}
+pub use crate::dto::batch::ItemStatus;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ItemResult {

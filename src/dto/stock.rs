@@ -8,7 +8,7 @@ use validator::Validate;
 use crate::db::stock_balances::StockBalance;
 use crate::db::stock_movements::MovementWithName;
 use crate::db::volunteer_holdings::Holding;
-use crate::domain::ids::{AccountId, EventId, MaterialId, MovementId, VisitId, VolunteerId};
+use crate::domain::ids::{AccountId, EventId, MaterialId, MovementId, PlacementId, VisitId, VolunteerId};
 pub use crate::domain::material::{AdjustmentDirection, MovementKind};
 use crate::domain::time::utc;
 use crate::domain::visibility::Visibility;
@@ -73,6 +73,8 @@ pub struct MovementOut {
     pub meeting_id: Option<EventId>,
     /// A hand-out at an event (`materials_distribution`, `street_stand`).
     pub event_id: Option<EventId>,
+    /// Set on a `placement` movement: the poster placement it debited the stock for.
+    pub placement_id: Option<PlacementId>,
     pub recorded_by: Option<AccountId>,
     pub recorded_at: DateTime<Utc>,
 }
@@ -96,6 +98,7 @@ impl MovementOut {
             visit_id: movement.visit_id,
             meeting_id: movement.meeting_id,
             event_id: movement.event_id,
+            placement_id: movement.placement_id,
             recorded_by: visibility.personal(Some(movement.recorded_by)),
             recorded_at: utc(movement.created_at),
         }

@@ -198,6 +198,7 @@ impl Ledger {
             visit_id: None,
             meeting_id: None,
             event_id: None,
+            placement_id: None,
         }
     }
 

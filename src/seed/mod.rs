@@ -21,6 +21,7 @@ mod organisations;
 mod people;
 mod places;
 mod plan;
+mod posters;
 mod rng;
 mod roster;
 mod routes;
@@ -123,6 +124,7 @@ pub fn run_plan(url: &DatabaseUrl, plan: &Plan, force: bool) -> Result<(), Strin
     seed_routes(conn, &progress, &mut contexts, walks, plan, &mut ledger)?;
     seed_logins(conn, &progress, &mut contexts)?;
     seed_ledger(conn, &progress, &contexts, ledger)?;
+    seed_posters(conn, &progress, &contexts, plan)?;
 
     if let DbConn::Postgresql(_) = conn {
         // Fresh statistics, as autovacuum would gather them soon after.
@@ -490,6 +492,16 @@ fn seed_routes(
     progress.done("route assignees", totals.assignees, since);
     progress.done("visits", totals.visits, since);
     progress.done("walker accounts", totals.logins, since);
+    Ok(())
+}
+
+/// Poster sites with placements and histories, and the stock they came out of.
+fn seed_posters(conn: &mut DbConn, progress: &Progress, contexts: &[BranchContext], plan: &Plan) -> Result<(), String> {
+    let since = Instant::now();
+    let batch = posters::generate(contexts, plan.poster_sites, total_weight(contexts), base_time());
+    store::insert_posters(conn, &batch)?;
+    progress.done("poster sites", batch.sites.len(), since);
+    progress.done("poster placements", batch.placements.len(), since);
     Ok(())
 }
 

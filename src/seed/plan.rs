@@ -12,6 +12,8 @@ pub struct Plan {
     /// Work collectives.
     pub organisations: u64,
     pub meetings: u64,
+    /// Poster sites.
+    pub poster_sites: u64,
 }
 
 /// Volunteers per unit of scale.
@@ -20,6 +22,7 @@ const EVENTS_PER_SCALE: u64 = 2_000;
 const VISITS_PER_SCALE: u64 = 100_000;
 const ORGANISATIONS_PER_SCALE: u64 = 300;
 const MEETINGS_PER_SCALE: u64 = 300;
+const POSTER_SITES_PER_SCALE: u64 = 1_000;
 
 impl Plan {
     /// Everything grows linearly with the scale.
@@ -31,11 +34,12 @@ impl Plan {
             visits: scale * VISITS_PER_SCALE,
             organisations: scale * ORGANISATIONS_PER_SCALE,
             meetings: scale * MEETINGS_PER_SCALE,
+            poster_sites: scale * POSTER_SITES_PER_SCALE,
         }
     }
 
     /// A small data set with every kind of record in every branch, for tests.
     pub fn sample() -> Self {
-        Self { volunteers: 2_000, events: 300, visits: 6_000, organisations: 60, meetings: 80 }
+        Self { volunteers: 2_000, events: 300, visits: 6_000, organisations: 60, meetings: 80, poster_sites: 200 }
     }
 }

@@ -131,7 +131,7 @@ pub fn insert_materials(conn: &mut DbConn, rows: &[Material]) -> Result<(), Stri
 
 /// Hand-outs, written after the visits and meetings they name.
 pub fn insert_movements(conn: &mut DbConn, rows: &[StockMovement]) -> Result<(), String> {
-    conn.transaction(|conn| bulk_insert!(conn, stock_movements::table, rows, 16)).map_err(message("stock movements"))
+    conn.transaction(|conn| bulk_insert!(conn, stock_movements::table, rows, 17)).map_err(message("stock movements"))
 }
 
 /// The rest of the ledger and the balances it leaves, in one transaction.
@@ -142,11 +142,43 @@ pub fn insert_ledger(
     holdings: &[Holding],
 ) -> Result<(), String> {
     conn.transaction(|conn| {
-        bulk_insert!(conn, stock_movements::table, movements, 16)?;
+        bulk_insert!(conn, stock_movements::table, movements, 17)?;
         bulk_insert!(conn, stock_balances::table, balances, 4)?;
         bulk_insert!(conn, volunteer_holdings::table, holdings, 5)
     })
     .map_err(message("the stock ledger"))
+}
+
+/// The posters of the data set: the material, sites, placements with their
+/// histories, and the ledger and balances they leave.
+pub fn insert_posters(conn: &mut DbConn, batch: &super::posters::PosterBatch) -> Result<(), String> {
+    use crate::db::schema::{materials, poster_placement_changes, poster_placements, poster_sites, stock_movements};
+    let at = super::clock::base_time();
+    conn.transaction(|conn| {
+        bulk_insert!(conn, materials::table, &batch.materials, 14)?;
+        bulk_insert!(conn, poster_sites::table, &batch.sites, 17)?;
+        // A replacement names the placement it replaces (stored before it); that
+        // one names its replacement once both are in.
+        let placements: Vec<_> = batch
+            .placements
+            .iter()
+            .cloned()
+            .map(|placement| crate::db::poster_placements::Placement { replaced_by_id: None, ..placement })
+            .collect();
+        bulk_insert!(conn, poster_placements::table, &placements, 15)?;
+        conn.batch_execute(
+            "UPDATE poster_placements SET replaced_by_id = \
+             (SELECT r.id FROM poster_placements r WHERE r.replaces_id = poster_placements.id) \
+             WHERE replaced_by_id IS NULL AND status = 'replaced'",
+        )?;
+        bulk_insert!(conn, poster_placement_changes::table, &batch.changes, 9)?;
+        bulk_insert!(conn, stock_movements::table, &batch.movements, 17)?;
+        for (branch, material, quantity) in &batch.balances {
+            crate::db::stock_balances::credit(conn, branch, material, *quantity, at)?;
+        }
+        Ok(())
+    })
+    .map_err(message("posters"))
 }
 
 /// What the database holds already that seeding would fill or collide with.
@@ -158,6 +190,7 @@ pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, Stri
         ("member organisations", member_organisations::table.count().get_result::<i64>(conn).map_err(read)?),
         ("events", events::table.count().get_result::<i64>(conn).map_err(read)?),
         ("routes", routes::table.count().get_result::<i64>(conn).map_err(read)?),
+        ("poster sites", crate::db::schema::poster_sites::table.count().get_result::<i64>(conn).map_err(read)?),
         ("organisations", organisations::table.count().get_result::<i64>(conn).map_err(read)?),
         ("materials", materials::table.count().get_result::<i64>(conn).map_err(read)?),
         (
@@ -177,6 +210,9 @@ pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, Stri
 /// (a DELETE would check every foreign key row by row, some without an index).
 const WORK_TABLES: &[&str] = &[
     "stock_movements",
+    "poster_placement_changes",
+    "poster_placements",
+    "poster_sites",
     "volunteer_holdings",
     "stock_balances",
     "materials",

@@ -218,6 +218,7 @@ impl HandOut<'_> {
             visit_id: None,
             meeting_id: None,
             event_id: None,
+            placement_id: None,
         }
     }
 }

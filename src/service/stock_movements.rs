@@ -25,6 +25,13 @@ pub fn record(conn: &mut DbConn, actor: &SessionUser, input: CreateMovement) -> 
             "hand-outs are recorded with a visit, a meeting report or an event's materials",
         ));
     }
+    if input.kind == MovementKind::Placement {
+        return Err(ApiError::invalid(
+            "kind",
+            ErrorCode::NotAllowed,
+            "posters put up are recorded as placements: POST /poster-sites/{id}/placements",
+        ));
+    }
     if input.kind == MovementKind::Receipt && actor.role != Role::Admin {
         return Err(ApiError::Forbidden("only admins record receipts from a print run".into()));
     }
@@ -77,6 +84,7 @@ pub fn record(conn: &mut DbConn, actor: &SessionUser, input: CreateMovement) -> 
         visit_id: None,
         meeting_id: None,
         event_id: None,
+        placement_id: None,
     };
     book(conn, actor, &material, row)
 }
@@ -100,6 +108,14 @@ pub fn reverse(
     };
     if !allowed {
         return Err(ApiError::Forbidden(format!("the {} role may not undo this movement", actor.role)));
+    }
+    if original.kind == MovementKind::Placement {
+        return Err(ApiError::field_conflict(
+            "posters put up are not undone in the ledger; record the placement's status instead",
+            "id",
+            ErrorCode::NotAllowed,
+            None,
+        ));
     }
     if original.reverses_id.is_some() {
         return Err(ApiError::field_conflict(
@@ -140,8 +156,9 @@ pub fn reverse(
 }
 
 /// Applies the movement's effects to the balances, then stores it with its audit
-/// entry. A movement that would take a balance below zero changes nothing and
-/// answers 409 `insufficient_stock` (the caller's transaction rolls back).
+/// entry (inside the caller's write transaction). A balance that would go below
+/// zero is a 409 `insufficient_stock` naming the material, balance and quantity
+/// and changes nothing (the caller's transaction rolls back).
 pub fn book(
     conn: &mut DbConn,
     actor: &SessionUser,

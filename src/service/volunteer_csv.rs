@@ -18,6 +18,7 @@ use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::volunteer::{Consent, GuardianConsent, Language};
 use crate::dto::volunteer_import::{ImportReport, RowResult, RowStatus};
 use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::service::csv_import::{self, Record, field_errors, parse_id, stops_the_import, tally};
 use crate::service::volunteers::{DraftInput, Inserted, check_draft, draft, insert_draft, target_branch};
 
 /// Columns of the export, and the columns the import understands.
@@ -38,13 +39,6 @@ pub const COLUMNS: [&str; 15] = [
     "consent_version",
     "created_at",
 ];
-
-/// Rows of one import at most (a larger file should be split).
-pub const MAX_IMPORT_ROWS: usize = 5000;
-
-fn csv_error(err: csv::Error) -> ApiError {
-    ApiError::internal(format!("csv: {err}"))
-}
 
 /// The volunteers `actor` may see (with the list's filters), as CSV.
 pub async fn export(db: &Db, actor: &AuthUser, mut filter: VolunteerFilter) -> Result<Vec<u8>, ApiError> {
@@ -78,13 +72,11 @@ pub async fn export(db: &Db, actor: &AuthUser, mut filter: VolunteerFilter) -> R
             Ok(rows)
         })
         .await?;
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(COLUMNS).map_err(csv_error)?;
-        for row in rows {
-            let date = |at: chrono::NaiveDateTime| at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let cells = [
+    let date = |at: chrono::NaiveDateTime| at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    csv_import::write(
+        &COLUMNS,
+        rows.into_iter().map(|row| {
+            vec![
                 row.id.into(),
                 row.branch_code,
                 row.locality_id.map(String::from).unwrap_or_default(),
@@ -100,23 +92,9 @@ pub async fn export(db: &Db, actor: &AuthUser, mut filter: VolunteerFilter) -> R
                 date(row.consent_at),
                 row.consent_version,
                 date(row.created_at),
-            ];
-            writer.write_record(cells.iter().map(|cell| spreadsheet_safe(cell).into_owned())).map_err(csv_error)?;
-        }
-        writer.flush().map_err(|err| ApiError::internal(format!("csv: {err}")))?;
-    }
-    Ok(out)
-}
-
-/// A cell a spreadsheet will not run as a formula: text starting with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return gets a leading apostrophe (names reach
-/// the export from the public form). Phone numbers keep their `+`.
-fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    let phone = cell.len() > 1 && cell.starts_with('+') && cell[1..].chars().all(|c| c.is_ascii_digit());
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !phone => std::borrow::Cow::Owned(format!("'{cell}")),
-        _ => std::borrow::Cow::Borrowed(cell),
-    }
+            ]
+        }),
+    )
 }
 
 /// The length limits of the JSON API, for the columns an import reads.
@@ -136,8 +114,8 @@ fn check_lengths(get: &dyn Fn(&str) -> Option<String>, errors: &mut Vec<FieldErr
 }
 
 /// One parsed row of an import, before the database is asked anything.
-fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<DraftRow, Vec<FieldError>> {
-    let get = |name: &str| record.get(name).map(|value| value.trim()).filter(|value| !value.is_empty());
+fn parse_row(actor: &SessionUser, record: &Record) -> Result<DraftRow, Vec<FieldError>> {
+    let get = |name: &str| record.get(name);
     let mut errors = Vec::new();
     check_lengths(&|name: &str| get(name).map(str::to_owned), &mut errors);
     let mut required = |name: &str| {
@@ -236,15 +214,6 @@ fn parse_row(actor: &SessionUser, record: &HashMap<String, String>) -> Result<Dr
     })
 }
 
-/// An optional id cell: absent is `None`, malformed is an error of the row.
-fn parse_id<T: std::str::FromStr>(column: &'static str, text: Option<&str>, errors: &mut Vec<FieldError>) -> Option<T> {
-    let parsed = text?.parse().ok();
-    if parsed.is_none() {
-        errors.push(FieldError::new(column, ErrorCode::InvalidType, "must be a UUID"));
-    }
-    parsed
-}
-
 /// What became of one well-formed row.
 enum RowOutcome {
     Created(String),
@@ -269,76 +238,35 @@ struct DraftRow {
     guardian: Option<GuardianConsent>,
 }
 
-fn field_errors(err: ApiError) -> Vec<FieldError> {
-    match err {
-        ApiError::Validation(errors) => errors,
-        other => vec![FieldError::new("row", ErrorCode::Refused, other.problem().detail)],
-    }
-}
-
 /// Imports volunteers from CSV (with a header row), reporting on every row.
 pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool) -> Result<ImportReport, ApiError> {
-    let text = String::from_utf8(csv_bytes)
-        .map_err(|_| ApiError::invalid("body", ErrorCode::Encoding, "the file must be UTF-8"))?;
-    if text.contains('\0') {
-        return Err(ApiError::invalid("body", ErrorCode::NulCharacter, "the file must not contain NUL characters"));
-    }
-    let mut reader =
-        csv::ReaderBuilder::new().flexible(false).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|err| ApiError::invalid("body", ErrorCode::Csv, format!("the header row cannot be read: {err}")))?
-        .iter()
-        .map(|name| name.trim().to_lowercase())
-        .collect();
-    for required in ["full_name", "phone", "consent_at", "consent_version"] {
-        if !headers.iter().any(|name| name == required) {
-            return Err(ApiError::invalid(
-                "body",
-                ErrorCode::MissingColumn,
-                format!("the header row lacks the {required} column"),
-            ));
-        }
-    }
+    let rows = csv_import::read(csv_bytes, &["full_name", "phone", "consent_at", "consent_version"])?;
     let actor = SessionUser::clone(actor);
     let mut parsed = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let row = index + 2;
-        if parsed.len() >= MAX_IMPORT_ROWS {
-            return Err(ApiError::invalid(
-                "body",
-                ErrorCode::TooManyRows,
-                format!("at most {MAX_IMPORT_ROWS} rows per import"),
-            ));
-        }
-        let outcome = match record {
-            Ok(record) => {
-                let fields: HashMap<String, String> =
-                    headers.iter().cloned().zip(record.iter().map(str::to_owned)).collect();
-                parse_row(&actor, &fields).and_then(|row| {
-                    draft(DraftInput {
-                        branch: row.branch,
-                        locality_id: row.locality_id,
-                        full_name: &row.full_name,
-                        phone: &row.phone,
-                        foreign_phone: false,
-                        email: row.email.as_deref(),
-                        birth_date: row.birth_date,
-                        languages: &row.languages,
-                        skills: &row.skills,
-                        member_organisation_id: row.member_organisation_id,
-                        youth_wing: row.youth_wing,
-                        availability: None,
-                        status: row.status,
-                        consent: &row.consent,
-                        guardian_consent: row.guardian.as_ref(),
-                        source: "import",
-                    })
-                    .map_err(field_errors)
+    for (row, record) in rows {
+        let outcome = record.and_then(|record| {
+            parse_row(&actor, &record).and_then(|row| {
+                draft(DraftInput {
+                    branch: row.branch,
+                    locality_id: row.locality_id,
+                    full_name: &row.full_name,
+                    phone: &row.phone,
+                    foreign_phone: false,
+                    email: row.email.as_deref(),
+                    birth_date: row.birth_date,
+                    languages: &row.languages,
+                    skills: &row.skills,
+                    member_organisation_id: row.member_organisation_id,
+                    youth_wing: row.youth_wing,
+                    availability: None,
+                    status: row.status,
+                    consent: &row.consent,
+                    guardian_consent: row.guardian.as_ref(),
+                    source: "import",
                 })
-            }
-            Err(err) => Err(vec![FieldError::new("row", ErrorCode::Csv, err.to_string())]),
-        };
+                .map_err(field_errors)
+            })
+        });
         parsed.push((row, outcome));
     }
     db.run(move |conn| {
@@ -391,19 +319,15 @@ pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool
                             result.existing_id =
                                 actor.sees_branch(&existing.branch_code).then(|| existing.id.to_string());
                         }
-                        Err(err @ (ApiError::Unavailable(_) | ApiError::Internal(_))) => return Err(err),
+                        Err(err) if stops_the_import(&err) => return Err(err),
                         Err(err) => result.errors = field_errors(err),
                     }
                 }
             }
-            match result.status {
-                RowStatus::Created => report.created += 1,
-                RowStatus::Valid => report.valid += 1,
-                RowStatus::Duplicate => report.duplicates += 1,
-                RowStatus::Error => report.errors += 1,
-            }
             report.rows.push(result);
         }
+        (report.created, report.valid, report.duplicates, report.errors) =
+            tally(report.rows.iter().map(|row| row.status));
         Ok(report)
     })
     .await

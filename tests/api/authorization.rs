@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::factories::{OTHER_BRANCH, OWN_BRANCH, TestUser, fresh_phone};
+use crate::factories::{OTHER_BRANCH, OWN_BRANCH, TestUser, fresh_phone, id};
 use crate::helpers::TestApp;
 
 /// The callers, in the order of the expected-status columns.
@@ -80,6 +80,14 @@ enum Target {
     Movement,
     /// A new stock movement of the own branch for each call (reversals).
     FreshMovement,
+    /// No id; a CSV of poster sites checked in a dry run.
+    SiteCsvDryRun,
+    /// A poster site of the own branch.
+    PosterSite,
+    /// A placement on the poster site.
+    Placement,
+    /// A new placement on the poster site for each call (status changes).
+    FreshPlacement,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -183,6 +191,18 @@ fn matrix() -> Vec<Case> {
         case_on(Target::Event, "POST", "/api/v1/events/{id}/materials", Some(json!({"material_id": "{material_id}", "quantity": 1})), [401, 201, 201, 404, 403, 403]),
         case_on(Target::Event, "GET", "/api/v1/events/{id}/materials", None, [401, 200, 200, 404, 403, 200]),
         case("GET", "/api/v1/reports/materials-handed-out", None, [401, 200, 200, 200, 403, 200]),
+        case("POST", "/api/v1/poster-sites", Some(json!({"branch": OWN_BRANCH, "locality_id": "{locality_id}", "address": "Абай 1", "kind": "board", "capacity": 4, "decision_body": "Akimat", "decision_number": "12", "decision_date": "2026-10-01"})), [401, 201, 201, 403, 403, 403]),
+        case("GET", "/api/v1/poster-sites", None, [401, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/poster-sites.csv", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::SiteCsvDryRun, "POST", "/api/v1/poster-sites.csv", None, [401, 200, 200, 200, 403, 403]),
+        case_on(Target::PosterSite, "GET", "/api/v1/poster-sites/{id}", None, [401, 200, 200, 404, 200, 200]),
+        case_on(Target::PosterSite, "PATCH", "/api/v1/poster-sites/{id}", Some(json!({"address": "Абай 2"})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::PosterSite, "POST", "/api/v1/poster-sites/{id}/placements", Some(json!({"material_id": "{poster_id}", "quantity": 1})), [401, 201, 201, 404, 403, 403]),
+        case("GET", "/api/v1/poster-placements", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::Placement, "GET", "/api/v1/poster-placements/{id}", None, [401, 200, 200, 404, 200, 200]),
+        case_on(Target::FreshPlacement, "POST", "/api/v1/poster-placements/{id}/changes", Some(json!({"status": "checked"})), [401, 201, 201, 404, 201, 403]),
+        case("POST", "/api/v1/poster-inspections/batch", Some(json!({"inspections": []})), [401, 200, 200, 200, 200, 403]),
+        case("GET", "/api/v1/reports/poster-coverage", None, [401, 200, 200, 200, 403, 200]),
         case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [202, 202, 202, 202, 202, 202]),
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
@@ -216,6 +236,11 @@ struct Fixtures {
     material_id: String,
     /// An adjustment of the own branch's stock.
     movement_id: String,
+    /// A catalogue poster, with stock in the own branch.
+    poster_id: String,
+    /// A poster site of the own branch, with room for every call.
+    site_id: String,
+    placement_id: String,
     /// An account that signs in during the login case.
     target: TestUser,
     admin: TestUser,
@@ -265,7 +290,12 @@ impl Fixtures {
                 )
                 .await
             }
-            Target::BranchQuery | Target::CsvDryRun | Target::CalendarToken => String::new(),
+            Target::BranchQuery | Target::CsvDryRun | Target::SiteCsvDryRun | Target::CalendarToken => String::new(),
+            Target::PosterSite => self.site_id.clone(),
+            Target::Placement => self.placement_id.clone(),
+            Target::FreshPlacement => {
+                app.placement(&self.admin, &self.site_id, &self.poster_id, 1).await["id"].as_str().unwrap().to_owned()
+            }
             Target::Event => self.event["id"].as_str().unwrap().to_owned(),
             Target::Route => self.route["id"].as_str().unwrap().to_owned(),
             Target::Organisation => self.organisation_id.clone(),
@@ -310,7 +340,7 @@ impl Fixtures {
             .replace("{slug}", "validation-failed");
         match case.id {
             Target::BranchQuery => path.push_str(&format!("?branch={OWN_BRANCH}")),
-            Target::CsvDryRun => path.push_str("?dry_run=true"),
+            Target::CsvDryRun | Target::SiteCsvDryRun => path.push_str("?dry_run=true"),
             _ => {}
         }
         let fresh_volunteer = if case.body.as_ref().is_some_and(|body| body.to_string().contains(FRESH_VOLUNTEER)) {
@@ -327,6 +357,7 @@ impl Fixtures {
                 .replace("{fresh_phone}", &fresh_phone())
                 .replace("{locality_id}", &self.locality_id)
                 .replace("{material_id}", &self.material_id)
+                .replace("{poster_id}", &self.poster_id)
                 .replace("{fresh_volunteer_id}", FRESH_VOLUNTEER)
                 .replace("{unique_email}", &format!("matrix-{}@outreach.test", uuid::Uuid::now_v7().simple()));
             serde_json::from_str(&text.replace(FRESH_VOLUNTEER, &fresh_volunteer)).unwrap()
@@ -410,7 +441,14 @@ async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
     // Stock for the hand-outs at the fixture event.
     let receipt = json!({"kind": "receipt", "material_id": material_id, "branch": OWN_BRANCH, "quantity": 100});
     create_id(&app, &admin, "/api/v1/stock-movements", receipt).await;
+    let poster_id = app.poster(&admin).await;
+    app.receive(&admin, &poster_id, OWN_BRANCH, 1000).await;
+    let site_id = id(&app.poster_site(&admin, OWN_BRANCH, &locality_id, 1000).await).to_owned();
+    let placement_id = id(&app.placement(&admin, &site_id, &poster_id, 1).await).to_owned();
     let fixtures = Fixtures {
+        poster_id,
+        site_id,
+        placement_id,
         account_id: app.account(&admin, "volunteer", Some(OWN_BRANCH)).await["id"].as_str().unwrap().to_owned(),
         observer_id,
         token_id,
@@ -451,6 +489,12 @@ async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
             }
             if let Some(body) = &body {
                 request = request.json(body);
+            }
+            if matches!(case.id, Target::SiteCsvDryRun) {
+                request = request.header("content-type", "text/csv").body(format!(
+                    "locality_id,address,kind,capacity,decision_body,decision_number,decision_date\n{},Абай 3,stand,2,Akimat,13,2026-10-02\n",
+                    fixtures.locality_id
+                ));
             }
             if matches!(case.id, Target::CsvDryRun) {
                 request = request

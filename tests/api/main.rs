@@ -25,6 +25,7 @@ mod meetings;
 mod migrations;
 mod openapi;
 mod operations;
+mod posters;
 mod seed;
 mod stock;
 mod stored_values;

@@ -379,3 +379,52 @@ async fn the_seeded_ledger_keeps_every_balance_at_the_sum_of_its_movements(app: 
     let balances = app.get("/api/v1/stock-balances").bearer(token).send().await.assert_status(200).json();
     assert!(!balances["items"].as_array().unwrap().is_empty());
 }
+
+on_both_databases!(seeded_posters_match_the_stock_they_came_out_of_and_their_sites);
+async fn seeded_posters_match_the_stock_they_came_out_of_and_their_sites(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    let poster_movements = |kind: &str| {
+        count(
+            &app,
+            &format!(
+                "SELECT COALESCE(SUM(s.quantity), 0) AS n FROM stock_movements s \
+                 JOIN materials m ON m.id = s.material_id WHERE m.code = 'P-2026-02' AND s.kind = '{kind}'"
+            ),
+        )
+    };
+    let on_shelves = count(
+        &app,
+        "SELECT COALESCE(SUM(b.quantity), 0) AS n FROM stock_balances b \
+         JOIN materials m ON m.id = b.material_id WHERE m.code = 'P-2026-02'",
+    );
+    assert!(poster_movements("placement") > 0);
+    assert_eq!(poster_movements("receipt") - poster_movements("placement"), on_shelves);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM poster_placements"),
+        count(&app, "SELECT COUNT(*) AS n FROM stock_movements WHERE kind = 'placement' AND placement_id IS NOT NULL"),
+        "every placement debited the stock once"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COALESCE(SUM(quantity), 0) AS n FROM poster_placements WHERE status IN ('placed', 'checked')"
+        ),
+        count(&app, "SELECT COALESCE(SUM(current_posters), 0) AS n FROM poster_sites"),
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM poster_sites WHERE current_posters > capacity"), 0);
+    let without_history = "SELECT COUNT(*) AS n FROM poster_placements p WHERE NOT EXISTS \
+        (SELECT 1 FROM poster_placement_changes c WHERE c.placement_id = p.id AND c.status = p.status)";
+    assert_eq!(count(&app, without_history), 0, "each placement's history ends in its status");
+    let replaced_unlinked =
+        "SELECT COUNT(*) AS n FROM poster_placements WHERE status = 'replaced' AND replaced_by_id IS NULL";
+    assert_eq!(count(&app, replaced_unlinked), 0);
+
+    let session = app.sign_in(&seed::observer_email(), DEMO_PASSWORD).await;
+    let token = session["access_token"].as_str().unwrap();
+    let coverage =
+        app.get("/api/v1/reports/poster-coverage?branch=KZ-71").bearer(token).send().await.assert_status(200).json();
+    assert_eq!(
+        coverage["total"]["sites"],
+        count(&app, "SELECT COUNT(*) AS n FROM poster_sites WHERE branch_code = 'KZ-71'")
+    );
+}

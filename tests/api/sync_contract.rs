@@ -17,6 +17,11 @@ async fn every_list_that_documents_updated_since_honours_it(app: TestApp) {
     app.movement(&admin, receipt).await.assert_status(201);
     let issue = json!({"kind": "issue", "material_id": material, "volunteer_id": volunteer["id"], "quantity": 2});
     app.movement(&coordinator, issue).await.assert_status(201);
+    let poster = app.poster(&admin).await;
+    app.receive(&admin, &poster, "KZ-71", 5).await;
+    let locality = app.locality(&coordinator, "KZ-71", "village").await;
+    let site = app.poster_site(&coordinator, "KZ-71", &locality, 2).await;
+    app.placement(&coordinator, id(&site), &poster, 1).await;
     app.scheduled_event(&coordinator, "KZ-71", "2027-03-01T05:00:00Z", "2027-03-01T09:00:00Z", 2).await;
     app.requested_meeting(&coordinator).await;
     let (route, walker) = app.assigned_route(&coordinator, "KZ-71", 2).await;
@@ -47,5 +52,5 @@ async fn every_list_that_documents_updated_since_honours_it(app: TestApp) {
         assert_eq!(items("2100-01-01T00:00:00Z").await, 0, "{path} lists nothing changed since 2100");
         checked.push(path);
     }
-    assert!(checked.len() >= 16, "{checked:?}");
+    assert!(checked.len() >= 18, "{checked:?}");
 }
