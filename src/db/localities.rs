@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{localities, volunteers};
+use super::schema::{events, localities, organisations, routes, volunteers};
 use crate::domain::locality::LocalityKind;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -99,7 +99,15 @@ pub fn is_referenced(conn: &mut DbConn, id: &LocalityId) -> QueryResult<bool> {
         .get_result::<bool>(conn)?;
     let people = diesel::select(diesel::dsl::exists(volunteers::table.filter(volunteers::locality_id.eq(id))))
         .get_result::<bool>(conn)?;
-    Ok(children || people)
+    // Events, routes and work collectives name their locality too.
+    let events = diesel::select(diesel::dsl::exists(events::table.filter(events::locality_id.eq(id))))
+        .get_result::<bool>(conn)?;
+    let routes = diesel::select(diesel::dsl::exists(routes::table.filter(routes::locality_id.eq(id))))
+        .get_result::<bool>(conn)?;
+    let organisations =
+        diesel::select(diesel::dsl::exists(organisations::table.filter(organisations::locality_id.eq(id))))
+            .get_result::<bool>(conn)?;
+    Ok(children || people || events || routes || organisations)
 }
 
 pub fn delete(conn: &mut DbConn, id: &LocalityId) -> QueryResult<usize> {

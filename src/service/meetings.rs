@@ -11,7 +11,7 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::events::{self, Event, EventChanges};
 use crate::db::meetings::{self, CoverageScope, FollowUp, Meeting, MeetingFilter, Question, Report, Speaker};
 use crate::db::shifts::{self, Assignment, Shift};
-use crate::db::{Db, DbConn, localities, member_organisations, volunteers, write_transaction};
+use crate::db::{Db, DbConn, branches, localities, member_organisations, volunteers, write_transaction};
 use crate::domain::event::{AssignmentStatus, EventKind, EventStatus};
 use crate::domain::role::Role;
 use crate::domain::time::{now, utc};
@@ -54,6 +54,13 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
+            if branches::find(conn, &branch)?.is_none() {
+                return Err(ApiError::invalid(
+                    "branch",
+                    ErrorCode::UnknownBranch,
+                    format!("there is no branch {branch}"),
+                ));
+            }
             if let Some(id) = &input.organisation_id
                 && meetings::find_organisation(conn, id)?.is_none_or(|organisation| organisation.branch_code != branch)
             {

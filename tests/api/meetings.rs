@@ -284,3 +284,12 @@ async fn a_meeting_changes_through_meetings_only_and_stays_in_its_branch(app: Te
         app.get("/api/v1/meetings").bearer(&outsider.token).send().await.json()["items"].as_array().unwrap().is_empty()
     );
 }
+
+on_both_databases!(a_meeting_in_an_unknown_branch_is_refused);
+async fn a_meeting_in_an_unknown_branch_is_refused(app: TestApp) {
+    let admin = app.admin().await;
+    let body = json!({"kind": "expert_meeting", "title": "Встреча", "branch": "KZ-00",
+                      "proposed_starts_at": "2027-04-01T06:00:00Z", "proposed_ends_at": "2027-04-01T07:00:00Z"});
+    let problem = app.post("/api/v1/meetings").bearer(&admin.token).json(&body).send().await.problem(422);
+    assert_eq!(problem["errors"][0]["code"], "unknown_branch");
+}
