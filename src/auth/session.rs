@@ -128,32 +128,23 @@ pub async fn login(
 /// Answers 429 when `key` has too many recent failures.
 pub fn ensure_not_throttled(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> Result<(), ApiError> {
     let failures = throttle_events::recent(conn, key, now - FAILED_LOGIN_WINDOW)?;
-    if failures.len() >= MAX_FAILED_LOGINS {
-        // The throttle lifts when enough of the failures leave the window.
-        let oldest_counted = failures[failures.len() - MAX_FAILED_LOGINS];
-        let retry_after = (oldest_counted + FAILED_LOGIN_WINDOW - now).num_seconds().max(1);
-        return Err(ApiError::TooManyRequests {
-            detail: "too many failed attempts; wait before trying again".into(),
-            retry_after_secs: retry_after.unsigned_abs(),
-        });
-    }
-    Ok(())
+    refuse_beyond(&failures, MAX_FAILED_LOGINS, now, "too many failed attempts; wait before trying again")
 }
 
 /// Answers 429 when failed logins from the address `key` tried too many
 /// different accounts within the window.
 fn ensure_address_not_spraying(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> Result<(), ApiError> {
     let accounts = throttle_events::recent_subjects(conn, key, now - FAILED_LOGIN_WINDOW)?;
-    if accounts.len() >= MAX_FAILING_ACCOUNTS_PER_ADDRESS {
-        // The throttle lifts when enough accounts' latest failures leave the window.
-        let oldest_counted = accounts[accounts.len() - MAX_FAILING_ACCOUNTS_PER_ADDRESS];
-        let retry_after = (oldest_counted + FAILED_LOGIN_WINDOW - now).num_seconds().max(1);
-        return Err(ApiError::TooManyRequests {
-            detail: "too many failed sign-ins to different accounts from this address; wait before trying again".into(),
-            retry_after_secs: retry_after.unsigned_abs(),
-        });
-    }
-    Ok(())
+    let detail = "too many failed sign-ins to different accounts from this address; wait before trying again";
+    refuse_beyond(&accounts, MAX_FAILING_ACCOUNTS_PER_ADDRESS, now, detail)
+}
+
+/// The one throttle rule: `counted` (times within the window, oldest first)
+/// reaching `limit` answers 429, until enough of them leave the window.
+fn refuse_beyond(counted: &[NaiveDateTime], limit: usize, now: NaiveDateTime, detail: &str) -> Result<(), ApiError> {
+    let Some(oldest_counted) = counted.len().checked_sub(limit).map(|index| counted[index]) else { return Ok(()) };
+    let retry_after = (oldest_counted + FAILED_LOGIN_WINDOW - now).num_seconds().max(1);
+    Err(ApiError::TooManyRequests { detail: detail.into(), retry_after_secs: retry_after.unsigned_abs() })
 }
 
 enum RefreshOutcome {

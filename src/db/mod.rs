@@ -236,12 +236,17 @@ impl Db {
 
     /// Checks that the database answers a trivial query, quickly.
     pub async fn ping(&self) -> Result<(), ApiError> {
-        let _slot = self.slot(READY_CHECKOUT_TIMEOUT).await?;
+        let slot = self.slot(READY_CHECKOUT_TIMEOUT).await?;
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             use diesel::connection::SimpleConnection;
-            let mut conn = pool.get_timeout(READY_CHECKOUT_TIMEOUT).map_err(ApiError::unavailable)?;
-            conn.batch_execute("SELECT 1").map_err(ApiError::unavailable)
+            let answered = pool
+                .get_timeout(READY_CHECKOUT_TIMEOUT)
+                .map_err(ApiError::unavailable)
+                .and_then(|mut conn| conn.batch_execute("SELECT 1").map_err(ApiError::unavailable));
+            // Given back with the connection, as in `run`.
+            drop(slot);
+            answered
         })
         .await
         .map_err(ApiError::internal)?

@@ -77,6 +77,16 @@ pub fn plain_message(message: &str) -> String {
              (2026-12-01T09:00:00Z or +05:00), dates are YYYY-MM-DD"
         );
     }
+    // std's integer parse errors, as query-string values report them.
+    if matches!(
+        message,
+        "invalid digit found in string"
+            | "cannot parse integer from empty string"
+            | "number too large to fit in target type"
+            | "number too small to fit in target type"
+    ) {
+        return format!("not a whole number in range ({message})");
+    }
     let Some((found, expected)) = message.split_once(", expected ") else { return message.to_owned() };
     let expected = match expected {
         _ if expected.starts_with("struct ") || expected.starts_with("a map") => "an object",
