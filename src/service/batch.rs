@@ -56,8 +56,8 @@ pub fn errors_of(err: ApiError) -> Vec<FieldError> {
 }
 
 /// Reads every item: shape (serde), rules (validator), and `check`, the rules
-/// that need no database.
-pub fn parse<T: BatchItem>(items: &[Box<RawValue>], check: impl Fn(&T) -> Vec<FieldError>) -> ParsedBatch<T> {
+/// that need no database (it may also complete the item, e.g. a derived total).
+pub fn parse<T: BatchItem>(items: &[Box<RawValue>], check: impl Fn(&mut T) -> Vec<FieldError>) -> ParsedBatch<T> {
     items
         .iter()
         .map(|raw| match parse_item(raw, &check) {
@@ -67,15 +67,15 @@ pub fn parse<T: BatchItem>(items: &[Box<RawValue>], check: impl Fn(&T) -> Vec<Fi
         .collect()
 }
 
-fn parse_item<T: BatchItem>(raw: &RawValue, check: &impl Fn(&T) -> Vec<FieldError>) -> ParsedItem<T> {
+fn parse_item<T: BatchItem>(raw: &RawValue, check: &impl Fn(&mut T) -> Vec<FieldError>) -> ParsedItem<T> {
     // Named as in a body of its own, but a fault of the whole item is the item's.
-    let item: T = parse_json(raw.get().as_bytes()).map_err(|err| {
+    let mut item: T = parse_json(raw.get().as_bytes()).map_err(|err| {
         let mut errors = errors_of(err);
         errors.iter_mut().filter(|error| error.field == "body").for_each(|error| error.field = "item".into());
         errors
     })?;
     item.validate().map_err(|err| errors_of(ApiError::from(err)))?;
-    let errors = check(&item);
+    let errors = check(&mut item);
     if errors.is_empty() { Ok(item) } else { Err(errors) }
 }
 
@@ -216,7 +216,7 @@ mod tests {
     fn each_item_is_decided_on_its_own_and_a_repeated_id_is_a_duplicate() {
         let items =
             raw(&[r#"{"id": "a", "n": 1}"#, r#"{"id": "b", "n": 11}"#, r#"{"id": "a", "n": 2}"#, r#"{"id": "c"}"#]);
-        let parsed = parse(&items, |_: &Item| Vec::new());
+        let parsed = parse(&items, |_: &mut Item| Vec::new());
         let stored: HashMap<String, i32> = HashMap::new();
         let (decisions, created) =
             decide(parsed, stored, |item: &Item, existing: &i32| Ok(item.n != *existing), |item: &Item| Ok(item.n));

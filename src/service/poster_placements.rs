@@ -476,7 +476,7 @@ pub async fn sync_inspections(
     let actor = SessionUser::clone(actor);
     let volunteer_id = changer(&actor)?;
     db.run(move |conn| {
-        let parsed: ParsedBatch<InspectionIn> = batch::parse(&items, check_inspection);
+        let parsed: ParsedBatch<InspectionIn> = batch::parse(&items, |item| check_inspection(item));
         let placement_ids: Vec<PlacementId> =
             parsed.iter().filter_map(|(_, item)| item.as_ref().ok().map(|item| item.placement_id.clone())).collect();
         batch::sync(

@@ -1,56 +1,44 @@
-//! Offline batch sync of door-to-door visits: each item checked and stored on
-//! its own (all or nothing per item), replays recognised by the phone's UUID,
-//! the route's progress updated in the same transaction.
+//! Offline batch sync of door-to-door visits, under the contract every batch a
+//! phone syncs follows (see [`super::batch`]): each item checked and stored on
+//! its own, replays recognised by the phone's UUID, the route's progress and the
+//! materials handed out updated in the same transaction.
 
 use crate::domain::ids::{MaterialId, RouteId, StopId, VisitId, VolunteerId};
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{TimeDelta, Utc};
 use serde_json::value::RawValue;
-use validator::Validate;
 
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::routes::{self, ProgressDelta, Route, Visit};
 use crate::db::stock_movements::{self, StockMovement};
 use crate::db::volunteers::encode_list;
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::domain::role::Role;
 use crate::domain::time::now;
-use crate::dto::json::parse_json;
-use crate::dto::route::{BatchResult, ItemResult, ItemStatus, RouteProgress, RouteStatus, VisitIn, VisitOut};
+use crate::dto::route::{BatchResult, ItemResult, RouteProgress, RouteStatus, VisitIn, VisitOut};
 use crate::dto::stock::HandedOut;
 use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::service::batch::{self, BatchItem, Decision, ParsedBatch};
 use crate::service::hand_outs::{self, HandOut, Shelf, Source};
 use crate::service::routes::{load_visible, route_audit};
 
-/// Most visits one batch carries.
-pub const MAX_BATCH: usize = 500;
 /// Most printed items one visit leaves.
 const MAX_MATERIALS_LEFT: i32 = 10_000;
 /// How far ahead of the server's clock a phone's clock may run.
 const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
 
-fn errors_of(err: ApiError) -> Vec<FieldError> {
-    match err {
-        ApiError::Validation(errors) | ApiError::BadRequest { errors, .. } => errors,
-        other => vec![FieldError::new("item", ErrorCode::Refused, other.problem().detail)],
+impl BatchItem for VisitIn {
+    type Id = VisitId;
+
+    fn id(&self) -> &VisitId {
+        &self.id
     }
 }
 
-/// An item read from the batch, or why it cannot be.
-type ParsedItem = Result<VisitIn, Vec<FieldError>>;
-/// Each item of a batch: the id it carried (when readable) and what it parsed to.
-type ParsedBatch = Vec<(Option<String>, ParsedItem)>;
-
-/// Reads one item: shape (serde), rules (validator), and what needs no database.
-fn parse_item(raw: &RawValue, route: &Route) -> ParsedItem {
-    // Named as in a body of its own, but a fault of the whole item is the item's.
-    let mut item: VisitIn = parse_json(raw.get().as_bytes()).map_err(|err| {
-        let mut errors = errors_of(err);
-        errors.iter_mut().filter(|error| error.field == "body").for_each(|error| error.field = "item".into());
-        errors
-    })?;
-    item.validate().map_err(|err| errors_of(ApiError::from(err)))?;
+/// The rules of one visit that need only the route; completes the bare
+/// `materials_left` total from the listed materials.
+fn check_visit(item: &mut VisitIn, route: &Route) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if item.visited_at > Utc::now() + CLOCK_SKEW {
         errors.push(FieldError::new("visited_at", ErrorCode::InFuture, "the visit time is in the future"));
@@ -74,7 +62,7 @@ fn parse_item(raw: &RawValue, route: &Route) -> ParsedItem {
         Ok(total) => item.materials_left = Some(total),
         Err(mut more) => errors.append(&mut more),
     }
-    if errors.is_empty() { Ok(item) } else { Err(errors) }
+    errors
 }
 
 /// Whether adding the item would push one of the route's counters past what its
@@ -168,124 +156,54 @@ fn same_content(stored: &Visit, replayed: &Visit) -> bool {
         && stored.longitude == replayed.longitude
 }
 
-/// What a batch comes to: a result per item, the visits to insert and what they
-/// add to the route's counters.
-struct Outcome {
-    results: Vec<ItemResult>,
-    new_visits: Vec<Visit>,
-    /// The materials each new visit handed out (taken from the shelf).
-    hand_outs: Vec<(VisitId, Vec<HandedOut>)>,
-    delta: ProgressDelta,
-    received_at: chrono::NaiveDateTime,
-}
-
-/// Decides every item against the route, its stops, the visits already stored
-/// under the items' ids (`stored` gains the new ones, so an id repeated within
-/// the batch is a duplicate) and the stock its materials come from (a new item
-/// takes them from `shelf`, or is refused whole). Writes nothing.
-fn decide(
-    parsed: ParsedBatch,
+/// A replayed visit is a duplicate of the stored one when both are on the route;
+/// `conflicting` when it says something else.
+fn duplicate(
+    item: &VisitIn,
+    existing: &Visit,
     route: &Route,
-    stops: &HashMap<StopId, (i32, bool)>,
-    mut stored: HashMap<VisitId, Visit>,
-    shelf: &mut Shelf,
     syncer: &Syncer,
     actor: &SessionUser,
-) -> Outcome {
-    let volunteer_id = &syncer.volunteer_id;
-    let received_at = now();
-    let mut delta = ProgressDelta {
-        visits: 0,
-        new_stops: 0,
-        doors_knocked: 0,
-        conversations: 0,
-        materials_left: 0,
-        last_activity_at: None,
-    };
-    let mut results = Vec::with_capacity(parsed.len());
-    let mut new_visits = Vec::new();
-    let mut hand_outs = Vec::new();
-    for (index, (raw_id, item)) in parsed.into_iter().enumerate() {
-        let mut result = ItemResult {
-            index,
-            id: raw_id,
-            status: ItemStatus::Rejected,
-            conflicting: false,
-            visit: None,
-            errors: vec![],
-        };
-        match item {
-            Err(errors) => result.errors = errors,
-            Ok(item) => {
-                let id = item.id.clone();
-                result.id = Some(id.to_string());
-                if let Some(existing) = stored.get(&id) {
-                    if existing.route_id == route.id {
-                        result.status = ItemStatus::Duplicate;
-                        result.conflicting =
-                            !same_content(existing, &visit_of(&item, route, volunteer_id, actor, received_at));
-                        result.visit = Some(existing.clone().into());
-                    } else {
-                        result.errors.push(FieldError::new(
-                            "id",
-                            ErrorCode::Taken,
-                            "this id belongs to a visit of another route",
-                        ));
-                    }
-                } else if let Some(until) = syncer.assigned_until.filter(|until| item.visited_at.naive_utc() >= *until)
-                {
-                    result.errors.push(FieldError::new(
-                        "visited_at",
-                        ErrorCode::AssignmentEnded,
-                        format!(
-                            "the volunteer was taken off this route at {}; only visits made before then are accepted",
-                            until.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                        ),
-                    ));
-                } else if !stops.contains_key(&item.stop_id) {
-                    result.errors.push(FieldError::new(
-                        "stop_id",
-                        ErrorCode::NotOnRoute,
-                        "this stop is not on the route",
-                    ));
-                } else if item.doors_knocked > stops[&item.stop_id].0 {
-                    result.errors.push(FieldError::new(
-                        "doors_knocked",
-                        ErrorCode::MoreThanDoors,
-                        "more doors than the stop has",
-                    ));
-                } else if counters_would_overflow(route, &delta, &item) {
-                    result.errors.push(FieldError::new(
-                        "item",
-                        ErrorCode::RouteFull,
-                        "the route's counters cannot take more",
-                    ));
-                } else if let Err(errors) = shelf.take(&item.materials) {
-                    result.errors = errors;
-                } else {
-                    let visit = visit_of(&item, route, volunteer_id, actor, received_at);
-                    delta.visits += 1;
-                    delta.doors_knocked += visit.doors_knocked;
-                    delta.conversations += visit.conversations;
-                    delta.materials_left += visit.materials_left;
-                    delta.last_activity_at = delta.last_activity_at.max(Some(visit.visited_at));
-                    result.status = ItemStatus::Created;
-                    if !item.materials.is_empty() {
-                        hand_outs.push((id.clone(), item.materials));
-                    }
-                    new_visits.push(visit.clone());
-                    stored.insert(id, visit);
-                }
-            }
-        }
-        results.push(result);
+) -> Result<bool, Vec<FieldError>> {
+    if existing.route_id != route.id {
+        return Err(vec![FieldError::new("id", ErrorCode::Taken, "this id belongs to a visit of another route")]);
     }
+    Ok(!same_content(existing, &visit_of(item, route, &syncer.volunteer_id, actor, existing.received_at)))
+}
 
-    Outcome { results, new_visits, hand_outs, delta, received_at }
+/// The rules of a new visit that need the stored route: the syncer still (or
+/// then) assigned, the stop on the route, its doors, the route's counters.
+fn check_against_route(
+    item: &VisitIn,
+    route: &Route,
+    stops: &HashMap<StopId, (i32, bool)>,
+    delta: &ProgressDelta,
+    syncer: &Syncer,
+) -> Result<(), FieldError> {
+    if let Some(until) = syncer.assigned_until.filter(|until| item.visited_at.naive_utc() >= *until) {
+        return Err(FieldError::new(
+            "visited_at",
+            ErrorCode::AssignmentEnded,
+            format!(
+                "the volunteer was taken off this route at {}; only visits made before then are accepted",
+                until.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+        ));
+    }
+    let Some((doors, _)) = stops.get(&item.stop_id) else {
+        return Err(FieldError::new("stop_id", ErrorCode::NotOnRoute, "this stop is not on the route"));
+    };
+    if item.doors_knocked > *doors {
+        return Err(FieldError::new("doors_knocked", ErrorCode::MoreThanDoors, "more doors than the stop has"));
+    }
+    if counters_would_overflow(route, delta, item) {
+        return Err(FieldError::new("item", ErrorCode::RouteFull, "the route's counters cannot take more"));
+    }
+    Ok(())
 }
 
 /// The materials the items not stored yet hand out, each once, in id order.
-fn materials_named(parsed: &ParsedBatch, stored: &HashMap<VisitId, Visit>) -> BTreeSet<MaterialId> {
+fn materials_named(parsed: &ParsedBatch<VisitIn>, stored: &HashMap<VisitId, Visit>) -> BTreeSet<MaterialId> {
     parsed
         .iter()
         .filter_map(|(_, item)| item.as_ref().ok())
@@ -319,41 +237,8 @@ fn hand_out_rows(
     rows
 }
 
-/// Parses the items (needing only the route's creation time) and loads the visits
-/// already stored under their ids.
-fn read_batch(
-    conn: &mut DbConn,
-    items: Vec<Box<RawValue>>,
-    route: &Route,
-) -> Result<(ParsedBatch, HashMap<VisitId, Visit>), ApiError> {
-    let parsed: ParsedBatch = items
-        .iter()
-        .map(|raw| match parse_item(raw, route) {
-            Ok(item) => (Some(item.id.to_string()), Ok(item)),
-            Err(errors) => (id_of_unreadable(raw), Err(errors)),
-        })
-        .collect();
-    let stored = stored_visits(conn, &parsed)?;
-    Ok((parsed, stored))
-}
-
-/// The id an item carried, read apart from the rest so that a refused item can
-/// still be matched to the phone's record.
-fn id_of_unreadable(raw: &RawValue) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct IdOnly {
-        id: Option<String>,
-    }
-    serde_json::from_str::<IdOnly>(raw.get()).ok().and_then(|item| item.id)
-}
-
-fn stored_visits(
-    conn: &mut DbConn,
-    parsed: &[(Option<String>, ParsedItem)],
-) -> Result<HashMap<VisitId, Visit>, ApiError> {
-    let ids: Vec<VisitId> =
-        parsed.iter().filter_map(|(_, item)| item.as_ref().ok().map(|item| item.id.clone())).collect();
-    Ok(routes::visits_by_ids(conn, &ids)?.into_iter().map(|visit| (visit.id.clone(), visit)).collect())
+fn stored_visits(conn: &mut DbConn, ids: &[VisitId]) -> Result<HashMap<VisitId, Visit>, ApiError> {
+    Ok(routes::visits_by_ids(conn, ids)?.into_iter().map(|visit| (visit.id.clone(), visit)).collect())
 }
 
 /// The new visits per stop: how many, and the earliest.
@@ -371,83 +256,140 @@ fn visits_per_stop(visits: &[Visit]) -> Vec<routes::StopVisits> {
     per_stop.into_values().collect()
 }
 
-fn batch_result(results: Vec<ItemResult>, route: &Route) -> BatchResult {
-    let count = |status: ItemStatus| results.iter().filter(|item| item.status == status).count();
-    BatchResult {
-        created: count(ItemStatus::Created),
-        duplicates: count(ItemStatus::Duplicate),
-        rejected: count(ItemStatus::Rejected),
-        progress: RouteProgress::of(route),
-        items: results,
-    }
+/// The answer to a batch: a result per item (a duplicate shows the visit stored
+/// under its id, with its materials) and the route's progress.
+fn batch_result(conn: &mut DbConn, decisions: Vec<Decision<Visit>>, route: &Route) -> Result<BatchResult, ApiError> {
+    let (created, duplicates, rejected) = batch::counts(&decisions);
+    let mut items: Vec<ItemResult> = decisions
+        .into_iter()
+        .map(|decision| ItemResult {
+            index: decision.index,
+            id: decision.id,
+            status: decision.status,
+            conflicting: decision.conflicting,
+            visit: decision.existing.map(VisitOut::from),
+            errors: decision.errors,
+        })
+        .collect();
+    hand_outs::fill_visit_materials(conn, items.iter_mut().filter_map(|item| item.visit.as_mut()))?;
+    Ok(BatchResult { created, duplicates, rejected, progress: RouteProgress::of(route), items })
 }
 
+/// Under the route's lock: the route, its syncer and stops read again (another
+/// sync, a change of stops or of assignees may have come in between).
+struct Locked {
+    route: Route,
+    syncer: Syncer,
+    stops: HashMap<StopId, (i32, bool)>,
+}
+
+fn lock_route(conn: &mut DbConn, actor: &SessionUser, route_id: &RouteId) -> Result<Locked, ApiError> {
+    routes::lock(conn, route_id)?;
+    let (route, syncer) = load_for_sync(conn, actor, route_id)?;
+    let stops = routes::stop_doors(conn, &route.id)?
+        .into_iter()
+        .map(|(id, doors, visited)| (id, (doors, visited)))
+        .collect();
+    Ok(Locked { route, syncer, stops })
+}
+
+/// Decides the items under the lock and writes the new visits, the route's
+/// progress, the stock they hand out and one audit entry.
+fn apply(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    Locked { route, syncer, stops }: Locked,
+    parsed: ParsedBatch<VisitIn>,
+    stored: HashMap<VisitId, Visit>,
+) -> Result<BatchResult, ApiError> {
+    let received_at = now();
+    // The materials the new items hand out come from the visiting volunteer's
+    // holding (a staff sync: the route's branch), read and locked once, after
+    // the route.
+    let source = match &syncer.volunteer_id {
+        Some(volunteer) => Source::Volunteer(volunteer.clone()),
+        None => Source::Branch(route.branch_code.clone()),
+    };
+    let mut shelf = Shelf::load(conn, source, &materials_named(&parsed, &stored))?;
+    let mut delta = ProgressDelta {
+        visits: 0,
+        new_stops: 0,
+        doors_knocked: 0,
+        conversations: 0,
+        materials_left: 0,
+        last_activity_at: None,
+    };
+    let mut handed: Vec<(VisitId, Vec<HandedOut>)> = Vec::new();
+    let (decisions, new_visits) = batch::decide(
+        parsed,
+        stored,
+        |item, existing| duplicate(item, existing, &route, &syncer, actor),
+        |item| {
+            check_against_route(item, &route, &stops, &delta, &syncer).map_err(|error| vec![error])?;
+            shelf.take(&item.materials)?;
+            let visit = visit_of(item, &route, &syncer.volunteer_id, actor, received_at);
+            delta.visits += 1;
+            delta.doors_knocked += visit.doors_knocked;
+            delta.conversations += visit.conversations;
+            delta.materials_left += visit.materials_left;
+            delta.last_activity_at = delta.last_activity_at.max(Some(visit.visited_at));
+            if !item.materials.is_empty() {
+                handed.push((item.id.clone(), item.materials.clone()));
+            }
+            Ok(visit)
+        },
+    );
+    // Every item is decided and the route is locked: the new visits go in with
+    // a few multi-row statements instead of one round trip each.
+    if !new_visits.is_empty() {
+        routes::insert_visits(conn, &new_visits)?;
+        let touched = visits_per_stop(&new_visits);
+        routes::add_stop_visits(conn, &touched)?;
+        let newly_visited =
+            touched.iter().filter(|stop| stops.get(&stop.stop_id).is_some_and(|(_, visited)| !visited));
+        delta.new_stops = i32::try_from(newly_visited.count()).unwrap_or(i32::MAX);
+        let status = RouteStatus::worked(route.stops_visited + delta.new_stops, route.stops_total);
+        routes::add_progress(conn, &route, &delta, status, received_at)?;
+        let handed_out = hand_out_rows(actor, &route, &syncer.volunteer_id, handed, received_at);
+        if !handed_out.is_empty() {
+            shelf.debit(conn, received_at)?;
+            stock_movements::insert_many(conn, &handed_out)?;
+        }
+        let details = format!("{} visits synced, {} hand-outs", delta.visits, handed_out.len());
+        crate::db::audit::record(conn, route_audit(actor, "visits_synced", &route.id, Some(details)))?;
+    }
+    let route = routes::find(conn, &route.id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
+    batch_result(conn, decisions, &route)
+}
+
+/// Syncs a batch of visits recorded offline on one route.
 pub async fn sync_batch(
     db: &Db,
     actor: &AuthUser,
     route_id: RouteId,
     items: Vec<Box<RawValue>>,
 ) -> Result<BatchResult, ApiError> {
-    if items.len() > MAX_BATCH {
-        return Err(ApiError::invalid("visits", ErrorCode::TooMany, format!("at most {MAX_BATCH} visits per batch")));
-    }
+    batch::check_size(items.len(), "visits")?;
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
-        // Read and decide first, outside any transaction: a replay (every item
-        // stored already) or a batch of refused items writes nothing, so it need not
-        // wait for the write lock behind other phones' syncs.
         let (route, syncer) = load_for_sync(conn, &actor, &route_id)?;
-        let (parsed, stored) = read_batch(conn, items, &route)?;
-        let writes_nothing =
-            parsed.iter().all(|(_, item)| item.as_ref().map_or(true, |item| stored.contains_key(&item.id)));
-        if writes_nothing {
-            let mut outcome = decide(parsed, &route, &HashMap::new(), stored, &mut Shelf::empty(), &syncer, &actor);
-            hand_outs::fill_visit_materials(conn, outcome.results.iter_mut().filter_map(|item| item.visit.as_mut()))?;
-            return Ok(batch_result(outcome.results, &route));
-        }
-        write_transaction(conn, |conn| {
-            // Under the route's lock, everything is read again: another sync, a
-            // change of stops or of assignees may have come in between.
-            routes::lock(conn, &route_id)?;
-            let (route, syncer) = load_for_sync(conn, &actor, &route_id)?;
-            let stops: HashMap<StopId, (i32, bool)> = routes::stop_doors(conn, &route.id)?
-                .into_iter()
-                .map(|(id, doors, visited)| (id, (doors, visited)))
-                .collect();
-            let stored = stored_visits(conn, &parsed)?;
-            // The materials the new items hand out come from the visiting
-            // volunteer's holding (a staff sync: the route's branch), read and
-            // locked once, after the route.
-            let source = match &syncer.volunteer_id {
-                Some(volunteer) => Source::Volunteer(volunteer.clone()),
-                None => Source::Branch(route.branch_code.clone()),
-            };
-            let mut shelf = Shelf::load(conn, source, &materials_named(&parsed, &stored))?;
-            let Outcome { mut results, new_visits, hand_outs, mut delta, received_at } =
-                decide(parsed, &route, &stops, stored, &mut shelf, &syncer, &actor);
-            hand_outs::fill_visit_materials(conn, results.iter_mut().filter_map(|item| item.visit.as_mut()))?;
-            // Every item is decided and the route is locked: the new visits go in
-            // with a few multi-row statements instead of one round trip each.
-            if delta.visits > 0 {
-                routes::insert_visits(conn, &new_visits)?;
-                let touched = visits_per_stop(&new_visits);
-                routes::add_stop_visits(conn, &touched)?;
-                let newly_visited =
-                    touched.iter().filter(|stop| stops.get(&stop.stop_id).is_some_and(|(_, visited)| !visited));
-                delta.new_stops = i32::try_from(newly_visited.count()).unwrap_or(i32::MAX);
-                let status = RouteStatus::worked(route.stops_visited + delta.new_stops, route.stops_total);
-                routes::add_progress(conn, &route, &delta, status, received_at)?;
-                let handed_out = hand_out_rows(&actor, &route, &syncer.volunteer_id, hand_outs, received_at);
-                if !handed_out.is_empty() {
-                    shelf.debit(conn, received_at)?;
-                    stock_movements::insert_many(conn, &handed_out)?;
-                }
-                let details = format!("{} visits synced, {} hand-outs", delta.visits, handed_out.len());
-                crate::db::audit::record(conn, route_audit(&actor, "visits_synced", &route.id, Some(details)))?;
-            }
-            let route = routes::find(conn, &route.id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
-            Ok(batch_result(results, &route))
-        })
+        let parsed = batch::parse(&items, |item: &mut VisitIn| check_visit(item, &route));
+        batch::sync(
+            conn,
+            parsed,
+            stored_visits,
+            |conn, parsed, stored| {
+                let (decisions, _) = batch::decide(
+                    parsed,
+                    stored,
+                    |item, existing| duplicate(item, existing, &route, &syncer, &actor),
+                    |_| Err(vec![FieldError::new("item", ErrorCode::Refused, "not stored")]),
+                );
+                batch_result(conn, decisions, &route)
+            },
+            |conn| lock_route(conn, &actor, &route_id),
+            |conn, locked, parsed, stored| apply(conn, &actor, locked, parsed, stored),
+        )
     })
     .await
 }
