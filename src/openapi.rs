@@ -11,6 +11,8 @@ use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, PROBLEM_JSON, Problem};
 
+pub mod pages;
+pub mod required;
 pub mod route_table;
 
 use route_table::RouteTable;
@@ -125,6 +127,8 @@ pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
             }
         }
     }
+    pages::refer_to_items(&mut spec);
+    required::require_sent_fields(&mut spec);
     spec
 }
 

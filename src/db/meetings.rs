@@ -10,7 +10,7 @@ use super::DbConn;
 use super::events::Event;
 use super::schema::{events, follow_ups, meeting_reports, meeting_speakers, meetings, organisations, report_questions};
 use crate::domain::event::EventKind;
-use crate::domain::meeting::{MeetingStatus, Sector};
+use crate::domain::meeting::{FigureKind, MeetingStatus, Sector, SpeakerRole};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organisations, treat_none_as_default_value = false)]
@@ -80,9 +80,9 @@ pub struct Speaker {
     pub volunteer_id: Option<VolunteerId>,
     pub assignment_id: Option<AssignmentId>,
     pub figure_name: Option<String>,
-    pub figure_kind: Option<String>,
+    pub figure_kind: Option<FigureKind>,
     pub member_organisation_id: Option<MemberOrganisationId>,
-    pub role: String,
+    pub role: SpeakerRole,
     pub created_at: NaiveDateTime,
 }
 

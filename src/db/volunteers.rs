@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::volunteers;
-use crate::domain::volunteer::VolunteerStatus;
+use crate::domain::volunteer::{VolunteerSource, VolunteerStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = volunteers, treat_none_as_default_value = false)]
@@ -29,7 +29,7 @@ pub struct Volunteer {
     pub consent_at: NaiveDateTime,
     pub consent_version: String,
     pub guardian_consent_at: Option<NaiveDateTime>,
-    pub source: String,
+    pub source: VolunteerSource,
     pub anonymised_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -81,6 +81,23 @@ pub fn encode_list(items: &[String]) -> String {
 
 pub fn decode_list(stored: &str) -> Vec<String> {
     stored.split(',').filter(|item| !item.is_empty()).map(str::to_owned).collect()
+}
+
+/// A stored list of closed-set values (languages, question topics). Every value
+/// was checked on the way in; one that no longer parses (a hand edit, a value a
+/// newer version wrote) is logged and left out of the answer rather than turned
+/// into a legal one.
+pub fn decode_values<T: std::str::FromStr>(stored: &str) -> Vec<T>
+where
+    T::Err: std::fmt::Display,
+{
+    stored
+        .split(',')
+        .filter(|item| !item.is_empty())
+        .filter_map(|item| {
+            item.parse().map_err(|error| tracing::error!(%error, "a stored list holds an unknown value")).ok()
+        })
+        .collect()
 }
 
 /// `%` and `_` are LIKE wildcards; user text must not act as one.

@@ -53,6 +53,40 @@ crate::text_enum!(Sector {
     OtherServices = "other_services",
 });
 
+/// What a speaker does at a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeakerRole {
+    Speaker,
+    Moderator,
+}
+
+crate::text_enum!(SpeakerRole {
+    Speaker = "speaker",
+    Moderator = "moderator",
+});
+
+/// Who a figure speaking for the coalition is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureKind {
+    Deputy,
+    Scientist,
+    Culture,
+    Sport,
+    Other,
+}
+
+crate::text_enum!(FigureKind {
+    Deputy = "deputy",
+    Scientist = "scientist",
+    Culture = "culture",
+    Sport = "sport",
+    Other = "other",
+});
+
 /// The kinds of meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
 #[diesel(sql_type = Text)]

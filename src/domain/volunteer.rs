@@ -35,6 +35,25 @@ impl VolunteerStatus {
     }
 }
 
+/// How a volunteer's record came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+pub enum VolunteerSource {
+    /// Recorded by a coordinator or an admin.
+    Staff,
+    /// The public application form.
+    Application,
+    /// A CSV import.
+    Import,
+}
+
+crate::text_enum!(VolunteerSource {
+    Staff = "staff",
+    Application = "application",
+    Import = "import",
+});
+
 /// Languages a volunteer works in.
 pub const LANGUAGES: [&str; 3] = ["kk", "ru", "en"];
 

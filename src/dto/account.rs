@@ -51,7 +51,7 @@ impl TryFrom<Account> for AccountOut {
 #[serde(deny_unknown_fields)]
 pub struct CreateAccount {
     #[validate(email, length(max = 254))]
-    #[schema(example = "aigerim@example.kz")]
+    #[schema(example = "aigerim@example.kz", max_length = 254)]
     pub email: String,
     pub password: Option<String>,
     pub role: Role,

@@ -13,7 +13,7 @@ use crate::domain::time::utc;
 pub struct CreateApiToken {
     /// What the token is for, e.g. the integrating system.
     #[validate(length(min = 1, max = 100))]
-    #[schema(example = "regional dashboard")]
+    #[schema(example = "regional dashboard", min_length = 1, max_length = 100)]
     pub name: String,
     /// Optional expiry; without it the token lives until revoked.
     pub expires_at: Option<DateTime<Utc>>,

@@ -7,8 +7,9 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[validate(length(min = 3, max = 254))]
-    #[schema(example = "coordinator@example.kz")]
+    #[schema(example = "coordinator@example.kz", min_length = 3, max_length = 254)]
     pub email: String,
+    #[schema(min_length = 1, max_length = 256)]
     #[validate(length(min = 1, max = 256))]
     pub password: String,
 }
@@ -17,6 +18,7 @@ pub struct LoginRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
+    #[schema(min_length = 1, max_length = 512)]
     #[validate(length(min = 1, max = 512))]
     pub refresh_token: String,
 }
@@ -54,6 +56,7 @@ impl From<crate::auth::session::IssuedSession> for TokenResponse {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
+    #[schema(min_length = 1, max_length = 256)]
     #[validate(length(min = 1, max = 256))]
     pub current_password: String,
     /// At least 12 characters, not the email address.

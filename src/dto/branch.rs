@@ -83,15 +83,15 @@ pub struct BranchFilterQuery {
 #[serde(deny_unknown_fields)]
 pub struct UpdateBranch {
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 300)]
     #[validate(length(max = 300))]
     pub office_address: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 300)]
     #[validate(length(max = 300))]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 300)]
     #[validate(length(max = 300))]
     pub head_coordinator: Option<Option<String>>,
     /// The version the change is based on (alternative to `If-Match`).

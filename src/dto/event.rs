@@ -129,8 +129,10 @@ impl EventOut {
 pub struct NewShift {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 1000)]
     #[validate(range(min = 1, max = 1000))]
     pub capacity: i32,
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     pub required_skill: Option<String>,
 }
@@ -143,16 +145,22 @@ pub struct CreateEvent {
     pub branch: Option<String>,
     pub locality_id: Option<LocalityId>,
     pub kind: EventKind,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub title: String,
+    #[schema(max_length = 4000)]
     #[validate(length(max = 4000))]
     pub description: Option<String>,
+    #[schema(max_length = 300)]
     #[validate(length(max = 300))]
     pub venue: Option<String>,
+    #[schema(max_length = 300)]
     #[validate(length(max = 300))]
     pub address: Option<String>,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     #[validate(range(min = -90.0, max = 90.0))]
     pub latitude: Option<f64>,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     #[validate(range(min = -180.0, max = 180.0))]
     pub longitude: Option<f64>,
     pub starts_at: DateTime<Utc>,
@@ -160,6 +168,7 @@ pub struct CreateEvent {
     /// `draft` (the default) or `scheduled` (needs at least one shift).
     pub status: Option<EventStatus>,
     #[serde(default)]
+    #[schema(max_items = 100)]
     #[validate(length(max = 100), nested)]
     pub shifts: Vec<NewShift>,
 }
@@ -171,26 +180,27 @@ pub struct UpdateEvent {
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
     #[schema(value_type = Option<String>)]
     pub locality_id: Option<Option<LocalityId>>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 4000)]
     #[validate(length(max = 4000))]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 300)]
     #[validate(length(max = 300))]
     pub venue: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 300)]
     #[validate(length(max = 300))]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = -90.0, maximum = 90.0)]
     #[validate(range(min = -90.0, max = 90.0))]
     pub latitude: Option<Option<f64>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = -180.0, maximum = 180.0)]
     #[validate(range(min = -180.0, max = 180.0))]
     pub longitude: Option<Option<f64>>,
     pub starts_at: Option<DateTime<Utc>>,
@@ -205,6 +215,7 @@ pub struct EventStatusChange {
     /// `draft → scheduled → completed`, or `cancelled` from draft or scheduled.
     pub status: EventStatus,
     /// Required when cancelling.
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub reason: Option<String>,
     pub version: Option<i32>,
@@ -225,13 +236,41 @@ pub struct ShiftSeries {
     pub start_time: NaiveTime,
     #[schema(value_type = String, example = "14:00")]
     pub end_time: NaiveTime,
+    #[schema(minimum = 1, maximum = 1000)]
     #[validate(range(min = 1, max = 1000))]
     pub capacity: i32,
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     pub required_skill: Option<String>,
-    /// Only these weekdays (`Mon` … `Sun`); every day when absent.
-    #[schema(value_type = Option<Vec<String>>, example = json!(["Sat", "Sun"]))]
-    pub weekdays: Option<Vec<Weekday>>,
+    /// Only these weekdays; every day when absent.
+    #[schema(example = json!(["Sat", "Sun"]))]
+    pub weekdays: Option<Vec<SeriesWeekday>>,
+}
+
+/// A day of the week, spelled as in the series request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum SeriesWeekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl From<SeriesWeekday> for Weekday {
+    fn from(day: SeriesWeekday) -> Self {
+        match day {
+            SeriesWeekday::Mon => Weekday::Mon,
+            SeriesWeekday::Tue => Weekday::Tue,
+            SeriesWeekday::Wed => Weekday::Wed,
+            SeriesWeekday::Thu => Weekday::Thu,
+            SeriesWeekday::Fri => Weekday::Fri,
+            SeriesWeekday::Sat => Weekday::Sat,
+            SeriesWeekday::Sun => Weekday::Sun,
+        }
+    }
 }
 
 /// A volunteer's place on a shift.

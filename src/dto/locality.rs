@@ -61,11 +61,12 @@ pub struct CreateLocality {
     pub parent_id: Option<LocalityId>,
     pub kind: LocalityKind,
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "Жаңаарқа ауданы")]
+    #[schema(example = "Жаңаарқа ауданы", min_length = 1, max_length = 200)]
     pub name_kk: String,
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "Жанааркинский район")]
+    #[schema(example = "Жанааркинский район", min_length = 1, max_length = 200)]
     pub name_ru: String,
+    #[schema(minimum = 0, maximum = 5000000)]
     #[validate(range(min = 0, max = 5_000_000))]
     pub population: Option<i32>,
 }
@@ -77,12 +78,14 @@ pub struct UpdateLocality {
     #[schema(value_type = Option<String>)]
     pub parent_id: Option<Option<LocalityId>>,
     pub kind: Option<LocalityKind>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub name_kk: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub name_ru: Option<String>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 5000000)]
     #[validate(range(min = 0, max = 5_000_000))]
     pub population: Option<Option<i32>>,
     pub version: Option<i32>,

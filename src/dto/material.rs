@@ -58,22 +58,29 @@ impl From<Material> for MaterialOut {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMaterial {
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub code: String,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub title_kk: String,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub title_ru: String,
     pub kind: MaterialKind,
     pub language: MaterialLanguage,
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     pub format: Option<String>,
+    #[schema(minimum = 1, maximum = 10000)]
     #[validate(range(min = 1, max = 10_000))]
     pub pages: Option<i32>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub print_run: Option<String>,
     /// Default true.
     pub active: Option<bool>,
+    #[schema(minimum = 0, maximum = 10000000)]
     #[validate(range(min = 0, max = 10_000_000))]
     pub reorder_level: Option<i32>,
 }
@@ -82,10 +89,13 @@ pub struct CreateMaterial {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMaterial {
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub code: Option<String>,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub title_kk: Option<String>,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub title_ru: Option<String>,
     pub kind: Option<MaterialKind>,
@@ -94,7 +104,7 @@ pub struct UpdateMaterial {
     #[schema(value_type = Option<String>)]
     pub format: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 10000)]
     #[validate(range(min = 1, max = 10_000))]
     pub pages: Option<Option<i32>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
@@ -102,7 +112,7 @@ pub struct UpdateMaterial {
     pub print_run: Option<Option<String>>,
     pub active: Option<bool>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 10000000)]
     #[validate(range(min = 0, max = 10_000_000))]
     pub reorder_level: Option<Option<i32>>,
     pub version: Option<i32>,

@@ -1,5 +1,5 @@
 use crate::domain::ids::{EventId, LocalityId, MemberOrganisationId, OrganisationId, VolunteerId};
-pub use crate::domain::meeting::{MeetingKind, MeetingStatus, Sector};
+pub use crate::domain::meeting::{FigureKind, MeetingKind, MeetingStatus, Sector, SpeakerRole};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -61,18 +61,23 @@ pub struct CreateOrganisation {
     /// Defaults to the coordinator's branch; admins name it.
     pub branch: Option<String>,
     pub locality_id: Option<LocalityId>,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub name_kk: String,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub name_ru: String,
     #[validate(custom(function = "valid_bin"))]
     #[schema(example = "041140001239")]
     pub bin: String,
     pub sector: Sector,
+    #[schema(minimum = 1, maximum = 1000000)]
     #[validate(range(min = 1, max = 1_000_000))]
     pub employee_count: i32,
+    #[schema(max_length = 300)]
     #[validate(length(max = 300))]
     pub address: Option<String>,
+    #[schema(max_length = 200)]
     #[validate(length(max = 200))]
     pub contact_name: Option<String>,
     /// Any usual spelling; stored as E.164.
@@ -82,19 +87,22 @@ pub struct CreateOrganisation {
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganisation {
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub name_kk: Option<String>,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub name_ru: Option<String>,
     pub sector: Option<Sector>,
+    #[schema(minimum = 1, maximum = 1000000)]
     #[validate(range(min = 1, max = 1_000_000))]
     pub employee_count: Option<i32>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 300)]
     #[validate(length(max = 300))]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     #[validate(length(max = 200))]
     pub contact_name: Option<Option<String>>,
     pub version: Option<i32>,
@@ -121,10 +129,13 @@ pub struct CreateMeeting {
     /// Defaults to the coordinator's branch; admins name it.
     pub branch: Option<String>,
     pub locality_id: Option<LocalityId>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub title: String,
+    #[schema(max_length = 300)]
     #[validate(length(max = 300))]
     pub venue: Option<String>,
+    #[schema(max_length = 300)]
     #[validate(length(max = 300))]
     pub address: Option<String>,
     pub proposed_starts_at: DateTime<Utc>,
@@ -136,15 +147,13 @@ pub struct CreateMeeting {
 #[serde(deny_unknown_fields)]
 pub struct SpeakerIn {
     pub volunteer_id: Option<VolunteerId>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub figure_name: Option<String>,
-    /// For figures: deputy, scientist, culture, sport, other.
-    #[validate(length(min = 1, max = 50))]
-    pub figure_kind: Option<String>,
+    /// For figures: what kind of public figure.
+    pub figure_kind: Option<FigureKind>,
     pub member_organisation_id: Option<MemberOrganisationId>,
-    /// `speaker` or `moderator`.
-    #[schema(example = "speaker")]
-    pub role: String,
+    pub role: SpeakerRole,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -152,9 +161,9 @@ pub struct SpeakerOut {
     pub id: String,
     pub volunteer_id: Option<VolunteerId>,
     pub figure_name: Option<String>,
-    pub figure_kind: Option<String>,
+    pub figure_kind: Option<FigureKind>,
     pub member_organisation_id: Option<MemberOrganisationId>,
-    pub role: String,
+    pub role: SpeakerRole,
 }
 
 impl From<Speaker> for SpeakerOut {
@@ -202,6 +211,7 @@ pub struct MeetingOut {
 pub struct MeetingStatusChange {
     pub status: MeetingStatus,
     /// Required when cancelling.
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub reason: Option<String>,
     /// When agreeing: the agreed time, if not the proposed one.
@@ -214,6 +224,7 @@ pub struct MeetingStatusChange {
 #[serde(deny_unknown_fields)]
 pub struct QuestionIn {
     pub topic: QuestionTopic,
+    #[schema(max_length = 1000)]
     #[validate(length(max = 1000))]
     pub text: Option<String>,
 }
@@ -221,8 +232,10 @@ pub struct QuestionIn {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpIn {
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub what: String,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub owner: String,
     pub due_date: NaiveDate,
@@ -234,6 +247,7 @@ pub struct FollowUpIn {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportIn {
+    #[schema(minimum = 1, maximum = 100000)]
     #[validate(range(min = 1, max = 100_000))]
     pub attendance: i32,
     /// Needed when the attendance exceeds the organisation's employee count.
@@ -241,6 +255,7 @@ pub struct ReportIn {
     pub attendance_confirmed: bool,
     /// How many printed items were handed out in all. With `materials` it may
     /// be left out (it is their sum); if sent, it must equal that sum.
+    #[schema(minimum = 0, maximum = 1000000)]
     #[validate(range(min = 0, max = 1_000_000))]
     pub materials_handed_out: Option<i32>,
     /// What was handed out, per material (at most 20, each once), from the
@@ -248,14 +263,18 @@ pub struct ReportIn {
     /// ledger holds the latest report once; a report without `materials` hands
     /// nothing out (its earlier hand-outs are undone).
     #[serde(default)]
+    #[schema(max_items = 20)]
     #[validate(length(max = 20), nested)]
     pub materials: Vec<crate::dto::stock::HandedOut>,
+    #[schema(max_length = 4000)]
     #[validate(length(max = 4000))]
     pub notes: Option<String>,
     #[serde(default)]
+    #[schema(max_items = 100)]
     #[validate(length(max = 100), nested)]
     pub questions: Vec<QuestionIn>,
     #[serde(default)]
+    #[schema(max_items = 50)]
     #[validate(length(max = 50), nested)]
     pub follow_ups: Vec<FollowUpIn>,
     /// The report version the correction is based on (or `If-Match`).

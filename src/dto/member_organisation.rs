@@ -50,6 +50,7 @@ pub fn valid_bin(bin: &str) -> Result<(), ValidationError> {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMemberOrganisation {
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub name: String,
     pub kind: MemberKind,
@@ -63,6 +64,7 @@ pub struct CreateMemberOrganisation {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberOrganisation {
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub name: Option<String>,
     pub kind: Option<MemberKind>,

@@ -23,19 +23,25 @@ pub struct CreateSite {
     pub branch: Option<String>,
     /// A locality of the branch.
     pub locality_id: LocalityId,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub address: String,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     #[validate(range(min = -90.0, max = 90.0))]
     pub latitude: Option<f64>,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     #[validate(range(min = -180.0, max = 180.0))]
     pub longitude: Option<f64>,
     pub kind: SiteKind,
     /// How many posters the site takes at once.
+    #[schema(minimum = 1, maximum = 1000)]
     #[validate(range(min = 1, max = 1000))]
     pub capacity: i32,
     /// The body that designated the site (akimat of ...).
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub decision_body: String,
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub decision_number: String,
     pub decision_date: NaiveDate,
@@ -49,22 +55,26 @@ pub struct CreateSite {
 #[serde(deny_unknown_fields)]
 pub struct UpdateSite {
     pub locality_id: Option<LocalityId>,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub address: Option<String>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = -90.0, maximum = 90.0)]
     #[validate(range(min = -90.0, max = 90.0))]
     pub latitude: Option<Option<f64>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = -180.0, maximum = 180.0)]
     #[validate(range(min = -180.0, max = 180.0))]
     pub longitude: Option<Option<f64>>,
     pub kind: Option<SiteKind>,
     /// Never below the posters hanging now (409 `capacity_exceeded`).
+    #[schema(minimum = 1, maximum = 1000)]
     #[validate(range(min = 1, max = 1000))]
     pub capacity: Option<i32>,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub decision_body: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub decision_number: Option<String>,
     pub decision_date: Option<NaiveDate>,
@@ -143,6 +153,7 @@ pub struct SiteFilterQuery {
 pub struct CreatePlacement {
     /// A catalogue material of kind `poster`.
     pub material_id: MaterialId,
+    #[schema(minimum = 1, maximum = 1000)]
     #[validate(range(min = 1, max = 1000))]
     pub quantity: i32,
     /// The volunteer (of the site's branch) who put them up: the posters come out
@@ -152,8 +163,10 @@ pub struct CreatePlacement {
     pub event_id: Option<EventId>,
     /// When they went up; default now.
     pub placed_at: Option<DateTime<Utc>>,
+    #[schema(max_length = 1000)]
     #[validate(length(max = 1000))]
     pub note: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub photo_ref: Option<String>,
 }
@@ -253,6 +266,7 @@ pub struct ReplacementIn {
     /// Default: the material of the placement replaced.
     pub material_id: Option<MaterialId>,
     /// Default: the quantity of the placement replaced.
+    #[schema(minimum = 1, maximum = 1000)]
     #[validate(range(min = 1, max = 1000))]
     pub quantity: Option<i32>,
     /// Who put them up (out of their holding); without one, out of the branch's stock.
@@ -269,8 +283,10 @@ pub struct CreateChange {
     /// The volunteer who made the change (staff naming one of the branch's);
     /// a volunteer caller is recorded as themselves.
     pub volunteer_id: Option<VolunteerId>,
+    #[schema(max_length = 1000)]
     #[validate(length(max = 1000))]
     pub note: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub photo_ref: Option<String>,
     /// With `status: replaced`: the new placement put up in its place, made in
@@ -289,8 +305,10 @@ pub struct InspectionIn {
     /// `checked`, `damaged` or `removed`.
     pub status: PlacementStatus,
     pub at: DateTime<Utc>,
+    #[schema(max_length = 1000)]
     #[validate(length(max = 1000))]
     pub note: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub photo_ref: Option<String>,
 }

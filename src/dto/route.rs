@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::db::routes::{Route, Stop, Visit};
-use crate::db::volunteers::decode_list;
+use crate::db::volunteers::decode_values;
 use crate::domain::time::utc;
 
 /// The progress of a route, kept current with every synced visit.
@@ -127,18 +127,25 @@ impl RouteOut {
 pub struct StopIn {
     /// An existing stop of the route; absent for a new one.
     pub id: Option<StopId>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub street: String,
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     pub building: String,
+    #[schema(max_length = 20)]
     #[validate(length(max = 20))]
     pub entrance: Option<String>,
+    #[schema(minimum = 1, maximum = 2000)]
     #[validate(range(min = 1, max = 2000))]
     pub doors: i32,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     #[validate(range(min = -90.0, max = 90.0))]
     pub latitude: Option<f64>,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     #[validate(range(min = -180.0, max = 180.0))]
     pub longitude: Option<f64>,
+    #[schema(max_length = 500)]
     #[validate(length(max = 500))]
     pub access_notes: Option<String>,
 }
@@ -148,15 +155,18 @@ pub struct StopIn {
 pub struct CreateRoute {
     /// A locality of the coordinator's branch.
     pub locality_id: LocalityId,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub name: String,
     pub event_id: Option<EventId>,
     pub shift_id: Option<ShiftId>,
     /// In walking order, up to 500.
+    #[schema(max_items = 500)]
     #[validate(length(max = 500), nested)]
     pub stops: Vec<StopIn>,
     /// Active volunteers of the branch to assign right away.
     #[serde(default)]
+    #[schema(max_items = 50)]
     #[validate(length(max = 50))]
     pub volunteer_ids: Vec<VolunteerId>,
 }
@@ -166,6 +176,7 @@ pub struct CreateRoute {
 pub struct ReplaceStops {
     /// The complete new list in walking order: listed existing stops are kept (and
     /// reordered), unlisted ones removed (only if never visited), new ones added.
+    #[schema(max_items = 500)]
     #[validate(length(max = 500), nested)]
     pub stops: Vec<StopIn>,
     pub version: Option<i32>,
@@ -185,16 +196,21 @@ pub struct VisitIn {
     pub id: VisitId,
     pub stop_id: StopId,
     pub visited_at: DateTime<Utc>,
+    #[schema(minimum = 0, maximum = 2000)]
     #[validate(range(min = 0, max = 2000))]
     pub doors_knocked: i32,
+    #[schema(minimum = 0, maximum = 2000)]
     #[validate(range(min = 0, max = 2000))]
     pub conversations: i32,
+    #[schema(minimum = 0, maximum = 2000)]
     #[validate(range(min = 0, max = 2000))]
     pub not_at_home: i32,
+    #[schema(minimum = 0, maximum = 2000)]
     #[validate(range(min = 0, max = 2000))]
     pub refused: i32,
     /// How many printed items were left in all. With `materials` it may be
     /// left out (it is their sum); if sent, it must equal that sum.
+    #[schema(minimum = 0, maximum = 10000)]
     #[validate(range(min = 0, max = 10000))]
     pub materials_left: Option<i32>,
     /// What was left, per material (at most 20, each once). Each item debits
@@ -202,17 +218,23 @@ pub struct VisitIn {
     /// pack); a staff sync debits the route's branch. A holding that is short
     /// refuses the item (`insufficient_stock`).
     #[serde(default)]
+    #[schema(max_items = 20)]
     #[validate(length(max = 20), nested)]
     pub materials: Vec<crate::dto::stock::HandedOut>,
     #[serde(default)]
+    #[schema(max_items = 10)]
     #[validate(length(max = 10))]
     pub questions: Vec<QuestionTopic>,
+    #[schema(max_length = 500)]
     #[validate(length(max = 500))]
     pub question_text: Option<String>,
+    #[schema(max_length = 1000)]
     #[validate(length(max = 1000))]
     pub note: Option<String>,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     #[validate(range(min = -90.0, max = 90.0))]
     pub latitude: Option<f64>,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     #[validate(range(min = -180.0, max = 180.0))]
     pub longitude: Option<f64>,
 }
@@ -233,7 +255,7 @@ pub struct VisitOut {
     /// What was left per material (the visit's hand-outs); empty when the phone
     /// sent only the bare total.
     pub materials: Vec<crate::dto::stock::HandedOut>,
-    pub questions: Vec<String>,
+    pub questions: Vec<QuestionTopic>,
     pub question_text: Option<String>,
     pub note: Option<String>,
     pub latitude: Option<f64>,
@@ -244,7 +266,7 @@ pub struct VisitOut {
 impl From<Visit> for VisitOut {
     fn from(row: Visit) -> Self {
         Self {
-            questions: decode_list(&row.question_topics),
+            questions: decode_values(&row.question_topics),
             id: row.id,
             route_id: row.route_id,
             stop_id: row.stop_id,

@@ -20,6 +20,7 @@ pub struct CreateMovement {
     pub kind: MovementKind,
     pub material_id: MaterialId,
     /// Always positive; an adjustment says its `direction`.
+    #[schema(minimum = 1, maximum = 1000000)]
     #[validate(range(min = 1, max = 1_000_000))]
     pub quantity: i32,
     /// The branch whose stock moves (the sender of a transfer). Admins name it;
@@ -32,8 +33,10 @@ pub struct CreateMovement {
     /// Adjustments only: up or down.
     pub direction: Option<AdjustmentDirection>,
     /// Required for write-offs and adjustments (damaged, lost, stock count of ...).
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub reason: Option<String>,
+    #[schema(max_length = 2000)]
     #[validate(length(max = 2000))]
     pub note: Option<String>,
 }
@@ -43,8 +46,10 @@ pub struct CreateMovement {
 #[serde(deny_unknown_fields)]
 pub struct ReverseMovement {
     /// Why the original was wrong.
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub reason: String,
+    #[schema(max_length = 2000)]
     #[validate(length(max = 2000))]
     pub note: Option<String>,
 }
@@ -224,6 +229,7 @@ impl From<(Holding, String, String, String)> for HeldMaterialOut {
 #[serde(deny_unknown_fields)]
 pub struct HandedOut {
     pub material_id: MaterialId,
+    #[schema(minimum = 1, maximum = 10000)]
     #[validate(range(min = 1, max = 10_000))]
     pub quantity: i32,
 }
@@ -233,11 +239,13 @@ pub struct HandedOut {
 #[serde(deny_unknown_fields)]
 pub struct EventMaterialIn {
     pub material_id: MaterialId,
+    #[schema(minimum = 1, maximum = 100000)]
     #[validate(range(min = 1, max = 100_000))]
     pub quantity: i32,
     /// The volunteer (of the event's branch) who handed them out, from what
     /// they carry; without it, from the branch's stock.
     pub volunteer_id: Option<VolunteerId>,
+    #[schema(max_length = 2000)]
     #[validate(length(max = 2000))]
     pub note: Option<String>,
 }

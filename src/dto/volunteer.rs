@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::db::volunteers::{Volunteer, decode_list};
+use crate::db::volunteers::{Volunteer, decode_list, decode_values};
 use crate::domain::time::utc;
 use crate::domain::visibility::Visibility;
-use crate::domain::volunteer::VolunteerStatus;
+use crate::domain::volunteer::{VolunteerSource, VolunteerStatus};
 
 /// Consent to the processing of personal data: when, and which version of the text.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
@@ -17,7 +17,7 @@ pub struct Consent {
     pub given_at: DateTime<Utc>,
     /// Version of the consent text the person agreed to.
     #[validate(length(min = 1, max = 50))]
-    #[schema(example = "2026-10")]
+    #[schema(example = "2026-10", min_length = 1, max_length = 50)]
     pub text_version: String,
 }
 
@@ -25,6 +25,7 @@ pub struct Consent {
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuardianConsent {
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub guardian_name: String,
     pub given_at: DateTime<Utc>,
@@ -52,7 +53,7 @@ pub struct VolunteerOut {
     pub guardian_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability: Option<String>,
-    pub languages: Vec<String>,
+    pub languages: Vec<Language>,
     pub skills: Vec<String>,
     pub member_organisation_id: Option<MemberOrganisationId>,
     pub youth_wing: bool,
@@ -61,7 +62,7 @@ pub struct VolunteerOut {
     pub consent_version: String,
     pub guardian_consent_at: Option<DateTime<Utc>>,
     /// How the record came in: `staff`, `application` or `import`.
-    pub source: String,
+    pub source: VolunteerSource,
     /// When the personal fields were erased, if they were.
     pub anonymised_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -83,7 +84,7 @@ impl VolunteerOut {
             birth_date: visibility.personal(row.birth_date),
             guardian_name: personal(row.guardian_name),
             availability: personal(row.availability),
-            languages: decode_list(&row.languages),
+            languages: decode_values(&row.languages),
             skills: decode_list(&row.skills),
             member_organisation_id: row.member_organisation_id,
             youth_wing: row.youth_wing,
@@ -110,7 +111,7 @@ pub struct CreateVolunteer {
     pub branch: Option<String>,
     pub locality_id: Option<LocalityId>,
     #[validate(length(min = 2, max = 200))]
-    #[schema(example = "Әлия Нұрланқызы Сейітова")]
+    #[schema(example = "Әлия Нұрланқызы Сейітова", min_length = 2, max_length = 200)]
     pub full_name: String,
     /// Any usual spelling; stored as E.164. Kazakh mobile numbers only, unless
     /// `foreign_phone` is set.
@@ -118,18 +119,21 @@ pub struct CreateVolunteer {
     pub phone: String,
     #[serde(default)]
     pub foreign_phone: bool,
+    #[schema(max_length = 254)]
     #[validate(email, length(max = 254))]
     pub email: Option<String>,
     pub birth_date: Option<NaiveDate>,
     #[serde(default)]
     pub languages: Vec<Language>,
     #[serde(default)]
+    #[schema(max_items = 20)]
     #[validate(length(max = 20))]
     pub skills: Vec<String>,
     pub member_organisation_id: Option<MemberOrganisationId>,
     #[serde(default)]
     pub youth_wing: bool,
     /// Free text, e.g. "weekday evenings, weekends".
+    #[schema(max_length = 500)]
     #[validate(length(max = 500))]
     pub availability: Option<String>,
     /// Defaults to `active` for staff, `applicant` for applications.
@@ -147,19 +151,21 @@ pub struct UpdateVolunteer {
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
     #[schema(value_type = Option<String>)]
     pub locality_id: Option<Option<LocalityId>>,
+    #[schema(min_length = 2, max_length = 200)]
     #[validate(length(min = 2, max = 200))]
     pub full_name: Option<String>,
     pub phone: Option<String>,
     #[serde(default)]
     pub foreign_phone: bool,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     #[validate(email, length(max = 254))]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
     #[schema(value_type = Option<NaiveDate>)]
     pub birth_date: Option<Option<NaiveDate>>,
     pub languages: Option<Vec<Language>>,
+    #[schema(max_items = 20)]
     #[validate(length(max = 20))]
     pub skills: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
@@ -167,7 +173,7 @@ pub struct UpdateVolunteer {
     pub member_organisation_id: Option<Option<MemberOrganisationId>>,
     pub youth_wing: Option<bool>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 500)]
     #[validate(length(max = 500))]
     pub availability: Option<Option<String>>,
     /// `applicant → active ↔ paused → left`; other moves answer 409.
@@ -200,20 +206,24 @@ pub struct VolunteerApplication {
     #[schema(example = "KZ-75")]
     pub branch: String,
     pub locality_id: Option<LocalityId>,
+    #[schema(min_length = 2, max_length = 200)]
     #[validate(length(min = 2, max = 200))]
     pub full_name: String,
     #[schema(example = "+7 701 234 56 78")]
     pub phone: String,
+    #[schema(max_length = 254)]
     #[validate(email, length(max = 254))]
     pub email: Option<String>,
     pub birth_date: Option<NaiveDate>,
     #[serde(default)]
     pub languages: Vec<Language>,
     #[serde(default)]
+    #[schema(max_items = 20)]
     #[validate(length(max = 20))]
     pub skills: Vec<String>,
     #[serde(default)]
     pub youth_wing: bool,
+    #[schema(max_length = 500)]
     #[validate(length(max = 500))]
     pub availability: Option<String>,
     #[validate(nested)]
@@ -236,6 +246,7 @@ pub struct ApplicationReceipt {
 pub struct ApproveApplication {
     /// When given, a volunteer account is created with this email and a one-time
     /// password, linked to the volunteer.
+    #[schema(max_length = 254)]
     #[validate(email, length(max = 254))]
     pub account_email: Option<String>,
 }
@@ -251,6 +262,7 @@ pub struct ApprovalOut {
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectApplication {
+    #[schema(max_length = 500)]
     #[validate(length(max = 500))]
     pub reason: Option<String>,
 }

@@ -16,7 +16,7 @@ use crate::db::events::Event;
 use crate::db::meetings::{FollowUp, Meeting, Organisation, Question, Report, Speaker};
 use crate::db::shifts::{Assignment, Shift};
 use crate::domain::event::{AssignmentStatus, EventKind, EventStatus};
-use crate::dto::meeting::MeetingStatus;
+use crate::dto::meeting::{FigureKind, MeetingStatus, SpeakerRole};
 use crate::dto::route::QuestionTopic;
 use crate::service::volunteers::normalize_name;
 
@@ -34,7 +34,7 @@ pub struct MeetingBatch {
 /// What the service gives a meeting's one shift.
 const SPEAKER_PLACES: i32 = 50;
 
-const FIGURE_KINDS: &[&str] = &["deputy", "scientist", "culture", "sport", "other"];
+const FIGURE_KINDS: &[FigureKind] = FigureKind::ALL;
 
 const QUESTIONS: &[(QuestionTopic, &str)] = &[
     (QuestionTopic::VotingProcedure, "Можно ли проголосовать по открепительному удостоверению?"),
@@ -123,7 +123,7 @@ fn book_speakers(
     let mut touched = life.created;
     for index in 0..rng.between(1, 3) {
         let at = instant_between(rng, life.created, open_until);
-        let role = if index == 1 && rng.chance(40) { "moderator" } else { "speaker" };
+        let role = if index == 1 && rng.chance(40) { SpeakerRole::Moderator } else { SpeakerRole::Speaker };
         let mut speaker = Speaker {
             id: new_id(rng, at),
             meeting_id: shift.event_id.clone(),
@@ -132,7 +132,7 @@ fn book_speakers(
             figure_name: None,
             figure_kind: None,
             member_organisation_id: None,
-            role: role.into(),
+            role,
             created_at: at,
         };
         let volunteer = rng
@@ -163,7 +163,7 @@ fn book_speakers(
             batch.events.assignments.push(assignment);
         } else {
             speaker.figure_name = Some(normalize_name(&names::person(rng).full_name));
-            speaker.figure_kind = Some((*rng.pick(FIGURE_KINDS)).to_owned());
+            speaker.figure_kind = Some(*rng.pick(FIGURE_KINDS));
             speaker.member_organisation_id =
                 (!member_organisations.is_empty() && rng.chance(50)).then(|| rng.pick(member_organisations).clone());
         }

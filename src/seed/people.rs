@@ -10,7 +10,7 @@ use super::names::{self, Person};
 use super::rng::Rng;
 use super::{base_time, new_id};
 use crate::db::volunteers::{Volunteer, encode_list};
-use crate::domain::volunteer::{ADULT_AGE, VolunteerStatus, age_on};
+use crate::domain::volunteer::{ADULT_AGE, VolunteerSource, VolunteerStatus, age_on};
 use crate::service::volunteers::{normalize_name, search_text};
 
 /// Mobile operator codes used by the seed. `700` is left free: the load
@@ -181,9 +181,9 @@ impl VolunteerFactory {
         })
     }
 
-    fn status(&mut self, source: &str) -> VolunteerStatus {
+    fn status(&mut self, source: VolunteerSource) -> VolunteerStatus {
         use VolunteerStatus::*;
-        if source == "application" && self.rng.chance(40) {
+        if source == VolunteerSource::Application && self.rng.chance(40) {
             return Applicant;
         }
         [Active, Paused, Left, Applicant][self.rng.weighted(&[72, 12, 8, 8])]
@@ -206,7 +206,8 @@ impl VolunteerFactory {
         let minor = age.is_some_and(|age| age < ADULT_AGE);
         let consent_at = created_at - TimeDelta::minutes(self.rng.between(5, 3 * 24 * 60));
         let guardian_name = minor.then(|| normalize_name(&names::parent_of(&mut self.rng, &person)));
-        let source = ["staff", "application", "import"][self.rng.weighted(&[55, 35, 10])];
+        let source = [VolunteerSource::Staff, VolunteerSource::Application, VolunteerSource::Import]
+            [self.rng.weighted(&[55, 35, 10])];
         let status = self.status(source);
         let (_, refs) = &self.branches[branch_index];
         let locality_id =
@@ -245,7 +246,7 @@ impl VolunteerFactory {
             consent_at,
             consent_version: "2026-09".into(),
             guardian_consent_at: minor.then_some(consent_at),
-            source: source.into(),
+            source,
             anonymised_at: None,
             created_at,
             updated_at,

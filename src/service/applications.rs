@@ -10,7 +10,7 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::{Db, DbConn, throttle_events, write_transaction};
 use crate::domain::role::Role;
 use crate::domain::time::{now, utc};
-use crate::domain::volunteer::VolunteerStatus;
+use crate::domain::volunteer::{VolunteerSource, VolunteerStatus};
 use crate::dto::account::AccountWithPassword;
 use crate::dto::volunteer::{ApplicationReceipt, ApprovalOut, VolunteerApplication, VolunteerOut};
 use crate::error::ApiError;
@@ -48,7 +48,7 @@ pub fn apply(
         status: VolunteerStatus::Applicant,
         consent: &input.consent,
         guardian_consent: input.guardian_consent.as_ref(),
-        source: "application",
+        source: VolunteerSource::Application,
     })?;
     let throttle_key = format!("application:{client_address}");
     let at = now();

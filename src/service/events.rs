@@ -4,7 +4,7 @@
 use crate::domain::ids::{EventId, LocalityId, ShiftId};
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Utc, Weekday};
 use chrono_tz::Tz;
 
 use crate::auth::{AuthUser, SessionUser};
@@ -455,7 +455,11 @@ pub async fn add_series(
                 .map_err(|_| ApiError::internal(format!("bad time zone {}", branch.timezone)))?;
             let mut rows = Vec::new();
             for date in series.from_date.iter_days().take_while(|date| *date <= series.to_date) {
-                if series.weekdays.as_ref().is_some_and(|days| !days.contains(&date.weekday())) {
+                if series
+                    .weekdays
+                    .as_ref()
+                    .is_some_and(|days| !days.iter().any(|&day| Weekday::from(day) == date.weekday()))
+                {
                     continue;
                 }
                 let (Some(starts), Some(ends)) =

@@ -234,9 +234,6 @@ pub async fn list(
 /// an overlapping meeting or shift is refused (409) and the meeting shows in the
 /// volunteer's schedule and calendar.
 pub async fn add_speaker(db: &Db, actor: &AuthUser, id: EventId, input: SpeakerIn) -> Result<MeetingOut, ApiError> {
-    if !matches!(input.role.as_str(), "speaker" | "moderator") {
-        return Err(ApiError::invalid("role", ErrorCode::UnknownValue, "speaker or moderator"));
-    }
     if input.volunteer_id.is_none() && (input.figure_name.is_none() || input.figure_kind.is_none()) {
         return Err(ApiError::invalid(
             "volunteer_id",
@@ -330,9 +327,9 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: EventId, input: SpeakerI
                 volunteer_id: input.volunteer_id.clone(),
                 assignment_id,
                 figure_name: input.figure_name.clone(),
-                figure_kind: input.figure_kind.clone(),
+                figure_kind: input.figure_kind,
                 member_organisation_id: input.member_organisation_id.clone(),
-                role: input.role.clone(),
+                role: input.role,
                 created_at: at,
             };
             meetings::insert_speaker(conn, &speaker)?;

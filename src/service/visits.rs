@@ -286,10 +286,8 @@ struct Locked {
 fn lock_route(conn: &mut DbConn, actor: &SessionUser, route_id: &RouteId) -> Result<Locked, ApiError> {
     routes::lock(conn, route_id)?;
     let (route, syncer) = load_for_sync(conn, actor, route_id)?;
-    let stops = routes::stop_doors(conn, &route.id)?
-        .into_iter()
-        .map(|(id, doors, visited)| (id, (doors, visited)))
-        .collect();
+    let stops =
+        routes::stop_doors(conn, &route.id)?.into_iter().map(|(id, doors, visited)| (id, (doors, visited))).collect();
     Ok(Locked { route, syncer, stops })
 }
 
@@ -345,8 +343,7 @@ fn apply(
         routes::insert_visits(conn, &new_visits)?;
         let touched = visits_per_stop(&new_visits);
         routes::add_stop_visits(conn, &touched)?;
-        let newly_visited =
-            touched.iter().filter(|stop| stops.get(&stop.stop_id).is_some_and(|(_, visited)| !visited));
+        let newly_visited = touched.iter().filter(|stop| stops.get(&stop.stop_id).is_some_and(|(_, visited)| !visited));
         delta.new_stops = i32::try_from(newly_visited.count()).unwrap_or(i32::MAX);
         let status = RouteStatus::worked(route.stops_visited + delta.new_stops, route.stops_total);
         routes::add_progress(conn, &route, &delta, status, received_at)?;

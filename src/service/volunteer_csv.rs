@@ -14,7 +14,7 @@ use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::volunteers::{self, Volunteer, VolunteerFilter, decode_list};
 use crate::db::{Db, write_transaction};
-use crate::domain::volunteer::VolunteerStatus;
+use crate::domain::volunteer::{VolunteerSource, VolunteerStatus};
 use crate::dto::volunteer::{Consent, GuardianConsent, Language};
 use crate::dto::volunteer_import::{ImportReport, RowResult, RowStatus};
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -262,7 +262,7 @@ pub async fn import(db: &Db, actor: &AuthUser, csv_bytes: Vec<u8>, dry_run: bool
                     status: row.status,
                     consent: &row.consent,
                     guardian_consent: row.guardian.as_ref(),
-                    source: "import",
+                    source: VolunteerSource::Import,
                 })
                 .map_err(field_errors)
             })

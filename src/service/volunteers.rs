@@ -15,7 +15,7 @@ use crate::domain::phone::normalize_phone;
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
-use crate::domain::volunteer::{ADULT_AGE, MAX_AGE, MIN_AGE, VolunteerStatus, age_on};
+use crate::domain::volunteer::{ADULT_AGE, MAX_AGE, MIN_AGE, VolunteerSource, VolunteerStatus, age_on};
 use crate::dto::volunteer::{Consent, CreateVolunteer, GuardianConsent, Language, UpdateVolunteer, VolunteerOut};
 use crate::error::{ApiError, ErrorCode, FieldError};
 
@@ -52,7 +52,7 @@ pub struct VolunteerDraft {
     pub consent_version: String,
     pub guardian_name: Option<String>,
     pub guardian_consent_at: Option<NaiveDateTime>,
-    pub source: &'static str,
+    pub source: VolunteerSource,
 }
 
 fn normalize_skills(skills: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
@@ -120,7 +120,7 @@ pub struct DraftInput<'a> {
     pub status: VolunteerStatus,
     pub consent: &'a Consent,
     pub guardian_consent: Option<&'a GuardianConsent>,
-    pub source: &'static str,
+    pub source: VolunteerSource,
 }
 
 pub fn draft(input: DraftInput<'_>) -> Result<VolunteerDraft, ApiError> {
@@ -237,7 +237,7 @@ pub fn insert_draft(conn: &mut DbConn, draft: VolunteerDraft) -> Result<Inserted
         consent_at: draft.consent_at,
         consent_version: draft.consent_version,
         guardian_consent_at: draft.guardian_consent_at,
-        source: draft.source.into(),
+        source: draft.source,
         anonymised_at: None,
         created_at: at,
         updated_at: at,
@@ -282,7 +282,7 @@ pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateVolunteer) ->
         status: input.status.unwrap_or(VolunteerStatus::Active),
         consent: &input.consent,
         guardian_consent: input.guardian_consent.as_ref(),
-        source: "staff",
+        source: VolunteerSource::Staff,
     })?;
     match insert_draft(conn, draft)? {
         Inserted::Created(volunteer) => {
