@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::StaffUser;
 use crate::auth::password::PasswordHasher;
@@ -57,8 +58,8 @@ pub async fn list_accounts(
     db: web::Data<Db>,
     user: StaffUser,
     filter: Query<AccountFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<AccountOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<AccountOut>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = AccountFilter {
@@ -70,7 +71,7 @@ pub async fn list_accounts(
         after: page.after()?,
     };
     let rows = service::accounts::list(&db, &user, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row: &AccountOut| row.id.to_string(), |row| row)))
+    Ok(page.respond(paginate(rows, limit, |row: &AccountOut| row.id.to_string(), |row| row)))
 }
 
 /// Get an account

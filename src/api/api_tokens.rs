@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 
 use crate::api::json::ValidJson;
-use crate::api::query::Query;
+use crate::api::paging::{Listed, Paging};
 use crate::auth::AdminUser;
 use crate::db::Db;
 use crate::domain::ids::AccountId;
@@ -54,10 +54,10 @@ pub async fn list_api_tokens(
     db: web::Data<Db>,
     _admin: AdminUser,
     id: web::Path<AccountId>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<ApiTokenOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<ApiTokenOut>, ApiError> {
     let limit = page.limit()?;
-    Ok(web::Json(service::api_tokens::list(&db, id.into_inner(), page.updated_since(), page.after()?, limit).await?))
+    Ok(page.respond(service::api_tokens::list(&db, id.into_inner(), page.updated_since(), page.after()?, limit).await?))
 }
 
 /// Revoke an API token

@@ -1,5 +1,6 @@
 use actix_web::{get, web};
 
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::AdminUser;
 use crate::db::Db;
@@ -25,8 +26,8 @@ pub async fn list_audit(
     db: web::Data<Db>,
     _admin: AdminUser,
     filter: Query<AuditFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<AuditEntryOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<AuditEntryOut>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = AuditFilter {
@@ -39,5 +40,5 @@ pub async fn list_audit(
         before: page.after()?,
     };
     let rows = service::audit::list(&db, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.id.clone(), AuditEntryOut::from)))
+    Ok(page.respond(paginate(rows, limit, |row| row.id.clone(), AuditEntryOut::from)))
 }

@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, patch, web};
 
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::AuthUser;
 use crate::domain::visibility::Visibility;
@@ -35,13 +36,13 @@ pub async fn list_branches(
     db: web::Data<Db>,
     user: Option<AuthUser>,
     filter: Query<BranchFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<BranchOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<BranchOut>, ApiError> {
     let limit = page.limit()?;
     let filter = BranchFilter { kind: filter.kind, updated_since: page.updated_since(), after: page.after()? };
     let rows = service::branches::list(&db, filter, i64::from(limit) + 1).await?;
     let visibility = Visibility::of(user.map(|user| user.role));
-    Ok(web::Json(paginate(rows, limit, |row| row.code.clone(), |row| BranchOut::new(row, visibility))))
+    Ok(page.respond(paginate(rows, limit, |row| row.code.clone(), |row| BranchOut::new(row, visibility))))
 }
 
 /// Get one branch

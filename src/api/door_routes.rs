@@ -1,3 +1,4 @@
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::domain::ids::{RouteId, VolunteerId};
 use actix_web::http::header::{self, EntityTag};
@@ -61,8 +62,8 @@ pub async fn list_routes(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<RouteFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<RouteOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<RouteOut>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.
     let sync = page.updated_since.is_some();
@@ -80,7 +81,7 @@ pub async fn list_routes(
     let rows = service::routes::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let key =
         |route: &RouteOut| if sync { time_key(route.updated_at.naive_utc(), &route.id) } else { route.id.to_string() };
-    Ok(web::Json(paginate(rows, limit, key, |route| route)))
+    Ok(page.respond(paginate(rows, limit, key, |route| route)))
 }
 
 /// Get a route

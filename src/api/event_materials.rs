@@ -2,15 +2,15 @@ use actix_web::{HttpResponse, get, post, web};
 
 use crate::api::idempotency::{IdempotencyKey, respond};
 use crate::api::json::ValidJson;
-use crate::api::query::Query;
+use crate::api::paging::{Listed, Paging};
 use crate::api::stock_balances::StockReaders;
 use crate::auth::{Authorized, SessionUser, StaffUser};
 use crate::db::Db;
 use crate::domain::ids::EventId;
 use crate::domain::visibility::Visibility;
+use crate::dto::Page;
 use crate::dto::page::paginate;
 use crate::dto::stock::{EventMaterialIn, EventMaterialsQuery, MovementOut};
-use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service::{self, idempotency};
 
@@ -76,12 +76,10 @@ pub async fn list_event_materials(
     db: web::Data<Db>,
     user: Authorized<StockReaders>,
     id: web::Path<EventId>,
-    query: Query<EventMaterialsQuery>,
-) -> Result<web::Json<Page<MovementOut>>, ApiError> {
-    let query = query.into_inner();
-    let page = PageQuery { limit: query.limit, cursor: query.cursor, updated_since: None };
+    page: Paging,
+) -> Result<Listed<MovementOut>, ApiError> {
     let limit = page.limit()?;
     let rows = service::event_materials::list(&db, &user, id.into_inner(), page.after()?, i64::from(limit) + 1).await?;
     let visibility = user.visibility();
-    Ok(web::Json(paginate(rows, limit, |row| row.movement.id.to_string(), |row| MovementOut::new(row, visibility))))
+    Ok(page.respond(paginate(rows, limit, |row| row.movement.id.to_string(), |row| MovementOut::new(row, visibility))))
 }

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
@@ -52,8 +53,8 @@ pub async fn list_events(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<EventFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<EventOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<EventOut>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.
     let sync = page.updated_since.is_some();
@@ -81,7 +82,7 @@ pub async fn list_events(
     } else {
         None
     };
-    Ok(web::Json(Page { items, next_cursor }))
+    Ok(page.respond(Page { items, next_cursor }))
 }
 
 /// Get an event

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
@@ -51,8 +52,8 @@ pub async fn list_localities(
     db: web::Data<Db>,
     _user: AuthUser,
     filter: Query<LocalityFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<LocalityOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<LocalityOut>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = LocalityFilter {
@@ -63,7 +64,7 @@ pub async fn list_localities(
         after: page.after()?,
     };
     let rows = service::localities::list(&db, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.id.to_string(), LocalityOut::from)))
+    Ok(page.respond(paginate(rows, limit, |row| row.id.to_string(), LocalityOut::from)))
 }
 
 /// The localities of a branch as a tree

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::Db;
@@ -48,8 +49,8 @@ pub async fn list_materials(
     db: web::Data<Db>,
     _user: AuthUser,
     filter: Query<MaterialFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<MaterialOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<MaterialOut>, ApiError> {
     let limit = page.limit()?;
     let filter = MaterialFilter {
         kind: filter.kind,
@@ -59,7 +60,7 @@ pub async fn list_materials(
         after: page.after()?,
     };
     let rows = service::materials::list(&db, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.id.to_string(), MaterialOut::from)))
+    Ok(page.respond(paginate(rows, limit, |row| row.id.to_string(), MaterialOut::from)))
 }
 
 /// Get a printed material

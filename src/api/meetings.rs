@@ -1,3 +1,4 @@
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::domain::ids::EventId;
 use actix_web::{HttpResponse, get, post, put, web};
@@ -52,8 +53,8 @@ pub async fn list_meetings(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<MeetingFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<MeetingOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<MeetingOut>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.
     let sync = page.updated_since.is_some();
@@ -84,7 +85,7 @@ pub async fn list_meetings(
     } else {
         None
     };
-    Ok(web::Json(Page { items, next_cursor }))
+    Ok(page.respond(Page { items, next_cursor }))
 }
 
 /// Get a meeting

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::Db;
@@ -50,8 +51,8 @@ pub async fn list_member_organisations(
     db: web::Data<Db>,
     _user: AuthUser,
     filter: Query<MemberOrganisationFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<MemberOrganisationOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<MemberOrganisationOut>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = MemberOrganisationFilter {
@@ -61,7 +62,7 @@ pub async fn list_member_organisations(
         after: page.after()?,
     };
     let rows = service::member_organisations::list(&db, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.id.to_string(), MemberOrganisationOut::from)))
+    Ok(page.respond(paginate(rows, limit, |row| row.id.to_string(), MemberOrganisationOut::from)))
 }
 
 /// Get a coalition member organisation

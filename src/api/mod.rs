@@ -24,6 +24,7 @@ pub mod meetings;
 pub mod member_organisations;
 pub mod metrics;
 pub mod organisations;
+pub mod paging;
 pub mod poster_coverage;
 pub mod poster_placements;
 pub mod poster_sites;

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
@@ -53,8 +54,8 @@ pub async fn list_organisations(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<OrganisationFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<OrganisationOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<OrganisationOut>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = OrganisationFilter {
@@ -67,7 +68,12 @@ pub async fn list_organisations(
         after: page.after()?,
     };
     let rows = service::organisations::list(&db, &user, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.id.to_string(), |row| OrganisationOut::new(row, user.visibility()))))
+    Ok(page.respond(paginate(
+        rows,
+        limit,
+        |row| row.id.to_string(),
+        |row| OrganisationOut::new(row, user.visibility()),
+    )))
 }
 
 /// Get a work collective

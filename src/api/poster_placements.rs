@@ -2,6 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use crate::api::idempotency::{IdempotencyKey, respond};
 use crate::api::json::{ValidJson, read_body};
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::{AuthUser, SessionUser, StaffUser};
 use crate::db::Db;
@@ -82,8 +83,8 @@ pub async fn list_placements(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<PlacementFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<PlacementOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<PlacementOut>, ApiError> {
     let limit = page.limit()?;
     let sync = page.updated_since.is_some();
     let query = filter.into_inner();
@@ -96,7 +97,7 @@ pub async fn list_placements(
             statuses.into_iter().filter(|status| status.awaits_replacement()).collect()
         };
         if statuses.is_empty() {
-            return Ok(web::Json(Page { items: Vec::new(), next_cursor: None }));
+            return Ok(page.respond(Page { items: Vec::new(), next_cursor: None }));
         }
     }
     let filter = PlacementFilter {
@@ -114,7 +115,7 @@ pub async fn list_placements(
         |out: &PlacementOut| if sync { time_key(out.updated_at.naive_utc(), &out.id) } else { out.id.to_string() };
     let items =
         rows.into_iter().map(|(placement, changes)| PlacementOut::new(placement, changes, visibility)).collect();
-    Ok(web::Json(paginate(items, limit, key, |out| out)))
+    Ok(page.respond(paginate(items, limit, key, |out| out)))
 }
 
 /// Get a poster placement

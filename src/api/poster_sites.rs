@@ -2,6 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
 use crate::api::json::{ValidJson, read_body};
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
@@ -69,8 +70,8 @@ pub async fn list_sites(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<SiteFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<SiteOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<SiteOut>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.
     let sync = page.updated_since.is_some();
@@ -82,7 +83,7 @@ pub async fn list_sites(
     };
     let rows = service::poster_sites::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let key = |site: &SiteOut| if sync { time_key(site.updated_at.naive_utc(), &site.id) } else { site.id.to_string() };
-    Ok(web::Json(paginate(rows.into_iter().map(SiteOut::from).collect(), limit, key, |site| site)))
+    Ok(page.respond(paginate(rows.into_iter().map(SiteOut::from).collect(), limit, key, |site| site)))
 }
 
 /// Get a poster site

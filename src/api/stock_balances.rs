@@ -1,5 +1,6 @@
 use actix_web::{get, web};
 
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::{AuthUser, Authorized, RoleSet};
 use crate::db::Db;
@@ -27,7 +28,7 @@ fn pair(cursor: Option<String>) -> Result<Option<(String, String)>, ApiError> {
     cursor
         .map(|key| {
             key.split_once('|').map(|(a, b)| (a.to_owned(), b.to_owned())).ok_or_else(|| {
-                ApiError::invalid("cursor", ErrorCode::InvalidCursor, "cursor is not one this API issued")
+                ApiError::invalid("query.cursor", ErrorCode::InvalidCursor, "cursor is not one this API issued")
             })
         })
         .transpose()
@@ -50,8 +51,8 @@ pub async fn list_balances(
     db: web::Data<Db>,
     user: Authorized<StockReaders>,
     filter: Query<BalanceFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<BalanceOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<BalanceOut>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = BalanceFilter {
@@ -62,7 +63,7 @@ pub async fn list_balances(
         after: pair(page.after()?)?,
     };
     let rows = service::stock_balances::list_balances(&db, &user, filter, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(
+    Ok(page.respond(paginate(
         rows,
         limit,
         |(row, _)| format!("{}|{}", row.branch_code, row.material_id),
@@ -85,8 +86,8 @@ pub async fn list_holdings(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<HoldingFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<HoldingOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<HoldingOut>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = HoldingFilter {
@@ -98,7 +99,7 @@ pub async fn list_holdings(
     };
     let rows = service::stock_balances::list_holdings(&db, &user, filter, i64::from(limit) + 1).await?;
     let visibility = user.visibility();
-    Ok(web::Json(paginate(
+    Ok(page.respond(paginate(
         rows,
         limit,
         |(row, _)| format!("{}|{}", row.volunteer_id, row.material_id),
@@ -119,11 +120,9 @@ pub async fn list_holdings(
 pub async fn stock_totals(
     db: web::Data<Db>,
     _user: Authorized<StockReaders>,
-    query: Query<TotalsQuery>,
-) -> Result<web::Json<Page<MaterialTotalOut>>, ApiError> {
-    let query = query.into_inner();
-    let page = PageQuery { limit: query.limit, cursor: query.cursor, updated_since: None };
+    page: Paging,
+) -> Result<Listed<MaterialTotalOut>, ApiError> {
     let limit = page.limit()?;
     let rows = service::stock_balances::totals(&db, page.after()?, i64::from(limit) + 1).await?;
-    Ok(web::Json(paginate(rows, limit, |row| row.material_id.to_string(), |row| row)))
+    Ok(page.respond(paginate(rows, limit, |row| row.material_id.to_string(), |row| row)))
 }

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, post, web};
 
 use crate::api::idempotency::{IdempotencyKey, respond};
 use crate::api::json::ValidJson;
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::{AuthUser, SessionUser, StaffUser};
 use crate::db::stock_movements::{MovementFilter, MovementWithName};
@@ -136,8 +137,8 @@ pub async fn list_movements(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<MovementFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<MovementOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<MovementOut>, ApiError> {
     let limit = page.limit()?;
     let filter = MovementFilter {
         recorded_since: page.updated_since(),
@@ -146,7 +147,7 @@ pub async fn list_movements(
     };
     let rows = service::stock_movements::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let visibility = user.visibility();
-    Ok(web::Json(paginate(rows, limit, |row| row.movement.id.to_string(), |row| MovementOut::new(row, visibility))))
+    Ok(page.respond(paginate(rows, limit, |row| row.movement.id.to_string(), |row| MovementOut::new(row, visibility))))
 }
 
 /// Get a stock movement

@@ -1,5 +1,6 @@
 use actix_web::{get, web};
 
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::AuthUser;
 use crate::db::Db;
@@ -25,8 +26,8 @@ pub async fn list_visits(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<VisitFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<VisitOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<VisitOut>, ApiError> {
     let limit = page.limit()?;
     let filter = filter.into_inner();
     let filter = VisitFilter {
@@ -46,7 +47,7 @@ pub async fn list_visits(
     } else {
         None
     };
-    Ok(web::Json(Page { items, next_cursor }))
+    Ok(page.respond(Page { items, next_cursor }))
 }
 
 /// Door-to-door progress of every branch

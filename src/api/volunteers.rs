@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use crate::api::etag;
 use crate::api::idempotency::{IdempotencyKey, respond};
 use crate::api::json::ValidJson;
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::password::PasswordHasher;
 use crate::auth::{AuthUser, Authorized, RoleSet, SessionUser, StaffUser};
@@ -103,8 +104,8 @@ pub async fn list_volunteers(
     db: web::Data<Db>,
     user: Authorized<VolunteerReaders>,
     filter: Query<VolunteerFilterQuery>,
-    page: Query<PageQuery>,
-) -> Result<web::Json<Page<VolunteerOut>>, ApiError> {
+    page: Paging,
+) -> Result<Listed<VolunteerOut>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.
     let sync = page.updated_since.is_some();
@@ -117,7 +118,7 @@ pub async fn list_volunteers(
     let rows = service::volunteers::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let key =
         |row: &VolunteerOut| if sync { time_key(row.updated_at.naive_utc(), &row.id) } else { row.id.to_string() };
-    Ok(web::Json(paginate(rows, limit, key, |row| row)))
+    Ok(page.respond(paginate(rows, limit, key, |row| row)))
 }
 
 /// Get a volunteer

@@ -66,7 +66,7 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', ""))
-        .map_err(|_| ApiError::invalid("cursor", ErrorCode::InvalidCursor, "cursor is not one this API issued"))
+        .map_err(|_| ApiError::invalid("query.cursor", ErrorCode::InvalidCursor, "cursor is not one this API issued"))
 }
 
 /// Builds a page from up to `limit + 1` loaded rows: the extra row only tells that
@@ -95,7 +95,7 @@ pub fn encode_time_cursor(at: NaiveDateTime, id: &str) -> String {
 /// The decoded `after` key of a list ordered by an instant then id.
 pub fn decode_time_cursor(cursor: Option<String>) -> Result<Option<(NaiveDateTime, String)>, ApiError> {
     let Some(cursor) = cursor else { return Ok(None) };
-    let invalid = || ApiError::invalid("cursor", ErrorCode::InvalidCursor, "cursor is not one this API issued");
+    let invalid = || ApiError::invalid("query.cursor", ErrorCode::InvalidCursor, "cursor is not one this API issued");
     let (micros, id) = cursor.split_once('|').ok_or_else(invalid)?;
     let at = DateTime::from_timestamp_micros(micros.parse().map_err(|_| invalid())?).ok_or_else(invalid)?;
     Ok(Some((at.naive_utc(), id.to_owned())))

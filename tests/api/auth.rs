@@ -541,7 +541,7 @@ async fn unreadable_oversized_and_nul_carrying_requests_are_refused(app: TestApp
     app.post("/api/v1/auth/login").json(&json!({"email": "a\u{0}b", "password": "x"})).send().await.problem(422);
     app.get("/api/v1/accounts?email=a%00b").bearer(&admin.token).send().await.problem(400);
     app.get("/api/v1/accounts/a%00b").bearer(&admin.token).send().await.problem(400);
-    app.get("/api/v1/branches?cursor=AA").send().await.assert_status(200);
+    app.get("/api/v1/branches?cursor=AA").send().await.problem(422);
 }
 
 on_both_databases!(integrator_tokens_are_shown_once_and_recorded_when_used);

@@ -71,7 +71,7 @@ async fn bad_paging_parameters_name_the_field(app: TestApp) {
     let problem = app.get("/api/v1/branches?limit=201").send().await.problem(422);
     assert_eq!(problem["errors"][0]["code"], "range");
     let problem = app.get("/api/v1/branches?cursor=***").send().await.problem(422);
-    assert_eq!(problem["errors"][0]["field"], "cursor");
+    assert_eq!(problem["errors"][0]["field"], "query.cursor");
     app.get("/api/v1/branches?limit=many").send().await.problem(400);
     app.get("/api/v1/branches?kind=village").send().await.problem(400);
     app.get("/api/v1/branches?updated_since=yesterday").send().await.problem(400);

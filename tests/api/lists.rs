@@ -99,6 +99,49 @@ async fn a_filtered_meetings_list_pages_in_id_order_serving_each_match_once(app:
     assert_eq!(served, sorted, "id order");
 }
 
+on_both_databases!(a_cursor_serves_only_the_list_and_filters_it_was_issued_for_and_link_names_the_next_page);
+async fn a_cursor_serves_only_the_list_and_filters_it_was_issued_for_and_link_names_the_next_page(app: TestApp) {
+    let NineMeetings { coordinator, work_collective, .. } = nine_meetings(&app).await;
+    let first =
+        app.get("/api/v1/meetings?kind=work_collective_meeting&limit=3").bearer(&coordinator.token).send().await;
+    first.assert_status(200);
+    let cursor = first.json()["next_cursor"].as_str().unwrap().to_owned();
+    let link = first.header("link").unwrap().to_owned();
+    assert_eq!(link, format!("</api/v1/meetings?kind=work_collective_meeting&limit=3&cursor={cursor}>; rel=\"next\""));
+
+    // Following `Link` is following `next_cursor`; another page size is fine.
+    let url = link.trim_start_matches('<').split('>').next().unwrap();
+    let second = app.get(url).bearer(&coordinator.token).send().await.assert_status(200).json();
+    let resized = app
+        .get(&format!("/api/v1/meetings?kind=work_collective_meeting&limit=50&cursor={cursor}"))
+        .bearer(&coordinator.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(resized["items"].as_array().unwrap().len(), work_collective.len() - 3);
+    assert_eq!(second["items"][0], resized["items"][0]);
+
+    // Other filters, no filter, or another list: 400, never a wrong page.
+    for other in [
+        format!("/api/v1/meetings?kind=expert_meeting&limit=3&cursor={cursor}"),
+        format!("/api/v1/meetings?limit=3&cursor={cursor}"),
+        format!("/api/v1/events?limit=3&cursor={cursor}"),
+    ] {
+        let problem = app.get(&other).bearer(&coordinator.token).send().await.problem(400);
+        assert_eq!(problem["errors"][0]["code"], "cursor_mismatch", "{other}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], "query.cursor");
+    }
+    // The last page has no `Link` and a null cursor.
+    let last = app
+        .get(&format!("/api/v1/meetings?kind=work_collective_meeting&limit=50&cursor={cursor}"))
+        .bearer(&coordinator.token)
+        .send()
+        .await;
+    assert!(last.header("link").is_none());
+    assert!(last.json()["next_cursor"].is_null());
+}
+
 on_both_databases!(a_coordinator_lists_their_branch_s_meetings_and_an_observer_any_branch_s);
 async fn a_coordinator_lists_their_branch_s_meetings_and_an_observer_any_branch_s(app: TestApp) {
     let NineMeetings { coordinator, observer, work_collective, expert, elsewhere } = nine_meetings(&app).await;
