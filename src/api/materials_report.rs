@@ -1,9 +1,12 @@
 use actix_web::{get, web};
 
+use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::api::stock_balances::StockReaders;
 use crate::auth::Authorized;
 use crate::db::Db;
+use crate::dto::Page;
+use crate::dto::page::paginate;
 use crate::dto::stock::{HandedOutQuery, HandedOutRow};
 use crate::error::ApiError;
 use crate::service;
@@ -21,7 +24,7 @@ use crate::service;
     security(("bearer" = [])),
     params(HandedOutQuery),
     responses(
-        (status = 200, description = "One row per day, branch and material", body = Vec<HandedOutRow>),
+        (status = 200, description = "A page of rows, one per day, branch and material", body = Page<HandedOutRow>),
         (status = 422, description = "`to` before `from`"),
     )
 )]
@@ -30,6 +33,12 @@ pub async fn materials_handed_out(
     db: web::Data<Db>,
     user: Authorized<StockReaders>,
     query: Query<HandedOutQuery>,
-) -> Result<web::Json<Vec<HandedOutRow>>, ApiError> {
-    Ok(web::Json(service::materials_report::handed_out(&db, &user, query.into_inner()).await?))
+    page: Paging,
+) -> Result<Listed<HandedOutRow>, ApiError> {
+    let limit = page.limit()?;
+    let rows =
+        service::materials_report::handed_out(&db, &user, query.into_inner(), page.after()?, i64::from(limit) + 1)
+            .await?;
+    let key = |row: &HandedOutRow| format!("{}|{}|{}", row.day, row.branch, row.material_id);
+    Ok(page.respond(paginate(rows, limit, key, |row| row)))
 }

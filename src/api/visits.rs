@@ -57,11 +57,12 @@ pub async fn list_visits(
 #[utoipa::path(
     tag = "door-to-door",
     security(("bearer" = [])),
-    responses((status = 200, description = "One entry per branch", body = Vec<BranchProgress>))
+    responses((status = 200, description = "One entry per branch, all on one page (`next_cursor` is `null`)", body = Page<BranchProgress>))
 )]
 #[get("/progress")]
-pub async fn national_progress(db: web::Data<Db>, user: AuthUser) -> Result<web::Json<Vec<BranchProgress>>, ApiError> {
-    Ok(web::Json(service::progress::national(&db, &user).await?))
+pub async fn national_progress(db: web::Data<Db>, user: AuthUser) -> Result<web::Json<Page<BranchProgress>>, ApiError> {
+    let items = service::progress::national(&db, &user).await?;
+    Ok(web::Json(Page { items, next_cursor: None }))
 }
 
 /// Door-to-door progress of a branch

@@ -33,6 +33,9 @@ pub struct HandedOutFilter {
     pub material: Option<MaterialId>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// The page starts after this (day, branch, material).
+    pub after: Option<(String, String, String)>,
+    pub limit: i64,
 }
 
 /// A bound value of the query, in placeholder order.
@@ -78,14 +81,22 @@ fn statement(filter: &HandedOutFilter, sqlite: bool) -> (String, Vec<Param>) {
     if let Some(material) = &filter.material {
         conditions.push(format!("m.material_id = {}", next(Param::Text(material.to_string()), &mut params)));
     }
+    if let Some((after_day, after_branch, after_material)) = &filter.after {
+        let day_param = next(Param::Text(after_day.clone()), &mut params);
+        let branch_param = next(Param::Text(after_branch.clone()), &mut params);
+        let material_param = next(Param::Text(after_material.clone()), &mut params);
+        conditions
+            .push(format!("({day}, m.branch_code, m.material_id) > ({day_param}, {branch_param}, {material_param})"));
+    }
     let net = "SUM(CASE WHEN m.reverses_id IS NULL THEN m.quantity ELSE -m.quantity END)";
     let sql = format!(
         "SELECT {day} AS day, m.branch_code AS branch, m.material_id AS material_id, {net} AS quantity \
          FROM stock_movements AS m JOIN (VALUES {}) AS o ON o.column1 = m.branch_code \
          WHERE {} GROUP BY day, branch, material_id HAVING {net} <> 0 \
-         ORDER BY day, branch, material_id",
+         ORDER BY day, branch, material_id LIMIT {}",
         offsets.join(", "),
-        conditions.join(" AND ")
+        conditions.join(" AND "),
+        filter.limit
     );
     (sql, params)
 }

@@ -274,6 +274,12 @@ pub struct HandedOutQuery {
     pub from: Option<chrono::NaiveDate>,
     /// Last local day, inclusive.
     pub to: Option<chrono::NaiveDate>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
 }
 
 /// What one branch handed out of one material on one of its local days: visits,

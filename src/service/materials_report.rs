@@ -14,12 +14,25 @@ use crate::error::{ApiError, ErrorCode};
 
 /// The report for `query`: coordinators see their branch, admins and observers
 /// every branch (or the one asked for).
-pub async fn handed_out(db: &Db, actor: &SessionUser, query: HandedOutQuery) -> Result<Vec<HandedOutRow>, ApiError> {
+/// One page: up to `limit` rows after `after` (a `day|branch|material` key).
+pub async fn handed_out(
+    db: &Db,
+    actor: &SessionUser,
+    query: HandedOutQuery,
+    after: Option<String>,
+    limit: i64,
+) -> Result<Vec<HandedOutRow>, ApiError> {
     if let (Some(from), Some(to)) = (query.from, query.to)
         && to < from
     {
         return Err(ApiError::invalid("to", ErrorCode::BeforeFromDate, "must not be before from"));
     }
+    let after = after
+        .map(|key| match key.splitn(3, '|').collect::<Vec<_>>()[..] {
+            [day, branch, material] => Ok((day.to_owned(), branch.to_owned(), material.to_owned())),
+            _ => Err(ApiError::invalid("query.cursor", ErrorCode::InvalidCursor, "cursor is not one this API issued")),
+        })
+        .transpose()?;
     let Some(branch) = actor.list_branch(query.branch) else { return Ok(Vec::new()) };
     db.run(move |conn| {
         let now = Utc::now().naive_utc();
@@ -33,7 +46,8 @@ pub async fn handed_out(db: &Db, actor: &SessionUser, query: HandedOutQuery) -> 
                 (row.code, minutes)
             })
             .collect();
-        let filter = HandedOutFilter { branches, material: query.material, from: query.from, to: query.to };
+        let filter =
+            HandedOutFilter { branches, material: query.material, from: query.from, to: query.to, after, limit };
         let rows = hand_outs::per_day(conn, &filter)?;
         rows.into_iter()
             .map(|row| {

@@ -444,9 +444,26 @@ async fn the_handed_out_report_sums_the_raw_rows_per_local_day_branch_and_materi
         let token = user.token.clone();
         let app = &app;
         async move {
-            let body = app.get(&path).bearer(&token).send().await.assert_status(200).json();
-            body.as_array()
-                .unwrap()
+            // Pages of one row, so that every row comes through a cursor.
+            let separator = if path.contains('?') { '&' } else { '?' };
+            let mut served = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let page_path = match &cursor {
+                    Some(cursor) => format!("{path}{separator}limit=1&cursor={cursor}"),
+                    None => format!("{path}{separator}limit=1"),
+                };
+                let page = app.get(&page_path).bearer(&token).send().await.assert_status(200).json();
+                served.extend(page["items"].as_array().unwrap().iter().cloned());
+                match page["next_cursor"].as_str() {
+                    Some(next) => cursor = Some(next.to_owned()),
+                    None => break,
+                }
+            }
+            let key =
+                |row: &Value| ["day", "branch", "material_id"].map(|field| row[field].as_str().unwrap().to_owned());
+            assert!(served.windows(2).all(|pair| key(&pair[0]) < key(&pair[1])), "in key order: {served:?}");
+            served
                 .iter()
                 .map(|row| {
                     let key = (
