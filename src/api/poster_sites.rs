@@ -174,7 +174,7 @@ pub async fn export_sites(
     tag = "posters",
     security(("bearer" = [])),
     params(ImportQuery),
-    request_body(content = String, content_type = "text/csv", description = "UTF-8 CSV with a header row"),
+    request_body(content = inline(crate::dto::json::CsvFile), content_type = "text/csv", description = "UTF-8 CSV with a header row"),
     responses(
         (status = 200, description = "The result of every row", body = SiteImportReport),
         (status = 413, description = "The file is larger than 4 MiB"),

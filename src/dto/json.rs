@@ -104,6 +104,23 @@ pub fn plain_message(message: &str) -> String {
     format!("{found}, expected {expected}")
 }
 
+/// A CSV file sent as the raw request body (UTF-8, a header row). Described as
+/// binary content so that client generators pass it through as bytes.
+pub struct CsvFile;
+
+impl utoipa::PartialSchema for CsvFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .content_media_type("text/csv")
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CsvFile {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

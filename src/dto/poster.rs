@@ -318,7 +318,7 @@ pub struct InspectionIn {
 #[serde(deny_unknown_fields)]
 pub struct InspectionBatch {
     /// Each item is checked and stored on its own.
-    #[schema(value_type = Vec<InspectionIn>)]
+    #[schema(value_type = Vec<InspectionIn>, max_items = 500)]
     pub inspections: Vec<Box<serde_json::value::RawValue>>,
 }
 

@@ -294,7 +294,7 @@ pub struct VisitBatch {
     /// Each item is checked and stored on its own.
     // Kept as raw JSON text until then, so one bad item refuses only itself, and
     // no tree of values is built for 500 items.
-    #[schema(value_type = Vec<VisitIn>)]
+    #[schema(value_type = Vec<VisitIn>, max_items = 500)]
     pub visits: Vec<Box<serde_json::value::RawValue>>,
 }
 

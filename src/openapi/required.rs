@@ -14,7 +14,8 @@ use utoipa::openapi::schema::Schema;
 use utoipa::openapi::{OpenApi, RefOr};
 
 /// `Schema.field` for each response field that is left out rather than sent as
-/// `null`: personal data the caller may not see, and parts sent only on request.
+/// `null`: personal data the caller may not see, parts sent only on request, and
+/// the id a `409` on a duplicate points at.
 pub const MAY_BE_ABSENT: &[&str] = &[
     "AccountWithPassword.one_time_password",
     "BranchOut.head_coordinator",
@@ -29,6 +30,7 @@ pub const MAY_BE_ABSENT: &[&str] = &[
     "VolunteerOut.birth_date",
     "VolunteerOut.guardian_name",
     "VolunteerOut.availability",
+    "Problem.existing_id",
 ];
 
 /// Marks the always-sent fields of response-only schemas as required.
