@@ -164,6 +164,7 @@ pub struct SpeakerOut {
     pub figure_kind: Option<FigureKind>,
     pub member_organisation_id: Option<MemberOrganisationId>,
     pub role: SpeakerRole,
+    pub created_at: DateTime<Utc>,
 }
 
 impl From<Speaker> for SpeakerOut {
@@ -175,6 +176,7 @@ impl From<Speaker> for SpeakerOut {
             figure_kind: row.figure_kind,
             member_organisation_id: row.member_organisation_id,
             role: row.role,
+            created_at: utc(row.created_at),
         }
     }
 }
@@ -202,6 +204,7 @@ pub struct MeetingOut {
     pub has_report: bool,
     pub open_follow_ups: i64,
     pub overdue_follow_ups: i64,
+    pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }

@@ -58,6 +58,7 @@ pub struct StopOut {
     pub access_notes: Option<String>,
     pub visits: i32,
     pub first_visited_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
 }
 
 impl From<Stop> for StopOut {
@@ -74,6 +75,7 @@ impl From<Stop> for StopOut {
             access_notes: row.access_notes,
             visits: row.visits_count,
             first_visited_at: row.first_visited_at.map(utc),
+            created_at: utc(row.created_at),
         }
     }
 }

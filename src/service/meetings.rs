@@ -174,6 +174,7 @@ fn views(conn: &mut DbConn, rows: Vec<(Meeting, Event)>) -> Result<Vec<MeetingOu
                 ends_at: utc(event.ends_at),
                 // The event's stamp: it moves with speakers and reports too, and it
                 // is what a sync pages by (see `db::meetings::MeetingFilter`).
+                created_at: utc(event.created_at),
                 updated_at: utc(event.updated_at),
                 version: meeting.version,
             }
