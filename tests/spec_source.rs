@@ -144,3 +144,26 @@ fn batches_state_the_size_the_service_enforces() {
         assert_eq!(stated.as_u64(), Some(outreach::service::batch::MAX_BATCH as u64), "{schema}.{field}");
     }
 }
+
+#[test]
+fn every_timestamp_sent_has_six_fractional_digits() {
+    let mut bare = Vec::new();
+    for path in dto_files() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let (mut serialized, mut formatted) = (false, false);
+        for (number, line) in source.lines().map(str::trim).enumerate() {
+            if line.starts_with("#[derive(") {
+                serialized = line.contains("Serialize");
+            }
+            formatted |= line.contains("serialize_with = \"crate::dto::timestamp::");
+            let field = line.strip_prefix("pub ").and_then(|field| field.split_once(": "));
+            if let Some((name, field_type)) = field {
+                if serialized && field_type.contains("DateTime<") && !formatted {
+                    bare.push(format!("{}:{} `{name}`", path.display(), number + 1));
+                }
+                formatted = false;
+            }
+        }
+    }
+    assert!(bare.is_empty(), "timestamps sent without crate::dto::timestamp:\n{}", bare.join("\n"));
+}

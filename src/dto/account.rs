@@ -21,7 +21,9 @@ pub struct AccountOut {
     pub active: bool,
     /// The account signs in with a one-time password it must change first.
     pub must_change_password: bool,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }

@@ -25,10 +25,14 @@ pub struct ApiTokenOut {
     pub id: String,
     pub account_id: AccountId,
     pub name: String,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub expires_at: Option<DateTime<Utc>>,
     /// Last authenticated use (recorded at most once a minute).
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub last_used_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 

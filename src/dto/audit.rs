@@ -9,6 +9,7 @@ use crate::domain::time::utc;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEntryOut {
     pub id: String,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub at: DateTime<Utc>,
     /// The acting account; absent for anonymous actions (failed logins).
     pub actor_id: Option<String>,

@@ -37,7 +37,9 @@ pub struct BranchOut {
     /// A person's name: only for signed-in staff and volunteers, absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub head_coordinator: Option<String>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }

@@ -39,7 +39,9 @@ impl CountsOut {
 pub struct ShiftOut {
     pub id: ShiftId,
     pub event_id: EventId,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub ends_at: DateTime<Utc>,
     pub capacity: i32,
     /// Volunteers need this skill to sign up.
@@ -76,14 +78,18 @@ pub struct EventOut {
     pub address: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub ends_at: DateTime<Utc>,
     pub status: EventStatus,
     pub cancel_reason: Option<String>,
     /// Totals over all shifts.
     pub counts: CountsOut,
     pub shifts: Vec<ShiftOut>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }
@@ -127,7 +133,9 @@ impl EventOut {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewShift {
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub ends_at: DateTime<Utc>,
     #[schema(minimum = 1, maximum = 1000)]
     #[validate(range(min = 1, max = 1000))]
@@ -280,9 +288,13 @@ pub struct AssignmentOut {
     pub shift_id: ShiftId,
     pub volunteer_id: VolunteerId,
     pub status: AssignmentStatus,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub shift_starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub shift_ends_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }

@@ -18,7 +18,9 @@ pub struct LocalityOut {
     pub name_kk: String,
     pub name_ru: String,
     pub population: Option<i32>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }

@@ -29,7 +29,9 @@ pub struct MaterialOut {
     pub active: bool,
     /// A branch holding less than this is below its reorder level.
     pub reorder_level: Option<i32>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }

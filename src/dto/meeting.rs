@@ -28,7 +28,9 @@ pub struct OrganisationOut {
     pub contact_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_phone: Option<String>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }
@@ -164,6 +166,7 @@ pub struct SpeakerOut {
     pub figure_kind: Option<FigureKind>,
     pub member_organisation_id: Option<MemberOrganisationId>,
     pub role: SpeakerRole,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -195,16 +198,22 @@ pub struct MeetingOut {
     pub address: Option<String>,
     pub status: MeetingStatus,
     pub cancel_reason: Option<String>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub proposed_starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub proposed_ends_at: DateTime<Utc>,
     /// The agreed (or, before that, proposed) time.
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub ends_at: DateTime<Utc>,
     pub speakers: Vec<SpeakerOut>,
     pub has_report: bool,
     pub open_follow_ups: i64,
     pub overdue_follow_ups: i64,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }
@@ -318,6 +327,7 @@ pub struct ReportOut {
     pub notes: Option<String>,
     pub questions: Vec<QuestionIn>,
     pub follow_ups: Vec<FollowUpOut>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }

@@ -19,7 +19,9 @@ pub struct MemberOrganisationOut {
     pub branch: Option<String>,
     /// Business identification number (12 digits).
     pub bin: String,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }

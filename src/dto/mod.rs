@@ -18,6 +18,7 @@ pub mod page;
 pub mod poster;
 pub mod route;
 pub mod stock;
+pub mod timestamp;
 pub mod volunteer;
 pub mod volunteer_import;
 

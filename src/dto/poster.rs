@@ -103,8 +103,11 @@ pub struct SiteOut {
     pub status: SiteStatus,
     /// The latest inspection of any of its placements (a change to `checked`,
     /// `damaged` or `removed`); absent when never inspected.
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub last_checked_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }
@@ -162,6 +165,7 @@ pub struct CreatePlacement {
     /// A `poster_placement` event of the branch this was part of.
     pub event_id: Option<EventId>,
     /// When they went up; default now.
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub placed_at: Option<DateTime<Utc>>,
     #[schema(max_length = 1000)]
     #[validate(length(max = 1000))]
@@ -177,11 +181,13 @@ pub struct ChangeOut {
     pub id: PlacementChangeId,
     pub placement_id: PlacementId,
     pub status: PlacementStatus,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub at: DateTime<Utc>,
     pub volunteer_id: Option<VolunteerId>,
     pub note: Option<String>,
     /// An opaque key or URL of a photo kept elsewhere.
     pub photo_ref: Option<String>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub received_at: DateTime<Utc>,
 }
 
@@ -208,6 +214,7 @@ pub struct PlacementOut {
     pub branch: String,
     pub material_id: MaterialId,
     pub quantity: i32,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub placed_at: DateTime<Utc>,
     /// The volunteer who put them up (hidden from observers).
     pub placed_by: Option<VolunteerId>,
@@ -219,7 +226,9 @@ pub struct PlacementOut {
     /// The placement that replaced this one.
     pub replaced_by_id: Option<PlacementId>,
     pub changes: Vec<ChangeOut>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }
@@ -279,6 +288,7 @@ pub struct ReplacementIn {
 pub struct CreateChange {
     pub status: PlacementStatus,
     /// When it was seen; default now.
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub at: Option<DateTime<Utc>>,
     /// The volunteer who made the change (staff naming one of the branch's);
     /// a volunteer caller is recorded as themselves.
@@ -304,6 +314,7 @@ pub struct InspectionIn {
     pub placement_id: PlacementId,
     /// `checked`, `damaged` or `removed`.
     pub status: PlacementStatus,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub at: DateTime<Utc>,
     #[schema(max_length = 1000)]
     #[validate(length(max = 1000))]
@@ -386,6 +397,7 @@ pub struct PosterCoverage {
     pub total: CoverageRow,
     /// Per branch (nation report) or per locality with sites (branch report).
     pub groups: Vec<CoverageRow>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub generated_at: DateTime<Utc>,
 }
 

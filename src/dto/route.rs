@@ -21,6 +21,7 @@ pub struct RouteProgress {
     pub doors_knocked: i32,
     pub conversations: i32,
     pub materials_left: i32,
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub last_activity_at: Option<DateTime<Utc>>,
 }
 
@@ -57,7 +58,9 @@ pub struct StopOut {
     pub longitude: Option<f64>,
     pub access_notes: Option<String>,
     pub visits: i32,
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub first_visited_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -96,8 +99,11 @@ pub struct RouteOut {
     /// In walking order; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stops: Option<Vec<StopOut>>,
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub completed_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }
@@ -197,6 +203,7 @@ pub struct VisitIn {
     /// Generated on the phone (a UUID); a replay is recognised by it.
     pub id: VisitId,
     pub stop_id: StopId,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub visited_at: DateTime<Utc>,
     #[schema(minimum = 0, maximum = 2000)]
     #[validate(range(min = 0, max = 2000))]
@@ -248,6 +255,7 @@ pub struct VisitOut {
     pub route_id: RouteId,
     pub stop_id: StopId,
     pub volunteer_id: Option<VolunteerId>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub visited_at: DateTime<Utc>,
     pub doors_knocked: i32,
     pub conversations: i32,
@@ -262,6 +270,7 @@ pub struct VisitOut {
     pub note: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub received_at: DateTime<Utc>,
 }
 
@@ -341,6 +350,7 @@ pub struct RoutePack {
     pub question_topics: Vec<QuestionTopic>,
     /// What the calling volunteer carries to hand out (empty for staff).
     pub materials_held: Vec<crate::dto::stock::HeldMaterialOut>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub generated_at: DateTime<Utc>,
 }
 

@@ -81,6 +81,7 @@ pub struct MovementOut {
     /// Set on a `placement` movement: the poster placement it debited the stock for.
     pub placement_id: Option<PlacementId>,
     pub recorded_by: Option<AccountId>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -128,6 +129,7 @@ pub struct BalanceOut {
     pub quantity: i32,
     /// The material's reorder level, when admins set one.
     pub reorder_level: Option<i32>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -161,6 +163,7 @@ pub struct HoldingOut {
     pub branch: String,
     pub material_id: MaterialId,
     pub quantity: i32,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -14,6 +14,7 @@ use crate::domain::volunteer::{VolunteerSource, VolunteerStatus};
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub given_at: DateTime<Utc>,
     /// Version of the consent text the person agreed to.
     #[validate(length(min = 1, max = 50))]
@@ -28,6 +29,7 @@ pub struct GuardianConsent {
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub guardian_name: String,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub given_at: DateTime<Utc>,
 }
 
@@ -58,14 +60,19 @@ pub struct VolunteerOut {
     pub member_organisation_id: Option<MemberOrganisationId>,
     pub youth_wing: bool,
     pub status: VolunteerStatus,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub consent_at: DateTime<Utc>,
     pub consent_version: String,
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub guardian_consent_at: Option<DateTime<Utc>>,
     /// How the record came in: `staff`, `application` or `import`.
     pub source: VolunteerSource,
     /// When the personal fields were erased, if they were.
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub anonymised_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }
@@ -237,6 +244,7 @@ pub struct VolunteerApplication {
 pub struct ApplicationReceipt {
     /// Quote this when contacting the branch.
     pub reference: String,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub received_at: DateTime<Utc>,
 }
 

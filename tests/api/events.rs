@@ -24,8 +24,8 @@ async fn a_series_makes_one_shift_a_day_in_astana_time(app: TestApp) {
     })).send().await.assert_status(201).json();
     let shifts = event["shifts"].as_array().unwrap();
     assert_eq!(shifts.len(), 14);
-    assert_eq!(shifts[0]["starts_at"], "2027-03-01T05:00:00Z");
-    assert_eq!(shifts[13]["ends_at"], "2027-03-14T09:00:00Z");
+    assert_eq!(shifts[0]["starts_at"], "2027-03-01T05:00:00.000000Z");
+    assert_eq!(shifts[13]["ends_at"], "2027-03-14T09:00:00.000000Z");
     assert_eq!(event["counts"]["capacity"], 28);
     app.set_event_status(&coordinator, &event, json!({"status": "scheduled"})).await;
 }
@@ -482,7 +482,7 @@ async fn event_lists_filter_page_in_start_order_and_stay_in_their_branch(app: Te
         .chain(page2["items"].as_array().unwrap())
         .map(|e| e["starts_at"].as_str().unwrap())
         .collect();
-    assert_eq!(starts, ["2027-09-01T04:00:00Z", "2027-09-02T04:00:00Z", "2027-09-03T04:00:00Z"]);
+    assert_eq!(starts, ["2027-09-01T04:00:00.000000Z", "2027-09-02T04:00:00.000000Z", "2027-09-03T04:00:00.000000Z"]);
     let free = app
         .get("/api/v1/events?has_free_places=true&from=2027-09-01T00:00:00Z&to=2027-09-30T00:00:00Z")
         .bearer(&coordinator.token)

@@ -74,7 +74,7 @@ async fn an_agreed_meeting_is_on_its_speakers_schedule_at_the_agreed_time(app: T
             json!({"status": "agreed", "starts_at": "2027-02-11T06:00:00Z", "ends_at": "2027-02-11T07:30:00Z"}),
         )
         .await;
-    assert_eq!(agreed["starts_at"], "2027-02-11T06:00:00Z");
+    assert_eq!(agreed["starts_at"], "2027-02-11T06:00:00.000000Z");
     // The speaker's schedule and calendar show the meeting like any event.
     let schedule = app.get("/api/v1/me/schedule").bearer(&speaker_user.token).send().await.json();
     assert_eq!(schedule["upcoming"][0]["event_id"], id);
