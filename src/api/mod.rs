@@ -29,6 +29,7 @@ pub mod poster_placements;
 pub mod poster_sites;
 pub mod problems;
 pub mod query;
+pub mod shifts;
 pub mod signups;
 pub mod stock_balances;
 pub mod stock_movements;
@@ -97,6 +98,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(events::change_event_status)
             .service(events::add_shift)
             .service(events::add_shift_series)
+            .service(shifts::get_shift)
+            .service(shifts::update_shift)
+            .service(shifts::cancel_shift)
             .service(signups::sign_up)
             .service(signups::list_signups)
             .service(signups::cancel_signup)

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get, post, web};
 
-use crate::api::json::ValidJson;
+use crate::api::json::{OptionalJson, ValidJson};
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::domain::ids::{AssignmentId, ShiftId};
@@ -10,7 +10,8 @@ use crate::service;
 
 /// Sign up for a shift
 ///
-/// Volunteers sign themselves up (empty body); staff assign a volunteer of the
+/// Volunteers sign themselves up (no body needed, and then no content type;
+/// `{}` works too); staff assign a volunteer of the
 /// event's branch (`volunteer_id`). A full shift puts the volunteer on the
 /// waitlist. Only active volunteers, only without an overlapping shift (409 with
 /// the conflicting shift in `existing_id`), only with the shift's required skill.
@@ -19,12 +20,12 @@ use crate::service;
     tag = "shifts",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Shift id")),
-    request_body = SignUp,
+    request_body(content = Option<SignUp>, description = "Optional for volunteers signing themselves up; staff name `volunteer_id`"),
     responses(
         (status = 201, description = "Signed up or waitlisted", body = AssignmentOut),
         (status = 200, description = "Already signed up", body = AssignmentOut),
         (status = 404, description = "No such shift in the caller's scope"),
-        (status = 409, description = "Not open, inactive or other-branch volunteer, missing skill, or overlap"),
+        (status = 409, description = "Event not open, shift cancelled, inactive or other-branch volunteer, missing skill, or overlap"),
     )
 )]
 #[post("/shifts/{id}/signups")]
@@ -32,7 +33,7 @@ pub async fn sign_up(
     db: web::Data<Db>,
     user: AuthUser,
     id: web::Path<ShiftId>,
-    body: ValidJson<SignUp>,
+    body: OptionalJson<SignUp>,
 ) -> Result<HttpResponse, ApiError> {
     let (assignment, created) =
         service::signups::sign_up(&db, &user, id.into_inner(), body.into_inner().volunteer_id).await?;

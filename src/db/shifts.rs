@@ -22,6 +22,21 @@ pub struct Shift {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// Set when the shift was cancelled on its own (its event goes on).
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub cancel_reason: Option<String>,
+}
+
+/// Changes to a shift; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = shifts)]
+pub struct ShiftChanges {
+    pub starts_at: Option<NaiveDateTime>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub capacity: Option<i32>,
+    pub required_skill: Option<Option<String>>,
+    pub cancelled_at: Option<Option<NaiveDateTime>>,
+    pub cancel_reason: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -182,6 +197,65 @@ pub fn for_shift(conn: &mut DbConn, shift_id: &ShiftId) -> QueryResult<Vec<Assig
         .order((assignments::created_at, assignments::id))
         .select(Assignment::as_select())
         .load(conn)
+}
+
+/// Applies `changes` if the shift is still at `expected_version`; `false` when it
+/// moved on meanwhile.
+pub fn update(
+    conn: &mut DbConn,
+    id: &ShiftId,
+    expected_version: i32,
+    changes: &ShiftChanges,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = shifts::table.find(id).filter(shifts::version.eq(expected_version));
+    let updated = diesel::update(target)
+        .set((changes, shifts::updated_at.eq(now), shifts::version.eq(shifts::version + 1)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Whether the event has a shift that is not cancelled from `starts` to `ends`
+/// exactly; its id if so.
+pub fn same_span(
+    conn: &mut DbConn,
+    event_id: &EventId,
+    starts: NaiveDateTime,
+    ends: NaiveDateTime,
+) -> QueryResult<Option<ShiftId>> {
+    shifts::table
+        .filter(shifts::event_id.eq(event_id))
+        .filter(shifts::starts_at.eq(starts))
+        .filter(shifts::ends_at.eq(ends))
+        .filter(shifts::cancelled_at.is_null())
+        .select(shifts::id)
+        .first(conn)
+        .optional()
+}
+
+/// The assignments that hold or wait for a place on the shift.
+pub fn live_of_shift(conn: &mut DbConn, shift_id: &ShiftId) -> QueryResult<Vec<Assignment>> {
+    assignments::table
+        .filter(assignments::shift_id.eq(shift_id))
+        .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted]))
+        .order((assignments::created_at, assignments::id))
+        .select(Assignment::as_select())
+        .load(conn)
+}
+
+/// Cancels every live assignment of the shift (the shift is cancelled).
+pub fn cancel_all_for_shift(conn: &mut DbConn, shift_id: &ShiftId, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        assignments::table
+            .filter(assignments::shift_id.eq(shift_id))
+            .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted])),
+    )
+    .set((
+        assignments::status.eq(AssignmentStatus::Cancelled),
+        assignments::updated_at.eq(now),
+        assignments::version.eq(assignments::version + 1),
+    ))
+    .execute(conn)
 }
 
 /// Cancels every live assignment of the event's shifts (the event is cancelled).

@@ -17,6 +17,7 @@ pub mod member_organisation;
 pub mod page;
 pub mod poster;
 pub mod route;
+pub mod shift;
 pub mod stock;
 pub mod volunteer;
 pub mod volunteer_import;

@@ -113,6 +113,8 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
                 created_at: at,
                 updated_at: at,
                 version: 1,
+                cancelled_at: None,
+                cancel_reason: None,
             };
             shifts::insert(conn, std::slice::from_ref(&shift))?;
             let meeting = Meeting {

@@ -26,6 +26,7 @@ pub mod poster_placements;
 pub mod poster_sites;
 pub mod progress;
 pub mod routes;
+pub mod shifts;
 pub mod signups;
 pub mod stock_balances;
 pub mod stock_csv;

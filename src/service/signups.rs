@@ -20,7 +20,11 @@ use crate::error::{ApiError, ErrorCode};
 use crate::service::events::sees;
 
 /// The shift and its event, when `actor` may see the event.
-fn load_shift(conn: &mut DbConn, actor: &SessionUser, shift_id: &ShiftId) -> Result<(Shift, Event), ApiError> {
+pub(crate) fn load_shift(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    shift_id: &ShiftId,
+) -> Result<(Shift, Event), ApiError> {
     let not_found = || ApiError::not_found(format!("shift {shift_id}"));
     let shift = shifts::find(conn, shift_id)?.ok_or_else(not_found)?;
     let event = events::find(conn, &shift.event_id)?.filter(|event| sees(actor, event)).ok_or_else(not_found)?;
@@ -81,6 +85,14 @@ pub async fn sign_up(
                     return Ok((existing.clone(), false));
                 }
                 crate::service::events::ensure_not_meeting(&event)?;
+                if shift.cancelled_at.is_some() {
+                    return Err(ApiError::field_conflict(
+                        "the shift is cancelled; it takes no sign-ups",
+                        "shift_id",
+                        ErrorCode::NotOpen,
+                        None,
+                    ));
+                }
                 // Locked so that a cancellation of the event, or a parallel booking of
                 // the same volunteer elsewhere, cannot slip between check and insert.
                 crate::db::lock_row(conn, "events", &event.id)?;
@@ -300,8 +312,9 @@ pub async fn schedule(db: &Db, user: &SessionUser) -> Result<ScheduleOut, ApiErr
     let (mut past, upcoming): (Vec<_>, Vec<_>) =
         rows.into_iter().partition(|(assignment, _, _)| assignment.shift_ends_at <= at);
     past.reverse();
-    let item = |(assignment, _shift, event): (Assignment, Shift, Event)| ScheduleItem {
+    let item = |(assignment, shift, event): (Assignment, Shift, Event)| ScheduleItem {
         assignment: assignment.into(),
+        shift_cancelled_at: shift.cancelled_at.map(crate::domain::time::utc),
         event_kind: event.kind,
         event_status: event.status,
         event_id: event.id,

@@ -54,6 +54,8 @@ enum Target {
     FreshDraftEvent,
     /// A shift of the scheduled event.
     Shift,
+    /// A new shift of a new scheduled event for each call (cancellations).
+    FreshShift,
     /// A new sign-up for each call (cancellations).
     FreshAssignment,
     /// A new sign-up on a shift that has started, for each call (attendance).
@@ -143,7 +145,11 @@ fn matrix() -> Vec<Case> {
         case_on(Target::Event, "PATCH", "/api/v1/events/{id}", Some(json!({"title": "Renamed"})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::FreshDraftEvent, "POST", "/api/v1/events/{id}/status", Some(json!({"status": "scheduled"})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts", Some(json!({"starts_at": "2027-01-10T05:00:00Z", "ends_at": "2027-01-10T06:00:00Z", "capacity": 3})), [401, 201, 201, 404, 403, 403]),
-        case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts/series", Some(json!({"from_date": "2027-01-10", "to_date": "2027-01-10", "start_time": "10:00", "end_time": "11:00", "capacity": 3})), [401, 201, 201, 404, 403, 403]),
+        // The admin's call creates the day's shift; the coordinator's repeats it: nothing new, 200.
+        case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts/series", Some(json!({"from_date": "2027-01-10", "to_date": "2027-01-10", "start_time": "12:00", "end_time": "13:00", "capacity": 3})), [401, 201, 200, 404, 403, 403]),
+        case_on(Target::Shift, "GET", "/api/v1/shifts/{id}", None, [401, 200, 200, 404, 200, 200]),
+        case_on(Target::Shift, "PATCH", "/api/v1/shifts/{id}", Some(json!({"capacity": 100})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::FreshShift, "POST", "/api/v1/shifts/{id}/cancel", None, [401, 200, 200, 404, 403, 403]),
         case_on(Target::Shift, "POST", "/api/v1/shifts/{id}/signups", Some(json!({"volunteer_id": "{fresh_volunteer_id}"})), [401, 201, 201, 404, 403, 403]),
         case_on(Target::Shift, "GET", "/api/v1/shifts/{id}/signups", None, [401, 200, 200, 404, 403, 403]),
         case_on(Target::FreshAssignment, "POST", "/api/v1/assignments/{id}/cancel", None, [401, 200, 200, 404, 404, 403]),
@@ -317,6 +323,12 @@ impl Fixtures {
                 route["id"].as_str().unwrap().to_owned()
             }
             Target::Shift => self.event["shifts"][0]["id"].as_str().unwrap().to_owned(),
+            Target::FreshShift => {
+                let event = app
+                    .scheduled_event(&self.admin, OWN_BRANCH, "2027-01-12T04:00:00Z", "2027-01-12T08:00:00Z", 2)
+                    .await;
+                event["shifts"][0]["id"].as_str().unwrap().to_owned()
+            }
             Target::FreshDraftEvent => {
                 let body = json!({"branch": OWN_BRANCH, "kind": "training", "title": "Draft", "starts_at": "2027-01-11T04:00:00Z", "ends_at": "2027-01-11T08:00:00Z", "shifts": [{"starts_at": "2027-01-11T04:00:00Z", "ends_at": "2027-01-11T08:00:00Z", "capacity": 2}]});
                 create_id(app, &self.admin, "/api/v1/events", body).await

@@ -241,7 +241,8 @@ impl TestApp {
             .send()
             .await
             .assert_status(201)
-            .json();
+            .json()["event"]
+            .clone();
         self.set_event_status(staff, &event, json!({"status": "scheduled"})).await;
         event
     }

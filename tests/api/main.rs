@@ -27,6 +27,7 @@ mod openapi;
 mod operations;
 mod posters;
 mod seed;
+mod shifts;
 mod stock;
 mod stored_values;
 mod sync_contract;
