@@ -87,6 +87,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(volunteers::create_volunteer)
             .service(volunteers::list_volunteers)
             .service(volunteers::get_volunteer)
+            .service(calendar::volunteer_schedule)
             .service(volunteers::update_volunteer)
             .service(volunteers::anonymise_volunteer)
             .service(volunteers::approve_application)

@@ -1,10 +1,14 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::api::json::{OptionalJson, ValidJson};
+use crate::api::query::Query;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::domain::ids::{AssignmentId, ShiftId};
 use crate::dto::event::{AssignmentOut, AttendanceMark, SignUp};
+use crate::dto::page::{decode_time_cursor, encode_time_cursor};
+use crate::dto::shift::{SignupOut, SignupPageQuery};
+use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 
@@ -43,23 +47,38 @@ pub async fn sign_up(
 
 /// List a shift's sign-ups
 ///
-/// In waitlist order. Staff of the event's branch.
+/// A keyset page `{items, next_cursor}` in waitlist order. Staff of the event's
+/// branch (admins every branch) get the volunteers' names (`volunteer_name`;
+/// the read is audited); observers get the list without them. Volunteers may
+/// not list it.
 #[utoipa::path(
     tag = "shifts",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Shift id")),
+    params(("id" = String, Path, description = "Shift id"), SignupPageQuery),
     responses(
-        (status = 200, description = "The sign-ups", body = Vec<AssignmentOut>),
+        (status = 200, description = "A page of the sign-ups", body = Page<SignupOut>),
         (status = 404, description = "No such shift in the caller's scope"),
     )
 )]
 #[get("/shifts/{id}/signups")]
 pub async fn list_signups(
     db: web::Data<Db>,
-    user: StaffUser,
+    user: AuthUser,
     id: web::Path<ShiftId>,
-) -> Result<web::Json<Vec<AssignmentOut>>, ApiError> {
-    Ok(web::Json(service::signups::for_shift(&db, &user, id.into_inner()).await?))
+    query: Query<SignupPageQuery>,
+) -> Result<web::Json<Page<SignupOut>>, ApiError> {
+    let query = query.into_inner();
+    let page = PageQuery { limit: query.limit, cursor: query.cursor, updated_since: None };
+    let limit = page.limit()?;
+    let after = decode_time_cursor(page.after()?)?;
+    let mut items = service::signups::for_shift(&db, &user, id.into_inner(), after, i64::from(limit) + 1).await?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|item| encode_time_cursor(item.created_at.naive_utc(), &item.id))
+    } else {
+        None
+    };
+    Ok(web::Json(Page { items, next_cursor }))
 }
 
 /// Cancel a sign-up

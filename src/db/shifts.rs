@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{assignments, events, shifts};
+use super::schema::{assignments, events, shifts, volunteers};
 use crate::domain::event::AssignmentStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -272,6 +272,55 @@ pub fn cancel_all_for_event(conn: &mut DbConn, event_id: &EventId, now: NaiveDat
         assignments::version.eq(assignments::version + 1),
     ))
     .execute(conn)
+}
+
+/// A page of the shift's assignments in waitlist order, with the volunteers'
+/// names: after `after` (created_at, id), `limit` rows.
+pub fn signups_page(
+    conn: &mut DbConn,
+    shift_id: &ShiftId,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<(Assignment, Option<String>)>> {
+    let mut query = assignments::table
+        .inner_join(volunteers::table)
+        .filter(assignments::shift_id.eq(shift_id))
+        .order((assignments::created_at, assignments::id))
+        .select((Assignment::as_select(), volunteers::full_name))
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query =
+            query.filter(assignments::created_at.gt(at).or(assignments::created_at.eq(at).and(assignments::id.gt(id))));
+    }
+    query.load(conn)
+}
+
+/// A page of a volunteer's assignments with their shifts and events, by shift
+/// start then id: shifts ending after `from`, after `after`, `limit` rows.
+pub fn schedule_page(
+    conn: &mut DbConn,
+    volunteer_id: &VolunteerId,
+    from: Option<NaiveDateTime>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<(Assignment, Shift, super::events::Event)>> {
+    let mut query = assignments::table
+        .inner_join(shifts::table.inner_join(events::table))
+        .filter(assignments::volunteer_id.eq(volunteer_id))
+        .order((assignments::shift_starts_at, assignments::id))
+        .select((Assignment::as_select(), Shift::as_select(), super::events::Event::as_select()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(from) = from {
+        query = query.filter(assignments::shift_ends_at.gt(from));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            assignments::shift_starts_at.gt(at).or(assignments::shift_starts_at.eq(at).and(assignments::id.gt(id))),
+        );
+    }
+    query.load(conn)
 }
 
 /// A volunteer's assignments with their shifts and events, by shift start.

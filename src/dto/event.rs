@@ -304,14 +304,6 @@ pub struct ScheduleItem {
     pub address: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ScheduleOut {
-    /// Shifts that have not ended, soonest first.
-    pub upcoming: Vec<ScheduleItem>,
-    /// Shifts that have ended, most recent first.
-    pub past: Vec<ScheduleItem>,
-}
-
 /// A volunteer's calendar subscription.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CalendarFeedOut {

@@ -3,10 +3,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::domain::ids::ShiftId;
+use crate::db::shifts::Assignment;
+use crate::domain::event::AssignmentStatus;
+use crate::domain::ids::{AssignmentId, ShiftId, VolunteerId};
+use crate::domain::time::utc;
 use crate::dto::event::EventOut;
 
 /// Changes to a shift; absent fields stay, `null` clears `required_skill`.
@@ -65,4 +68,65 @@ pub struct SkippedShift {
     pub ends_at: DateTime<Utc>,
     /// The shift already there.
     pub existing_shift_id: ShiftId,
+}
+
+/// `GET /me/schedule` and `GET /volunteers/{id}/schedule`: a keyset page by
+/// shift start (oldest first), then sign-up id.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScheduleQuery {
+    /// Only shifts ending after this instant: `from=<now>` lists what is still to come.
+    pub from: Option<DateTime<Utc>>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
+}
+
+/// `GET /shifts/{id}/signups`: a keyset page in waitlist order.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SignupPageQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
+}
+
+/// A sign-up as the list of a shift's sign-ups shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignupOut {
+    pub id: AssignmentId,
+    pub shift_id: ShiftId,
+    pub volunteer_id: VolunteerId,
+    /// Personal data: absent for observers (and for an anonymised volunteer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volunteer_name: Option<String>,
+    pub status: AssignmentStatus,
+    pub shift_starts_at: DateTime<Utc>,
+    pub shift_ends_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl SignupOut {
+    pub fn new(row: Assignment, volunteer_name: Option<String>) -> Self {
+        Self {
+            status: row.status,
+            id: row.id,
+            shift_id: row.shift_id,
+            volunteer_id: row.volunteer_id,
+            volunteer_name,
+            shift_starts_at: utc(row.shift_starts_at),
+            shift_ends_at: utc(row.shift_ends_at),
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            version: row.version,
+        }
+    }
 }

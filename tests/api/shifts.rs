@@ -102,7 +102,7 @@ async fn cancelling_a_shift_frees_its_signups_and_nobody_is_promoted_onto_it(app
 
     for user in [&holder, &waiting] {
         let schedule = app.get("/api/v1/me/schedule").bearer(&user.token).send().await.assert_status(200).json();
-        let item = &schedule["upcoming"][0];
+        let item = &schedule["items"][0];
         assert_eq!(item["assignment"]["status"], "cancelled");
         assert!(item["shift_cancelled_at"].is_string(), "the schedule shows the shift cancelled: {item}");
     }
@@ -193,4 +193,64 @@ async fn a_volunteer_signs_up_with_no_body_at_all(app: TestApp) {
     let spec = app.get("/api-docs/openapi.json").send().await.json();
     let body = &spec["paths"]["/api/v1/shifts/{id}/signups"]["post"]["requestBody"];
     assert_ne!(body["required"], true, "the spec says the body is optional: {body}");
+}
+
+on_both_databases!(staff_read_a_volunteers_schedule_page_by_page_within_their_scope);
+async fn staff_read_a_volunteers_schedule_page_by_page_within_their_scope(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let event = app.street_stand_series(&coordinator, 2).await;
+    let volunteer = app.volunteer(&coordinator, OWN_BRANCH).await;
+    for day in [2, 0, 1] {
+        app.sign_up_volunteer(&coordinator, &shift_id(&event, day), &volunteer).await;
+    }
+    let path = format!("/api/v1/volunteers/{}/schedule", id(&volunteer));
+    let first = app.get(&format!("{path}?limit=2")).bearer(&coordinator.token).send().await.assert_status(200).json();
+    let starts: Vec<_> =
+        first["items"].as_array().unwrap().iter().map(|item| item["assignment"]["shift_starts_at"].clone()).collect();
+    assert_eq!(starts, ["2027-03-01T05:00:00Z", "2027-03-02T05:00:00Z"], "by shift start");
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let second = app.get(&format!("{path}?limit=2&cursor={cursor}")).bearer(&coordinator.token).send().await.json();
+    assert_eq!(second["items"].as_array().unwrap().len(), 1);
+    assert_eq!(second["items"][0]["assignment"]["shift_starts_at"], "2027-03-03T05:00:00Z");
+    assert!(second["next_cursor"].is_null());
+    let later = app.get(&format!("{path}?from=2027-03-02T12:00:00Z")).bearer(&coordinator.token).send().await.json();
+    assert_eq!(later["items"].as_array().unwrap().len(), 1, "from keeps shifts ending after it");
+
+    let observer = app.user("observer", None).await;
+    let seen = app.get(&path).bearer(&observer.token).send().await.assert_status(200).json();
+    assert_eq!(seen["items"].as_array().unwrap().len(), 3);
+    let other = app.user("coordinator", Some("KZ-75")).await;
+    app.get(&path).bearer(&other.token).send().await.problem(404);
+    let (_, someone) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    app.get(&path).bearer(&someone.token).send().await.problem(404);
+}
+
+on_both_databases!(a_shifts_signups_are_paged_with_names_for_staff_and_without_them_for_observers);
+async fn a_shifts_signups_are_paged_with_names_for_staff_and_without_them_for_observers(app: TestApp) {
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let event = app.scheduled_event(&coordinator, OWN_BRANCH, "2027-04-06T04:00:00Z", "2027-04-06T08:00:00Z", 2).await;
+    let shift = shift_id(&event, 0);
+    let mut volunteers = Vec::new();
+    for _ in 0..3 {
+        let volunteer = app.volunteer(&coordinator, OWN_BRANCH).await;
+        app.sign_up_volunteer(&coordinator, &shift, &volunteer).await;
+        volunteers.push(volunteer);
+    }
+    let path = format!("/api/v1/shifts/{shift}/signups");
+    let first = app.get(&format!("{path}?limit=2")).bearer(&coordinator.token).send().await.assert_status(200).json();
+    assert_eq!(first["items"].as_array().unwrap().len(), 2);
+    assert_eq!(first["items"][0]["volunteer_id"].as_str(), Some(id(&volunteers[0])), "waitlist order");
+    assert_eq!(first["items"][0]["volunteer_name"], "Test Volunteer");
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let second = app.get(&format!("{path}?limit=2&cursor={cursor}")).bearer(&coordinator.token).send().await.json();
+    assert_eq!(second["items"][0]["volunteer_id"].as_str(), Some(id(&volunteers[2])));
+    assert_eq!(second["items"][0]["status"], "waitlisted");
+    assert!(second["next_cursor"].is_null());
+
+    let observer = app.user("observer", None).await;
+    let seen = app.get(&path).bearer(&observer.token).send().await.assert_status(200).json();
+    assert_eq!(seen["items"].as_array().unwrap().len(), 3);
+    assert!(seen["items"].as_array().unwrap().iter().all(|item| item.get("volunteer_name").is_none()), "{seen}");
+    let (_, volunteer) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    app.get(&path).bearer(&volunteer.token).send().await.problem(403);
 }
