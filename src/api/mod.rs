@@ -13,6 +13,7 @@ pub mod door_routes;
 pub mod event_materials;
 pub mod events;
 pub mod fallback;
+pub mod follow_ups;
 pub mod health;
 pub mod idempotency;
 pub mod json;
@@ -129,6 +130,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(meetings::save_report)
             .service(meetings::get_report)
             .service(meetings::meeting_coverage)
+            .service(follow_ups::list_follow_ups)
+            .service(follow_ups::mark_follow_up_done)
             .service(materials::create_material)
             .service(materials::list_materials)
             .service(materials::get_material)

@@ -221,13 +221,17 @@ pub struct QuestionIn {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpIn {
+    /// The stored follow-up this entry corrects (its `id` in the report); a
+    /// new follow-up has none and gets a new id. Follow-ups of the report left
+    /// out of a correction are removed.
+    pub id: Option<uuid::Uuid>,
     #[validate(length(min = 1, max = 500))]
     pub what: String,
     #[validate(length(min = 1, max = 200))]
     pub owner: String,
     pub due_date: NaiveDate,
-    #[serde(default)]
-    pub done: bool,
+    /// Absent: a new follow-up is open, a corrected one stays as it was.
+    pub done: Option<bool>,
 }
 
 /// The report of a held meeting (creates or replaces it).

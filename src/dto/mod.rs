@@ -8,6 +8,7 @@ pub mod auth;
 pub mod batch;
 pub mod branch;
 pub mod event;
+pub mod follow_up;
 pub mod health;
 pub mod json;
 pub mod locality;

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod csv_import;
 pub mod event_materials;
 pub mod events;
+pub mod follow_ups;
 pub mod hand_outs;
 pub mod housekeeping;
 pub mod idempotency;

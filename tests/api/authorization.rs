@@ -76,6 +76,8 @@ enum Target {
     FreshMeeting,
     /// A held meeting of the own branch, with a report.
     HeldMeeting,
+    /// A new open follow-up of a new reported meeting, for each call.
+    FreshFollowUp,
     /// A material of the catalogue.
     Material,
     /// A stock movement of the own branch.
@@ -181,6 +183,8 @@ fn matrix() -> Vec<Case> {
         case_on(Target::FreshMeeting, "POST", "/api/v1/meetings/{id}/status", Some(json!({"status": "agreed"})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::HeldMeeting, "PUT", "/api/v1/meetings/{id}/report", Some(json!({"attendance": 10})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::HeldMeeting, "GET", "/api/v1/meetings/{id}/report", None, [401, 200, 200, 404, 200, 200]),
+        case("GET", "/api/v1/follow-ups", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::FreshFollowUp, "POST", "/api/v1/follow-ups/{id}/done", None, [401, 200, 200, 404, 403, 403]),
         case("GET", "/api/v1/meeting-coverage", None, [401, 200, 200, 200, 403, 200]),
         case("POST", "/api/v1/materials", Some(json!({"code": "{unique_email}", "title_kk": "Парақша", "title_ru": "Листовка", "kind": "leaflet", "language": "kk"})), [401, 201, 403, 403, 403, 403]),
         case("GET", "/api/v1/materials", None, [401, 200, 200, 200, 200, 200]),
@@ -309,6 +313,26 @@ impl Fixtures {
             Target::Meeting => self.meeting_id.clone(),
             Target::HeldMeeting => self.held_meeting_id.clone(),
             Target::Material => self.material_id.clone(),
+            Target::FreshFollowUp => {
+                let id = create_id(app, &self.admin, "/api/v1/meetings", residents_meeting()).await;
+                for status in ["agreed", "held"] {
+                    let path = format!("/api/v1/meetings/{id}/status");
+                    app.post(&path)
+                        .bearer(&self.admin.token)
+                        .json(&json!({"status": status}))
+                        .send()
+                        .await
+                        .assert_status(200);
+                }
+                let report = json!({"attendance": 5, "follow_ups": [{"what": "Call back", "owner": "HQ", "due_date": "2099-01-01"}]});
+                let report = app
+                    .put(&format!("/api/v1/meetings/{id}/report"))
+                    .bearer(&self.admin.token)
+                    .json(&report)
+                    .send()
+                    .await;
+                report.assert_status(200).json()["follow_ups"][0]["id"].as_str().unwrap().to_owned()
+            }
             Target::Movement => self.movement_id.clone(),
             Target::FreshMovement => {
                 create_id(app, &self.admin, "/api/v1/stock-movements", stock_count(&self.material_id)).await

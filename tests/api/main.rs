@@ -17,6 +17,7 @@ mod door_to_door;
 mod errors;
 mod events;
 mod factories;
+mod follow_ups;
 mod http_caching;
 mod idempotency;
 mod lists;
