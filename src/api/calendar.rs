@@ -1,11 +1,19 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 
+use crate::api::paging::{Listed, Paging};
+use crate::api::query::Query;
+use crate::auth::AuthUser;
 use crate::auth::SessionUser;
 use crate::config::Config;
 use crate::db::Db;
-use crate::dto::event::{CalendarFeedOut, ScheduleOut};
+use crate::domain::ids::VolunteerId;
+use crate::dto::Page;
+use crate::dto::event::{CalendarFeedOut, ScheduleItem};
+use crate::dto::page::{decode_time_cursor, encode_time_cursor};
+use crate::dto::shift::ScheduleQuery;
 use crate::error::ApiError;
 use crate::service;
+use chrono::NaiveDateTime;
 
 fn ics(body: String) -> HttpResponse {
     HttpResponse::Ok().content_type("text/calendar; charset=utf-8").body(body)
@@ -13,16 +21,70 @@ fn ics(body: String) -> HttpResponse {
 
 /// My schedule
 ///
-/// The caller's sign-ups (a volunteer's account): upcoming soonest first, past
-/// most recent first. Empty for accounts not linked to a volunteer.
+/// The caller's sign-ups (a volunteer's account), by shift start, oldest
+/// first; `from=<now>` keeps what is still to come. A keyset page
+/// `{items, next_cursor}`. Empty for accounts not linked to a volunteer.
 #[utoipa::path(
     tag = "shifts",
     security(("bearer" = [])),
-    responses((status = 200, description = "The schedule", body = ScheduleOut))
+    params(ScheduleQuery),
+    responses((status = 200, description = "A page of the schedule", body = Page<ScheduleItem>))
 )]
 #[get("/me/schedule")]
-pub async fn my_schedule(db: web::Data<Db>, user: SessionUser) -> Result<web::Json<ScheduleOut>, ApiError> {
-    Ok(web::Json(service::signups::schedule(&db, &user).await?))
+pub async fn my_schedule(
+    db: web::Data<Db>,
+    user: SessionUser,
+    query: Query<ScheduleQuery>,
+    page: Paging,
+) -> Result<Listed<ScheduleItem>, ApiError> {
+    let (from, after, limit) = schedule_page(query.into_inner(), &page)?;
+    let items = service::signups::schedule(&db, user.volunteer_id.clone(), from, after, i64::from(limit) + 1).await?;
+    Ok(page.respond(schedule_items(items, limit)))
+}
+
+/// A volunteer's schedule
+///
+/// The same page as `GET /me/schedule`, for staff: admins and observers read
+/// any volunteer's, coordinators those of their branch (404 otherwise), a
+/// volunteer only their own. The schedule holds no personal data (shift times
+/// and events), so observers read it whole.
+#[utoipa::path(
+    tag = "volunteers",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Volunteer id"), ScheduleQuery),
+    responses(
+        (status = 200, description = "A page of the schedule", body = Page<ScheduleItem>),
+        (status = 404, description = "No such volunteer in the caller's scope"),
+    )
+)]
+#[get("/volunteers/{id}/schedule")]
+pub async fn volunteer_schedule(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<VolunteerId>,
+    query: Query<ScheduleQuery>,
+    page: Paging,
+) -> Result<Listed<ScheduleItem>, ApiError> {
+    let (from, after, limit) = schedule_page(query.into_inner(), &page)?;
+    let items =
+        service::signups::volunteer_schedule(&db, &user, id.into_inner(), from, after, i64::from(limit) + 1).await?;
+    Ok(page.respond(schedule_items(items, limit)))
+}
+
+type SchedulePage = (Option<NaiveDateTime>, Option<(NaiveDateTime, String)>, u32);
+
+fn schedule_page(query: ScheduleQuery, page: &Paging) -> Result<SchedulePage, ApiError> {
+    Ok((query.from.map(|at| at.naive_utc()), decode_time_cursor(page.after()?)?, page.limit()?))
+}
+
+fn schedule_items(mut items: Vec<ScheduleItem>, limit: u32) -> Page<ScheduleItem> {
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|item| encode_time_cursor(item.assignment.shift_starts_at.naive_utc(), &item.assignment.id))
+    } else {
+        None
+    };
+    Page { items, next_cursor }
 }
 
 /// Create my calendar feed

@@ -13,6 +13,7 @@ use crate::dto::event::{
     CreateEvent, EventFilterQuery, EventOut, EventStatusChange, NewShift, ShiftSeries, UpdateEvent,
 };
 use crate::dto::page::{decode_time_cursor, encode_time_cursor};
+use crate::dto::shift::ShiftSeriesOut;
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
@@ -190,14 +191,17 @@ pub async fn add_shift(
 ///
 /// One shift per day from `from_date` to `to_date` (optionally only on some
 /// weekdays), from `start_time` to `end_time` in the branch's local time zone.
-/// At most 100 days; every shift must lie within the event.
+/// At most 100 days; every shift must lie within the event. A day whose shift
+/// the event already has (the same start and end, not cancelled) is skipped and
+/// listed in `skipped`, so sending a series twice creates nothing twice.
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Event id")),
     request_body = ShiftSeries,
     responses(
-        (status = 201, description = "Added; the event with all its shifts", body = EventOut),
+        (status = 201, description = "Added: the event with all its shifts, the new shifts and the days skipped", body = ShiftSeriesOut),
+        (status = 200, description = "Nothing new: every day already had its shift (see `skipped`)", body = ShiftSeriesOut),
         (status = 404, description = "No such event in the caller's scope"),
         (status = 409, description = "The event is completed or cancelled"),
     )
@@ -209,6 +213,7 @@ pub async fn add_shift_series(
     id: web::Path<EventId>,
     body: ValidJson<ShiftSeries>,
 ) -> Result<HttpResponse, ApiError> {
-    let event = service::events::add_series(&db, &user, id.into_inner(), body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(event))
+    let series = service::events::add_series(&db, &user, id.into_inner(), body.into_inner()).await?;
+    let mut response = if series.created.is_empty() { HttpResponse::Ok() } else { HttpResponse::Created() };
+    Ok(response.json(series))
 }

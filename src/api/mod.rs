@@ -13,6 +13,7 @@ pub mod door_routes;
 pub mod event_materials;
 pub mod events;
 pub mod fallback;
+pub mod follow_ups;
 pub mod health;
 pub mod idempotency;
 pub mod json;
@@ -30,6 +31,7 @@ pub mod poster_placements;
 pub mod poster_sites;
 pub mod problems;
 pub mod query;
+pub mod shifts;
 pub mod signups;
 pub mod stock_balances;
 pub mod stock_movements;
@@ -87,6 +89,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(volunteers::create_volunteer)
             .service(volunteers::list_volunteers)
             .service(volunteers::get_volunteer)
+            .service(calendar::volunteer_schedule)
             .service(volunteers::update_volunteer)
             .service(volunteers::anonymise_volunteer)
             .service(volunteers::approve_application)
@@ -98,6 +101,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(events::change_event_status)
             .service(events::add_shift)
             .service(events::add_shift_series)
+            .service(shifts::get_shift)
+            .service(shifts::update_shift)
+            .service(shifts::cancel_shift)
             .service(signups::sign_up)
             .service(signups::list_signups)
             .service(signups::cancel_signup)
@@ -125,6 +131,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(meetings::save_report)
             .service(meetings::get_report)
             .service(meetings::meeting_coverage)
+            .service(follow_ups::list_follow_ups)
+            .service(follow_ups::mark_follow_up_done)
             .service(materials::create_material)
             .service(materials::list_materials)
             .service(materials::get_material)

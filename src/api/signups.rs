@@ -1,16 +1,21 @@
 use actix_web::{HttpResponse, get, post, web};
 
-use crate::api::json::ValidJson;
+use crate::api::json::{OptionalJson, ValidJson};
+use crate::api::paging::{Listed, Paging};
 use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::domain::ids::{AssignmentId, ShiftId};
+use crate::dto::Page;
 use crate::dto::event::{AssignmentOut, AttendanceMark, SignUp};
+use crate::dto::page::{decode_time_cursor, encode_time_cursor};
+use crate::dto::shift::{SignupOut, SignupPageQuery};
 use crate::error::ApiError;
 use crate::service;
 
 /// Sign up for a shift
 ///
-/// Volunteers sign themselves up (empty body); staff assign a volunteer of the
+/// Volunteers sign themselves up (no body needed, and then no content type;
+/// `{}` works too); staff assign a volunteer of the
 /// event's branch (`volunteer_id`). A full shift puts the volunteer on the
 /// waitlist. Only active volunteers, only without an overlapping shift (409 with
 /// the conflicting shift in `existing_id`), only with the shift's required skill.
@@ -19,12 +24,12 @@ use crate::service;
     tag = "shifts",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Shift id")),
-    request_body = SignUp,
+    request_body(content = Option<SignUp>, description = "Optional for volunteers signing themselves up; staff name `volunteer_id`"),
     responses(
         (status = 201, description = "Signed up or waitlisted", body = AssignmentOut),
         (status = 200, description = "Already signed up", body = AssignmentOut),
         (status = 404, description = "No such shift in the caller's scope"),
-        (status = 409, description = "Not open, inactive or other-branch volunteer, missing skill, or overlap"),
+        (status = 409, description = "Event not open, shift cancelled, inactive or other-branch volunteer, missing skill, or overlap"),
     )
 )]
 #[post("/shifts/{id}/signups")]
@@ -32,7 +37,7 @@ pub async fn sign_up(
     db: web::Data<Db>,
     user: AuthUser,
     id: web::Path<ShiftId>,
-    body: ValidJson<SignUp>,
+    body: OptionalJson<SignUp>,
 ) -> Result<HttpResponse, ApiError> {
     let (assignment, created) =
         service::signups::sign_up(&db, &user, id.into_inner(), body.into_inner().volunteer_id).await?;
@@ -42,23 +47,36 @@ pub async fn sign_up(
 
 /// List a shift's sign-ups
 ///
-/// In waitlist order. Staff of the event's branch.
+/// A keyset page `{items, next_cursor}` in waitlist order. Staff of the event's
+/// branch (admins every branch) get the volunteers' names (`volunteer_name`;
+/// the read is audited); observers get the list without them. Volunteers may
+/// not list it.
 #[utoipa::path(
     tag = "shifts",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Shift id")),
+    params(("id" = String, Path, description = "Shift id"), SignupPageQuery),
     responses(
-        (status = 200, description = "The sign-ups", body = Vec<AssignmentOut>),
+        (status = 200, description = "A page of the sign-ups", body = Page<SignupOut>),
         (status = 404, description = "No such shift in the caller's scope"),
     )
 )]
 #[get("/shifts/{id}/signups")]
 pub async fn list_signups(
     db: web::Data<Db>,
-    user: StaffUser,
+    user: AuthUser,
     id: web::Path<ShiftId>,
-) -> Result<web::Json<Vec<AssignmentOut>>, ApiError> {
-    Ok(web::Json(service::signups::for_shift(&db, &user, id.into_inner()).await?))
+    page: Paging,
+) -> Result<Listed<SignupOut>, ApiError> {
+    let limit = page.limit()?;
+    let after = decode_time_cursor(page.after()?)?;
+    let mut items = service::signups::for_shift(&db, &user, id.into_inner(), after, i64::from(limit) + 1).await?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|item| encode_time_cursor(item.created_at.naive_utc(), &item.id))
+    } else {
+        None
+    };
+    Ok(page.respond(Page { items, next_cursor }))
 }
 
 /// Cancel a sign-up

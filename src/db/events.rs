@@ -109,7 +109,7 @@ pub fn list(conn: &mut DbConn, filter: &EventFilter, limit: i64) -> QueryResult<
     if filter.has_free_places {
         // Some shift has fewer taken places than its capacity.
         query = query.filter(diesel::dsl::sql::<Bool>(
-            "EXISTS (SELECT 1 FROM shifts s WHERE s.event_id = events.id AND s.capacity > \
+            "EXISTS (SELECT 1 FROM shifts s WHERE s.event_id = events.id AND s.cancelled_at IS NULL AND s.capacity > \
              (SELECT COUNT(*) FROM assignments a WHERE a.shift_id = s.id \
               AND a.status IN ('signed_up', 'attended', 'no_show')))",
         ));

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod branches;
 pub mod events;
 pub mod failure;
+pub mod follow_ups;
 pub mod hand_outs;
 pub mod idempotency;
 pub mod localities;

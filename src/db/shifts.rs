@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{assignments, events, shifts};
+use super::schema::{assignments, events, shifts, volunteers};
 use crate::domain::event::AssignmentStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -22,6 +22,21 @@ pub struct Shift {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// Set when the shift was cancelled on its own (its event goes on).
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub cancel_reason: Option<String>,
+}
+
+/// Changes to a shift; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = shifts)]
+pub struct ShiftChanges {
+    pub starts_at: Option<NaiveDateTime>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub capacity: Option<i32>,
+    pub required_skill: Option<Option<String>>,
+    pub cancelled_at: Option<Option<NaiveDateTime>>,
+    pub cancel_reason: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -184,6 +199,65 @@ pub fn for_shift(conn: &mut DbConn, shift_id: &ShiftId) -> QueryResult<Vec<Assig
         .load(conn)
 }
 
+/// Applies `changes` if the shift is still at `expected_version`; `false` when it
+/// moved on meanwhile.
+pub fn update(
+    conn: &mut DbConn,
+    id: &ShiftId,
+    expected_version: i32,
+    changes: &ShiftChanges,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = shifts::table.find(id).filter(shifts::version.eq(expected_version));
+    let updated = diesel::update(target)
+        .set((changes, shifts::updated_at.eq(now), shifts::version.eq(shifts::version + 1)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Whether the event has a shift that is not cancelled from `starts` to `ends`
+/// exactly; its id if so.
+pub fn same_span(
+    conn: &mut DbConn,
+    event_id: &EventId,
+    starts: NaiveDateTime,
+    ends: NaiveDateTime,
+) -> QueryResult<Option<ShiftId>> {
+    shifts::table
+        .filter(shifts::event_id.eq(event_id))
+        .filter(shifts::starts_at.eq(starts))
+        .filter(shifts::ends_at.eq(ends))
+        .filter(shifts::cancelled_at.is_null())
+        .select(shifts::id)
+        .first(conn)
+        .optional()
+}
+
+/// The assignments that hold or wait for a place on the shift.
+pub fn live_of_shift(conn: &mut DbConn, shift_id: &ShiftId) -> QueryResult<Vec<Assignment>> {
+    assignments::table
+        .filter(assignments::shift_id.eq(shift_id))
+        .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted]))
+        .order((assignments::created_at, assignments::id))
+        .select(Assignment::as_select())
+        .load(conn)
+}
+
+/// Cancels every live assignment of the shift (the shift is cancelled).
+pub fn cancel_all_for_shift(conn: &mut DbConn, shift_id: &ShiftId, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        assignments::table
+            .filter(assignments::shift_id.eq(shift_id))
+            .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted])),
+    )
+    .set((
+        assignments::status.eq(AssignmentStatus::Cancelled),
+        assignments::updated_at.eq(now),
+        assignments::version.eq(assignments::version + 1),
+    ))
+    .execute(conn)
+}
+
 /// Cancels every live assignment of the event's shifts (the event is cancelled).
 pub fn cancel_all_for_event(conn: &mut DbConn, event_id: &EventId, now: NaiveDateTime) -> QueryResult<usize> {
     let shift_ids = shifts::table.filter(shifts::event_id.eq(event_id)).select(shifts::id);
@@ -198,6 +272,55 @@ pub fn cancel_all_for_event(conn: &mut DbConn, event_id: &EventId, now: NaiveDat
         assignments::version.eq(assignments::version + 1),
     ))
     .execute(conn)
+}
+
+/// A page of the shift's assignments in waitlist order, with the volunteers'
+/// names: after `after` (created_at, id), `limit` rows.
+pub fn signups_page(
+    conn: &mut DbConn,
+    shift_id: &ShiftId,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<(Assignment, Option<String>)>> {
+    let mut query = assignments::table
+        .inner_join(volunteers::table)
+        .filter(assignments::shift_id.eq(shift_id))
+        .order((assignments::created_at, assignments::id))
+        .select((Assignment::as_select(), volunteers::full_name))
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query =
+            query.filter(assignments::created_at.gt(at).or(assignments::created_at.eq(at).and(assignments::id.gt(id))));
+    }
+    query.load(conn)
+}
+
+/// A page of a volunteer's assignments with their shifts and events, by shift
+/// start then id: shifts ending after `from`, after `after`, `limit` rows.
+pub fn schedule_page(
+    conn: &mut DbConn,
+    volunteer_id: &VolunteerId,
+    from: Option<NaiveDateTime>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<(Assignment, Shift, super::events::Event)>> {
+    let mut query = assignments::table
+        .inner_join(shifts::table.inner_join(events::table))
+        .filter(assignments::volunteer_id.eq(volunteer_id))
+        .order((assignments::shift_starts_at, assignments::id))
+        .select((Assignment::as_select(), Shift::as_select(), super::events::Event::as_select()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(from) = from {
+        query = query.filter(assignments::shift_ends_at.gt(from));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            assignments::shift_starts_at.gt(at).or(assignments::shift_starts_at.eq(at).and(assignments::id.gt(id))),
+        );
+    }
+    query.load(conn)
 }
 
 /// A volunteer's assignments with their shifts and events, by shift start.

@@ -46,14 +46,25 @@ pub struct ShiftOut {
     pub capacity: i32,
     /// Volunteers need this skill to sign up.
     pub required_skill: Option<String>,
+    /// A cancelled shift has no free places.
     pub counts: CountsOut,
+    /// When the shift was cancelled (its sign-ups with it); `null` while it runs.
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
     pub version: i32,
 }
 
 impl ShiftOut {
     pub fn new(row: Shift, counts: Counts) -> Self {
+        let mut counts = CountsOut::new(i64::from(row.capacity), counts);
+        if row.cancelled_at.is_some() {
+            counts.free_places = 0;
+        }
         Self {
-            counts: CountsOut::new(i64::from(row.capacity), counts),
+            counts,
+            cancelled_at: row.cancelled_at.map(utc),
+            cancel_reason: row.cancel_reason,
             id: row.id,
             event_id: row.event_id,
             starts_at: utc(row.starts_at),
@@ -339,16 +350,11 @@ pub struct ScheduleItem {
     pub event_title: String,
     pub event_kind: EventKind,
     pub event_status: EventStatus,
+    /// When the shift itself was cancelled (the sign-up is then `cancelled` too).
+    #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
+    pub shift_cancelled_at: Option<DateTime<Utc>>,
     pub venue: Option<String>,
     pub address: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ScheduleOut {
-    /// Shifts that have not ended, soonest first.
-    pub upcoming: Vec<ScheduleItem>,
-    /// Shifts that have ended, most recent first.
-    pub past: Vec<ScheduleItem>,
 }
 
 /// A volunteer's calendar subscription.

@@ -244,6 +244,10 @@ pub struct QuestionIn {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpIn {
+    /// The stored follow-up this entry corrects (its `id` in the report); a
+    /// new follow-up has none and gets a new id. Follow-ups of the report left
+    /// out of a correction are removed.
+    pub id: Option<uuid::Uuid>,
     #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub what: String,
@@ -251,8 +255,8 @@ pub struct FollowUpIn {
     #[validate(length(min = 1, max = 200))]
     pub owner: String,
     pub due_date: NaiveDate,
-    #[serde(default)]
-    pub done: bool,
+    /// Absent: a new follow-up is open, a corrected one stays as it was.
+    pub done: Option<bool>,
 }
 
 /// The report of a held meeting (creates or replaces it).

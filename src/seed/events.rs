@@ -229,6 +229,8 @@ fn one_event(rng: &mut Rng, branch: &mut BranchContext, batch: &mut EventBatch, 
             created_at,
             updated_at: created_at,
             version: 1,
+            cancelled_at: None,
+            cancel_reason: None,
         };
         if status != EventStatus::Draft {
             let closes = shift_starts.min(now).min(cancelled_at.unwrap_or(shift_starts));

@@ -269,6 +269,8 @@ fn one_meeting(
         created_at: life.created,
         updated_at: life.created,
         version: 1,
+        cancelled_at: None,
+        cancel_reason: None,
     };
     let touched = book_speakers(rng, branch, member_organisations, &shift, &life, batch);
     let (event_status, changes) = match life.status {

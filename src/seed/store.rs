@@ -91,7 +91,7 @@ pub fn insert_volunteers(conn: &mut DbConn, rows: &[Volunteer]) -> Result<(), St
 pub fn insert_events(conn: &mut DbConn, batch: &EventBatch) -> Result<(), String> {
     conn.transaction(|conn| {
         bulk_insert!(conn, events::table, &batch.events, 18)?;
-        bulk_insert!(conn, shifts::table, &batch.shifts, 9)?;
+        bulk_insert!(conn, shifts::table, &batch.shifts, 11)?;
         bulk_insert!(conn, assignments::table, &batch.assignments, 9)
     })
     .map_err(message("events"))
@@ -114,7 +114,7 @@ pub fn insert_organisations(conn: &mut DbConn, rows: &[Organisation]) -> Result<
 pub fn insert_meetings(conn: &mut DbConn, batch: &MeetingBatch) -> Result<(), String> {
     conn.transaction(|conn| {
         bulk_insert!(conn, events::table, &batch.events.events, 18)?;
-        bulk_insert!(conn, shifts::table, &batch.events.shifts, 9)?;
+        bulk_insert!(conn, shifts::table, &batch.events.shifts, 11)?;
         bulk_insert!(conn, assignments::table, &batch.events.assignments, 9)?;
         bulk_insert!(conn, meetings::table, &batch.meetings, 9)?;
         bulk_insert!(conn, meeting_speakers::table, &batch.speakers, 9)?;

@@ -131,7 +131,7 @@ pub async fn branch_feed(db: &Db, code: String) -> Result<String, ApiError> {
             .starts(shift.starts_at.and_utc())
             .ends(shift.ends_at.and_utc())
             .timestamp(event.updated_at.max(shift.updated_at).and_utc())
-            .status(ical_status(event.status, None));
+            .status(if shift.cancelled_at.is_some() { IcalStatus::Cancelled } else { ical_status(event.status, None) });
         if let Some(place) = event.address.as_deref().or(event.venue.as_deref()) {
             entry.location(place);
         }

@@ -17,10 +17,17 @@ use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::event::{CreateEvent, EventOut, EventStatusChange, NewShift, ShiftOut, ShiftSeries, UpdateEvent};
+use crate::dto::shift::{ShiftSeriesOut, SkippedShift};
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// `ends > starts`, and not absurdly long.
-fn check_span(prefix: &str, starts: DateTime<Utc>, ends: DateTime<Utc>, max: TimeDelta, errors: &mut Vec<FieldError>) {
+pub(crate) fn check_span(
+    prefix: &str,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    max: TimeDelta,
+    errors: &mut Vec<FieldError>,
+) {
     let field = |name: &str| if prefix.is_empty() { name.to_owned() } else { format!("{prefix}.{name}") };
     if ends <= starts {
         errors.push(FieldError::new(field("ends_at"), ErrorCode::NotAfterStart, "must be after starts_at"));
@@ -34,7 +41,7 @@ fn check_span(prefix: &str, starts: DateTime<Utc>, ends: DateTime<Utc>, max: Tim
 }
 
 /// A shift must lie inside its event's time span.
-fn check_shift_inside(
+pub(crate) fn check_shift_inside(
     prefix: &str,
     shift: &NewShift,
     starts: DateTime<Utc>,
@@ -63,6 +70,8 @@ fn shift_row(event_id: &EventId, shift: &NewShift) -> Shift {
         created_at: at,
         updated_at: at,
         version: 1,
+        cancelled_at: None,
+        cancel_reason: None,
     }
 }
 
@@ -338,7 +347,9 @@ pub async fn change_status(
                 ));
             }
             if change.status == EventStatus::Scheduled
-                && shifts::for_events(conn, std::slice::from_ref(&current.id))?.is_empty()
+                && shifts::for_events(conn, std::slice::from_ref(&current.id))?
+                    .iter()
+                    .all(|shift| shift.cancelled_at.is_some())
             {
                 return Err(ApiError::field_conflict(
                     "add at least one shift before scheduling the event",
@@ -418,12 +429,15 @@ fn local_instant(zone: Tz, date: chrono::NaiveDate, time: chrono::NaiveTime) -> 
 
 /// Creates one shift per day (optionally only on some weekdays) at the same local
 /// times, read in the branch's time zone.
+///
+/// A day whose shift the event already has (same start and end, not cancelled)
+/// is skipped and reported, so repeating a series creates nothing twice.
 pub async fn add_series(
     db: &Db,
     actor: &AuthUser,
     event_id: EventId,
     series: ShiftSeries,
-) -> Result<EventOut, ApiError> {
+) -> Result<ShiftSeriesOut, ApiError> {
     if series.end_time <= series.start_time {
         return Err(ApiError::invalid(
             "end_time",
@@ -454,6 +468,7 @@ pub async fn add_series(
                 .parse()
                 .map_err(|_| ApiError::internal(format!("bad time zone {}", branch.timezone)))?;
             let mut rows = Vec::new();
+            let mut skipped = Vec::new();
             for date in series.from_date.iter_days().take_while(|date| *date <= series.to_date) {
                 if series
                     .weekdays
@@ -478,6 +493,15 @@ pub async fn add_series(
                         format!("the shift of {date} would fall outside the event's time span"),
                     ));
                 }
+                if let Some(existing) = shifts::same_span(conn, &event.id, starts, ends)? {
+                    skipped.push(SkippedShift {
+                        date,
+                        starts_at: starts.and_utc(),
+                        ends_at: ends.and_utc(),
+                        existing_shift_id: existing,
+                    });
+                    continue;
+                }
                 let shift = NewShift {
                     starts_at: starts.and_utc(),
                     ends_at: ends.and_utc(),
@@ -486,14 +510,17 @@ pub async fn add_series(
                 };
                 rows.push(shift_row(&event.id, &shift));
             }
-            if rows.is_empty() {
+            if rows.is_empty() && skipped.is_empty() {
                 return Err(ApiError::invalid(
                     "weekdays",
                     ErrorCode::NoDays,
                     "no day of the range matches the weekdays",
                 ));
             }
-            add_rows(conn, &actor, &event.id, rows)
+            let created = rows.iter().map(|row| row.id.clone()).collect();
+            let event =
+                if rows.is_empty() { one_view(conn, &event.id)? } else { add_rows(conn, &actor, &event.id, rows)? };
+            Ok(ShiftSeriesOut { event, created, skipped })
         })
     })
     .await

@@ -113,6 +113,8 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
                 created_at: at,
                 updated_at: at,
                 version: 1,
+                cancelled_at: None,
+                cancel_reason: None,
             };
             shifts::insert(conn, std::slice::from_ref(&shift))?;
             let meeting = Meeting {
@@ -535,19 +537,38 @@ pub async fn save_report(
                 .collect();
             meetings::replace_questions(conn, &id, &questions)?;
             crate::service::hand_outs::reconcile_meeting(conn, &actor, &id, &event.branch_code, &input.materials)?;
-            let follow_ups: Vec<FollowUp> = input
-                .follow_ups
-                .iter()
-                .map(|follow_up| FollowUp {
-                    id: uuid::Uuid::now_v7().to_string(),
+            // Follow-ups named by id keep it (and what the report does not say of
+            // them); the others are new.
+            let stored: HashMap<String, FollowUp> = meetings::follow_ups_of(conn, std::slice::from_ref(&id))?
+                .into_iter()
+                .map(|follow_up| (follow_up.id.clone(), follow_up))
+                .collect();
+            let mut follow_ups: Vec<FollowUp> = Vec::with_capacity(input.follow_ups.len());
+            for (index, follow_up) in input.follow_ups.iter().enumerate() {
+                let previous = match follow_up.id {
+                    Some(given) => {
+                        let given = given.to_string();
+                        let previous = stored.get(&given).filter(|_| !follow_ups.iter().any(|kept| kept.id == given));
+                        Some(previous.ok_or_else(|| {
+                            ApiError::invalid(
+                                &format!("follow_ups[{index}].id"),
+                                ErrorCode::UnknownFollowUp,
+                                "not a follow-up of this meeting's report (or named twice)",
+                            )
+                        })?)
+                    }
+                    None => None,
+                };
+                follow_ups.push(FollowUp {
+                    id: previous.map_or_else(|| uuid::Uuid::now_v7().to_string(), |previous| previous.id.clone()),
                     meeting_id: id.clone(),
                     what: follow_up.what.trim().to_owned(),
                     owner: follow_up.owner.trim().to_owned(),
                     due_date: follow_up.due_date,
-                    done: follow_up.done,
-                    created_at: at,
-                })
-                .collect();
+                    done: follow_up.done.or(previous.map(|previous| previous.done)).unwrap_or(false),
+                    created_at: previous.map_or(at, |previous| previous.created_at),
+                });
+            }
             meetings::replace_follow_ups(conn, &id, &follow_ups)?;
             // The meeting's view (has_report, follow-up counts) changed.
             meetings::touch(conn, std::slice::from_ref(&id), at)?;

@@ -15,12 +15,18 @@ use crate::domain::ids::{AssignmentId, ShiftId, VolunteerId};
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::volunteer::VolunteerStatus;
-use crate::dto::event::{AssignmentOut, ScheduleItem, ScheduleOut};
+use crate::dto::event::ScheduleItem;
+use crate::dto::shift::SignupOut;
 use crate::error::{ApiError, ErrorCode};
 use crate::service::events::sees;
+use chrono::NaiveDateTime;
 
 /// The shift and its event, when `actor` may see the event.
-fn load_shift(conn: &mut DbConn, actor: &SessionUser, shift_id: &ShiftId) -> Result<(Shift, Event), ApiError> {
+pub(crate) fn load_shift(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    shift_id: &ShiftId,
+) -> Result<(Shift, Event), ApiError> {
     let not_found = || ApiError::not_found(format!("shift {shift_id}"));
     let shift = shifts::find(conn, shift_id)?.ok_or_else(not_found)?;
     let event = events::find(conn, &shift.event_id)?.filter(|event| sees(actor, event)).ok_or_else(not_found)?;
@@ -81,6 +87,14 @@ pub async fn sign_up(
                     return Ok((existing.clone(), false));
                 }
                 crate::service::events::ensure_not_meeting(&event)?;
+                if shift.cancelled_at.is_some() {
+                    return Err(ApiError::field_conflict(
+                        "the shift is cancelled; it takes no sign-ups",
+                        "shift_id",
+                        ErrorCode::NotOpen,
+                        None,
+                    ));
+                }
                 // Locked so that a cancellation of the event, or a parallel booking of
                 // the same volunteer elsewhere, cannot slip between check and insert.
                 crate::db::lock_row(conn, "events", &event.id)?;
@@ -279,37 +293,84 @@ pub async fn mark_attendance(
     .await
 }
 
-/// The sign-ups of a shift, in waitlist order (staff of the branch).
-pub async fn for_shift(db: &Db, actor: &AuthUser, shift_id: ShiftId) -> Result<Vec<AssignmentOut>, ApiError> {
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        let (shift, event) = load_shift(conn, &actor, &shift_id)?;
-        actor.ensure_manages_branch(&event.branch_code, format!("shift {shift_id}"))?;
-        Ok(shifts::for_shift(conn, &shift.id)?.into_iter().map(AssignmentOut::from).collect())
-    })
-    .await
+/// A page of the shift's sign-ups, in waitlist order: staff of the event's
+/// branch (admins everywhere) with the volunteers' names, observers without
+/// them. Reads that show names are recorded in the audit log.
+pub async fn for_shift(
+    db: &Db,
+    actor: &AuthUser,
+    shift_id: ShiftId,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<SignupOut>, ApiError> {
+    if actor.role == Role::Volunteer {
+        return Err(ApiError::Forbidden("volunteers do not list a shift's sign-ups".into()));
+    }
+    let visibility = actor.visibility();
+    let reader = SessionUser::clone(actor);
+    let id = shift_id.clone();
+    let rows = db
+        .run(move |conn| {
+            let (shift, _) = load_shift(conn, &reader, &id)?;
+            Ok(shifts::signups_page(conn, &shift.id, after, limit)?)
+        })
+        .await?;
+    if visibility.shows_personal_data() && !rows.is_empty() {
+        let details = format!("{} sign-ups with names listed", rows.len());
+        db.record_read(super::audit(actor, "shift_signups_listed", "shift", &shift_id, Some(details))).await?;
+    }
+    Ok(rows.into_iter().map(|(row, name)| SignupOut::new(row, visibility.personal(name))).collect())
 }
 
-/// The caller's assignments: upcoming soonest first, past most recent first.
-pub async fn schedule(db: &Db, user: &SessionUser) -> Result<ScheduleOut, ApiError> {
-    let Some(volunteer_id) = user.volunteer_id.clone() else {
-        return Ok(ScheduleOut { upcoming: vec![], past: vec![] });
-    };
-    let rows = db.run(move |conn| Ok(shifts::schedule_of(conn, &volunteer_id, None, None)?)).await?;
-    let at = now();
-    let (mut past, upcoming): (Vec<_>, Vec<_>) =
-        rows.into_iter().partition(|(assignment, _, _)| assignment.shift_ends_at <= at);
-    past.reverse();
-    let item = |(assignment, _shift, event): (Assignment, Shift, Event)| ScheduleItem {
-        assignment: assignment.into(),
-        event_kind: event.kind,
-        event_status: event.status,
-        event_id: event.id,
-        event_title: event.title,
-        venue: event.venue,
-        address: event.address,
-    };
-    Ok(ScheduleOut { upcoming: upcoming.into_iter().map(item).collect(), past: past.into_iter().map(item).collect() })
+/// A page of a volunteer's schedule: their sign-ups by shift start, oldest
+/// first (`from` keeps shifts ending after it). `None`: an account without a
+/// volunteer record, whose schedule is empty.
+pub async fn schedule(
+    db: &Db,
+    volunteer_id: Option<VolunteerId>,
+    from: Option<NaiveDateTime>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<ScheduleItem>, ApiError> {
+    let Some(volunteer_id) = volunteer_id else { return Ok(Vec::new()) };
+    let rows = db.run(move |conn| Ok(shifts::schedule_page(conn, &volunteer_id, from, after, limit)?)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(assignment, shift, event)| ScheduleItem {
+            assignment: assignment.into(),
+            shift_cancelled_at: shift.cancelled_at.map(crate::domain::time::utc),
+            event_kind: event.kind,
+            event_status: event.status,
+            event_id: event.id,
+            event_title: event.title,
+            venue: event.venue,
+            address: event.address,
+        })
+        .collect())
+}
+
+/// A volunteer's schedule as staff read it: the volunteer must be one the
+/// caller may read (`GET /volunteers/{id}` rules: staff their branch, admins
+/// and observers every branch, a volunteer only themselves). A schedule holds
+/// no personal data, so observers read it whole.
+pub async fn volunteer_schedule(
+    db: &Db,
+    actor: &AuthUser,
+    volunteer_id: VolunteerId,
+    from: Option<NaiveDateTime>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<ScheduleItem>, ApiError> {
+    let reader = SessionUser::clone(actor);
+    let id = volunteer_id.clone();
+    db.run(move |conn| {
+        volunteers::find(conn, &id)?
+            .filter(|volunteer| crate::service::volunteers::sees(&reader, volunteer))
+            .map(drop)
+            .ok_or_else(|| ApiError::not_found(format!("volunteer {id}")))
+    })
+    .await?;
+    schedule(db, Some(volunteer_id), from, after, limit).await
 }
 
 fn assignment_audit<'a>(

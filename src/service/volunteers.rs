@@ -294,7 +294,7 @@ pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateVolunteer) ->
 }
 
 /// Whether `actor` may read this volunteer at all.
-fn sees(actor: &SessionUser, volunteer: &Volunteer) -> bool {
+pub(crate) fn sees(actor: &SessionUser, volunteer: &Volunteer) -> bool {
     match actor.role {
         Role::Volunteer => actor.volunteer_id.as_deref() == Some(volunteer.id.as_str()),
         _ => actor.sees_branch(&volunteer.branch_code),

@@ -54,6 +54,8 @@ enum Target {
     FreshDraftEvent,
     /// A shift of the scheduled event.
     Shift,
+    /// A new shift of a new scheduled event for each call (cancellations).
+    FreshShift,
     /// A new sign-up for each call (cancellations).
     FreshAssignment,
     /// A new sign-up on a shift that has started, for each call (attendance).
@@ -74,6 +76,8 @@ enum Target {
     FreshMeeting,
     /// A held meeting of the own branch, with a report.
     HeldMeeting,
+    /// A new open follow-up of a new reported meeting, for each call.
+    FreshFollowUp,
     /// A material of the catalogue.
     Material,
     /// A stock movement of the own branch.
@@ -143,9 +147,13 @@ fn matrix() -> Vec<Case> {
         case_on(Target::Event, "PATCH", "/api/v1/events/{id}", Some(json!({"title": "Renamed"})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::FreshDraftEvent, "POST", "/api/v1/events/{id}/status", Some(json!({"status": "scheduled"})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts", Some(json!({"starts_at": "2027-01-10T05:00:00Z", "ends_at": "2027-01-10T06:00:00Z", "capacity": 3})), [401, 201, 201, 404, 403, 403]),
-        case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts/series", Some(json!({"from_date": "2027-01-10", "to_date": "2027-01-10", "start_time": "10:00", "end_time": "11:00", "capacity": 3})), [401, 201, 201, 404, 403, 403]),
+        // The admin's call creates the day's shift; the coordinator's repeats it: nothing new, 200.
+        case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts/series", Some(json!({"from_date": "2027-01-10", "to_date": "2027-01-10", "start_time": "12:00", "end_time": "13:00", "capacity": 3})), [401, 201, 200, 404, 403, 403]),
+        case_on(Target::Shift, "GET", "/api/v1/shifts/{id}", None, [401, 200, 200, 404, 200, 200]),
+        case_on(Target::Shift, "PATCH", "/api/v1/shifts/{id}", Some(json!({"capacity": 100})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::FreshShift, "POST", "/api/v1/shifts/{id}/cancel", None, [401, 200, 200, 404, 403, 403]),
         case_on(Target::Shift, "POST", "/api/v1/shifts/{id}/signups", Some(json!({"volunteer_id": "{fresh_volunteer_id}"})), [401, 201, 201, 404, 403, 403]),
-        case_on(Target::Shift, "GET", "/api/v1/shifts/{id}/signups", None, [401, 200, 200, 404, 403, 403]),
+        case_on(Target::Shift, "GET", "/api/v1/shifts/{id}/signups", None, [401, 200, 200, 404, 403, 200]),
         case_on(Target::FreshAssignment, "POST", "/api/v1/assignments/{id}/cancel", None, [401, 200, 200, 404, 404, 403]),
         case_on(Target::FreshStartedAssignment, "POST", "/api/v1/assignments/{id}/attendance", Some(json!({"status": "attended"})), [401, 200, 200, 404, 403, 403]),
         case("GET", "/api/v1/me/schedule", None, [401, 200, 200, 200, 200, 200]),
@@ -175,6 +183,8 @@ fn matrix() -> Vec<Case> {
         case_on(Target::FreshMeeting, "POST", "/api/v1/meetings/{id}/status", Some(json!({"status": "agreed"})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::HeldMeeting, "PUT", "/api/v1/meetings/{id}/report", Some(json!({"attendance": 10})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::HeldMeeting, "GET", "/api/v1/meetings/{id}/report", None, [401, 200, 200, 404, 200, 200]),
+        case("GET", "/api/v1/follow-ups", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::FreshFollowUp, "POST", "/api/v1/follow-ups/{id}/done", None, [401, 200, 200, 404, 403, 403]),
         case("GET", "/api/v1/meeting-coverage", None, [401, 200, 200, 200, 403, 200]),
         case("POST", "/api/v1/materials", Some(json!({"code": "{unique_email}", "title_kk": "Парақша", "title_ru": "Листовка", "kind": "leaflet", "language": "kk"})), [401, 201, 403, 403, 403, 403]),
         case("GET", "/api/v1/materials", None, [401, 200, 200, 200, 200, 200]),
@@ -207,6 +217,7 @@ fn matrix() -> Vec<Case> {
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
         case_on(Target::Volunteer, "GET", "/api/v1/volunteers/{id}", None, [401, 200, 200, 404, 404, 200]),
+        case_on(Target::Volunteer, "GET", "/api/v1/volunteers/{id}/schedule", None, [401, 200, 200, 404, 404, 200]),
         case_on(Target::Volunteer, "PATCH", "/api/v1/volunteers/{id}", Some(json!({"youth_wing": true})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::FreshVolunteer, "POST", "/api/v1/volunteers/{id}/anonymise", None, [401, 200, 200, 404, 403, 403]),
         case_on(Target::FreshApplicant, "POST", "/api/v1/volunteers/{id}/approve", Some(json!({})), [401, 200, 200, 404, 403, 403]),
@@ -302,6 +313,26 @@ impl Fixtures {
             Target::Meeting => self.meeting_id.clone(),
             Target::HeldMeeting => self.held_meeting_id.clone(),
             Target::Material => self.material_id.clone(),
+            Target::FreshFollowUp => {
+                let id = create_id(app, &self.admin, "/api/v1/meetings", residents_meeting()).await;
+                for status in ["agreed", "held"] {
+                    let path = format!("/api/v1/meetings/{id}/status");
+                    app.post(&path)
+                        .bearer(&self.admin.token)
+                        .json(&json!({"status": status}))
+                        .send()
+                        .await
+                        .assert_status(200);
+                }
+                let report = json!({"attendance": 5, "follow_ups": [{"what": "Call back", "owner": "HQ", "due_date": "2099-01-01"}]});
+                let report = app
+                    .put(&format!("/api/v1/meetings/{id}/report"))
+                    .bearer(&self.admin.token)
+                    .json(&report)
+                    .send()
+                    .await;
+                report.assert_status(200).json()["follow_ups"][0]["id"].as_str().unwrap().to_owned()
+            }
             Target::Movement => self.movement_id.clone(),
             Target::FreshMovement => {
                 create_id(app, &self.admin, "/api/v1/stock-movements", stock_count(&self.material_id)).await
@@ -317,6 +348,12 @@ impl Fixtures {
                 route["id"].as_str().unwrap().to_owned()
             }
             Target::Shift => self.event["shifts"][0]["id"].as_str().unwrap().to_owned(),
+            Target::FreshShift => {
+                let event = app
+                    .scheduled_event(&self.admin, OWN_BRANCH, "2027-01-12T04:00:00Z", "2027-01-12T08:00:00Z", 2)
+                    .await;
+                event["shifts"][0]["id"].as_str().unwrap().to_owned()
+            }
             Target::FreshDraftEvent => {
                 let body = json!({"branch": OWN_BRANCH, "kind": "training", "title": "Draft", "starts_at": "2027-01-11T04:00:00Z", "ends_at": "2027-01-11T08:00:00Z", "shifts": [{"starts_at": "2027-01-11T04:00:00Z", "ends_at": "2027-01-11T08:00:00Z", "capacity": 2}]});
                 create_id(app, &self.admin, "/api/v1/events", body).await

@@ -241,7 +241,8 @@ impl TestApp {
             .send()
             .await
             .assert_status(201)
-            .json();
+            .json()["event"]
+            .clone();
         self.set_event_status(staff, &event, json!({"status": "scheduled"})).await;
         event
     }
@@ -281,7 +282,7 @@ impl TestApp {
     /// The assignments of `shift`, as staff see them.
     pub async fn signups(&self, staff: &TestUser, shift: &str) -> Vec<Value> {
         let list = self.get(&format!("/api/v1/shifts/{shift}/signups")).bearer(&staff.token).send().await;
-        list.assert_status(200).json().as_array().unwrap().clone()
+        list.assert_status(200).json()["items"].as_array().unwrap().clone()
     }
 }
 

@@ -77,8 +77,8 @@ async fn an_agreed_meeting_is_on_its_speakers_schedule_at_the_agreed_time(app: T
     assert_eq!(agreed["starts_at"], "2027-02-11T06:00:00.000000Z");
     // The speaker's schedule and calendar show the meeting like any event.
     let schedule = app.get("/api/v1/me/schedule").bearer(&speaker_user.token).send().await.json();
-    assert_eq!(schedule["upcoming"][0]["event_id"], id);
-    assert_eq!(schedule["upcoming"][0]["assignment"]["shift_starts_at"], "2027-02-11T06:00:00.000000Z");
+    assert_eq!(schedule["items"][0]["event_id"], id);
+    assert_eq!(schedule["items"][0]["assignment"]["shift_starts_at"], "2027-02-11T06:00:00.000000Z");
 }
 
 on_both_databases!(a_speaker_corrects_the_report_against_its_current_version_and_both_are_audited);
