@@ -102,13 +102,24 @@ pub fn handed_out_at_visits(conn: &mut DbConn, visits: &[VisitId]) -> QueryResul
     if visits.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(Option<VisitId>, MaterialId, i32)> = stock_movements::table
+    // Counter-movements are left out here rather than in SQL: with
+    // `reverses_id IS NULL` in the query, SQLite walks the unique index on
+    // `reverses_id` (nearly every row) instead of the one on `visit_id`.
+    let rows: Vec<(Option<VisitId>, MaterialId, i32, Option<MovementId>)> = stock_movements::table
         .filter(stock_movements::visit_id.eq_any(visits))
-        .filter(stock_movements::reverses_id.is_null())
         .order(stock_movements::id)
-        .select((stock_movements::visit_id, stock_movements::material_id, stock_movements::quantity))
+        .select((
+            stock_movements::visit_id,
+            stock_movements::material_id,
+            stock_movements::quantity,
+            stock_movements::reverses_id,
+        ))
         .load(conn)?;
-    Ok(rows.into_iter().filter_map(|(visit, material, quantity)| Some((visit?, material, quantity))).collect())
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, _, reverses)| reverses.is_none())
+        .filter_map(|(visit, material, quantity, _)| Some((visit?, material, quantity)))
+        .collect())
 }
 
 pub fn find(conn: &mut DbConn, id: &MovementId) -> QueryResult<Option<StockMovement>> {
