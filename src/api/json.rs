@@ -41,16 +41,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                     "the body must be JSON sent as Content-Type: application/json".into(),
                 ));
             }
-            let bytes = body.await.map_err(|err| {
-                if err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge("the request body is larger than this endpoint accepts".into())
-                } else {
-                    ApiError::BadRequest {
-                        detail: format!("the request body could not be read: {err}"),
-                        errors: Vec::new(),
-                    }
-                }
-            })?;
+            let bytes = body.await.map_err(unreadable_body)?;
             let value: T = parse_json(&bytes)?;
             value.validate()?;
             Ok(Self(value))
@@ -79,16 +70,7 @@ impl<T: DeserializeOwned + Validate + Default + 'static> FromRequest for Optiona
         let content_type_ok = is_json_content_type(req);
         let body = Bytes::from_request(req, payload);
         Box::pin(async move {
-            let bytes = body.await.map_err(|err| {
-                if err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge("the request body is larger than this endpoint accepts".into())
-                } else {
-                    ApiError::BadRequest {
-                        detail: format!("the request body could not be read: {err}"),
-                        errors: Vec::new(),
-                    }
-                }
-            })?;
+            let bytes = body.await.map_err(unreadable_body)?;
             if bytes.is_empty() {
                 return Ok(Self(T::default()));
             }
@@ -105,6 +87,15 @@ impl<T: DeserializeOwned + Validate + Default + 'static> FromRequest for Optiona
             value.validate()?;
             Ok(Self(value))
         })
+    }
+}
+
+/// A body that could not be read: too large (413), or cut off or malformed on the wire (400).
+fn unreadable_body(err: actix_web::Error) -> ApiError {
+    if err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge("the request body is larger than this endpoint accepts".into())
+    } else {
+        ApiError::BadRequest { detail: format!("the request body could not be read: {err}"), errors: Vec::new() }
     }
 }
 
