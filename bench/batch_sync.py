@@ -33,7 +33,7 @@ def percentile(samples, share):
 
 
 token = call("POST", "/api/v1/auth/login", {"email": EMAIL, "password": PASSWORD})["access_token"]
-locality = call("POST", "/api/v1/localities", {"branch": "KZ-71", "kind": "district", "name_kk": "Бенч", "name_ru": "Бенч"}, token)
+locality = call("POST", "/api/v1/localities", {"branch": "KZ-71", "kind": "district", "name": {"kk": "Бенч", "ru": "Бенч"}}, token)
 sync, replay = [], []
 for round_number in range(ROUNDS):
     stops = [{"street": "Абай даңғылы", "building": str(n + 1), "doors": 60} for n in range(STOPS)]

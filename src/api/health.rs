@@ -1,7 +1,7 @@
 use actix_web::{get, web};
 
 use crate::db::Db;
-use crate::dto::health::HealthOut;
+use crate::dto::health::{HealthOut, HealthStatus};
 use crate::error::{ApiError, Problem};
 
 /// Liveness probe
@@ -10,7 +10,7 @@ use crate::error::{ApiError, Problem};
 #[utoipa::path(tag = "operations", responses((status = 200, description = "Alive", body = HealthOut)))]
 #[get("/health/live")]
 pub async fn live() -> web::Json<HealthOut> {
-    web::Json(HealthOut { status: "ok" })
+    web::Json(HealthOut { status: HealthStatus::Ok })
 }
 
 /// Readiness probe
@@ -26,5 +26,5 @@ pub async fn live() -> web::Json<HealthOut> {
 #[get("/health/ready")]
 pub async fn ready(db: web::Data<Db>) -> Result<web::Json<HealthOut>, ApiError> {
     db.ping().await?;
-    Ok(web::Json(HealthOut { status: "ok" }))
+    Ok(web::Json(HealthOut { status: HealthStatus::Ok }))
 }

@@ -23,13 +23,18 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
+/// How the access token is sent: `Authorization: Bearer <token>`.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum TokenType {
+    Bearer,
+}
+
 /// A new session.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     /// Bearer token for every other call; valid for `expires_in` seconds.
     pub access_token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
+    pub token_type: TokenType,
     /// Lifetime of the access token in seconds.
     #[schema(example = 900)]
     pub expires_in: i64,
@@ -44,7 +49,7 @@ impl From<crate::auth::session::IssuedSession> for TokenResponse {
     fn from(session: crate::auth::session::IssuedSession) -> Self {
         Self {
             access_token: session.access_token,
-            token_type: "Bearer",
+            token_type: TokenType::Bearer,
             expires_in: session.expires_in,
             refresh_token: session.refresh_token,
             must_change_password: session.must_change_password,

@@ -52,6 +52,10 @@ pub struct ShiftOut {
     #[serde(serialize_with = "crate::dto::timestamp::option_micros")]
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancel_reason: Option<String>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub updated_at: DateTime<Utc>,
     pub version: i32,
 }
 
@@ -71,6 +75,8 @@ impl ShiftOut {
             ends_at: utc(row.ends_at),
             capacity: row.capacity,
             required_skill: row.required_skill,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
             version: row.version,
         }
     }

@@ -7,6 +7,7 @@ use validator::Validate;
 
 use crate::db::localities::Locality;
 use crate::domain::time::utc;
+use crate::dto::bilingual::Bilingual;
 
 /// A district, town, rural district or village inside a branch.
 #[derive(Debug, Serialize, ToSchema)]
@@ -15,8 +16,7 @@ pub struct LocalityOut {
     pub branch: String,
     pub parent_id: Option<LocalityId>,
     pub kind: LocalityKind,
-    pub name_kk: String,
-    pub name_ru: String,
+    pub name: Bilingual,
     pub population: Option<i32>,
     #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub created_at: DateTime<Utc>,
@@ -32,8 +32,7 @@ impl From<Locality> for LocalityOut {
             id: row.id,
             branch: row.branch_code,
             parent_id: row.parent_id,
-            name_kk: row.name_kk,
-            name_ru: row.name_ru,
+            name: Bilingual::new(row.name_kk, row.name_ru),
             population: row.population,
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
@@ -47,8 +46,7 @@ impl From<Locality> for LocalityOut {
 pub struct LocalityNode {
     pub id: LocalityId,
     pub kind: LocalityKind,
-    pub name_kk: String,
-    pub name_ru: String,
+    pub name: Bilingual,
     pub population: Option<i32>,
     #[schema(no_recursion)]
     pub children: Vec<LocalityNode>,
@@ -62,12 +60,8 @@ pub struct CreateLocality {
     /// The enclosing locality, in the same branch.
     pub parent_id: Option<LocalityId>,
     pub kind: LocalityKind,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(example = "Жаңаарқа ауданы", min_length = 1, max_length = 200)]
-    pub name_kk: String,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(example = "Жанааркинский район", min_length = 1, max_length = 200)]
-    pub name_ru: String,
+    #[validate(nested)]
+    pub name: Bilingual,
     #[schema(minimum = 0, maximum = 5000000)]
     #[validate(range(min = 0, max = 5_000_000))]
     pub population: Option<i32>,
@@ -80,12 +74,9 @@ pub struct UpdateLocality {
     #[schema(value_type = Option<String>)]
     pub parent_id: Option<Option<LocalityId>>,
     pub kind: Option<LocalityKind>,
-    #[schema(min_length = 1, max_length = 200)]
-    #[validate(length(min = 1, max = 200))]
-    pub name_kk: Option<String>,
-    #[schema(min_length = 1, max_length = 200)]
-    #[validate(length(min = 1, max = 200))]
-    pub name_ru: Option<String>,
+    /// Both languages, replacing the current name.
+    #[validate(nested)]
+    pub name: Option<Bilingual>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
     #[schema(value_type = Option<i32>, minimum = 0, maximum = 5000000)]
     #[validate(range(min = 0, max = 5_000_000))]

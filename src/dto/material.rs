@@ -9,6 +9,7 @@ use crate::db::materials::Material;
 use crate::domain::ids::MaterialId;
 pub use crate::domain::material::{MaterialKind, MaterialLanguage};
 use crate::domain::time::utc;
+use crate::dto::bilingual::Bilingual;
 
 /// A printed item of the catalogue.
 #[derive(Debug, Serialize, ToSchema)]
@@ -16,8 +17,7 @@ pub struct MaterialOut {
     pub id: MaterialId,
     /// The catalogue code, unique (`L-2026-01`).
     pub code: String,
-    pub title_kk: String,
-    pub title_ru: String,
+    pub title: Bilingual,
     pub kind: MaterialKind,
     pub language: MaterialLanguage,
     /// Paper format (`A4`, `A2`, ...).
@@ -41,8 +41,7 @@ impl From<Material> for MaterialOut {
         Self {
             id: row.id,
             code: row.code,
-            title_kk: row.title_kk,
-            title_ru: row.title_ru,
+            title: Bilingual::new(row.title_kk, row.title_ru),
             kind: row.kind,
             language: row.language,
             format: row.format,
@@ -63,12 +62,8 @@ pub struct CreateMaterial {
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub code: String,
-    #[schema(min_length = 1, max_length = 300)]
-    #[validate(length(min = 1, max = 300))]
-    pub title_kk: String,
-    #[schema(min_length = 1, max_length = 300)]
-    #[validate(length(min = 1, max = 300))]
-    pub title_ru: String,
+    #[validate(nested)]
+    pub title: Bilingual,
     pub kind: MaterialKind,
     pub language: MaterialLanguage,
     #[schema(min_length = 1, max_length = 50)]
@@ -94,12 +89,9 @@ pub struct UpdateMaterial {
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub code: Option<String>,
-    #[schema(min_length = 1, max_length = 300)]
-    #[validate(length(min = 1, max = 300))]
-    pub title_kk: Option<String>,
-    #[schema(min_length = 1, max_length = 300)]
-    #[validate(length(min = 1, max = 300))]
-    pub title_ru: Option<String>,
+    /// Both languages, replacing the current title.
+    #[validate(nested)]
+    pub title: Option<Bilingual>,
     pub kind: Option<MaterialKind>,
     pub language: Option<MaterialLanguage>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]

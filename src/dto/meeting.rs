@@ -8,6 +8,7 @@ use validator::Validate;
 use crate::db::meetings::{FollowUp, Organisation, Report, Speaker};
 use crate::domain::time::utc;
 use crate::domain::visibility::Visibility;
+use crate::dto::bilingual::Bilingual;
 use crate::dto::member_organisation::valid_bin;
 use crate::dto::route::QuestionTopic;
 
@@ -17,8 +18,7 @@ pub struct OrganisationOut {
     pub id: OrganisationId,
     pub branch: String,
     pub locality_id: Option<LocalityId>,
-    pub name_kk: String,
-    pub name_ru: String,
+    pub name: Bilingual,
     pub bin: String,
     pub sector: Sector,
     pub employee_count: i32,
@@ -42,8 +42,7 @@ impl OrganisationOut {
             id: row.id,
             branch: row.branch_code,
             locality_id: row.locality_id,
-            name_kk: row.name_kk,
-            name_ru: row.name_ru,
+            name: Bilingual::new(row.name_kk, row.name_ru),
             bin: row.bin,
             sector: row.sector,
             employee_count: row.employee_count,
@@ -63,12 +62,8 @@ pub struct CreateOrganisation {
     /// Defaults to the coordinator's branch; admins name it.
     pub branch: Option<String>,
     pub locality_id: Option<LocalityId>,
-    #[schema(min_length = 1, max_length = 300)]
-    #[validate(length(min = 1, max = 300))]
-    pub name_kk: String,
-    #[schema(min_length = 1, max_length = 300)]
-    #[validate(length(min = 1, max = 300))]
-    pub name_ru: String,
+    #[validate(nested)]
+    pub name: Bilingual,
     #[validate(custom(function = "valid_bin"))]
     #[schema(example = "041140001239")]
     pub bin: String,
@@ -89,12 +84,9 @@ pub struct CreateOrganisation {
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganisation {
-    #[schema(min_length = 1, max_length = 300)]
-    #[validate(length(min = 1, max = 300))]
-    pub name_kk: Option<String>,
-    #[schema(min_length = 1, max_length = 300)]
-    #[validate(length(min = 1, max = 300))]
-    pub name_ru: Option<String>,
+    /// Both languages, replacing the current name.
+    #[validate(nested)]
+    pub name: Option<Bilingual>,
     pub sector: Option<Sector>,
     #[schema(minimum = 1, maximum = 1000000)]
     #[validate(range(min = 1, max = 1_000_000))]
@@ -305,6 +297,8 @@ pub struct FollowUpOut {
     pub owner: String,
     pub due_date: NaiveDate,
     pub done: bool,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub created_at: DateTime<Utc>,
 }
 
 impl From<FollowUp> for FollowUpOut {
@@ -316,6 +310,7 @@ impl From<FollowUp> for FollowUpOut {
             owner: row.owner,
             due_date: row.due_date,
             done: row.done,
+            created_at: utc(row.created_at),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod audit;
 pub mod auth;
 pub mod batch;
+pub mod bilingual;
 pub mod branch;
 pub mod event;
 pub mod follow_up;

@@ -13,6 +13,7 @@ pub use crate::domain::poster::{PlacementStatus, SiteKind, SiteStatus};
 use crate::domain::time::utc;
 use crate::domain::visibility::Visibility;
 use crate::dto::batch::ItemStatus;
+use crate::dto::bilingual::Bilingual;
 use crate::error::FieldError;
 
 /// `POST /poster-sites`: a place the local executive body designated for posters.
@@ -371,7 +372,7 @@ pub struct CoverageRow {
     /// A locality id, a branch code, or `KZ` for the nation.
     pub key: String,
     /// The locality's name (locality rows only).
-    pub name_ru: Option<String>,
+    pub name: Option<Bilingual>,
     pub sites: i64,
     pub active_sites: i64,
     /// Active sites with at least one poster hanging.

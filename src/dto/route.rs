@@ -9,6 +9,7 @@ use validator::Validate;
 use crate::db::routes::{Route, Stop, Visit};
 use crate::db::volunteers::decode_values;
 use crate::domain::time::utc;
+use crate::dto::bilingual::Bilingual;
 
 /// The progress of a route, kept current with every synced visit.
 #[derive(Debug, Serialize, ToSchema)]
@@ -380,7 +381,7 @@ pub struct VisitFilterQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LocalityCoverage {
     pub locality_id: String,
-    pub name_ru: String,
+    pub name: Bilingual,
     pub kind: LocalityKind,
     pub routes: i64,
     pub completed_routes: i64,

@@ -12,6 +12,7 @@ use crate::domain::ids::{AccountId, EventId, MaterialId, MovementId, PlacementId
 pub use crate::domain::material::{AdjustmentDirection, MovementKind};
 use crate::domain::time::utc;
 use crate::domain::visibility::Visibility;
+use crate::dto::bilingual::Bilingual;
 
 /// `POST /stock-movements`: one movement of one material.
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
@@ -216,14 +217,13 @@ pub struct TotalsQuery {
 pub struct HeldMaterialOut {
     pub material_id: MaterialId,
     pub code: String,
-    pub title_kk: String,
-    pub title_ru: String,
+    pub title: Bilingual,
     pub quantity: i32,
 }
 
 impl From<(Holding, String, String, String)> for HeldMaterialOut {
     fn from((row, code, title_kk, title_ru): (Holding, String, String, String)) -> Self {
-        Self { material_id: row.material_id, code, title_kk, title_ru, quantity: row.quantity }
+        Self { material_id: row.material_id, code, title: Bilingual::new(title_kk, title_ru), quantity: row.quantity }
     }
 }
 

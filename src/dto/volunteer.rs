@@ -33,6 +33,13 @@ pub struct GuardianConsent {
     pub given_at: DateTime<Utc>,
 }
 
+/// A skill as the spec describes it (the server trims it, lower-cases it and drops
+/// repeats); the service checks the same rule.
+#[derive(ToSchema)]
+#[schema(value_type = String, min_length = 1, max_length = 50, pattern = "^[^,]+$", example = "driving")]
+#[allow(dead_code)]
+pub struct Skill(String);
+
 /// A volunteer. For observers, and once anonymised, the personal fields
 /// (`full_name`, `phone`, `email`, `birth_date`, `guardian_name`,
 /// `availability`) are absent.
@@ -133,7 +140,7 @@ pub struct CreateVolunteer {
     #[serde(default)]
     pub languages: Vec<Language>,
     #[serde(default)]
-    #[schema(max_items = 20)]
+    #[schema(value_type = Vec<Skill>, max_items = 20)]
     #[validate(length(max = 20))]
     pub skills: Vec<String>,
     pub member_organisation_id: Option<MemberOrganisationId>,
@@ -172,7 +179,7 @@ pub struct UpdateVolunteer {
     #[schema(value_type = Option<NaiveDate>)]
     pub birth_date: Option<Option<NaiveDate>>,
     pub languages: Option<Vec<Language>>,
-    #[schema(max_items = 20)]
+    #[schema(value_type = Option<Vec<Skill>>, max_items = 20)]
     #[validate(length(max = 20))]
     pub skills: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::dto::account::double_option")]
@@ -225,7 +232,7 @@ pub struct VolunteerApplication {
     #[serde(default)]
     pub languages: Vec<Language>,
     #[serde(default)]
-    #[schema(max_items = 20)]
+    #[schema(value_type = Vec<Skill>, max_items = 20)]
     #[validate(length(max = 20))]
     pub skills: Vec<String>,
     #[serde(default)]

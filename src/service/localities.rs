@@ -8,6 +8,7 @@ use crate::domain::ids::LocalityId;
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
+use crate::dto::bilingual::Bilingual;
 use crate::dto::locality::{CreateLocality, LocalityNode, UpdateLocality};
 use crate::error::{ApiError, ErrorCode};
 
@@ -82,8 +83,8 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateLocality) -> Result<
                 branch_code: input.branch,
                 parent_id: input.parent_id,
                 kind: input.kind,
-                name_kk: input.name_kk.trim().to_owned(),
-                name_ru: input.name_ru.trim().to_owned(),
+                name_kk: input.name.kk.trim().to_owned(),
+                name_ru: input.name.ru.trim().to_owned(),
                 population: input.population,
                 created_at: at,
                 updated_at: at,
@@ -118,11 +119,13 @@ pub async fn update(
             if let Some(parent) = &input.parent_id {
                 check_parent(conn, &current.branch_code, parent.as_ref(), Some(&current.id))?;
             }
+            let (name_kk, name_ru) =
+                input.name.map(|name| (name.kk.trim().to_owned(), name.ru.trim().to_owned())).unzip();
             let changes = LocalityChanges {
                 parent_id: input.parent_id,
                 kind: input.kind,
-                name_kk: input.name_kk.map(|name| name.trim().to_owned()),
-                name_ru: input.name_ru.map(|name| name.trim().to_owned()),
+                name_kk,
+                name_ru,
                 population: input.population,
             };
             if !localities::update(conn, &id, version, &changes, now())? {
@@ -174,8 +177,7 @@ pub fn build_tree(rows: Vec<Locality>) -> Vec<LocalityNode> {
                 children: attach(Some(row.id.clone()), children),
                 kind: row.kind,
                 id: row.id,
-                name_kk: row.name_kk,
-                name_ru: row.name_ru,
+                name: Bilingual::new(row.name_kk, row.name_ru),
                 population: row.population,
             })
             .collect()

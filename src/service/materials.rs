@@ -44,8 +44,8 @@ pub async fn create(db: &Db, admin: &AuthUser, input: CreateMaterial) -> Result<
             let row = Material {
                 id: MaterialId::new(),
                 code,
-                title_kk: input.title_kk.trim().to_owned(),
-                title_ru: input.title_ru.trim().to_owned(),
+                title_kk: input.title.kk.trim().to_owned(),
+                title_ru: input.title.ru.trim().to_owned(),
                 kind: input.kind,
                 language: input.language,
                 format: input.format,
@@ -81,10 +81,12 @@ pub async fn update(
             if let Some(code) = &code {
                 ensure_unique_code(conn, code, Some(&id))?;
             }
+            let (title_kk, title_ru) =
+                input.title.map(|title| (title.kk.trim().to_owned(), title.ru.trim().to_owned())).unzip();
             let changes = MaterialChanges {
                 code,
-                title_kk: input.title_kk.map(|title| title.trim().to_owned()),
-                title_ru: input.title_ru.map(|title| title.trim().to_owned()),
+                title_kk,
+                title_ru,
                 kind: input.kind,
                 language: input.language,
                 format: input.format,

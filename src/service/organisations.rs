@@ -63,7 +63,7 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateOrganisation) -> Res
                 });
             }
             let at = now();
-            let (name_kk, name_ru) = (normalize_name(&input.name_kk), normalize_name(&input.name_ru));
+            let (name_kk, name_ru) = (normalize_name(&input.name.kk), normalize_name(&input.name.ru));
             let row = Organisation {
                 id: OrganisationId::new(),
                 branch_code: branch,
@@ -120,8 +120,8 @@ pub async fn update(
             let current = load_visible(conn, &actor, &id)?;
             actor.ensure_manages_branch(&current.branch_code, format!("organisation {id}"))?;
             let version = expected.check(input.version, current.version)?;
-            let name_kk = input.name_kk.as_deref().map(normalize_name);
-            let name_ru = input.name_ru.as_deref().map(normalize_name);
+            let name_kk = input.name.as_ref().map(|name| normalize_name(&name.kk));
+            let name_ru = input.name.as_ref().map(|name| normalize_name(&name.ru));
             let changes = OrganisationChanges {
                 search_text: (name_kk.is_some() || name_ru.is_some()).then(|| {
                     search_text(

@@ -8,6 +8,7 @@ use crate::db::poster_coverage::{self, Level, SiteCounts};
 use crate::db::{Db, branches, localities};
 use crate::domain::role::Role;
 use crate::domain::time::{now, utc};
+use crate::dto::bilingual::Bilingual;
 use crate::dto::poster::{CoverageRow, PosterCoverage};
 use crate::error::ApiError;
 
@@ -20,7 +21,7 @@ fn percent(part: i64, whole: i64) -> f64 {
 
 fn row(
     key: String,
-    name_ru: Option<String>,
+    name: Option<Bilingual>,
     counts: Option<&SiteCounts>,
     median: Option<f64>,
     rural: Option<i64>,
@@ -30,7 +31,7 @@ fn row(
     let with_poster = count(|c| c.with_current_poster);
     CoverageRow {
         key,
-        name_ru,
+        name,
         sites: count(|c| c.sites),
         active_sites: active,
         sites_with_current_poster: with_poster,
@@ -73,10 +74,10 @@ pub async fn report(db: &Db, actor: &AuthUser, branch: Option<String>) -> Result
             total_median.values().next().copied(),
             Some(rural.values().sum()),
         );
-        let names: HashMap<String, String> = match scope {
+        let names: HashMap<String, Bilingual> = match scope {
             Some(code) => localities::all_in_branch(conn, code)?
                 .into_iter()
-                .map(|locality| (locality.id.to_string(), locality.name_ru))
+                .map(|locality| (locality.id.to_string(), Bilingual::new(locality.name_kk, locality.name_ru)))
                 .collect(),
             None => HashMap::new(),
         };

@@ -12,6 +12,7 @@ use crate::db::routes::{self, RouteTally};
 use crate::db::schema::localities;
 use crate::db::{Db, DbConn, branches};
 use crate::domain::role::Role;
+use crate::dto::bilingual::Bilingual;
 use crate::dto::route::{BranchProgress, LocalityCoverage, RouteStatus};
 use crate::error::ApiError;
 
@@ -59,7 +60,7 @@ fn summarise(
                 let tallies = by_locality.get(locality.id.as_str())?;
                 Some(LocalityCoverage {
                     locality_id: locality.id.to_string(),
-                    name_ru: locality.name_ru.clone(),
+                    name: Bilingual::new(locality.name_kk.clone(), locality.name_ru.clone()),
                     kind: locality.kind,
                     routes: routes(tallies),
                     completed_routes: completed_routes(tallies),
@@ -70,7 +71,7 @@ fn summarise(
                 })
             })
             .collect();
-        rows.sort_by(|a, b| a.name_ru.cmp(&b.name_ru));
+        rows.sort_by(|a, b| a.name.ru.cmp(&b.name.ru));
         rows
     } else {
         Vec::new()

@@ -127,7 +127,7 @@ fn matrix() -> Vec<Case> {
         case_on(Target::Observer, "GET", "/api/v1/accounts/{id}/api-tokens", None, [401, 200, 403, 403, 403, 403]),
         case_on(Target::ApiToken, "DELETE", "/api/v1/api-tokens/{id}", None, [401, 204, 403, 403, 403, 403]),
         case("GET", "/api/v1/audit", None, [401, 200, 403, 403, 403, 403]),
-        case("POST", "/api/v1/localities", Some(json!({"branch": OWN_BRANCH, "kind": "village", "name_kk": "Ауыл", "name_ru": "Село"})), [401, 201, 201, 403, 403, 403]),
+        case("POST", "/api/v1/localities", Some(json!({"branch": OWN_BRANCH, "kind": "village", "name": {"kk": "Ауыл", "ru": "Село"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/localities", None, [401, 200, 200, 200, 200, 200]),
         case_on(Target::BranchQuery, "GET", "/api/v1/localities/tree", None, [401, 200, 200, 200, 200, 200]),
         case_on(Target::Locality, "GET", "/api/v1/localities/{id}", None, [401, 200, 200, 200, 200, 200]),
@@ -172,7 +172,7 @@ fn matrix() -> Vec<Case> {
         case("GET", "/api/v1/visits", None, [401, 200, 200, 200, 200, 200]),
         case("GET", "/api/v1/progress", None, [401, 200, 200, 200, 403, 200]),
         case("GET", "/api/v1/progress/branches/{code}", None, [401, 200, 200, 200, 403, 200]),
-        case("POST", "/api/v1/organisations", Some(json!({"branch": OWN_BRANCH, "name_kk": "Ұйым", "name_ru": "Организация", "bin": "{fresh_bin}", "sector": "trade", "employee_count": 50})), [401, 201, 201, 403, 403, 403]),
+        case("POST", "/api/v1/organisations", Some(json!({"branch": OWN_BRANCH, "name": {"kk": "Ұйым", "ru": "Организация"}, "bin": "{fresh_bin}", "sector": "trade", "employee_count": 50})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/organisations", None, [401, 200, 200, 200, 200, 200]),
         case_on(Target::Organisation, "GET", "/api/v1/organisations/{id}", None, [401, 200, 200, 404, 200, 200]),
         case_on(Target::Organisation, "PATCH", "/api/v1/organisations/{id}", Some(json!({"employee_count": 99})), [401, 200, 200, 404, 403, 403]),
@@ -186,7 +186,7 @@ fn matrix() -> Vec<Case> {
         case("GET", "/api/v1/follow-ups", None, [401, 200, 200, 200, 200, 200]),
         case_on(Target::FreshFollowUp, "POST", "/api/v1/follow-ups/{id}/done", None, [401, 200, 200, 404, 403, 403]),
         case("GET", "/api/v1/meeting-coverage", None, [401, 200, 200, 200, 403, 200]),
-        case("POST", "/api/v1/materials", Some(json!({"code": "{unique_email}", "title_kk": "Парақша", "title_ru": "Листовка", "kind": "leaflet", "language": "kk"})), [401, 201, 403, 403, 403, 403]),
+        case("POST", "/api/v1/materials", Some(json!({"code": "{unique_email}", "title": {"kk": "Парақша", "ru": "Листовка"}, "kind": "leaflet", "language": "kk"})), [401, 201, 403, 403, 403, 403]),
         case("GET", "/api/v1/materials", None, [401, 200, 200, 200, 200, 200]),
         case_on(Target::Material, "GET", "/api/v1/materials/{id}", None, [401, 200, 200, 200, 200, 200]),
         case_on(Target::Material, "PATCH", "/api/v1/materials/{id}", Some(json!({"reorder_level": 100})), [401, 200, 403, 403, 403, 403]),
@@ -287,7 +287,7 @@ impl Fixtures {
                     app,
                     &self.admin,
                     "/api/v1/localities",
-                    json!({"branch": OWN_BRANCH, "kind": "village", "name_kk": "Жаңа", "name_ru": "Новое"}),
+                    json!({"branch": OWN_BRANCH, "kind": "village", "name": {"kk": "Жаңа", "ru": "Новое"}}),
                 )
                 .await
             }
@@ -469,7 +469,7 @@ async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
         &app,
         &admin,
         "/api/v1/localities",
-        json!({"branch": OWN_BRANCH, "kind": "district", "name_kk": "Аудан", "name_ru": "Район"}),
+        json!({"branch": OWN_BRANCH, "kind": "district", "name": {"kk": "Аудан", "ru": "Район"}}),
     )
     .await;
     let route = app.route(&admin, &locality_id, 2, &[caller_volunteer["id"].as_str().unwrap()]).await;
@@ -493,7 +493,7 @@ async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
         route,
         material_id,
         movement_id,
-        organisation_id: create_id(&app, &admin, "/api/v1/organisations", json!({"branch": OWN_BRANCH, "name_kk": "Ұйым", "name_ru": "Организация", "bin": fresh_bin(), "sector": "trade", "employee_count": 50})).await,
+        organisation_id: create_id(&app, &admin, "/api/v1/organisations", json!({"branch": OWN_BRANCH, "name": {"kk": "Ұйым", "ru": "Организация"}, "bin": fresh_bin(), "sector": "trade", "employee_count": 50})).await,
         meeting_id: create_id(&app, &admin, "/api/v1/meetings", residents_meeting()).await,
         held_meeting_id: {
             let id = create_id(&app, &admin, "/api/v1/meetings", residents_meeting()).await;

@@ -178,7 +178,7 @@ impl TestApp {
 impl TestApp {
     /// A locality of `branch` (a village unless `kind` says otherwise).
     pub async fn locality(&self, staff: &TestUser, branch: &str, kind: &str) -> String {
-        let body = json!({"branch": branch, "kind": kind, "name_kk": "Ауыл", "name_ru": "Село"});
+        let body = json!({"branch": branch, "kind": kind, "name": {"kk": "Ауыл", "ru": "Село"}});
         self.post("/api/v1/localities").bearer(&staff.token).json(&body).send().await.assert_status(201).json()["id"]
             .as_str()
             .unwrap()
@@ -316,7 +316,7 @@ impl TestApp {
     /// A member organisation of `staff`'s branch with `employees` employees and a contact.
     pub async fn organisation(&self, staff: &TestUser, bin: &str, employees: i32) -> Value {
         let body = json!({
-            "name_kk": "Қарағанды көмір", "name_ru": "Карагандинский уголь", "bin": bin, "sector": "mining",
+            "name": {"kk": "Қарағанды көмір", "ru": "Карагандинский уголь"}, "bin": bin, "sector": "mining",
             "employee_count": employees, "contact_name": "Серік Ахметов", "contact_phone": "8 701 555 44 33",
         });
         self.post("/api/v1/organisations").bearer(&staff.token).json(&body).send().await.assert_status(201).json()

@@ -8,8 +8,7 @@ use crate::helpers::TestApp;
 /// A catalogue entry body with a code nobody has used.
 pub fn material_body() -> Value {
     json!({
-        "code": format!("L-{}", uuid::Uuid::now_v7().simple()), "title_kk": "Конституция туралы парақша",
-        "title_ru": "Листовка о Конституции", "kind": "leaflet", "language": "kk_ru", "format": "A5", "pages": 2,
+        "code": format!("L-{}", uuid::Uuid::now_v7().simple()), "title": {"kk": "Конституция туралы парақша", "ru": "Листовка о Конституции"}, "kind": "leaflet", "language": "kk_ru", "format": "A5", "pages": 2,
         "print_run": "ТД-2026/114",
     })
 }
@@ -27,7 +26,7 @@ async fn admins_keep_the_catalogue_and_everyone_signed_in_reads_it(app: TestApp)
     let admin = app.admin().await;
     let body = material_body();
     let created = app.post("/api/v1/materials").bearer(&admin.token).json(&body).send().await.assert_status(201).json();
-    assert_eq!(created["title_kk"], "Конституция туралы парақша");
+    assert_eq!(created["title"]["kk"], "Конституция туралы парақша");
     assert_eq!(created["active"], true);
     assert_eq!(created["version"], 1);
 

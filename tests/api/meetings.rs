@@ -163,7 +163,7 @@ async fn organisation_and_meeting_fields_answer_with_their_codes(app: TestApp) {
     let bad = app
         .post("/api/v1/organisations")
         .bearer(&coordinator.token)
-        .json(&json!({"name_kk": "A", "name_ru": "A", "bin": "123456789012", "sector": "trade", "employee_count": 5}))
+        .json(&json!({"name": {"kk": "A", "ru": "A"}, "bin": "123456789012", "sector": "trade", "employee_count": 5}))
         .send()
         .await
         .problem(422);
@@ -172,7 +172,7 @@ async fn organisation_and_meeting_fields_answer_with_their_codes(app: TestApp) {
     let dup = app
         .post("/api/v1/organisations")
         .bearer(&coordinator.token)
-        .json(&json!({"name_kk": "B", "name_ru": "B", "bin": "041140001239", "sector": "trade", "employee_count": 5}))
+        .json(&json!({"name": {"kk": "B", "ru": "B"}, "bin": "041140001239", "sector": "trade", "employee_count": 5}))
         .send()
         .await
         .problem(409);

@@ -102,7 +102,7 @@ fn recompute(sites: &[&Value], placements: &[Value], rural_localities: &BTreeSet
 fn comparable(row: &Value) -> Value {
     let mut row = row.clone();
     let object = row.as_object_mut().unwrap();
-    for key in ["key", "name_ru", "rural_settlements"] {
+    for key in ["key", "name", "rural_settlements"] {
         object.remove(key);
     }
     row

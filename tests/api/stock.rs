@@ -380,7 +380,7 @@ async fn the_route_pack_lists_what_the_volunteer_carries(app: TestApp) {
     let held = pack.assert_status(200).json()["materials_held"].clone();
     assert_eq!(held.as_array().unwrap().len(), 1, "{held}");
     assert_eq!((held[0]["material_id"].as_str(), held[0]["quantity"].as_i64()), (Some(material.as_str()), Some(6)));
-    assert_eq!(held[0]["title_ru"], "Листовка о Конституции");
+    assert_eq!(held[0]["title"]["ru"], "Листовка о Конституции");
     let tag = pack.header("etag").unwrap().to_owned();
 
     let back = json!({"kind": "return", "material_id": material, "volunteer_id": volunteer["id"], "quantity": 6});

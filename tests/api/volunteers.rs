@@ -455,13 +455,13 @@ async fn localities_form_a_tree_without_cycles(app: TestApp) {
     let coordinator = app.user("coordinator", Some("KZ-35")).await;
     let create = |body: Value| app.post("/api/v1/localities").bearer(&coordinator.token).json(&body).send();
     let district =
-        create(json!({"branch": "KZ-35", "kind": "district", "name_kk": "Шет ауданы", "name_ru": "Шетский район"}))
+        create(json!({"branch": "KZ-35", "kind": "district", "name": {"kk": "Шет ауданы", "ru": "Шетский район"}}))
             .await
             .assert_status(201)
             .json();
     let district_id = district["id"].as_str().unwrap();
-    let rural = create(json!({"branch": "KZ-35", "parent_id": district_id, "kind": "rural_district", "name_kk": "Ақсу-Аюлы ауылдық округі", "name_ru": "Аксу-Аюлинский сельский округ"})).await.assert_status(201).json();
-    let village = create(json!({"branch": "KZ-35", "parent_id": rural["id"], "kind": "village", "name_kk": "Ақсу-Аюлы", "name_ru": "Аксу-Аюлы", "population": 3100})).await.assert_status(201).json();
+    let rural = create(json!({"branch": "KZ-35", "parent_id": district_id, "kind": "rural_district", "name": {"kk": "Ақсу-Аюлы ауылдық округі", "ru": "Аксу-Аюлинский сельский округ"}})).await.assert_status(201).json();
+    let village = create(json!({"branch": "KZ-35", "parent_id": rural["id"], "kind": "village", "name": {"kk": "Ақсу-Аюлы", "ru": "Аксу-Аюлы"}, "population": 3100})).await.assert_status(201).json();
 
     let tree = app
         .get("/api/v1/localities/tree?branch=KZ-35")
@@ -470,7 +470,7 @@ async fn localities_form_a_tree_without_cycles(app: TestApp) {
         .await
         .assert_status(200)
         .json();
-    assert_eq!(tree[0]["name_kk"], "Шет ауданы");
+    assert_eq!(tree[0]["name"]["kk"], "Шет ауданы");
     assert_eq!(tree[0]["children"][0]["kind"], "rural_district");
     assert_eq!(tree[0]["children"][0]["children"][0]["population"], 3100);
     app.get("/api/v1/localities/tree?branch=KZ-00").bearer(&coordinator.token).send().await.problem(404);
@@ -488,11 +488,11 @@ async fn localities_form_a_tree_without_cycles(app: TestApp) {
         .problem(422);
     assert_eq!(problem["errors"][0]["code"], "cycle");
     let problem =
-        create(json!({"branch": "KZ-35", "parent_id": "missing", "kind": "village", "name_kk": "А", "name_ru": "А"}))
+        create(json!({"branch": "KZ-35", "parent_id": "missing", "kind": "village", "name": {"kk": "А", "ru": "А"}}))
             .await
             .problem(422);
     assert_eq!(problem["errors"][0]["field"], "parent_id");
-    create(json!({"branch": OTHER_BRANCH, "kind": "village", "name_kk": "А", "name_ru": "А"})).await.problem(403);
+    create(json!({"branch": OTHER_BRANCH, "kind": "village", "name": {"kk": "А", "ru": "А"}})).await.problem(403);
     app.delete(&format!("/api/v1/localities/{district_id}")).bearer(&coordinator.token).send().await.problem(409);
     app.delete(&format!("/api/v1/localities/{}", village["id"].as_str().unwrap()))
         .bearer(&coordinator.token)
