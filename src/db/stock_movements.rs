@@ -136,18 +136,50 @@ pub fn reversal_of(conn: &mut DbConn, id: &MovementId) -> QueryResult<Option<Mov
 }
 
 /// One page of the ledger in id (time) order, with volunteer names from one join.
+/// Which column names the branch in one of the ledger's two pages.
+#[derive(Clone, Copy)]
+enum BranchSide {
+    /// `branch_code`: the branch a movement debits or credits (the sender of a transfer).
+    Own,
+    /// `to_branch_code`: the receiver of a transfer.
+    Receiving,
+}
+
+/// A page of the ledger in id order. `branch_code = ? OR to_branch_code = ?`
+/// would make SQLite merge two indexes and sort the whole branch for one page,
+/// so a branch's ledger is two keyset pages, one per index, merged here.
 pub fn list(conn: &mut DbConn, filter: &MovementFilter, limit: i64) -> QueryResult<Vec<MovementWithName>> {
+    let mut rows = match &filter.branch {
+        None => page(conn, filter, None, limit)?,
+        Some(branch) => {
+            let mut rows = page(conn, filter, Some((BranchSide::Own, branch)), limit)?;
+            rows.extend(page(conn, filter, Some((BranchSide::Receiving, branch)), limit)?);
+            rows.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+            rows.dedup_by(|a, b| a.0.id == b.0.id);
+            rows
+        }
+    };
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(rows.into_iter().map(|(movement, volunteer_name)| MovementWithName { movement, volunteer_name }).collect())
+}
+
+fn page(
+    conn: &mut DbConn,
+    filter: &MovementFilter,
+    branch: Option<(BranchSide, &String)>,
+    limit: i64,
+) -> QueryResult<Vec<(StockMovement, Option<String>)>> {
     let mut query = stock_movements::table
         .left_join(volunteers::table)
         .select((StockMovement::as_select(), volunteers::full_name.nullable()))
         .order(stock_movements::id)
         .limit(limit)
         .into_boxed();
-    if let Some(branch) = &filter.branch {
-        query = query.filter(
-            stock_movements::branch_code.eq(branch.clone()).or(stock_movements::to_branch_code.eq(branch.clone())),
-        );
-    }
+    query = match branch {
+        None => query,
+        Some((BranchSide::Own, branch)) => query.filter(stock_movements::branch_code.eq(branch.clone())),
+        Some((BranchSide::Receiving, branch)) => query.filter(stock_movements::to_branch_code.eq(branch.clone())),
+    };
     if let Some(material) = &filter.material_id {
         query = query.filter(stock_movements::material_id.eq(material.clone()));
     }
@@ -166,6 +198,5 @@ pub fn list(conn: &mut DbConn, filter: &MovementFilter, limit: i64) -> QueryResu
     if let Some(after) = &filter.after {
         query = query.filter(stock_movements::id.gt(after.clone()));
     }
-    let rows: Vec<(StockMovement, Option<String>)> = query.load(conn)?;
-    Ok(rows.into_iter().map(|(movement, volunteer_name)| MovementWithName { movement, volunteer_name }).collect())
+    query.load(conn)
 }

@@ -130,6 +130,24 @@ async fn every_balance_equals_the_sum_of_its_movements_through_a_workflow(app: T
     let total =
         totals["items"].as_array().unwrap().iter().find(|t| t["material_id"] == material.as_str()).unwrap().clone();
     assert_eq!((total["in_branches"].as_i64(), total["with_volunteers"].as_i64()), (Some(88), Some(10)));
+
+    // A branch's ledger, in pages of two, is every movement out of or into it
+    // (the transfer in both), in id order.
+    let ledger = app.all_items(&admin, &format!("/api/v1/stock-movements?material_id={material}")).await;
+    for branch in [OWN_BRANCH, OTHER_BRANCH] {
+        let expected: Vec<&Value> =
+            ledger.iter().filter(|m| m["branch"] == branch || m["to_branch"] == branch).map(|m| &m["id"]).collect();
+        let mut paged = Vec::new();
+        let mut path = format!("/api/v1/stock-movements?branch={branch}&limit=2");
+        loop {
+            let page = app.get(&path).bearer(&admin.token).send().await.assert_status(200).json();
+            paged.extend(page["items"].as_array().unwrap().iter().map(|m| m["id"].clone()));
+            let Some(cursor) = page["next_cursor"].as_str() else { break };
+            path = format!("/api/v1/stock-movements?branch={branch}&limit=2&cursor={cursor}");
+        }
+        assert_eq!(paged.iter().collect::<Vec<_>>(), expected, "the ledger of {branch}");
+        assert!(expected.len() >= 3, "{branch} has movements of its own and the transfer");
+    }
 }
 
 on_both_databases!(a_movement_that_would_overdraw_answers_409_naming_material_balance_and_quantity);
