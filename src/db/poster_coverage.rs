@@ -1,10 +1,10 @@
 //! The poster coverage report, computed in the database: counts per group of
-//! sites, and the median days since each active site's last inspection with
-//! window functions (both backends have them), so no table is read into memory.
+//! sites, and a histogram of the days since each active site's last inspection
+//! per group (medians are taken from it), so no table is read into memory.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Text, Timestamp};
+use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::DbConn;
 use super::schema::localities;
@@ -15,7 +15,6 @@ use crate::domain::locality::LocalityKind;
 pub enum Level {
     Locality,
     Branch,
-    Nation,
 }
 
 impl Level {
@@ -23,12 +22,11 @@ impl Level {
         match self {
             Self::Locality => "s.locality_id",
             Self::Branch => "s.branch_code",
-            Self::Nation => "CAST('' AS TEXT)",
         }
     }
 }
 
-/// The sites of one group (`key`: a locality id, a branch code, or empty for the nation).
+/// The sites of one group (`key`: a locality id or a branch code).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct SiteCounts {
     #[diesel(sql_type = Text)]
@@ -48,14 +46,17 @@ pub struct SiteCounts {
     pub rural_with_active_site: i64,
 }
 
-/// The median of the whole days since the last inspection of a group's active,
-/// inspected sites.
+/// How many of a group's active, inspected sites were last inspected `days`
+/// whole days ago: a histogram small enough to take medians from (groups ×
+/// distinct ages), and one that sums across groups.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct MedianDays {
+pub struct CheckAge {
     #[diesel(sql_type = Text)]
     pub key: String,
-    #[diesel(sql_type = Double)]
-    pub median_days: f64,
+    #[diesel(sql_type = BigInt)]
+    pub days: i64,
+    #[diesel(sql_type = BigInt)]
+    pub sites: i64,
 }
 
 const RURAL: &str = "('village', 'rural_district')";
@@ -95,23 +96,19 @@ pub fn counts(conn: &mut DbConn, level: Level, branch: Option<&str>) -> QueryRes
     }
 }
 
-/// The median days since the last inspection per group of `level` (groups
-/// without an inspected active site are absent), as of `now`.
-pub fn median_days(
+/// The ages of the last inspections per group of `level` (groups without an
+/// inspected active site are absent), as of `now`, in key and age order.
+pub fn check_ages(
     conn: &mut DbConn,
     level: Level,
     branch: Option<&str>,
     now: NaiveDateTime,
-) -> QueryResult<Vec<MedianDays>> {
+) -> QueryResult<Vec<CheckAge>> {
     let sql = |days: &str, placeholder: &str| {
         let filter = if branch.is_some() { format!("AND s.branch_code = {placeholder}") } else { String::new() };
         format!(
-            "WITH days AS (SELECT {key} AS k, {days} AS d FROM poster_sites s \
-               WHERE s.status = 'active' AND s.last_checked_at IS NOT NULL {filter}), \
-             ranked AS (SELECT k, d, ROW_NUMBER() OVER (PARTITION BY k ORDER BY d) AS rn, \
-               COUNT(*) OVER (PARTITION BY k) AS n FROM days) \
-             SELECT k AS key, CAST(AVG(d) AS DOUBLE PRECISION) AS median_days FROM ranked \
-             WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY k ORDER BY 1",
+            "SELECT {key} AS key, {days} AS days, COUNT(*) AS sites FROM poster_sites s \
+             WHERE s.status = 'active' AND s.last_checked_at IS NOT NULL {filter} GROUP BY 1, 2 ORDER BY 1, 2",
             key = level.key(),
         )
     };

@@ -42,6 +42,8 @@ impl TestApp {
     }
 }
 
+const DAY: i64 = 24 * 60;
+
 fn minutes_ago(minutes: i64) -> String {
     (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
@@ -57,10 +59,20 @@ async fn holding(app: &TestApp, admin: &TestUser, material: &str, volunteer: &st
     app.all_items(admin, &path).await.first().map_or(0, |row| row["quantity"].as_i64().unwrap())
 }
 
+/// The median of `values` (the mean of the two middle ones for an even count).
+fn median_of(mut values: Vec<i64>) -> Value {
+    values.sort_unstable();
+    match values.len() {
+        0 => Value::Null,
+        n => json!((values[(n - 1) / 2] + values[n / 2]) as f64 / 2.0),
+    }
+}
+
 /// The coverage of the given sites and placements, recomputed from their raw
-/// rows as the report defines it (every inspection here was today: 0 days).
+/// rows as the report defines it.
 fn recompute(sites: &[&Value], placements: &[Value], rural_localities: &BTreeSet<String>) -> Value {
     let (mut active, mut with_poster, mut never_checked) = (0_i64, 0_i64, 0_i64);
+    let mut days_since_check = Vec::new();
     let mut rural: BTreeSet<String> = BTreeSet::new();
     for site in sites.iter().copied() {
         if site["status"] != "active" {
@@ -71,15 +83,15 @@ fn recompute(sites: &[&Value], placements: &[Value], rural_localities: &BTreeSet
         if here.iter().any(|placement| matches!(placement["status"].as_str(), Some("placed" | "checked"))) {
             with_poster += 1;
         }
-        let inspected = here.iter().any(|placement| {
-            placement["changes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|change| matches!(change["status"].as_str(), Some("checked" | "damaged" | "removed")))
-        });
-        if !inspected {
-            never_checked += 1;
+        let last_check = here
+            .iter()
+            .flat_map(|placement| placement["changes"].as_array().unwrap())
+            .filter(|change| matches!(change["status"].as_str(), Some("checked" | "damaged" | "removed")))
+            .map(|change| change["at"].as_str().unwrap().parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+            .max();
+        match last_check {
+            Some(at) => days_since_check.push((chrono::Utc::now() - at).num_days()),
+            None => never_checked += 1,
         }
         let locality = site["locality_id"].as_str().unwrap().to_owned();
         if rural_localities.contains(&locality) {
@@ -92,7 +104,7 @@ fn recompute(sites: &[&Value], placements: &[Value], rural_localities: &BTreeSet
         "active_sites": active,
         "sites_with_current_poster": with_poster,
         "current_poster_percent": share,
-        "median_days_since_check": if never_checked < active { json!(0.0) } else { Value::Null },
+        "median_days_since_check": median_of(days_since_check),
         "never_checked": never_checked,
         "rural_settlements_with_active_site": rural.len(),
     })
@@ -171,7 +183,7 @@ async fn a_campaign_of_posters_from_import_to_coverage_adds_up(app: TestApp) {
     app.movement(&coordinator, issue).await.assert_status(201);
     let mut placements = Vec::new();
     for (n, site) in active.iter().take(20).enumerate() {
-        let mut body = json!({"material_id": poster, "quantity": 2, "placed_at": minutes_ago(30)});
+        let mut body = json!({"material_id": poster, "quantity": 2, "placed_at": minutes_ago(30 * DAY)});
         if n < 10 {
             body["volunteer_id"] = volunteer["id"].clone();
         }
@@ -198,7 +210,9 @@ async fn a_campaign_of_posters_from_import_to_coverage_adds_up(app: TestApp) {
                 5..7 => "removed",
                 _ => "checked",
             };
-            json!({"id": uuid::Uuid::now_v7().to_string(), "placement_id": placement["id"], "status": status, "at": minutes_ago(5), "note": "Абай 10"})
+            // Last inspected 0 to 6 days ago, so the medians are not all 0.
+            let at = minutes_ago((n as i64 * 3 % 7) * DAY + 5);
+            json!({"id": uuid::Uuid::now_v7().to_string(), "placement_id": placement["id"], "status": status, "at": at, "note": "Абай 10"})
         })
         .collect();
     let round = json!({"inspections": inspections});
@@ -264,6 +278,8 @@ async fn a_campaign_of_posters_from_import_to_coverage_adds_up(app: TestApp) {
     let nation = app.get("/api/v1/reports/poster-coverage").bearer(&admin.token).send().await.assert_status(200).json();
     assert_eq!(nation["total"]["key"], "KZ");
     assert_eq!(comparable(&nation["total"]), comparable(&coverage["total"]));
+    let own = nation["groups"].as_array().unwrap().iter().find(|row| row["key"] == OWN_BRANCH).unwrap();
+    assert_eq!(comparable(own), comparable(&coverage["total"]), "the branch's row of the nation report");
     let volunteer_view = app.get("/api/v1/reports/poster-coverage").bearer(&walker.token).send().await;
     volunteer_view.problem(403);
 }
