@@ -1,3 +1,4 @@
+DROP INDEX poster_sites_coverage_idx;
 DROP INDEX stock_movements_reverses_key;
 CREATE UNIQUE INDEX stock_movements_reverses_key ON stock_movements (reverses_id);
 DROP INDEX stock_movements_placement_key;
