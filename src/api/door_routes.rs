@@ -1,6 +1,8 @@
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::domain::ids::{RouteId, VolunteerId};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, EntityTag};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 
@@ -28,9 +30,11 @@ const BATCH_BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// A named, ordered list of up to 500 stops in a locality of the caller's
 /// branch, optionally tied to an event and shift, optionally assigned to active
 /// volunteers of the branch right away. One call.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "door-to-door",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateRoute,
     responses(
         (status = 201, description = "Created", body = RouteOut),
@@ -41,10 +45,13 @@ const BATCH_BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub async fn create_route(
     db: web::Data<Db>,
     user: StaffUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateRoute>,
 ) -> Result<HttpResponse, ApiError> {
-    let route = service::routes::create(&db, &user, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(route.version)).json(route))
+    create_once(&db, "POST /routes".into(), &user, key, body.into_inner(), |conn, actor, input| {
+        Ok((StatusCode::CREATED, service::routes::create(conn, actor, input)?))
+    })
+    .await
 }
 
 /// List routes

@@ -1,4 +1,7 @@
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
+
+use crate::api::idempotency::{IdempotencyKey, create_once};
 
 use crate::api::etag;
 use crate::api::json::ValidJson;
@@ -23,9 +26,11 @@ use crate::service;
 /// Any of the campaign's kinds of event, in a branch (coordinators: their own),
 /// optionally with its shifts. A new event is a `draft` unless `scheduled` is
 /// asked for, which needs at least one shift. Shifts lie within the event.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateEvent,
     responses((status = 201, description = "Created", body = EventOut))
 )]
@@ -33,10 +38,13 @@ use crate::service;
 pub async fn create_event(
     db: web::Data<Db>,
     user: StaffUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateEvent>,
 ) -> Result<HttpResponse, ApiError> {
-    let event = service::events::create(&db, &user, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(event.version)).json(event))
+    create_once(&db, "POST /events".into(), &user, key, body.into_inner(), |conn, actor, input| {
+        Ok((StatusCode::CREATED, service::events::create(conn, actor, input)?))
+    })
+    .await
 }
 
 /// List events
@@ -165,26 +173,35 @@ pub async fn change_event_status(
 }
 
 /// Add a shift to an event
+///
+/// A shift at exactly the start and end of one the event has (not cancelled)
+/// is 409 `duplicate` naming it in `existing_id`. Send an `Idempotency-Key` to
+/// make retries safe.
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Event id")),
+    params(("id" = String, Path, description = "Event id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = NewShift,
     responses(
         (status = 201, description = "Added; the event with all its shifts", body = EventOut),
         (status = 404, description = "No such event in the caller's scope"),
-        (status = 409, description = "The event is completed or cancelled"),
+        (status = 409, description = "The event is completed or cancelled, or has a shift at this start and end"),
     )
 )]
 #[post("/events/{id}/shifts")]
 pub async fn add_shift(
     db: web::Data<Db>,
     user: StaffUser,
+    key: IdempotencyKey,
     id: web::Path<EventId>,
     body: ValidJson<NewShift>,
 ) -> Result<HttpResponse, ApiError> {
-    let event = service::events::add_shift(&db, &user, id.into_inner(), body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(event))
+    let id = id.into_inner();
+    let operation = format!("POST /events/{id}/shifts");
+    create_once(&db, operation, &user, key, body.into_inner(), move |conn, actor, input| {
+        Ok((StatusCode::CREATED, service::events::add_shift(conn, actor, &id, input)?))
+    })
+    .await
 }
 
 /// Add a daily series of shifts
@@ -193,11 +210,12 @@ pub async fn add_shift(
 /// weekdays), from `start_time` to `end_time` in the branch's local time zone.
 /// At most 100 days; every shift must lie within the event. A day whose shift
 /// the event already has (the same start and end, not cancelled) is skipped and
-/// listed in `skipped`, so sending a series twice creates nothing twice.
+/// listed in `skipped`, so sending a series twice creates nothing twice. An
+/// `Idempotency-Key` replays the first answer.
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Event id")),
+    params(("id" = String, Path, description = "Event id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = ShiftSeries,
     responses(
         (status = 201, description = "Added: the event with all its shifts, the new shifts and the days skipped", body = ShiftSeriesOut),
@@ -210,10 +228,15 @@ pub async fn add_shift(
 pub async fn add_shift_series(
     db: web::Data<Db>,
     user: StaffUser,
+    key: IdempotencyKey,
     id: web::Path<EventId>,
     body: ValidJson<ShiftSeries>,
 ) -> Result<HttpResponse, ApiError> {
-    let series = service::events::add_series(&db, &user, id.into_inner(), body.into_inner()).await?;
-    let mut response = if series.created.is_empty() { HttpResponse::Ok() } else { HttpResponse::Created() };
-    Ok(response.json(series))
+    let id = id.into_inner();
+    let operation = format!("POST /events/{id}/shifts/series");
+    create_once(&db, operation, &user, key, body.into_inner(), move |conn, actor, input| {
+        let series = service::events::add_series(conn, actor, &id, input)?;
+        Ok((if series.created.is_empty() { StatusCode::OK } else { StatusCode::CREATED }, series))
+    })
+    .await
 }

@@ -1,6 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::{ValidJson, read_body};
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
@@ -15,6 +16,7 @@ use crate::dto::volunteer_import::ImportQuery;
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
+use actix_web::http::StatusCode;
 
 /// Largest CSV file an import accepts.
 const IMPORT_BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -37,9 +39,11 @@ fn site_filter(query: SiteFilterQuery) -> Result<SiteFilter, ApiError> {
 /// address, optional coordinates, kind, capacity (posters at once) and the
 /// designating decision. Admins name the branch; coordinators register sites
 /// of their own branch.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "posters",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateSite,
     responses((status = 201, description = "Registered", body = SiteOut))
 )]
@@ -47,10 +51,13 @@ fn site_filter(query: SiteFilterQuery) -> Result<SiteFilter, ApiError> {
 pub async fn create_site(
     db: web::Data<Db>,
     user: StaffUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateSite>,
 ) -> Result<HttpResponse, ApiError> {
-    let site = service::poster_sites::create(&db, &user, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(site.version)).json(SiteOut::from(site)))
+    create_once(&db, "POST /poster-sites".into(), &user, key, body.into_inner(), |conn, actor, input| {
+        Ok((StatusCode::CREATED, SiteOut::from(service::poster_sites::create(conn, actor, input)?)))
+    })
+    .await
 }
 
 /// List poster sites

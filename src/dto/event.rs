@@ -156,7 +156,7 @@ pub struct NewShift {
     pub required_skill: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEvent {
     /// Defaults to the coordinator's own branch; admins name it.
@@ -182,7 +182,10 @@ pub struct CreateEvent {
     #[schema(minimum = -180.0, maximum = 180.0)]
     #[validate(range(min = -180.0, max = 180.0))]
     pub longitude: Option<f64>,
+    // Serialized only for an `Idempotency-Key`'s request hash.
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub ends_at: DateTime<Utc>,
     /// `draft` (the default) or `scheduled` (needs at least one shift).
     pub status: Option<EventStatus>,
@@ -241,7 +244,7 @@ pub struct EventStatusChange {
 }
 
 /// A series of shifts, one per day, at the same local times.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftSeries {
     /// First day, in the branch's time zone.
@@ -267,7 +270,7 @@ pub struct ShiftSeries {
 }
 
 /// A day of the week, spelled as in the series request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 pub enum SeriesWeekday {
     Mon,
     Tue,
@@ -328,7 +331,7 @@ impl From<Assignment> for AssignmentOut {
 
 /// `POST /shifts/{id}/signups`: volunteers sign themselves up (empty body);
 /// staff name the volunteer.
-#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignUp {
     pub volunteer_id: Option<VolunteerId>,

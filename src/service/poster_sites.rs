@@ -70,16 +70,10 @@ pub fn insert(conn: &mut DbConn, actor: &SessionUser, site: &PosterSite, action:
     Ok(())
 }
 
-pub async fn create(db: &Db, actor: &AuthUser, input: CreateSite) -> Result<PosterSite, ApiError> {
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let site = prepare(conn, &actor, input)?;
-            insert(conn, &actor, &site, "poster_site_created")?;
-            Ok(site)
-        })
-    })
-    .await
+pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateSite) -> Result<PosterSite, ApiError> {
+    let site = prepare(conn, actor, input)?;
+    insert(conn, actor, &site, "poster_site_created")?;
+    Ok(site)
 }
 
 pub async fn get(db: &Db, actor: &AuthUser, id: PosterSiteId) -> Result<PosterSite, ApiError> {
