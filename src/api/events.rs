@@ -1,4 +1,6 @@
 use actix_web::http::StatusCode;
+use actix_web::http::header::CACHE_CONTROL;
+use actix_web::{CustomizeResponder, Responder};
 use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::idempotency::{IdempotencyKey, create_once};
@@ -13,9 +15,9 @@ use crate::db::events::EventFilter;
 use crate::domain::ids::EventId;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::event::{
-    CreateEvent, EventFilterQuery, EventOut, EventStatusChange, NewShift, ShiftSeries, UpdateEvent,
+    CreateEvent, EventFilterQuery, EventOut, EventStatusChange, NewShift, PublicEventOut, ShiftSeries, UpdateEvent,
 };
-use crate::dto::page::{decode_time_cursor, encode_time_cursor};
+use crate::dto::page::{PageOnlyQuery, decode_time_cursor, encode_time_cursor};
 use crate::dto::shift::ShiftSeriesOut;
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
@@ -74,6 +76,7 @@ pub async fn list_events(
         kind: filter.kind,
         status: filter.status,
         exclude_status: None,
+        exclude_meetings: false,
         from: filter.from.map(|at| at.naive_utc()),
         to: filter.to.map(|at| at.naive_utc()),
         has_free_places: filter.has_free_places.unwrap_or(false),
@@ -239,4 +242,39 @@ pub async fn add_shift_series(
         Ok((if series.created.is_empty() { StatusCode::OK } else { StatusCode::CREATED }, series))
     })
     .await
+}
+
+/// A branch's upcoming events (public)
+///
+/// No token. The branch's scheduled events that have not ended, in start order,
+/// with their shifts that are not cancelled and their free places: for a web
+/// site to show and to offer in the volunteer application (`shift_id`). No
+/// personal data, no drafts, no meetings (they are arranged with their
+/// audience). `Cache-Control: public, max-age=60` and a weak `ETag`: poll with
+/// `If-None-Match` and an unchanged page answers 304.
+#[utoipa::path(
+    tag = "events",
+    params(("code" = String, Path, description = "Branch code", example = "KZ-71"), PageOnlyQuery),
+    responses(
+        (status = 200, description = "A page of upcoming events", body = Page<PublicEventOut>),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
+        (status = 404, description = "No such branch"),
+    )
+)]
+#[get("/branches/{code}/events")]
+pub async fn public_branch_events(
+    db: web::Data<Db>,
+    code: web::Path<String>,
+    page: Paging,
+) -> Result<CustomizeResponder<Listed<PublicEventOut>>, ApiError> {
+    let limit = page.limit()?;
+    let after = decode_time_cursor(page.after()?)?;
+    let mut items = service::events::public_feed(&db, code.into_inner(), after, i64::from(limit) + 1).await?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|event| encode_time_cursor(event.starts_at.naive_utc(), &event.id))
+    } else {
+        None
+    };
+    Ok(page.respond(Page { items, next_cursor }).customize().insert_header((CACHE_CONTROL, "public, max-age=60")))
 }

@@ -8,8 +8,9 @@ use crate::db::Db;
 use crate::domain::ids::{AssignmentId, ShiftId};
 use crate::dto::Page;
 use crate::dto::event::{AssignmentOut, AttendanceMark, SignUp};
+use crate::dto::page::PageOnlyQuery;
 use crate::dto::page::{decode_time_cursor, encode_time_cursor};
-use crate::dto::shift::{SignupOut, SignupPageQuery};
+use crate::dto::shift::SignupOut;
 use crate::error::ApiError;
 use crate::service;
 use actix_web::http::StatusCode;
@@ -61,7 +62,7 @@ pub async fn sign_up(
 #[utoipa::path(
     tag = "shifts",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Shift id"), SignupPageQuery),
+    params(("id" = String, Path, description = "Shift id"), PageOnlyQuery),
     responses(
         (status = 200, description = "A page of the sign-ups", body = Page<SignupOut>),
         (status = 404, description = "No such shift in the caller's scope"),

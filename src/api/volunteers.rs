@@ -137,8 +137,7 @@ pub async fn get_volunteer(
     id: web::Path<VolunteerId>,
 ) -> Result<HttpResponse, ApiError> {
     let volunteer = service::volunteers::get(&db, &user, id.into_inner()).await?;
-    let version = volunteer.version;
-    Ok(HttpResponse::Ok().insert_header(etag(version)).json(VolunteerOut::new(volunteer, user.visibility())))
+    Ok(HttpResponse::Ok().insert_header(etag(volunteer.version)).json(volunteer))
 }
 
 /// Update a volunteer
@@ -221,9 +220,7 @@ pub async fn approve_application(
     id: web::Path<VolunteerId>,
     body: ValidJson<ApproveApplication>,
 ) -> Result<web::Json<ApprovalOut>, ApiError> {
-    let approval =
-        service::applications::approve(&db, &passwords, &user, id.into_inner(), body.into_inner().account_email)
-            .await?;
+    let approval = service::applications::approve(&db, &passwords, &user, id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(approval))
 }
 

@@ -56,6 +56,8 @@ pub struct EventFilter {
     pub status: Option<EventStatus>,
     /// Statuses hidden from the caller (drafts, for volunteers).
     pub exclude_status: Option<EventStatus>,
+    /// Leaves out the meeting kinds (the public feed).
+    pub exclude_meetings: bool,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub has_free_places: bool,
@@ -99,6 +101,9 @@ pub fn list(conn: &mut DbConn, filter: &EventFilter, limit: i64) -> QueryResult<
     }
     if let Some(hidden) = &filter.exclude_status {
         query = query.filter(events::status.ne(*hidden));
+    }
+    if filter.exclude_meetings {
+        query = query.filter(events::kind.ne_all(EventKind::MEETINGS));
     }
     if let Some(from) = filter.from {
         query = query.filter(events::ends_at.gt(from));

@@ -384,3 +384,72 @@ pub struct EventFilterQuery {
     /// Only events with a free place on some shift.
     pub has_free_places: Option<bool>,
 }
+
+/// An upcoming event as the public feed shows it: what a resident needs to
+/// come or to volunteer, nothing about who signed up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicEventOut {
+    pub id: EventId,
+    pub branch: String,
+    pub locality_id: Option<LocalityId>,
+    pub kind: EventKind,
+    pub title: String,
+    pub description: Option<String>,
+    pub venue: Option<String>,
+    pub address: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub ends_at: DateTime<Utc>,
+    /// The shifts that are not cancelled, in start order.
+    pub shifts: Vec<PublicShiftOut>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A shift in the public feed: name it as `shift_id` in a volunteer application.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicShiftOut {
+    pub id: ShiftId,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub ends_at: DateTime<Utc>,
+    pub required_skill: Option<String>,
+    pub free_places: i64,
+}
+
+impl From<EventOut> for PublicEventOut {
+    fn from(event: EventOut) -> Self {
+        let shifts = event
+            .shifts
+            .into_iter()
+            .filter(|shift| shift.cancelled_at.is_none())
+            .map(|shift| PublicShiftOut {
+                id: shift.id,
+                starts_at: shift.starts_at,
+                ends_at: shift.ends_at,
+                required_skill: shift.required_skill,
+                free_places: shift.counts.free_places,
+            })
+            .collect();
+        Self {
+            id: event.id,
+            branch: event.branch,
+            locality_id: event.locality_id,
+            kind: event.kind,
+            title: event.title,
+            description: event.description,
+            venue: event.venue,
+            address: event.address,
+            latitude: event.latitude,
+            longitude: event.longitude,
+            starts_at: event.starts_at,
+            ends_at: event.ends_at,
+            shifts,
+            updated_at: event.updated_at,
+        }
+    }
+}

@@ -19,6 +19,19 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// The paging parameters of a list without `updated_since` (a shift's
+/// sign-ups in waitlist order, the public event feed).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageOnlyQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
+}
+
 /// The paging parameters every list accepts.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

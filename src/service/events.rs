@@ -16,7 +16,9 @@ use crate::domain::event::{EventStatus, MAX_EVENT_DAYS, MAX_SERIES_SHIFTS, MAX_S
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
-use crate::dto::event::{CreateEvent, EventOut, EventStatusChange, NewShift, ShiftOut, ShiftSeries, UpdateEvent};
+use crate::dto::event::{
+    CreateEvent, EventOut, EventStatusChange, NewShift, PublicEventOut, ShiftOut, ShiftSeries, UpdateEvent,
+};
 use crate::dto::shift::{ShiftSeriesOut, SkippedShift};
 use crate::error::{ApiError, ErrorCode, FieldError};
 
@@ -209,6 +211,32 @@ pub fn views(conn: &mut DbConn, rows: Vec<Event>) -> Result<Vec<EventOut>, ApiEr
             EventOut::new(event, shifts)
         })
         .collect())
+}
+
+/// A page of a branch's public feed: its scheduled events (no meetings) that
+/// have not ended, in start order after `after`. 404 for an unknown branch.
+pub async fn public_feed(
+    db: &Db,
+    branch: String,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<PublicEventOut>, ApiError> {
+    db.run(move |conn| {
+        if branches::find(conn, &branch)?.is_none() {
+            return Err(ApiError::not_found(format!("branch {branch}")));
+        }
+        let filter = EventFilter {
+            branch: Some(branch),
+            status: Some(EventStatus::Scheduled),
+            exclude_meetings: true,
+            from: Some(now()),
+            after,
+            ..Default::default()
+        };
+        let rows = events::list(conn, &filter, limit)?;
+        Ok(views(conn, rows)?.into_iter().map(PublicEventOut::from).collect())
+    })
+    .await
 }
 
 fn one_view(conn: &mut DbConn, id: &EventId) -> Result<EventOut, ApiError> {

@@ -27,6 +27,7 @@ mod migrations;
 mod openapi;
 mod operations;
 mod posters;
+mod public_feed;
 mod seed;
 mod shifts;
 mod spec_limits;
