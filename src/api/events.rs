@@ -17,7 +17,10 @@ use crate::domain::version::ExpectedVersion;
 use crate::dto::event::{
     CreateEvent, EventFilterQuery, EventOut, EventStatusChange, NewShift, PublicEventOut, ShiftSeries, UpdateEvent,
 };
-use crate::dto::page::{PageOnlyQuery, decode_time_cursor, encode_time_cursor};
+use crate::dto::page::{
+    NearQuery, PageOnlyQuery, decode_distance_cursor, decode_time_cursor, distance_key, encode_cursor,
+    encode_time_cursor,
+};
 use crate::dto::shift::ShiftSeriesOut;
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
@@ -53,10 +56,12 @@ pub async fn create_event(
 ///
 /// In start order. Staff and volunteers see their branch (volunteers: no drafts);
 /// admins and observers every branch. Each event carries its shifts and counts.
+/// `near=<lat>,<lng>&radius_km=` keeps the events with coordinates within the
+/// radius, nearest first.
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(EventFilterQuery, PageQuery),
+    params(EventFilterQuery, NearQuery, PageQuery),
     responses((status = 200, description = "A page of events", body = Page<EventOut>))
 )]
 #[get("/events")]
@@ -64,12 +69,14 @@ pub async fn list_events(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<EventFilterQuery>,
+    near: Query<NearQuery>,
     page: Paging,
 ) -> Result<Listed<EventOut>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.
     let sync = page.updated_since.is_some();
     let filter = filter.into_inner();
+    let near = near.parse(sync)?;
     let filter = EventFilter {
         branch: filter.branch,
         locality_id: filter.locality_id,
@@ -81,16 +88,25 @@ pub async fn list_events(
         to: filter.to.map(|at| at.naive_utc()),
         has_free_places: filter.has_free_places.unwrap_or(false),
         updated_since: page.updated_since(),
-        after: if sync { None } else { decode_time_cursor(page.after()?)? },
+        after: if sync || near.is_some() { None } else { decode_time_cursor(page.after()?)? },
         after_change: if sync { decode_time_cursor(page.after()?)? } else { None },
+        after_near: if near.is_some() { decode_distance_cursor(page.after()?)? } else { None },
+        near,
     };
     let mut items = service::events::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
-        items.last().map(|event| {
-            let at = if sync { event.updated_at } else { event.starts_at };
-            encode_time_cursor(at.naive_utc(), &event.id)
-        })
+        match (items.last(), near) {
+            (Some(event), Some(near)) => {
+                let distance = service::events::distance(&db, event.id.clone(), near).await?;
+                Some(encode_cursor(&distance_key(distance, &event.id)))
+            }
+            (Some(event), None) => {
+                let at = if sync { event.updated_at } else { event.starts_at };
+                Some(encode_time_cursor(at.naive_utc(), &event.id))
+            }
+            (None, _) => None,
+        }
     } else {
         None
     };

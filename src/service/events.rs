@@ -13,6 +13,7 @@ use crate::db::events::{self, Event, EventChanges, EventFilter};
 use crate::db::shifts::{self, Shift};
 use crate::db::{Db, DbConn, branches, localities, write_transaction};
 use crate::domain::event::{EventStatus, MAX_EVENT_DAYS, MAX_SERIES_SHIFTS, MAX_SHIFT_HOURS};
+use crate::domain::geo::Near;
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
@@ -255,6 +256,11 @@ pub async fn get(db: &Db, actor: &AuthUser, id: EventId) -> Result<EventOut, Api
 
 /// Events visible to `actor`; `limit` rows at most (the caller asks one extra to
 /// know whether another page exists).
+/// How far an event lies from a `near` point, as its list computed it.
+pub async fn distance(db: &Db, id: EventId, near: Near) -> Result<f64, ApiError> {
+    db.run(move |conn| Ok(events::distance(conn, &id, &near)?.unwrap_or(f64::MAX))).await
+}
+
 pub async fn list(db: &Db, actor: &AuthUser, mut filter: EventFilter, limit: i64) -> Result<Vec<EventOut>, ApiError> {
     match actor.role {
         Role::Admin | Role::Observer => {}

@@ -186,6 +186,11 @@ pub fn narrow_to_caller(actor: &AuthUser, branch: &mut Option<String>, assignee:
     }
 }
 
+/// How far a route (its first stop) lies from a `near` point, as its list computed it.
+pub async fn distance(db: &Db, id: RouteId, near: crate::domain::geo::Near) -> Result<f64, ApiError> {
+    db.run(move |conn| Ok(routes::distance(conn, &id, &near)?.unwrap_or(f64::MAX))).await
+}
+
 pub async fn list(
     db: &Db,
     actor: &AuthUser,

@@ -24,6 +24,7 @@ mod lists;
 mod materials;
 mod meetings;
 mod migrations;
+mod near;
 mod openapi;
 mod operations;
 mod posters;
