@@ -48,6 +48,8 @@ pub async fn create_locality(
 /// List localities
 ///
 /// A flat list, filtered; see `/localities/tree` for the hierarchy of a branch.
+/// Every signed-in role reads every branch's localities (reference data
+/// without personal data).
 #[utoipa::path(
     tag = "localities",
     security(("bearer" = [])),
@@ -75,6 +77,9 @@ pub async fn list_localities(
 }
 
 /// The localities of a branch as a tree
+///
+/// Any branch's, for every signed-in role (reference data without personal
+/// data).
 #[utoipa::path(
     tag = "localities",
     security(("bearer" = [])),

@@ -45,6 +45,8 @@ pub async fn create_material(
 }
 
 /// List the catalogue of printed materials
+///
+/// One national catalogue, read by every signed-in role.
 #[utoipa::path(
     tag = "materials",
     security(("bearer" = [])),

@@ -49,6 +49,9 @@ pub async fn create_meeting(
 }
 
 /// List meetings
+///
+/// Coordinators and volunteers see their branch's, admins and observers every
+/// branch's (observers without names in reports).
 #[utoipa::path(
     tag = "meetings",
     security(("bearer" = [])),

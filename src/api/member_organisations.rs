@@ -50,6 +50,9 @@ pub async fn create_member_organisation(
 }
 
 /// List coalition member organisations
+///
+/// National and every branch's, for every signed-in role (reference data
+/// without personal data).
 #[utoipa::path(
     tag = "member organisations",
     security(("bearer" = [])),

@@ -51,8 +51,9 @@ pub async fn create_organisation(
 
 /// List work collectives
 ///
-/// Search by name or BIN; filter by sector, locality, or never met. Observers get
-/// no contact details.
+/// Search by name or BIN; filter by sector, locality, or never met.
+/// Coordinators and volunteers see their branch's, admins and observers every
+/// branch's; observers get no contact details.
 #[utoipa::path(
     tag = "meetings",
     security(("bearer" = [])),

@@ -87,8 +87,9 @@ pub async fn create_volunteer(
 
 /// List volunteers
 ///
-/// Staff see the volunteers of their scope; observers see everyone without
-/// personal fields and cannot search by name or phone.
+/// Admins see every branch's volunteers, coordinators their branch's; observers
+/// see every branch's without personal fields and cannot search by name or
+/// phone. Staff see an applicant's `requested_shift_id`.
 #[utoipa::path(
     tag = "volunteers",
     security(("bearer" = [])),
