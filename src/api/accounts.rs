@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
+use crate::api::idempotency::{IdempotencyKey, respond, run_once};
 use crate::api::json::ValidJson;
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
@@ -17,15 +18,19 @@ use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
+use actix_web::http::StatusCode;
 
 /// Create an account
 ///
 /// Admins create any account. Coordinators create `volunteer` accounts of their
 /// own branch only. Without `password` a one-time password is generated and
-/// returned once; it must be changed at first login.
+/// returned once; it must be changed at first login. Send an `Idempotency-Key`
+/// to make retries safe; a replay of a creation whose password was generated
+/// comes without `one_time_password` (it is never stored): reset the password.
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateAccount,
     responses(
         (status = 201, description = "Created", body = AccountWithPassword),
@@ -37,10 +42,26 @@ pub async fn create_account(
     db: web::Data<Db>,
     passwords: web::Data<PasswordHasher>,
     user: StaffUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateAccount>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = service::accounts::create(&db, &passwords, &user, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(created.account.version)).json(created))
+    let input = body.into_inner();
+    let password = service::accounts::hash_new_account_password(&passwords, &user, &input).await?;
+    let one_time_password = password.one_time_password.clone();
+    let mut stored = run_once(&db, "POST /accounts".into(), &user, key, input, move |conn, actor, input| {
+        let account = service::accounts::create(conn, actor, input, &password)?;
+        // Stored for replays without the one-time password: it is shown once.
+        Ok((StatusCode::CREATED, AccountWithPassword { account, one_time_password: None }))
+    })
+    .await?;
+    if !stored.replayed
+        && let Some(one_time_password) = one_time_password
+    {
+        let mut body: serde_json::Value = serde_json::from_str(&stored.body).map_err(ApiError::internal)?;
+        body["one_time_password"] = one_time_password.into();
+        stored.body = body.to_string();
+    }
+    Ok(respond(stored))
 }
 
 /// List accounts

@@ -39,7 +39,7 @@ pub async fn create_api_token(
 /// List an account's API tokens
 ///
 /// Names, dates and last use; never the secrets. With `updated_since`, the
-/// tokens created, used or revoked since.
+/// tokens created, used or revoked since. Admins only.
 #[utoipa::path(
     tag = "api tokens",
     security(("bearer" = [])),

@@ -14,7 +14,7 @@ use crate::service;
 /// Read the audit log
 ///
 /// Newest first. Account changes, logins and failed logins, token creation and
-/// revocation, branch changes.
+/// revocation, branch changes. Admins only, every branch.
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),

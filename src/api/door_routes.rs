@@ -1,6 +1,8 @@
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::domain::ids::{RouteId, VolunteerId};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, EntityTag};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 
@@ -12,7 +14,9 @@ use crate::db::Db;
 use crate::db::routes::RouteFilter;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::json::parse_json;
-use crate::dto::page::{decode_time_cursor, paginate, time_key};
+use crate::dto::page::{
+    NearQuery, decode_distance_cursor, decode_time_cursor, distance_key, encode_cursor, paginate, time_key,
+};
 use crate::dto::route::{
     AssignVolunteer, BatchResult, CreateRoute, ReplaceStops, RouteFilterQuery, RouteOut, RoutePack, VisitBatch,
 };
@@ -28,9 +32,11 @@ const BATCH_BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// A named, ordered list of up to 500 stops in a locality of the caller's
 /// branch, optionally tied to an event and shift, optionally assigned to active
 /// volunteers of the branch right away. One call.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "door-to-door",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateRoute,
     responses(
         (status = 201, description = "Created", body = RouteOut),
@@ -41,20 +47,25 @@ const BATCH_BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub async fn create_route(
     db: web::Data<Db>,
     user: StaffUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateRoute>,
 ) -> Result<HttpResponse, ApiError> {
-    let route = service::routes::create(&db, &user, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(route.version)).json(route))
+    create_once(&db, "POST /routes".into(), &user, key, body.into_inner(), |conn, actor, input| {
+        Ok((StatusCode::CREATED, service::routes::create(conn, actor, input)?))
+    })
+    .await
 }
 
 /// List routes
 ///
 /// Staff see their branch's routes, volunteers the routes assigned to them,
 /// admins and observers all. Without stops (see the route itself).
+/// `near=<lat>,<lng>&radius_km=` keeps the routes whose first stop lies within
+/// the radius, nearest first.
 #[utoipa::path(
     tag = "door-to-door",
     security(("bearer" = [])),
-    params(RouteFilterQuery, PageQuery),
+    params(RouteFilterQuery, NearQuery, PageQuery),
     responses((status = 200, description = "A page of routes", body = Page<RouteOut>))
 )]
 #[get("/routes")]
@@ -62,11 +73,13 @@ pub async fn list_routes(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<RouteFilterQuery>,
+    near: Query<NearQuery>,
     page: Paging,
 ) -> Result<Listed<RouteOut>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.
     let sync = page.updated_since.is_some();
+    let near = near.parse(sync)?;
     let filter = filter.into_inner();
     let filter = RouteFilter {
         branch: filter.branch,
@@ -75,10 +88,22 @@ pub async fn list_routes(
         event_id: filter.event_id,
         assignee: filter.volunteer_id,
         updated_since: page.updated_since(),
-        after: if sync { None } else { page.after()? },
+        after: if sync || near.is_some() { None } else { page.after()? },
         after_change: if sync { decode_time_cursor(page.after()?)? } else { None },
+        after_near: if near.is_some() { decode_distance_cursor(page.after()?)? } else { None },
+        near,
     };
     let rows = service::routes::list(&db, &user, filter, i64::from(limit) + 1).await?;
+    if let Some(near) = near {
+        let mut page_rows = paginate(rows, limit, |_| String::new(), |route| route);
+        if page_rows.next_cursor.is_some()
+            && let Some(last) = page_rows.items.last()
+        {
+            let distance = service::routes::distance(&db, last.id.clone(), near).await?;
+            page_rows.next_cursor = Some(encode_cursor(&distance_key(distance, &last.id)));
+        }
+        return Ok(page.respond(page_rows));
+    }
     let key =
         |route: &RouteOut| if sync { time_key(route.updated_at.naive_utc(), &route.id) } else { route.id.to_string() };
     Ok(page.respond(paginate(rows, limit, key, |route| route)))

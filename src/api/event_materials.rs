@@ -1,10 +1,10 @@
 use actix_web::{HttpResponse, get, post, web};
 
-use crate::api::idempotency::{IdempotencyKey, respond};
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::ValidJson;
 use crate::api::paging::{Listed, Paging};
 use crate::api::stock_balances::StockReaders;
-use crate::auth::{Authorized, SessionUser, StaffUser};
+use crate::auth::{Authorized, StaffUser};
 use crate::db::Db;
 use crate::domain::ids::EventId;
 use crate::domain::visibility::Visibility;
@@ -12,7 +12,8 @@ use crate::dto::Page;
 use crate::dto::page::paginate;
 use crate::dto::stock::{EventMaterialIn, EventMaterialsQuery, MovementOut};
 use crate::error::ApiError;
-use crate::service::{self, idempotency};
+use crate::service;
+use actix_web::http::StatusCode;
 
 /// Record materials handed out at an event
 ///
@@ -47,15 +48,12 @@ pub async fn record_event_materials(
     body: ValidJson<EventMaterialIn>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let scope = format!("POST /events/{id}/materials by {}", user.account_id);
-    let actor = SessionUser::clone(&user);
-    let stored = idempotency::once(&db, scope, key.0, body.into_inner(), move |conn, input| {
-        let movement = service::event_materials::record(conn, &actor, &id, input)?;
-        let body = serde_json::to_string(&MovementOut::new(movement, Visibility::Full)).map_err(ApiError::internal)?;
-        Ok((201, body))
+    let operation = format!("POST /events/{id}/materials");
+    create_once(&db, operation, &user, key, body.into_inner(), move |conn, actor, input| {
+        let movement = service::event_materials::record(conn, actor, &id, input)?;
+        Ok((StatusCode::CREATED, MovementOut::new(movement, Visibility::Full)))
     })
-    .await?;
-    Ok(respond(stored))
+    .await
 }
 
 /// List the materials handed out at an event

@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 
 use crate::api::etag;
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::ValidJson;
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
@@ -17,14 +18,17 @@ use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
 use crate::service::localities::build_tree;
+use actix_web::http::StatusCode;
 
 /// Create a locality
 ///
 /// A district, city, town, rural district or village of a branch, optionally
 /// inside another locality of the same branch. Admins, or the branch's coordinators.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "localities",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateLocality,
     responses((status = 201, description = "Created", body = LocalityOut))
 )]
@@ -32,15 +36,20 @@ use crate::service::localities::build_tree;
 pub async fn create_locality(
     db: web::Data<Db>,
     user: StaffUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateLocality>,
 ) -> Result<HttpResponse, ApiError> {
-    let locality = service::localities::create(&db, &user, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(locality.version)).json(LocalityOut::from(locality)))
+    create_once(&db, "POST /localities".into(), &user, key, body.into_inner(), |conn, actor, input| {
+        Ok((StatusCode::CREATED, LocalityOut::from(service::localities::create(conn, actor, input)?)))
+    })
+    .await
 }
 
 /// List localities
 ///
 /// A flat list, filtered; see `/localities/tree` for the hierarchy of a branch.
+/// Every signed-in role reads every branch's localities (reference data
+/// without personal data).
 #[utoipa::path(
     tag = "localities",
     security(("bearer" = [])),
@@ -68,6 +77,9 @@ pub async fn list_localities(
 }
 
 /// The localities of a branch as a tree
+///
+/// Any branch's, for every signed-in role (reference data without personal
+/// data).
 #[utoipa::path(
     tag = "localities",
     security(("bearer" = [])),

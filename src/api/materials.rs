@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::ValidJson;
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
@@ -14,13 +15,16 @@ use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
+use actix_web::http::StatusCode;
 
 /// Add a printed material to the catalogue
 ///
 /// Admins only. The code is unique.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "materials",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateMaterial,
     responses(
         (status = 201, description = "Added", body = MaterialOut),
@@ -31,13 +35,18 @@ use crate::service;
 pub async fn create_material(
     db: web::Data<Db>,
     admin: AdminUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateMaterial>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = service::materials::create(&db, &admin, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(row.version)).json(MaterialOut::from(row)))
+    create_once(&db, "POST /materials".into(), &admin, key, body.into_inner(), |conn, actor, input| {
+        Ok((StatusCode::CREATED, MaterialOut::from(service::materials::create(conn, actor, input)?)))
+    })
+    .await
 }
 
 /// List the catalogue of printed materials
+///
+/// One national catalogue, read by every signed-in role.
 #[utoipa::path(
     tag = "materials",
     security(("bearer" = [])),

@@ -1,6 +1,8 @@
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::domain::ids::EventId;
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::Utc;
 
@@ -25,9 +27,11 @@ use crate::service;
 /// With a work collective (organisation required), the expert community or
 /// residents, at a proposed time. The meeting is also an event (same id), so it
 /// shows in schedules and calendars once agreed.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "meetings",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateMeeting,
     responses((status = 201, description = "Requested", body = MeetingOut))
 )]
@@ -35,13 +39,19 @@ use crate::service;
 pub async fn create_meeting(
     db: web::Data<Db>,
     user: StaffUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateMeeting>,
 ) -> Result<HttpResponse, ApiError> {
-    let meeting = service::meetings::create(&db, &user, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(meeting.version)).json(meeting))
+    create_once(&db, "POST /meetings".into(), &user, key, body.into_inner(), |conn, actor, input| {
+        Ok((StatusCode::CREATED, service::meetings::create(conn, actor, input)?))
+    })
+    .await
 }
 
 /// List meetings
+///
+/// Coordinators and volunteers see their branch's, admins and observers every
+/// branch's (observers without names in reports).
 #[utoipa::path(
     tag = "meetings",
     security(("bearer" = [])),
@@ -109,10 +119,11 @@ pub async fn get_meeting(db: web::Data<Db>, user: AuthUser, id: web::Path<EventI
 /// A volunteer of the branch (booked like a shift sign-up: an overlapping meeting
 /// or shift is a 409) or a figure from a member organisation (deputy, scientist,
 /// culture or sport figure), as speaker or moderator.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "meetings",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Meeting id")),
+    params(("id" = String, Path, description = "Meeting id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = SpeakerIn,
     responses(
         (status = 201, description = "Added; the meeting", body = MeetingOut),
@@ -125,10 +136,15 @@ pub async fn add_speaker(
     db: web::Data<Db>,
     user: StaffUser,
     id: web::Path<EventId>,
+    key: IdempotencyKey,
     body: ValidJson<SpeakerIn>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Created()
-        .json(service::meetings::add_speaker(&db, &user, id.into_inner(), body.into_inner()).await?))
+    let id = id.into_inner();
+    let operation = format!("POST /meetings/{id}/speakers");
+    create_once(&db, operation, &user, key, body.into_inner(), move |conn, actor, input| {
+        Ok((StatusCode::CREATED, service::meetings::add_speaker(conn, actor, id, input)?))
+    })
+    .await
 }
 
 /// Change a meeting's status

@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 
 use crate::api::etag;
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::ValidJson;
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
@@ -16,13 +17,16 @@ use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
+use actix_web::http::StatusCode;
 
 /// Register a coalition member organisation
 ///
 /// Admins only. The BIN is checked (12 digits with its check digit) and unique.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "member organisations",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateMemberOrganisation,
     responses(
         (status = 201, description = "Created", body = MemberOrganisationOut),
@@ -33,13 +37,22 @@ use crate::service;
 pub async fn create_member_organisation(
     db: web::Data<Db>,
     admin: AdminUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateMemberOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = service::member_organisations::create(&db, &admin, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(row.version)).json(MemberOrganisationOut::from(row)))
+    create_once(&db, "POST /member-organisations".into(), &admin, key, body.into_inner(), |conn, actor, input| {
+        Ok((
+            StatusCode::CREATED,
+            MemberOrganisationOut::from(service::member_organisations::create(conn, actor, input)?),
+        ))
+    })
+    .await
 }
 
 /// List coalition member organisations
+///
+/// National and every branch's, for every signed-in role (reference data
+/// without personal data).
 #[utoipa::path(
     tag = "member organisations",
     security(("bearer" = [])),

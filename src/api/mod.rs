@@ -60,6 +60,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(calendar::revoke_calendar_feed)
             .service(calendar::volunteer_calendar)
             .service(calendar::branch_calendar)
+            .service(events::public_branch_events)
             .service(branches::list_branches)
             .service(branches::get_branch)
             .service(branches::update_branch)

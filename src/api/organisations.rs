@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::ValidJson;
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
@@ -15,14 +16,17 @@ use crate::dto::page::paginate;
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
+use actix_web::http::StatusCode;
 
 /// Register a work collective
 ///
 /// An employer or institution to meet, with a checked, unique BIN. Admins, or
 /// the branch's coordinators.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "meetings",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateOrganisation,
     responses(
         (status = 201, description = "Registered", body = OrganisationOut),
@@ -33,16 +37,23 @@ use crate::service;
 pub async fn create_organisation(
     db: web::Data<Db>,
     user: StaffUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = service::organisations::create(&db, &user, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(row.version)).json(OrganisationOut::new(row, Visibility::Full)))
+    create_once(&db, "POST /organisations".into(), &user, key, body.into_inner(), |conn, actor, input| {
+        Ok((
+            StatusCode::CREATED,
+            OrganisationOut::new(service::organisations::create(conn, actor, input)?, Visibility::Full),
+        ))
+    })
+    .await
 }
 
 /// List work collectives
 ///
-/// Search by name or BIN; filter by sector, locality, or never met. Observers get
-/// no contact details.
+/// Search by name or BIN; filter by sector, locality, or never met.
+/// Coordinators and volunteers see their branch's, admins and observers every
+/// branch's; observers get no contact details.
 #[utoipa::path(
     tag = "meetings",
     security(("bearer" = [])),

@@ -1,10 +1,10 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-use crate::api::idempotency::{IdempotencyKey, respond};
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::{ValidJson, read_body};
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
-use crate::auth::{AuthUser, SessionUser, StaffUser};
+use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::poster_placements::PlacementFilter;
 use crate::domain::ids::{PlacementId, PosterSiteId};
@@ -17,7 +17,8 @@ use crate::dto::poster::{
 };
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
-use crate::service::{self, idempotency};
+use crate::service;
+use actix_web::http::StatusCode;
 
 /// Largest inspection batch body: 500 inspections with notes fit with room to spare.
 const BATCH_BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -55,15 +56,12 @@ pub async fn create_placement(
     body: ValidJson<CreatePlacement>,
 ) -> Result<HttpResponse, ApiError> {
     let site = id.into_inner();
-    let scope = format!("POST /poster-sites/{site}/placements by {}", user.account_id);
-    let actor = SessionUser::clone(&user);
-    let stored = idempotency::once(&db, scope, key.0, body.into_inner(), move |conn, input| {
-        let (placement, changes) = service::poster_placements::place(conn, &actor, &site, input)?;
-        let out = PlacementOut::new(placement, changes, Visibility::Full);
-        Ok((201, serde_json::to_string(&out).map_err(ApiError::internal)?))
+    let operation = format!("POST /poster-sites/{site}/placements");
+    create_once(&db, operation, &user, key, body.into_inner(), move |conn, actor, input| {
+        let (placement, changes) = service::poster_placements::place(conn, actor, &site, input)?;
+        Ok((StatusCode::CREATED, PlacementOut::new(placement, changes, Visibility::Full)))
     })
-    .await?;
-    Ok(respond(stored))
+    .await
 }
 
 /// List poster placements
@@ -151,10 +149,11 @@ pub async fn get_placement(
 /// replaced placement's; stock debited as for any placement), named in the
 /// answer's `replaced_by_id`. Staff of the branch and its volunteers (recorded
 /// as themselves).
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "posters",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Placement id")),
+    params(("id" = String, Path, description = "Placement id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateChange,
     responses(
         (status = 201, description = "The placement with its history", body = PlacementOut),
@@ -167,12 +166,17 @@ pub async fn change_placement(
     db: web::Data<Db>,
     user: AuthUser,
     id: web::Path<PlacementId>,
+    key: IdempotencyKey,
     body: ValidJson<CreateChange>,
 ) -> Result<HttpResponse, ApiError> {
-    let (placement, changes) =
-        service::poster_placements::change(&db, &user, id.into_inner(), body.into_inner()).await?;
-    let out = PlacementOut::new(placement, changes, user.visibility());
-    Ok(HttpResponse::Created().insert_header(crate::api::etag(out.version)).json(out))
+    let id = id.into_inner();
+    let operation = format!("POST /poster-placements/{id}/changes");
+    let visibility = user.visibility();
+    create_once(&db, operation, &user, key, body.into_inner(), move |conn, actor, input| {
+        let (placement, changes) = service::poster_placements::change(conn, actor, &id, input)?;
+        Ok((StatusCode::CREATED, PlacementOut::new(placement, changes, visibility)))
+    })
+    .await
 }
 
 /// Sync a round of poster inspections

@@ -1,6 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::{ValidJson, read_body};
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
@@ -9,12 +10,15 @@ use crate::db::Db;
 use crate::db::poster_sites::SiteFilter;
 use crate::domain::ids::PosterSiteId;
 use crate::domain::version::ExpectedVersion;
-use crate::dto::page::{decode_time_cursor, paginate, time_key};
+use crate::dto::page::{
+    NearQuery, decode_distance_cursor, decode_time_cursor, distance_key, encode_cursor, paginate, time_key,
+};
 use crate::dto::poster::{CreateSite, SiteFilterQuery, SiteImportReport, SiteOut, UpdateSite};
 use crate::dto::volunteer_import::ImportQuery;
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
+use actix_web::http::StatusCode;
 
 /// Largest CSV file an import accepts.
 const IMPORT_BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -37,9 +41,11 @@ fn site_filter(query: SiteFilterQuery) -> Result<SiteFilter, ApiError> {
 /// address, optional coordinates, kind, capacity (posters at once) and the
 /// designating decision. Admins name the branch; coordinators register sites
 /// of their own branch.
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "posters",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body = CreateSite,
     responses((status = 201, description = "Registered", body = SiteOut))
 )]
@@ -47,10 +53,13 @@ fn site_filter(query: SiteFilterQuery) -> Result<SiteFilter, ApiError> {
 pub async fn create_site(
     db: web::Data<Db>,
     user: StaffUser,
+    key: IdempotencyKey,
     body: ValidJson<CreateSite>,
 ) -> Result<HttpResponse, ApiError> {
-    let site = service::poster_sites::create(&db, &user, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header(etag(site.version)).json(SiteOut::from(site)))
+    create_once(&db, "POST /poster-sites".into(), &user, key, body.into_inner(), |conn, actor, input| {
+        Ok((StatusCode::CREATED, SiteOut::from(service::poster_sites::create(conn, actor, input)?)))
+    })
+    .await
 }
 
 /// List poster sites
@@ -58,11 +67,13 @@ pub async fn create_site(
 /// Admins and observers see every branch, coordinators and volunteers their
 /// own. `not_checked_for_days=N` keeps the sites not inspected for N days
 /// (never inspected ones included), `without_current_poster=true` those where
-/// nothing hangs. With `updated_since` the list pages in change order.
+/// nothing hangs. With `updated_since` the list pages in change order;
+/// `near=<lat>,<lng>&radius_km=` keeps the sites with coordinates within the
+/// radius, nearest first.
 #[utoipa::path(
     tag = "posters",
     security(("bearer" = [])),
-    params(SiteFilterQuery, PageQuery),
+    params(SiteFilterQuery, NearQuery, PageQuery),
     responses((status = 200, description = "A page of sites", body = Page<SiteOut>))
 )]
 #[get("/poster-sites")]
@@ -70,18 +81,32 @@ pub async fn list_sites(
     db: web::Data<Db>,
     user: AuthUser,
     filter: Query<SiteFilterQuery>,
+    near: Query<NearQuery>,
     page: Paging,
 ) -> Result<Listed<SiteOut>, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.
     let sync = page.updated_since.is_some();
+    let near = near.parse(sync)?;
     let filter = SiteFilter {
         updated_since: page.updated_since(),
-        after: if sync { None } else { page.after()? },
+        after: if sync || near.is_some() { None } else { page.after()? },
         after_change: if sync { decode_time_cursor(page.after()?)? } else { None },
+        after_near: if near.is_some() { decode_distance_cursor(page.after()?)? } else { None },
+        near,
         ..site_filter(filter.into_inner())?
     };
     let rows = service::poster_sites::list(&db, &user, filter, i64::from(limit) + 1).await?;
+    if let Some(near) = near {
+        let mut page_rows = paginate(rows, limit, |_| String::new(), SiteOut::from);
+        if page_rows.next_cursor.is_some()
+            && let Some(last) = page_rows.items.last()
+        {
+            let distance = service::poster_sites::distance(&db, last.id.clone(), near).await?;
+            page_rows.next_cursor = Some(encode_cursor(&distance_key(distance, &last.id)));
+        }
+        return Ok(page.respond(page_rows));
+    }
     let key = |site: &SiteOut| if sync { time_key(site.updated_at.naive_utc(), &site.id) } else { site.id.to_string() };
     Ok(page.respond(paginate(rows.into_iter().map(SiteOut::from).collect(), limit, key, |site| site)))
 }

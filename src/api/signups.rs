@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, post, web};
 
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::{OptionalJson, ValidJson};
 use crate::api::paging::{Listed, Paging};
 use crate::auth::{AuthUser, StaffUser};
@@ -7,10 +8,12 @@ use crate::db::Db;
 use crate::domain::ids::{AssignmentId, ShiftId};
 use crate::dto::Page;
 use crate::dto::event::{AssignmentOut, AttendanceMark, SignUp};
+use crate::dto::page::PageOnlyQuery;
 use crate::dto::page::{decode_time_cursor, encode_time_cursor};
-use crate::dto::shift::{SignupOut, SignupPageQuery};
+use crate::dto::shift::SignupOut;
 use crate::error::ApiError;
 use crate::service;
+use actix_web::http::StatusCode;
 
 /// Sign up for a shift
 ///
@@ -20,10 +23,11 @@ use crate::service;
 /// waitlist. Only active volunteers, only without an overlapping shift (409 with
 /// the conflicting shift in `existing_id`), only with the shift's required skill.
 /// Signing up again returns the existing sign-up (200).
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     tag = "shifts",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Shift id")),
+    params(("id" = String, Path, description = "Shift id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays return the first response")),
     request_body(content = Option<SignUp>, description = "Optional for volunteers signing themselves up; staff name `volunteer_id`"),
     responses(
         (status = 201, description = "Signed up or waitlisted", body = AssignmentOut),
@@ -37,12 +41,16 @@ pub async fn sign_up(
     db: web::Data<Db>,
     user: AuthUser,
     id: web::Path<ShiftId>,
+    key: IdempotencyKey,
     body: OptionalJson<SignUp>,
 ) -> Result<HttpResponse, ApiError> {
-    let (assignment, created) =
-        service::signups::sign_up(&db, &user, id.into_inner(), body.into_inner().volunteer_id).await?;
-    let mut response = if created { HttpResponse::Created() } else { HttpResponse::Ok() };
-    Ok(response.json(AssignmentOut::from(assignment)))
+    let id = id.into_inner();
+    let operation = format!("POST /shifts/{id}/signups");
+    create_once(&db, operation, &user, key, body.into_inner(), move |conn, actor, input| {
+        let (assignment, created) = service::signups::sign_up(conn, actor, &id, input.volunteer_id)?;
+        Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, AssignmentOut::from(assignment)))
+    })
+    .await
 }
 
 /// List a shift's sign-ups
@@ -54,7 +62,7 @@ pub async fn sign_up(
 #[utoipa::path(
     tag = "shifts",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Shift id"), SignupPageQuery),
+    params(("id" = String, Path, description = "Shift id"), PageOnlyQuery),
     responses(
         (status = 200, description = "A page of the sign-ups", body = Page<SignupOut>),
         (status = 404, description = "No such shift in the caller's scope"),

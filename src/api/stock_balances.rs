@@ -110,6 +110,7 @@ pub async fn list_holdings(
 /// National stock totals
 ///
 /// Per material: on the shelves of every branch, and carried by volunteers.
+/// National: admins, coordinators and observers alike.
 #[utoipa::path(
     tag = "materials",
     security(("bearer" = [])),

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get, post, web};
 
-use crate::api::idempotency::{IdempotencyKey, respond};
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::ValidJson;
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
@@ -13,7 +13,8 @@ use crate::dto::page::paginate;
 use crate::dto::stock::{CreateMovement, MovementFilterQuery, MovementOut, ReverseMovement};
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
-use crate::service::{self, idempotency};
+use crate::service;
+use actix_web::http::StatusCode;
 
 /// The list's filters as the data layer takes them, from the first movement on.
 fn movement_filter(query: MovementFilterQuery) -> MovementFilter {
@@ -41,14 +42,10 @@ async fn book_once<R>(
 where
     R: serde::Serialize + Send + 'static,
 {
-    let scope = format!("{operation} by {}", user.account_id);
-    let actor = SessionUser::clone(user);
-    let stored = idempotency::once(db, scope, key.0, input, move |conn, input| {
-        let movement = MovementOut::new(record(conn, &actor, input)?, Visibility::Full);
-        Ok((201, serde_json::to_string(&movement).map_err(ApiError::internal)?))
+    create_once(db, operation, user, key, input, move |conn, actor, input| {
+        Ok((StatusCode::CREATED, MovementOut::new(record(conn, actor, input)?, Visibility::Full)))
     })
-    .await?;
-    Ok(respond(stored))
+    .await
 }
 
 /// Record a stock movement

@@ -53,7 +53,8 @@ pub async fn list_visits(
 /// Door-to-door progress of every branch
 ///
 /// Routes, stops covered, doors, conversations and the share of localities (and
-/// of rural settlements) with at least one completed route. Staff and observers.
+/// of rural settlements) with at least one completed route. Staff and
+/// observers, every branch (coordinators too: a national aggregate).
 #[utoipa::path(
     tag = "door-to-door",
     security(("bearer" = [])),

@@ -1,12 +1,12 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::api::etag;
-use crate::api::idempotency::{IdempotencyKey, respond};
+use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::ValidJson;
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
 use crate::auth::password::PasswordHasher;
-use crate::auth::{AuthUser, Authorized, RoleSet, SessionUser, StaffUser};
+use crate::auth::{AuthUser, Authorized, RoleSet, StaffUser};
 use crate::db::Db;
 use crate::db::volunteers::VolunteerFilter;
 use crate::domain::ids::VolunteerId;
@@ -21,7 +21,7 @@ use crate::dto::volunteer::{
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service;
-use crate::service::idempotency;
+use actix_web::http::StatusCode;
 
 /// Who may list volunteers: staff, and observers without personal data.
 #[derive(Debug, Clone)]
@@ -79,20 +79,17 @@ pub async fn create_volunteer(
     key: IdempotencyKey,
     body: ValidJson<CreateVolunteer>,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = format!("POST /volunteers by {}", user.account_id);
-    let actor = SessionUser::clone(&user);
-    let stored = idempotency::once(&db, scope, key.0, body.into_inner(), move |conn, input| {
-        let volunteer = service::volunteers::create(conn, &actor, input)?;
-        Ok((201, serde_json::to_string(&VolunteerOut::new(volunteer, Visibility::Full)).map_err(ApiError::internal)?))
+    create_once(&db, "POST /volunteers".into(), &user, key, body.into_inner(), |conn, actor, input| {
+        Ok((StatusCode::CREATED, VolunteerOut::new(service::volunteers::create(conn, actor, input)?, Visibility::Full)))
     })
-    .await?;
-    Ok(respond(stored))
+    .await
 }
 
 /// List volunteers
 ///
-/// Staff see the volunteers of their scope; observers see everyone without
-/// personal fields and cannot search by name or phone.
+/// Admins see every branch's volunteers, coordinators their branch's; observers
+/// see every branch's without personal fields and cannot search by name or
+/// phone. Staff see an applicant's `requested_shift_id`.
 #[utoipa::path(
     tag = "volunteers",
     security(("bearer" = [])),
@@ -141,8 +138,7 @@ pub async fn get_volunteer(
     id: web::Path<VolunteerId>,
 ) -> Result<HttpResponse, ApiError> {
     let volunteer = service::volunteers::get(&db, &user, id.into_inner()).await?;
-    let version = volunteer.version;
-    Ok(HttpResponse::Ok().insert_header(etag(version)).json(VolunteerOut::new(volunteer, user.visibility())))
+    Ok(HttpResponse::Ok().insert_header(etag(volunteer.version)).json(volunteer))
 }
 
 /// Update a volunteer
@@ -225,9 +221,7 @@ pub async fn approve_application(
     id: web::Path<VolunteerId>,
     body: ValidJson<ApproveApplication>,
 ) -> Result<web::Json<ApprovalOut>, ApiError> {
-    let approval =
-        service::applications::approve(&db, &passwords, &user, id.into_inner(), body.into_inner().account_email)
-            .await?;
+    let approval = service::applications::approve(&db, &passwords, &user, id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(approval))
 }
 

@@ -6,8 +6,10 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use super::DbConn;
+use super::geo::distance_km;
 use super::schema::events;
 use crate::domain::event::{EventKind, EventStatus};
+use crate::domain::geo::Near;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = events, treat_none_as_default_value = false)]
@@ -56,6 +58,8 @@ pub struct EventFilter {
     pub status: Option<EventStatus>,
     /// Statuses hidden from the caller (drafts, for volunteers).
     pub exclude_status: Option<EventStatus>,
+    /// Leaves out the meeting kinds (the public feed).
+    pub exclude_meetings: bool,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub has_free_places: bool,
@@ -64,6 +68,10 @@ pub struct EventFilter {
     pub after: Option<(NaiveDateTime, String)>,
     /// Keyset cursor of a sync (`updated_since` given): after this (updated_at, id).
     pub after_change: Option<(NaiveDateTime, String)>,
+    /// Within this circle, nearest first (events without coordinates left out).
+    pub near: Option<Near>,
+    /// Keyset cursor of a `near` list: after this (distance, id).
+    pub after_near: Option<(f64, String)>,
 }
 
 pub fn insert(conn: &mut DbConn, event: &Event) -> QueryResult<()> {
@@ -100,6 +108,9 @@ pub fn list(conn: &mut DbConn, filter: &EventFilter, limit: i64) -> QueryResult<
     if let Some(hidden) = &filter.exclude_status {
         query = query.filter(events::status.ne(*hidden));
     }
+    if filter.exclude_meetings {
+        query = query.filter(events::kind.ne_all(EventKind::MEETINGS));
+    }
     if let Some(from) = filter.from {
         query = query.filter(events::ends_at.gt(from));
     }
@@ -122,7 +133,26 @@ pub fn list(conn: &mut DbConn, filter: &EventFilter, limit: i64) -> QueryResult<
             events::starts_at.gt(*starts_at).or(events::starts_at.eq(*starts_at).and(events::id.gt(id.clone()))),
         );
     }
+    if let Some(near) = filter.near {
+        // The box narrows on the indexed columns; the distance decides and orders.
+        let ((south, north), lngs) = near.bounding_box();
+        query = query.filter(events::latitude.between(south, north));
+        if let Some((west, east)) = lngs {
+            query = query.filter(events::longitude.between(west, east));
+        }
+        let distance = || distance_km(events::latitude, events::longitude, near.lat, near.lng);
+        query = query.filter(distance().le(near.radius_km)).order((distance(), events::id));
+        if let Some((after, id)) = &filter.after_near {
+            query = query.filter(distance().gt(*after).or(distance().eq(*after).and(events::id.gt(id.clone()))));
+        }
+    }
     query.load(conn)
+}
+
+/// The distance of an event from a `near` point, as the list computes it (for
+/// the next page's cursor).
+pub fn distance(conn: &mut DbConn, id: &EventId, near: &Near) -> QueryResult<Option<f64>> {
+    events::table.find(id).select(distance_km(events::latitude, events::longitude, near.lat, near.lng)).first(conn)
 }
 
 pub fn update(

@@ -12,6 +12,7 @@ pub mod branches;
 pub mod events;
 pub mod failure;
 pub mod follow_ups;
+pub mod geo;
 pub mod hand_outs;
 pub mod idempotency;
 pub mod localities;

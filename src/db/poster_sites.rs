@@ -2,6 +2,8 @@
 //! counters `current_posters` and `last_checked_at` are kept by the placements
 //! and their status changes, in their transactions, under the site's lock.
 
+use super::geo::distance_km;
+use crate::domain::geo::Near;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -62,6 +64,10 @@ pub struct SiteFilter {
     /// The `(updated_at, id)` of the last site of the previous page (change order,
     /// with `updated_since`).
     pub after_change: Option<(NaiveDateTime, String)>,
+    /// Within this circle, nearest first (sites without coordinates left out).
+    pub near: Option<Near>,
+    /// Keyset cursor of a `near` list: after this (distance, id).
+    pub after_near: Option<(f64, String)>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &PosterSite) -> QueryResult<()> {
@@ -111,7 +117,28 @@ pub fn list(conn: &mut DbConn, filter: &SiteFilter, limit: i64) -> QueryResult<V
     if let Some((at, id)) = &filter.after_change {
         query = query.filter(s::updated_at.gt(*at).or(s::updated_at.eq(*at).and(s::id.gt(id.clone()))));
     }
+    if let Some(near) = filter.near {
+        // The box narrows on the indexed columns; the distance decides and orders.
+        let ((south, north), lngs) = near.bounding_box();
+        query = query.filter(s::latitude.between(south, north));
+        if let Some((west, east)) = lngs {
+            query = query.filter(s::longitude.between(west, east));
+        }
+        let distance = || distance_km(s::latitude, s::longitude, near.lat, near.lng);
+        query = query.filter(distance().le(near.radius_km)).order((distance(), s::id));
+        if let Some((after, id)) = &filter.after_near {
+            query = query.filter(distance().gt(*after).or(distance().eq(*after).and(s::id.gt(id.clone()))));
+        }
+    }
     query.load(conn)
+}
+
+/// The distance of a site from a `near` point, as the list computes it.
+pub fn distance(conn: &mut DbConn, id: &PosterSiteId, near: &Near) -> QueryResult<Option<f64>> {
+    poster_sites::table
+        .find(id)
+        .select(distance_km(poster_sites::latitude, poster_sites::longitude, near.lat, near.lng))
+        .first(conn)
 }
 
 /// Applies `changes` when the stored version is `expected_version`; false otherwise.

@@ -1,8 +1,12 @@
 //! Queries on `routes`, `route_stops`, `route_assignees` and `visits`.
 
+use super::geo::distance_km;
+use crate::domain::geo::Near;
 use crate::domain::ids::{AccountId, EventId, LocalityId, RouteId, ShiftId, StopId, VisitId, VolunteerId};
 use chrono::NaiveDateTime;
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Double, Nullable};
 use diesel::sql_types::{Integer, Text, Timestamp};
 
 use super::DbConn;
@@ -84,6 +88,11 @@ pub struct RouteFilter {
     pub after: Option<String>,
     /// Keyset cursor of a sync (`updated_since` given): after this (updated_at, id).
     pub after_change: Option<(NaiveDateTime, String)>,
+    /// Within this circle, nearest first, by the first stop's coordinates
+    /// (routes whose first stop has none are left out).
+    pub near: Option<Near>,
+    /// Keyset cursor of a `near` list: after this (distance, id).
+    pub after_near: Option<(f64, String)>,
 }
 
 pub fn insert(conn: &mut DbConn, route: &Route, stops: &[Stop]) -> QueryResult<()> {
@@ -150,7 +159,44 @@ pub fn list(conn: &mut DbConn, filter: &RouteFilter, limit: i64) -> QueryResult<
     if let Some(after) = &filter.after {
         query = query.filter(routes::id.gt(after.clone()));
     }
+    if let Some(near) = filter.near {
+        // Where a route starts: its first stop. The box narrows on the first
+        // stops' indexed coordinates; the distance decides and orders.
+        let ((south, north), lngs) = near.bounding_box();
+        let starts =
+            route_stops::table.filter(route_stops::position.eq(0)).filter(route_stops::latitude.between(south, north));
+        query = match lngs {
+            Some((west, east)) => query.filter(
+                routes::id
+                    .eq_any(starts.filter(route_stops::longitude.between(west, east)).select(route_stops::route_id)),
+            ),
+            None => query.filter(routes::id.eq_any(starts.select(route_stops::route_id))),
+        };
+        let distance = || {
+            sql::<Nullable<Double>>("(SELECT distance_km(s.latitude, s.longitude, ")
+                .bind::<Double, _>(near.lat)
+                .sql(", ")
+                .bind::<Double, _>(near.lng)
+                .sql(") FROM route_stops s WHERE s.route_id = routes.id AND s.position = 0)")
+        };
+        query = query.filter(distance().le(near.radius_km)).order((distance(), routes::id));
+        if let Some((after, id)) = &filter.after_near {
+            query = query.filter(distance().gt(*after).or(distance().eq(*after).and(routes::id.gt(id.clone()))));
+        }
+    }
     query.load(conn)
+}
+
+/// The distance of a route (its first stop) from a `near` point, as the list
+/// computes it.
+pub fn distance(conn: &mut DbConn, id: &RouteId, near: &Near) -> QueryResult<Option<f64>> {
+    route_stops::table
+        .filter(route_stops::route_id.eq(id))
+        .filter(route_stops::position.eq(0))
+        .select(distance_km(route_stops::latitude, route_stops::longitude, near.lat, near.lng))
+        .first::<Option<f64>>(conn)
+        .optional()
+        .map(Option::flatten)
 }
 
 pub fn stops_of(conn: &mut DbConn, route_id: &RouteId) -> QueryResult<Vec<Stop>> {

@@ -146,6 +146,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    shift_requests (volunteer_id) {
+        volunteer_id -> Text,
+        shift_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_keys (scope, idempotency_key) {
         scope -> Text,
         idempotency_key -> Text,
@@ -514,6 +522,7 @@ diesel::joinable!(poster_placement_changes -> poster_placements (placement_id));
 diesel::joinable!(poster_placements -> volunteers (placed_by));
 diesel::allow_tables_to_appear_in_same_query!(
     branches,
+    shift_requests,
     accounts,
     refresh_tokens,
     api_tokens,

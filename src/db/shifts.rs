@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{assignments, events, shifts, volunteers};
+use super::schema::{assignments, events, shift_requests, shifts, volunteers};
 use crate::domain::event::AssignmentStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -373,4 +373,47 @@ pub fn upcoming_of(conn: &mut DbConn, volunteer_id: &VolunteerId, now: NaiveDate
         .filter(assignments::shift_starts_at.gt(now))
         .select(Assignment::as_select())
         .load(conn)
+}
+
+/// Records the shift a public applicant asked for (a request, not a sign-up).
+pub fn request(
+    conn: &mut DbConn,
+    volunteer_id: &VolunteerId,
+    shift_id: &ShiftId,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(shift_requests::table)
+        .values((
+            shift_requests::volunteer_id.eq(volunteer_id),
+            shift_requests::shift_id.eq(shift_id),
+            shift_requests::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The shift an applicant asked for, if any.
+pub fn requested(conn: &mut DbConn, volunteer_id: &VolunteerId) -> QueryResult<Option<ShiftId>> {
+    shift_requests::table.find(volunteer_id).select(shift_requests::shift_id).first(conn).optional()
+}
+
+/// Forgets an applicant's request once decided; returns the shift it named.
+pub fn take_request(conn: &mut DbConn, volunteer_id: &VolunteerId) -> QueryResult<Option<ShiftId>> {
+    let requested = requested(conn, volunteer_id)?;
+    if requested.is_some() {
+        diesel::delete(shift_requests::table.find(volunteer_id)).execute(conn)?;
+    }
+    Ok(requested)
+}
+
+/// The shifts asked for by these applicants.
+pub fn requested_by(conn: &mut DbConn, volunteer_ids: &[VolunteerId]) -> QueryResult<HashMap<VolunteerId, ShiftId>> {
+    if volunteer_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(VolunteerId, ShiftId)> = shift_requests::table
+        .filter(shift_requests::volunteer_id.eq_any(volunteer_ids))
+        .select((shift_requests::volunteer_id, shift_requests::shift_id))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }

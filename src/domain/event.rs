@@ -36,6 +36,15 @@ crate::text_enum!(EventKind {
     Other = "other",
 });
 
+impl EventKind {
+    /// The meeting kinds, which are arranged through `/meetings`.
+    pub const MEETINGS: [Self; 3] = [Self::WorkCollectiveMeeting, Self::ExpertMeeting, Self::ResidentsMeeting];
+
+    pub fn is_meeting(self) -> bool {
+        Self::MEETINGS.contains(&self)
+    }
+}
+
 /// Where an event stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
 #[diesel(sql_type = Text)]

@@ -3,6 +3,7 @@
 pub mod bin;
 pub mod branch;
 pub mod event;
+pub mod geo;
 pub mod ids;
 pub mod language;
 pub mod locality;

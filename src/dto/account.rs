@@ -49,12 +49,15 @@ impl TryFrom<Account> for AccountOut {
 
 /// A new account. Without `password`, a one-time password is generated, returned
 /// once, and must be changed at first login.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAccount {
     #[validate(email, length(max = 254))]
     #[schema(example = "aigerim@example.kz", max_length = 254)]
     pub email: String,
+    /// Never part of an `Idempotency-Key`'s stored request hash: an unsalted
+    /// hash of a password would be a dictionary attack's target.
+    #[serde(skip_serializing)]
     pub password: Option<String>,
     pub role: Role,
     /// Required for coordinators and volunteers, absent for admins and observers.

@@ -162,7 +162,7 @@ pub struct NewShift {
     pub required_skill: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEvent {
     /// Defaults to the coordinator's own branch; admins name it.
@@ -188,7 +188,10 @@ pub struct CreateEvent {
     #[schema(minimum = -180.0, maximum = 180.0)]
     #[validate(range(min = -180.0, max = 180.0))]
     pub longitude: Option<f64>,
+    // Serialized only for an `Idempotency-Key`'s request hash.
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub ends_at: DateTime<Utc>,
     /// `draft` (the default) or `scheduled` (needs at least one shift).
     pub status: Option<EventStatus>,
@@ -247,7 +250,7 @@ pub struct EventStatusChange {
 }
 
 /// A series of shifts, one per day, at the same local times.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftSeries {
     /// First day, in the branch's time zone.
@@ -273,7 +276,7 @@ pub struct ShiftSeries {
 }
 
 /// A day of the week, spelled as in the series request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 pub enum SeriesWeekday {
     Mon,
     Tue,
@@ -334,7 +337,7 @@ impl From<Assignment> for AssignmentOut {
 
 /// `POST /shifts/{id}/signups`: volunteers sign themselves up (empty body);
 /// staff name the volunteer.
-#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignUp {
     pub volunteer_id: Option<VolunteerId>,
@@ -386,4 +389,73 @@ pub struct EventFilterQuery {
     pub to: Option<DateTime<Utc>>,
     /// Only events with a free place on some shift.
     pub has_free_places: Option<bool>,
+}
+
+/// An upcoming event as the public feed shows it: what a resident needs to
+/// come or to volunteer, nothing about who signed up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicEventOut {
+    pub id: EventId,
+    pub branch: String,
+    pub locality_id: Option<LocalityId>,
+    pub kind: EventKind,
+    pub title: String,
+    pub description: Option<String>,
+    pub venue: Option<String>,
+    pub address: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub ends_at: DateTime<Utc>,
+    /// The shifts that are not cancelled, in start order.
+    pub shifts: Vec<PublicShiftOut>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A shift in the public feed: name it as `shift_id` in a volunteer application.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicShiftOut {
+    pub id: ShiftId,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
+    pub ends_at: DateTime<Utc>,
+    pub required_skill: Option<String>,
+    pub free_places: i64,
+}
+
+impl From<EventOut> for PublicEventOut {
+    fn from(event: EventOut) -> Self {
+        let shifts = event
+            .shifts
+            .into_iter()
+            .filter(|shift| shift.cancelled_at.is_none())
+            .map(|shift| PublicShiftOut {
+                id: shift.id,
+                starts_at: shift.starts_at,
+                ends_at: shift.ends_at,
+                required_skill: shift.required_skill,
+                free_places: shift.counts.free_places,
+            })
+            .collect();
+        Self {
+            id: event.id,
+            branch: event.branch,
+            locality_id: event.locality_id,
+            kind: event.kind,
+            title: event.title,
+            description: event.description,
+            venue: event.venue,
+            address: event.address,
+            latitude: event.latitude,
+            longitude: event.longitude,
+            starts_at: event.starts_at,
+            ends_at: event.ends_at,
+            shifts,
+            updated_at: event.updated_at,
+        }
+    }
 }

@@ -52,7 +52,7 @@ pub struct LocalityNode {
     pub children: Vec<LocalityNode>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateLocality {
     #[schema(example = "KZ-35")]

@@ -56,7 +56,7 @@ impl OrganisationOut {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganisation {
     /// Defaults to the coordinator's branch; admins name it.
@@ -114,7 +114,7 @@ pub struct OrganisationFilterQuery {
     pub never_met: Option<bool>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMeeting {
     pub kind: MeetingKind,
@@ -132,12 +132,15 @@ pub struct CreateMeeting {
     #[schema(max_length = 300)]
     #[validate(length(max = 300))]
     pub address: Option<String>,
+    // Serialized only for an `Idempotency-Key`'s request hash.
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub proposed_starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub proposed_ends_at: DateTime<Utc>,
 }
 
 /// A speaker: a volunteer, or a figure from a member organisation.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpeakerIn {
     pub volunteer_id: Option<VolunteerId>,

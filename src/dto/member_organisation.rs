@@ -49,7 +49,7 @@ pub fn valid_bin(bin: &str) -> Result<(), ValidationError> {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMemberOrganisation {
     #[schema(min_length = 1, max_length = 300)]

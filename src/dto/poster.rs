@@ -17,7 +17,7 @@ use crate::dto::bilingual::Bilingual;
 use crate::error::FieldError;
 
 /// `POST /poster-sites`: a place the local executive body designated for posters.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSite {
     /// Admins name it; coordinators' own branch is the default and the only one allowed.

@@ -159,7 +159,7 @@ pub struct StopIn {
     pub access_notes: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRoute {
     /// A locality of the coordinator's branch.

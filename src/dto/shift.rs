@@ -87,18 +87,6 @@ pub struct ScheduleQuery {
     pub cursor: Option<String>,
 }
 
-/// `GET /shifts/{id}/signups`: a keyset page in waitlist order.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SignupPageQuery {
-    /// Page size, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
-    /// Opaque cursor from the previous page's `next_cursor`.
-    #[param(pattern = "^[A-Za-z0-9_-]*$")]
-    pub cursor: Option<String>,
-}
-
 /// A sign-up as the list of a shift's sign-ups shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignupOut {

@@ -1,4 +1,4 @@
-use crate::domain::ids::{LocalityId, MemberOrganisationId, VolunteerId};
+use crate::domain::ids::{LocalityId, MemberOrganisationId, ShiftId, VolunteerId};
 pub use crate::domain::language::Language;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -82,6 +82,11 @@ pub struct VolunteerOut {
     #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    /// The shift an applicant asked for in the public application, until the
+    /// application is decided (approving signs the volunteer up for it). Staff
+    /// see it on `GET /volunteers/{id}` and the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested_shift_id: Option<ShiftId>,
 }
 
 impl VolunteerOut {
@@ -112,6 +117,7 @@ impl VolunteerOut {
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
             version: row.version,
+            requested_shift_id: None,
         }
     }
 }
@@ -244,6 +250,10 @@ pub struct VolunteerApplication {
     pub consent: Consent,
     #[validate(nested)]
     pub guardian_consent: Option<GuardianConsent>,
+    /// The shift the applicant would like to work: a shift of an upcoming
+    /// scheduled event of `branch` (see `GET /branches/{code}/events`). A
+    /// request a coordinator confirms when approving, not a sign-up.
+    pub shift_id: Option<ShiftId>,
 }
 
 /// The answer to an application: the same whether or not the phone was known.
@@ -264,13 +274,19 @@ pub struct ApproveApplication {
     #[schema(max_length = 254)]
     #[validate(email, length(max = 254))]
     pub account_email: Option<String>,
+    /// Whether to sign the volunteer up for the shift they asked for, if any
+    /// (default `true`). `false` approves without it; the request is dropped
+    /// either way.
+    pub confirm_shift: Option<bool>,
 }
 
-/// The approved volunteer, and the account created for them if one was asked for.
+/// The approved volunteer, the account created for them if one was asked for,
+/// and their sign-up for the shift they asked for (`null` when none).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApprovalOut {
     pub volunteer: VolunteerOut,
     pub account: Option<crate::dto::account::AccountWithPassword>,
+    pub assignment: Option<crate::dto::event::AssignmentOut>,
 }
 
 /// `POST /volunteers/{id}/reject`.

@@ -30,6 +30,7 @@ pub const MAY_BE_ABSENT: &[&str] = &[
     "VolunteerOut.birth_date",
     "VolunteerOut.guardian_name",
     "VolunteerOut.availability",
+    "VolunteerOut.requested_shift_id",
     "SignupOut.volunteer_name",
     "Problem.existing_id",
 ];

@@ -9,7 +9,7 @@ use crate::domain::password::{check_new_password, normalize_email};
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
-use crate::dto::account::{AccountOut, AccountWithPassword, CreateAccount, PasswordReset, UpdateAccount};
+use crate::dto::account::{AccountOut, CreateAccount, PasswordReset, UpdateAccount};
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// Whether `actor` may see `account`: admins every account, coordinators the
@@ -78,20 +78,17 @@ async fn new_password(
     Ok((passwords.hash(password).await?, one_time))
 }
 
-pub async fn create(
-    db: &Db,
-    passwords: &PasswordHasher,
-    actor: &AuthUser,
-    input: CreateAccount,
-) -> Result<AccountWithPassword, ApiError> {
+/// The branch a new account gets, by the creator's role: admins create any
+/// account, coordinators volunteer accounts of their own branch.
+fn new_account_branch(actor: &SessionUser, input: &CreateAccount) -> Result<Option<String>, ApiError> {
     let branch = match actor.role {
-        Role::Admin => input.branch,
+        Role::Admin => input.branch.clone(),
         Role::Coordinator => {
             if input.role != Role::Volunteer {
                 return Err(ApiError::Forbidden("coordinators create volunteer accounts only".into()));
             }
-            match input.branch {
-                Some(branch) if Some(&branch) != actor.branch.as_ref() => {
+            match &input.branch {
+                Some(branch) if Some(branch) != actor.branch.as_ref() => {
                     return Err(ApiError::Forbidden("coordinators create accounts in their own branch only".into()));
                 }
                 _ => actor.branch.clone(),
@@ -100,29 +97,51 @@ pub async fn create(
         Role::Volunteer | Role::Observer => return Err(ApiError::Forbidden("only staff create accounts".into())),
     };
     check_role_branch(input.role, branch.as_deref())?;
+    Ok(branch)
+}
+
+/// A new account's password, hashed before the account's write transaction
+/// (hashing takes tens of milliseconds, not to be spent holding the write lock).
+pub struct NewAccountPassword {
+    hash: String,
+    /// The generated one-time password, when `password` was not given.
+    pub one_time_password: Option<String>,
+}
+
+/// Checks who may create `input` and hashes its password (or a generated
+/// one-time password).
+pub async fn hash_new_account_password(
+    passwords: &PasswordHasher,
+    actor: &SessionUser,
+    input: &CreateAccount,
+) -> Result<NewAccountPassword, ApiError> {
+    new_account_branch(actor, input)?;
     let email = normalize_email(&input.email);
-    let (hash, one_time_password) = new_password(passwords, "password", input.password, &email).await?;
-    let actor = SessionUser::clone(actor);
-    let must_change_password = one_time_password.is_some();
-    let account = db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                if let Some(volunteer_id) = &input.volunteer_id {
-                    check_volunteer_link(conn, input.role, branch.as_deref(), volunteer_id)?;
-                }
-                let new = NewAccountSpec {
-                    email,
-                    role: input.role,
-                    branch,
-                    volunteer_id: input.volunteer_id,
-                    hash,
-                    must_change_password,
-                };
-                insert_new_account(conn, &actor, new)
-            })
-        })
-        .await?;
-    Ok(AccountWithPassword { account: account.try_into()?, one_time_password })
+    let (hash, one_time_password) = new_password(passwords, "password", input.password.clone(), &email).await?;
+    Ok(NewAccountPassword { hash, one_time_password })
+}
+
+/// Creates an account with its prepared password, in the caller's write
+/// transaction (the idempotent request's).
+pub fn create(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    input: CreateAccount,
+    password: &NewAccountPassword,
+) -> Result<AccountOut, ApiError> {
+    let branch = new_account_branch(actor, &input)?;
+    if let Some(volunteer_id) = &input.volunteer_id {
+        check_volunteer_link(conn, input.role, branch.as_deref(), volunteer_id)?;
+    }
+    let new = NewAccountSpec {
+        email: normalize_email(&input.email),
+        role: input.role,
+        branch,
+        volunteer_id: input.volunteer_id,
+        hash: password.hash.clone(),
+        must_change_password: password.one_time_password.is_some(),
+    };
+    insert_new_account(conn, actor, new)?.try_into()
 }
 
 /// A volunteer account links to a volunteer of its branch that has no account yet.

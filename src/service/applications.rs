@@ -1,20 +1,22 @@
 //! The public recruitment form and the coordinators' decisions on it.
 
 use crate::auth::password::PasswordHasher;
-use crate::domain::ids::VolunteerId;
+use crate::domain::ids::{ShiftId, VolunteerId};
 use crate::domain::visibility::Visibility;
 use chrono::TimeDelta;
 
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::{self, AuditEvent};
-use crate::db::{Db, DbConn, throttle_events, write_transaction};
+use crate::db::{Db, DbConn, events, shifts, throttle_events, write_transaction};
+use crate::domain::event::EventStatus;
 use crate::domain::role::Role;
 use crate::domain::time::{now, utc};
 use crate::domain::volunteer::{VolunteerSource, VolunteerStatus};
 use crate::dto::account::AccountWithPassword;
-use crate::dto::volunteer::{ApplicationReceipt, ApprovalOut, VolunteerApplication, VolunteerOut};
-use crate::error::ApiError;
+use crate::dto::volunteer::{ApplicationReceipt, ApprovalOut, ApproveApplication, VolunteerApplication, VolunteerOut};
+use crate::error::{ApiError, ErrorCode};
 use crate::service::accounts::{NewAccountSpec, insert_new_account, one_time_credentials};
+use crate::service::signups;
 use crate::service::volunteers::{DraftInput, Inserted, decide_application, draft, insert_draft};
 
 /// Applications accepted per client address within the window.
@@ -50,6 +52,9 @@ pub fn apply(
         guardian_consent: input.guardian_consent.as_ref(),
         source: VolunteerSource::Application,
     })?;
+    if let Some(shift_id) = &input.shift_id {
+        ensure_requestable(conn, &input.branch, shift_id)?;
+    }
     let throttle_key = format!("application:{client_address}");
     let at = now();
     throttle_events::lock_key(conn, &throttle_key)?;
@@ -63,7 +68,12 @@ pub fn apply(
     }
     throttle_events::record(conn, &throttle_key, at)?;
     let (reference, action, record_id) = match insert_draft(conn, draft)? {
-        Inserted::Created(volunteer) => (volunteer.id.clone(), "application_received", Some(volunteer.id)),
+        Inserted::Created(volunteer) => {
+            if let Some(shift_id) = &input.shift_id {
+                shifts::request(conn, &volunteer.id, shift_id, at)?;
+            }
+            (volunteer.id.clone(), "application_received", Some(volunteer.id))
+        }
         Inserted::Duplicate(existing) => (VolunteerId::new(), "application_duplicate", Some(existing.id)),
     };
     audit::record(
@@ -79,6 +89,28 @@ pub fn apply(
     Ok(ApplicationReceipt { reference: reference.into(), received_at: utc(at) })
 }
 
+/// A shift an applicant may ask for: not cancelled, not started, of a
+/// scheduled event (not a meeting) of the branch applied to; else 422 on
+/// `shift_id`, the same whatever the reason, as the public feed shows them.
+fn ensure_requestable(conn: &mut DbConn, branch: &str, shift_id: &ShiftId) -> Result<(), ApiError> {
+    let requestable = match shifts::find(conn, shift_id)? {
+        Some(shift) if shift.cancelled_at.is_none() && shift.starts_at > now() => events::find(conn, &shift.event_id)?
+            .is_some_and(|event| {
+                event.branch_code == branch && event.status == EventStatus::Scheduled && !event.kind.is_meeting()
+            }),
+        _ => false,
+    };
+    if requestable {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "shift_id",
+            ErrorCode::UnknownShift,
+            "not a shift of an upcoming scheduled event of the branch",
+        ))
+    }
+}
+
 /// Approves an applicant (→ `active`), optionally creating their volunteer account
 /// with a one-time password, in one transaction.
 pub async fn approve(
@@ -86,14 +118,15 @@ pub async fn approve(
     passwords: &PasswordHasher,
     actor: &AuthUser,
     id: VolunteerId,
-    account_email: Option<String>,
+    input: ApproveApplication,
 ) -> Result<ApprovalOut, ApiError> {
+    let ApproveApplication { account_email, confirm_shift } = input;
     let credentials = match &account_email {
         Some(_) => Some(one_time_credentials(passwords).await?),
         None => None,
     };
     let actor = SessionUser::clone(actor);
-    let (volunteer, account, one_time_password) = db
+    let (volunteer, account, one_time_password, assignment) = db
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let volunteer =
@@ -112,7 +145,16 @@ pub async fn approve(
                     }
                     _ => (None, None),
                 };
-                Ok((volunteer, account, one_time_password))
+                // The shift asked for in the application: confirmed by signing up
+                // (a place, or the waitlist); a sign-up the rules refuse (409)
+                // refuses the approval, which `confirm_shift: false` gets past.
+                let assignment = match shifts::take_request(conn, &volunteer.id)? {
+                    Some(shift) if confirm_shift.unwrap_or(true) => {
+                        Some(signups::sign_up(conn, &actor, &shift, Some(volunteer.id.clone()))?.0)
+                    }
+                    _ => None,
+                };
+                Ok((volunteer, account, one_time_password, assignment))
             })
         })
         .await?;
@@ -120,7 +162,11 @@ pub async fn approve(
         Some(account) => Some(AccountWithPassword { account: account.try_into()?, one_time_password }),
         None => None,
     };
-    Ok(ApprovalOut { volunteer: VolunteerOut::new(volunteer, Visibility::Full), account })
+    Ok(ApprovalOut {
+        volunteer: VolunteerOut::new(volunteer, Visibility::Full),
+        account,
+        assignment: assignment.map(Into::into),
+    })
 }
 
 /// Rejects an applicant (→ `left`), with the reason in the audit log.
@@ -134,14 +180,16 @@ pub async fn reject(
     let volunteer = db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                decide_application(
+                let volunteer = decide_application(
                     conn,
                     &actor,
                     &id,
                     VolunteerStatus::Left,
                     "application_rejected",
                     reason.map(|r| format!("reason: {r}")),
-                )
+                )?;
+                shifts::take_request(conn, &volunteer.id)?;
+                Ok(volunteer)
             })
         })
         .await?;

@@ -13,10 +13,13 @@ use crate::db::events::{self, Event, EventChanges, EventFilter};
 use crate::db::shifts::{self, Shift};
 use crate::db::{Db, DbConn, branches, localities, write_transaction};
 use crate::domain::event::{EventStatus, MAX_EVENT_DAYS, MAX_SERIES_SHIFTS, MAX_SHIFT_HOURS};
+use crate::domain::geo::Near;
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::version::ExpectedVersion;
-use crate::dto::event::{CreateEvent, EventOut, EventStatusChange, NewShift, ShiftOut, ShiftSeries, UpdateEvent};
+use crate::dto::event::{
+    CreateEvent, EventOut, EventStatusChange, NewShift, PublicEventOut, ShiftOut, ShiftSeries, UpdateEvent,
+};
 use crate::dto::shift::{ShiftSeriesOut, SkippedShift};
 use crate::error::{ApiError, ErrorCode, FieldError};
 
@@ -88,7 +91,9 @@ fn check_locality(conn: &mut DbConn, branch: &str, locality_id: Option<&Locality
     Ok(())
 }
 
-pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<EventOut, ApiError> {
+/// Creates an event with its shifts, in the caller's write transaction (the
+/// idempotent request's, see `service::idempotency::once`).
+pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateEvent) -> Result<EventOut, ApiError> {
     let branch = actor.branch_for_new_record(input.branch.clone())?;
     let mut errors = Vec::new();
     if matches!(
@@ -117,49 +122,36 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateEvent) -> Result<Eve
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let actor = SessionUser::clone(actor);
-    let event = db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                if branches::find(conn, &branch)?.is_none() {
-                    return Err(ApiError::invalid(
-                        "branch",
-                        ErrorCode::UnknownBranch,
-                        format!("there is no branch {branch}"),
-                    ));
-                }
-                check_locality(conn, &branch, input.locality_id.as_ref())?;
-                let at = now();
-                let event = Event {
-                    id: EventId::new(),
-                    branch_code: branch,
-                    locality_id: input.locality_id,
-                    kind: input.kind,
-                    title: input.title.trim().to_owned(),
-                    description: input.description,
-                    venue: input.venue,
-                    address: input.address,
-                    latitude: input.latitude,
-                    longitude: input.longitude,
-                    starts_at: input.starts_at.naive_utc(),
-                    ends_at: input.ends_at.naive_utc(),
-                    status,
-                    cancel_reason: None,
-                    created_by: actor.account_id.clone(),
-                    created_at: at,
-                    updated_at: at,
-                    version: 1,
-                };
-                events::insert(conn, &event)?;
-                let rows: Vec<Shift> = input.shifts.iter().map(|shift| shift_row(&event.id, shift)).collect();
-                shifts::insert(conn, &rows)?;
-                audit::record(conn, event_audit(&actor, "event_created", &event.id, None))?;
-                Ok(event)
-            })
-        })
-        .await?;
-    let id = event.id.clone();
-    db.run(move |conn| one_view(conn, &id)).await
+    if branches::find(conn, &branch)?.is_none() {
+        return Err(ApiError::invalid("branch", ErrorCode::UnknownBranch, format!("there is no branch {branch}")));
+    }
+    check_locality(conn, &branch, input.locality_id.as_ref())?;
+    let at = now();
+    let event = Event {
+        id: EventId::new(),
+        branch_code: branch,
+        locality_id: input.locality_id,
+        kind: input.kind,
+        title: input.title.trim().to_owned(),
+        description: input.description,
+        venue: input.venue,
+        address: input.address,
+        latitude: input.latitude,
+        longitude: input.longitude,
+        starts_at: input.starts_at.naive_utc(),
+        ends_at: input.ends_at.naive_utc(),
+        status,
+        cancel_reason: None,
+        created_by: actor.account_id.clone(),
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    events::insert(conn, &event)?;
+    let rows: Vec<Shift> = input.shifts.iter().map(|shift| shift_row(&event.id, shift)).collect();
+    shifts::insert(conn, &rows)?;
+    audit::record(conn, event_audit(actor, "event_created", &event.id, None))?;
+    one_view(conn, &event.id)
 }
 
 /// Whether `actor` may see the event: staff and volunteers their branch (volunteers
@@ -222,6 +214,32 @@ pub fn views(conn: &mut DbConn, rows: Vec<Event>) -> Result<Vec<EventOut>, ApiEr
         .collect())
 }
 
+/// A page of a branch's public feed: its scheduled events (no meetings) that
+/// have not ended, in start order after `after`. 404 for an unknown branch.
+pub async fn public_feed(
+    db: &Db,
+    branch: String,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<PublicEventOut>, ApiError> {
+    db.run(move |conn| {
+        if branches::find(conn, &branch)?.is_none() {
+            return Err(ApiError::not_found(format!("branch {branch}")));
+        }
+        let filter = EventFilter {
+            branch: Some(branch),
+            status: Some(EventStatus::Scheduled),
+            exclude_meetings: true,
+            from: Some(now()),
+            after,
+            ..Default::default()
+        };
+        let rows = events::list(conn, &filter, limit)?;
+        Ok(views(conn, rows)?.into_iter().map(PublicEventOut::from).collect())
+    })
+    .await
+}
+
 fn one_view(conn: &mut DbConn, id: &EventId) -> Result<EventOut, ApiError> {
     let event = events::find(conn, id)?.ok_or_else(|| ApiError::not_found(format!("event {id}")))?;
     views(conn, vec![event])?.pop().ok_or_else(|| ApiError::internal("event view vanished"))
@@ -238,6 +256,11 @@ pub async fn get(db: &Db, actor: &AuthUser, id: EventId) -> Result<EventOut, Api
 
 /// Events visible to `actor`; `limit` rows at most (the caller asks one extra to
 /// know whether another page exists).
+/// How far an event lies from a `near` point, as its list computed it.
+pub async fn distance(db: &Db, id: EventId, near: Near) -> Result<f64, ApiError> {
+    db.run(move |conn| Ok(events::distance(conn, &id, &near)?.unwrap_or(f64::MAX))).await
+}
+
 pub async fn list(db: &Db, actor: &AuthUser, mut filter: EventFilter, limit: i64) -> Result<Vec<EventOut>, ApiError> {
     match actor.role {
         Role::Admin | Role::Observer => {}
@@ -403,23 +426,34 @@ fn ensure_open(event: &Event) -> Result<(), ApiError> {
     }
 }
 
-pub async fn add_shift(db: &Db, actor: &AuthUser, event_id: EventId, shift: NewShift) -> Result<EventOut, ApiError> {
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let event = load_managed(conn, &actor, &event_id)?;
-            ensure_open(&event)?;
-            let mut errors = Vec::new();
-            check_shift_inside("", &shift, event.starts_at.and_utc(), event.ends_at.and_utc(), &mut errors);
-            if !errors.is_empty() {
-                // The fields are the body's own: drop the "." prefix of a nameless path.
-                errors.iter_mut().for_each(|err| err.field = err.field.trim_start_matches('.').to_owned());
-                return Err(ApiError::Validation(errors));
-            }
-            add_rows(conn, &actor, &event.id, vec![shift_row(&event.id, &shift)])
-        })
-    })
-    .await
+/// Adds one shift, in the caller's write transaction. A shift with exactly the
+/// start and end of one the event already has (not cancelled) is a 409 naming
+/// it: the same slot twice is a mistake (raise its capacity instead).
+pub fn add_shift(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    event_id: &EventId,
+    shift: NewShift,
+) -> Result<EventOut, ApiError> {
+    let event = load_managed(conn, actor, event_id)?;
+    ensure_open(&event)?;
+    let mut errors = Vec::new();
+    check_shift_inside("", &shift, event.starts_at.and_utc(), event.ends_at.and_utc(), &mut errors);
+    if !errors.is_empty() {
+        // The fields are the body's own: drop the "." prefix of a nameless path.
+        errors.iter_mut().for_each(|err| err.field = err.field.trim_start_matches('.').to_owned());
+        return Err(ApiError::Validation(errors));
+    }
+    if let Some(existing) = shifts::same_span(conn, &event.id, shift.starts_at.naive_utc(), shift.ends_at.naive_utc())?
+    {
+        return Err(ApiError::field_conflict(
+            format!("the event has shift {existing} at exactly this start and end already"),
+            "starts_at",
+            ErrorCode::Duplicate,
+            Some(existing.to_string()),
+        ));
+    }
+    add_rows(conn, actor, &event.id, vec![shift_row(&event.id, &shift)])
 }
 
 /// The UTC instant of `date` at `time` in `zone`.
@@ -432,10 +466,11 @@ fn local_instant(zone: Tz, date: chrono::NaiveDate, time: chrono::NaiveTime) -> 
 ///
 /// A day whose shift the event already has (same start and end, not cancelled)
 /// is skipped and reported, so repeating a series creates nothing twice.
-pub async fn add_series(
-    db: &Db,
-    actor: &AuthUser,
-    event_id: EventId,
+/// Runs in the caller's write transaction.
+pub fn add_series(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    event_id: &EventId,
     series: ShiftSeries,
 ) -> Result<ShiftSeriesOut, ApiError> {
     if series.end_time <= series.start_time {
@@ -456,74 +491,56 @@ pub async fn add_series(
             format!("at most {MAX_SERIES_SHIFTS} days per series"),
         ));
     }
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let event = load_managed(conn, &actor, &event_id)?;
-            ensure_open(&event)?;
-            let branch =
-                branches::find(conn, &event.branch_code)?.ok_or_else(|| ApiError::internal("event without branch"))?;
-            let zone: Tz = branch
-                .timezone
-                .parse()
-                .map_err(|_| ApiError::internal(format!("bad time zone {}", branch.timezone)))?;
-            let mut rows = Vec::new();
-            let mut skipped = Vec::new();
-            for date in series.from_date.iter_days().take_while(|date| *date <= series.to_date) {
-                if series
-                    .weekdays
-                    .as_ref()
-                    .is_some_and(|days| !days.iter().any(|&day| Weekday::from(day) == date.weekday()))
-                {
-                    continue;
-                }
-                let (Some(starts), Some(ends)) =
-                    (local_instant(zone, date, series.start_time), local_instant(zone, date, series.end_time))
-                else {
-                    return Err(ApiError::invalid(
-                        "start_time",
-                        ErrorCode::NonexistentLocalTime,
-                        format!("{date} has no such local time"),
-                    ));
-                };
-                if starts < event.starts_at || ends > event.ends_at {
-                    return Err(ApiError::invalid(
-                        "from_date",
-                        ErrorCode::OutsideEvent,
-                        format!("the shift of {date} would fall outside the event's time span"),
-                    ));
-                }
-                if let Some(existing) = shifts::same_span(conn, &event.id, starts, ends)? {
-                    skipped.push(SkippedShift {
-                        date,
-                        starts_at: starts.and_utc(),
-                        ends_at: ends.and_utc(),
-                        existing_shift_id: existing,
-                    });
-                    continue;
-                }
-                let shift = NewShift {
-                    starts_at: starts.and_utc(),
-                    ends_at: ends.and_utc(),
-                    capacity: series.capacity,
-                    required_skill: series.required_skill.clone(),
-                };
-                rows.push(shift_row(&event.id, &shift));
-            }
-            if rows.is_empty() && skipped.is_empty() {
-                return Err(ApiError::invalid(
-                    "weekdays",
-                    ErrorCode::NoDays,
-                    "no day of the range matches the weekdays",
-                ));
-            }
-            let created = rows.iter().map(|row| row.id.clone()).collect();
-            let event =
-                if rows.is_empty() { one_view(conn, &event.id)? } else { add_rows(conn, &actor, &event.id, rows)? };
-            Ok(ShiftSeriesOut { event, created, skipped })
-        })
-    })
-    .await
+    let event = load_managed(conn, actor, event_id)?;
+    ensure_open(&event)?;
+    let branch = branches::find(conn, &event.branch_code)?.ok_or_else(|| ApiError::internal("event without branch"))?;
+    let zone: Tz =
+        branch.timezone.parse().map_err(|_| ApiError::internal(format!("bad time zone {}", branch.timezone)))?;
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    for date in series.from_date.iter_days().take_while(|date| *date <= series.to_date) {
+        if series.weekdays.as_ref().is_some_and(|days| !days.iter().any(|&day| Weekday::from(day) == date.weekday())) {
+            continue;
+        }
+        let (Some(starts), Some(ends)) =
+            (local_instant(zone, date, series.start_time), local_instant(zone, date, series.end_time))
+        else {
+            return Err(ApiError::invalid(
+                "start_time",
+                ErrorCode::NonexistentLocalTime,
+                format!("{date} has no such local time"),
+            ));
+        };
+        if starts < event.starts_at || ends > event.ends_at {
+            return Err(ApiError::invalid(
+                "from_date",
+                ErrorCode::OutsideEvent,
+                format!("the shift of {date} would fall outside the event's time span"),
+            ));
+        }
+        if let Some(existing) = shifts::same_span(conn, &event.id, starts, ends)? {
+            skipped.push(SkippedShift {
+                date,
+                starts_at: starts.and_utc(),
+                ends_at: ends.and_utc(),
+                existing_shift_id: existing,
+            });
+            continue;
+        }
+        let shift = NewShift {
+            starts_at: starts.and_utc(),
+            ends_at: ends.and_utc(),
+            capacity: series.capacity,
+            required_skill: series.required_skill.clone(),
+        };
+        rows.push(shift_row(&event.id, &shift));
+    }
+    if rows.is_empty() && skipped.is_empty() {
+        return Err(ApiError::invalid("weekdays", ErrorCode::NoDays, "no day of the range matches the weekdays"));
+    }
+    let created = rows.iter().map(|row| row.id.clone()).collect();
+    let event = if rows.is_empty() { one_view(conn, &event.id)? } else { add_rows(conn, actor, &event.id, rows)? };
+    Ok(ShiftSeriesOut { event, created, skipped })
 }
 
 fn event_audit<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str, details: Option<String>) -> AuditEvent<'a> {

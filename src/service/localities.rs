@@ -64,38 +64,32 @@ fn check_parent(
     Err(ApiError::invalid("parent_id", ErrorCode::TooDeep, "localities nest at most 64 levels"))
 }
 
-pub async fn create(db: &Db, actor: &AuthUser, input: CreateLocality) -> Result<Locality, ApiError> {
+pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateLocality) -> Result<Locality, ApiError> {
     ensure_may_create_in(actor, &input.branch)?;
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            if branches::find(conn, &input.branch)?.is_none() {
-                return Err(ApiError::invalid(
-                    "branch",
-                    ErrorCode::UnknownBranch,
-                    format!("there is no branch {}", input.branch),
-                ));
-            }
-            check_parent(conn, &input.branch, input.parent_id.as_ref(), None)?;
-            let at = now();
-            let locality = Locality {
-                id: LocalityId::new(),
-                branch_code: input.branch,
-                parent_id: input.parent_id,
-                kind: input.kind,
-                name_kk: input.name.kk.trim().to_owned(),
-                name_ru: input.name.ru.trim().to_owned(),
-                population: input.population,
-                created_at: at,
-                updated_at: at,
-                version: 1,
-            };
-            localities::insert(conn, &locality)?;
-            audit::record(conn, event(&actor, "locality_created", &locality.id))?;
-            Ok(locality)
-        })
-    })
-    .await
+    if branches::find(conn, &input.branch)?.is_none() {
+        return Err(ApiError::invalid(
+            "branch",
+            ErrorCode::UnknownBranch,
+            format!("there is no branch {}", input.branch),
+        ));
+    }
+    check_parent(conn, &input.branch, input.parent_id.as_ref(), None)?;
+    let at = now();
+    let locality = Locality {
+        id: LocalityId::new(),
+        branch_code: input.branch,
+        parent_id: input.parent_id,
+        kind: input.kind,
+        name_kk: input.name.kk.trim().to_owned(),
+        name_ru: input.name.ru.trim().to_owned(),
+        population: input.population,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    localities::insert(conn, &locality)?;
+    audit::record(conn, event(actor, "locality_created", &locality.id))?;
+    Ok(locality)
 }
 
 pub async fn get(db: &Db, id: LocalityId) -> Result<Locality, ApiError> {

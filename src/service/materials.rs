@@ -34,35 +34,29 @@ fn ensure_unique_code(conn: &mut DbConn, code: &str, except: Option<&MaterialId>
     }
 }
 
-pub async fn create(db: &Db, admin: &AuthUser, input: CreateMaterial) -> Result<Material, ApiError> {
-    let admin = SessionUser::clone(admin);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let code = input.code.trim().to_owned();
-            ensure_unique_code(conn, &code, None)?;
-            let at = now();
-            let row = Material {
-                id: MaterialId::new(),
-                code,
-                title_kk: input.title.kk.trim().to_owned(),
-                title_ru: input.title.ru.trim().to_owned(),
-                kind: input.kind,
-                language: input.language,
-                format: input.format,
-                pages: input.pages,
-                print_run: input.print_run,
-                active: input.active.unwrap_or(true),
-                reorder_level: input.reorder_level,
-                created_at: at,
-                updated_at: at,
-                version: 1,
-            };
-            materials::insert(conn, &row)?;
-            audit::record(conn, super::audit(&admin, "material_created", "material", &row.id, None))?;
-            Ok(row)
-        })
-    })
-    .await
+pub fn create(conn: &mut DbConn, admin: &SessionUser, input: CreateMaterial) -> Result<Material, ApiError> {
+    let code = input.code.trim().to_owned();
+    ensure_unique_code(conn, &code, None)?;
+    let at = now();
+    let row = Material {
+        id: MaterialId::new(),
+        code,
+        title_kk: input.title.kk.trim().to_owned(),
+        title_ru: input.title.ru.trim().to_owned(),
+        kind: input.kind,
+        language: input.language,
+        format: input.format,
+        pages: input.pages,
+        print_run: input.print_run,
+        active: input.active.unwrap_or(true),
+        reorder_level: input.reorder_level,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    materials::insert(conn, &row)?;
+    audit::record(conn, super::audit(admin, "material_created", "material", &row.id, None))?;
+    Ok(row)
 }
 
 pub async fn update(

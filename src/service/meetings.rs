@@ -35,7 +35,7 @@ fn meeting_kind(event: &Event) -> MeetingKind {
     }
 }
 
-pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<MeetingOut, ApiError> {
+pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateMeeting) -> Result<MeetingOut, ApiError> {
     let branch = actor.branch_for_new_record(input.branch.clone())?;
     if input.proposed_ends_at <= input.proposed_starts_at {
         return Err(ApiError::invalid(
@@ -51,89 +51,79 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateMeeting) -> Result<M
             "a work-collective meeting names its organisation",
         ));
     }
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            if branches::find(conn, &branch)?.is_none() {
-                return Err(ApiError::invalid(
-                    "branch",
-                    ErrorCode::UnknownBranch,
-                    format!("there is no branch {branch}"),
-                ));
-            }
-            if let Some(id) = &input.organisation_id
-                && meetings::find_organisation(conn, id)?.is_none_or(|organisation| organisation.branch_code != branch)
-            {
-                return Err(ApiError::invalid(
-                    "organisation_id",
-                    ErrorCode::UnknownOrganisation,
-                    "not an organisation of the meeting's branch",
-                ));
-            }
-            if let Some(id) = &input.locality_id
-                && localities::find(conn, id)?.is_none_or(|locality| locality.branch_code != branch)
-            {
-                return Err(ApiError::invalid(
-                    "locality_id",
-                    ErrorCode::UnknownLocality,
-                    "not a locality of the meeting's branch",
-                ));
-            }
-            let at = now();
-            let (starts, ends) = (input.proposed_starts_at.naive_utc(), input.proposed_ends_at.naive_utc());
-            let event = Event {
-                id: EventId::new(),
-                branch_code: branch,
-                locality_id: input.locality_id,
-                kind: input.kind.event_kind(),
-                title: input.title.trim().to_owned(),
-                description: None,
-                venue: input.venue,
-                address: input.address,
-                latitude: None,
-                longitude: None,
-                starts_at: starts,
-                ends_at: ends,
-                status: EventStatus::Draft,
-                cancel_reason: None,
-                created_by: actor.account_id.clone(),
-                created_at: at,
-                updated_at: at,
-                version: 1,
-            };
-            events::insert(conn, &event)?;
-            // The meeting's one shift: what volunteer speakers are booked on.
-            let shift = Shift {
-                id: ShiftId::new(),
-                event_id: event.id.clone(),
-                starts_at: starts,
-                ends_at: ends,
-                capacity: 50,
-                required_skill: None,
-                created_at: at,
-                updated_at: at,
-                version: 1,
-                cancelled_at: None,
-                cancel_reason: None,
-            };
-            shifts::insert(conn, std::slice::from_ref(&shift))?;
-            let meeting = Meeting {
-                event_id: event.id.clone(),
-                organisation_id: input.organisation_id,
-                status: MeetingStatus::Requested,
-                proposed_starts_at: starts,
-                proposed_ends_at: ends,
-                cancel_reason: None,
-                created_at: at,
-                updated_at: at,
-                version: 1,
-            };
-            meetings::insert_meeting(conn, &meeting)?;
-            audit::record(conn, audit_event(&actor, "meeting_requested", &event.id, None))?;
-            Ok(views(conn, vec![(meeting, event)])?.remove(0))
-        })
-    })
-    .await
+    if branches::find(conn, &branch)?.is_none() {
+        return Err(ApiError::invalid("branch", ErrorCode::UnknownBranch, format!("there is no branch {branch}")));
+    }
+    if let Some(id) = &input.organisation_id
+        && meetings::find_organisation(conn, id)?.is_none_or(|organisation| organisation.branch_code != branch)
+    {
+        return Err(ApiError::invalid(
+            "organisation_id",
+            ErrorCode::UnknownOrganisation,
+            "not an organisation of the meeting's branch",
+        ));
+    }
+    if let Some(id) = &input.locality_id
+        && localities::find(conn, id)?.is_none_or(|locality| locality.branch_code != branch)
+    {
+        return Err(ApiError::invalid(
+            "locality_id",
+            ErrorCode::UnknownLocality,
+            "not a locality of the meeting's branch",
+        ));
+    }
+    let at = now();
+    let (starts, ends) = (input.proposed_starts_at.naive_utc(), input.proposed_ends_at.naive_utc());
+    let event = Event {
+        id: EventId::new(),
+        branch_code: branch,
+        locality_id: input.locality_id,
+        kind: input.kind.event_kind(),
+        title: input.title.trim().to_owned(),
+        description: None,
+        venue: input.venue,
+        address: input.address,
+        latitude: None,
+        longitude: None,
+        starts_at: starts,
+        ends_at: ends,
+        status: EventStatus::Draft,
+        cancel_reason: None,
+        created_by: actor.account_id.clone(),
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    events::insert(conn, &event)?;
+    // The meeting's one shift: what volunteer speakers are booked on.
+    let shift = Shift {
+        id: ShiftId::new(),
+        event_id: event.id.clone(),
+        starts_at: starts,
+        ends_at: ends,
+        capacity: 50,
+        required_skill: None,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+        cancelled_at: None,
+        cancel_reason: None,
+    };
+    shifts::insert(conn, std::slice::from_ref(&shift))?;
+    let meeting = Meeting {
+        event_id: event.id.clone(),
+        organisation_id: input.organisation_id,
+        status: MeetingStatus::Requested,
+        proposed_starts_at: starts,
+        proposed_ends_at: ends,
+        cancel_reason: None,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    meetings::insert_meeting(conn, &meeting)?;
+    audit::record(conn, audit_event(actor, "meeting_requested", &event.id, None))?;
+    Ok(views(conn, vec![(meeting, event)])?.remove(0))
 }
 
 fn views(conn: &mut DbConn, rows: Vec<(Meeting, Event)>) -> Result<Vec<MeetingOut>, ApiError> {
@@ -236,7 +226,12 @@ pub async fn list(
 /// Books a speaker. A volunteer speaker is signed up on the meeting's shift, so
 /// an overlapping meeting or shift is refused (409) and the meeting shows in the
 /// volunteer's schedule and calendar.
-pub async fn add_speaker(db: &Db, actor: &AuthUser, id: EventId, input: SpeakerIn) -> Result<MeetingOut, ApiError> {
+pub fn add_speaker(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    id: EventId,
+    input: SpeakerIn,
+) -> Result<MeetingOut, ApiError> {
     if input.volunteer_id.is_none() && (input.figure_name.is_none() || input.figure_kind.is_none()) {
         return Err(ApiError::invalid(
             "volunteer_id",
@@ -244,108 +239,98 @@ pub async fn add_speaker(db: &Db, actor: &AuthUser, id: EventId, input: SpeakerI
             "name a volunteer, or a figure with figure_name and figure_kind",
         ));
     }
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let (meeting, event) = load_managed(conn, &actor, &id)?;
-            if !matches!(meeting.status, MeetingStatus::Requested | MeetingStatus::Agreed) {
-                return Err(ApiError::field_conflict(
-                    format!("a {} meeting takes no new speakers", meeting.status),
-                    "status",
-                    ErrorCode::NotOpen,
-                    None,
-                ));
-            }
-            let at = now();
-            let mut assignment_id = None;
-            if let Some(volunteer_id) = &input.volunteer_id {
-                let volunteer = volunteers::find(conn, volunteer_id)?
-                    .filter(|volunteer| volunteer.branch_code == event.branch_code)
-                    .ok_or_else(|| {
-                        ApiError::invalid(
-                            "volunteer_id",
-                            ErrorCode::UnknownVolunteer,
-                            "no such volunteer in the meeting's branch",
-                        )
-                    })?;
-                if volunteer.status != VolunteerStatus::Active {
-                    return Err(ApiError::field_conflict(
-                        "only active volunteers speak",
-                        "volunteer_id",
-                        ErrorCode::VolunteerNotActive,
-                        None,
-                    ));
-                }
-                let shift = shifts::for_events(conn, std::slice::from_ref(&event.id))?
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| ApiError::internal("meeting without shift"))?;
-                shifts::lock(conn, &shift.id)?;
-                crate::db::lock_row(conn, "volunteers", volunteer_id)?;
-                if let Some(clash) = shifts::overlapping(conn, volunteer_id, &shift.id, shift.starts_at, shift.ends_at)?
-                {
-                    return Err(ApiError::field_conflict(
-                        "the speaker is booked at an overlapping time",
-                        "volunteer_id",
-                        ErrorCode::Overlap,
-                        Some(clash.shift_id.to_string()),
-                    ));
-                }
-                if shifts::assignment_of(conn, &shift.id, volunteer_id)?
-                    .is_some_and(|a| a.status != AssignmentStatus::Cancelled)
-                {
-                    return Err(ApiError::field_conflict(
-                        "this volunteer speaks at the meeting already",
-                        "volunteer_id",
-                        ErrorCode::Duplicate,
-                        None,
-                    ));
-                }
-                let assignment = Assignment {
-                    id: AssignmentId::new(),
-                    shift_id: shift.id.clone(),
-                    volunteer_id: volunteer_id.clone(),
-                    status: AssignmentStatus::SignedUp,
-                    shift_starts_at: shift.starts_at,
-                    shift_ends_at: shift.ends_at,
-                    created_at: at,
-                    updated_at: at,
-                    version: 1,
-                };
-                shifts::insert_assignment(conn, &assignment)?;
-                assignment_id = Some(assignment.id);
-            }
-            if let Some(organisation) = &input.member_organisation_id
-                && member_organisations::find(conn, organisation)?.is_none()
-            {
-                return Err(ApiError::invalid(
-                    "member_organisation_id",
-                    ErrorCode::UnknownMemberOrganisation,
-                    "no such member organisation",
-                ));
-            }
-            let speaker = Speaker {
-                id: uuid::Uuid::now_v7().to_string(),
-                meeting_id: meeting.event_id.clone(),
-                volunteer_id: input.volunteer_id.clone(),
-                assignment_id,
-                figure_name: input.figure_name.clone(),
-                figure_kind: input.figure_kind,
-                member_organisation_id: input.member_organisation_id.clone(),
-                role: input.role,
-                created_at: at,
-            };
-            meetings::insert_speaker(conn, &speaker)?;
-            meetings::touch(conn, std::slice::from_ref(&event.id), at)?;
-            audit::record(
-                conn,
-                audit_event(&actor, "meeting_speaker_added", &event.id, Some(format!("role={}", input.role))),
-            )?;
-            let row = load(conn, &actor, &id)?;
-            Ok(views(conn, vec![row])?.remove(0))
-        })
-    })
-    .await
+    let (meeting, event) = load_managed(conn, actor, &id)?;
+    if !matches!(meeting.status, MeetingStatus::Requested | MeetingStatus::Agreed) {
+        return Err(ApiError::field_conflict(
+            format!("a {} meeting takes no new speakers", meeting.status),
+            "status",
+            ErrorCode::NotOpen,
+            None,
+        ));
+    }
+    let at = now();
+    let mut assignment_id = None;
+    if let Some(volunteer_id) = &input.volunteer_id {
+        let volunteer = volunteers::find(conn, volunteer_id)?
+            .filter(|volunteer| volunteer.branch_code == event.branch_code)
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "volunteer_id",
+                    ErrorCode::UnknownVolunteer,
+                    "no such volunteer in the meeting's branch",
+                )
+            })?;
+        if volunteer.status != VolunteerStatus::Active {
+            return Err(ApiError::field_conflict(
+                "only active volunteers speak",
+                "volunteer_id",
+                ErrorCode::VolunteerNotActive,
+                None,
+            ));
+        }
+        let shift = shifts::for_events(conn, std::slice::from_ref(&event.id))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::internal("meeting without shift"))?;
+        shifts::lock(conn, &shift.id)?;
+        crate::db::lock_row(conn, "volunteers", volunteer_id)?;
+        if let Some(clash) = shifts::overlapping(conn, volunteer_id, &shift.id, shift.starts_at, shift.ends_at)? {
+            return Err(ApiError::field_conflict(
+                "the speaker is booked at an overlapping time",
+                "volunteer_id",
+                ErrorCode::Overlap,
+                Some(clash.shift_id.to_string()),
+            ));
+        }
+        if shifts::assignment_of(conn, &shift.id, volunteer_id)?
+            .is_some_and(|a| a.status != AssignmentStatus::Cancelled)
+        {
+            return Err(ApiError::field_conflict(
+                "this volunteer speaks at the meeting already",
+                "volunteer_id",
+                ErrorCode::Duplicate,
+                None,
+            ));
+        }
+        let assignment = Assignment {
+            id: AssignmentId::new(),
+            shift_id: shift.id.clone(),
+            volunteer_id: volunteer_id.clone(),
+            status: AssignmentStatus::SignedUp,
+            shift_starts_at: shift.starts_at,
+            shift_ends_at: shift.ends_at,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        };
+        shifts::insert_assignment(conn, &assignment)?;
+        assignment_id = Some(assignment.id);
+    }
+    if let Some(organisation) = &input.member_organisation_id
+        && member_organisations::find(conn, organisation)?.is_none()
+    {
+        return Err(ApiError::invalid(
+            "member_organisation_id",
+            ErrorCode::UnknownMemberOrganisation,
+            "no such member organisation",
+        ));
+    }
+    let speaker = Speaker {
+        id: uuid::Uuid::now_v7().to_string(),
+        meeting_id: meeting.event_id.clone(),
+        volunteer_id: input.volunteer_id.clone(),
+        assignment_id,
+        figure_name: input.figure_name.clone(),
+        figure_kind: input.figure_kind,
+        member_organisation_id: input.member_organisation_id.clone(),
+        role: input.role,
+        created_at: at,
+    };
+    meetings::insert_speaker(conn, &speaker)?;
+    meetings::touch(conn, std::slice::from_ref(&event.id), at)?;
+    audit::record(conn, audit_event(actor, "meeting_speaker_added", &event.id, Some(format!("role={}", input.role))))?;
+    let row = load(conn, actor, &id)?;
+    Ok(views(conn, vec![row])?.remove(0))
 }
 
 pub async fn change_status(

@@ -33,33 +33,27 @@ fn ensure_branch(conn: &mut DbConn, branch: Option<&str>) -> Result<(), ApiError
     }
 }
 
-pub async fn create(
-    db: &Db,
-    admin: &AuthUser,
+pub fn create(
+    conn: &mut DbConn,
+    admin: &SessionUser,
     input: CreateMemberOrganisation,
 ) -> Result<MemberOrganisation, ApiError> {
-    let admin = SessionUser::clone(admin);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            ensure_branch(conn, input.branch.as_deref())?;
-            ensure_unique_bin(conn, &input.bin, None)?;
-            let at = now();
-            let row = MemberOrganisation {
-                id: MemberOrganisationId::new(),
-                name: input.name.trim().to_owned(),
-                kind: input.kind,
-                branch_code: input.branch,
-                bin: input.bin,
-                created_at: at,
-                updated_at: at,
-                version: 1,
-            };
-            member_organisations::insert(conn, &row)?;
-            audit::record(conn, event(&admin, "member_organisation_created", &row.id))?;
-            Ok(row)
-        })
-    })
-    .await
+    ensure_branch(conn, input.branch.as_deref())?;
+    ensure_unique_bin(conn, &input.bin, None)?;
+    let at = now();
+    let row = MemberOrganisation {
+        id: MemberOrganisationId::new(),
+        name: input.name.trim().to_owned(),
+        kind: input.kind,
+        branch_code: input.branch,
+        bin: input.bin,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    member_organisations::insert(conn, &row)?;
+    audit::record(conn, event(admin, "member_organisation_created", &row.id))?;
+    Ok(row)
 }
 
 pub async fn get(db: &Db, id: MemberOrganisationId) -> Result<MemberOrganisation, ApiError> {

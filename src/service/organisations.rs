@@ -27,7 +27,7 @@ pub fn load_visible(conn: &mut DbConn, actor: &SessionUser, id: &OrganisationId)
         .ok_or_else(|| ApiError::not_found(format!("organisation {id}")))
 }
 
-pub async fn create(db: &Db, actor: &AuthUser, input: CreateOrganisation) -> Result<Organisation, ApiError> {
+pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateOrganisation) -> Result<Organisation, ApiError> {
     let branch = actor.branch_for_new_record(input.branch.clone())?;
     let contact_phone = input
         .contact_phone
@@ -36,57 +36,47 @@ pub async fn create(db: &Db, actor: &AuthUser, input: CreateOrganisation) -> Res
             normalize_phone(phone, true).map_err(|err| ApiError::invalid("contact_phone", err.code, err.message))
         })
         .transpose()?;
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            if branches::find(conn, &branch)?.is_none() {
-                return Err(ApiError::invalid(
-                    "branch",
-                    ErrorCode::UnknownBranch,
-                    format!("there is no branch {branch}"),
-                ));
-            }
-            if let Some(id) = &input.locality_id
-                && localities::find(conn, id)?.is_none_or(|locality| locality.branch_code != branch)
-            {
-                return Err(ApiError::invalid(
-                    "locality_id",
-                    ErrorCode::UnknownLocality,
-                    "not a locality of the organisation's branch",
-                ));
-            }
-            if let Some(existing) = meetings::organisation_by_bin(conn, &input.bin)? {
-                return Err(ApiError::Conflict {
-                    detail: format!("an organisation with BIN {} is registered already", input.bin),
-                    errors: vec![FieldError::new("bin", ErrorCode::Duplicate, "this BIN is registered already")],
-                    existing_id: actor.sees_branch(&existing.branch_code).then(|| existing.id.to_string()),
-                });
-            }
-            let at = now();
-            let (name_kk, name_ru) = (normalize_name(&input.name.kk), normalize_name(&input.name.ru));
-            let row = Organisation {
-                id: OrganisationId::new(),
-                branch_code: branch,
-                locality_id: input.locality_id,
-                search_text: search_text(&name_kk, &name_ru, &input.bin),
-                name_kk,
-                name_ru,
-                bin: input.bin,
-                sector: input.sector,
-                employee_count: input.employee_count,
-                address: input.address,
-                contact_name: input.contact_name.map(|name| normalize_name(&name)),
-                contact_phone,
-                created_at: at,
-                updated_at: at,
-                version: 1,
-            };
-            meetings::insert_organisation(conn, &row)?;
-            crate::db::audit::record(conn, event(&actor, "organisation_created", &row.id))?;
-            Ok(row)
-        })
-    })
-    .await
+    if branches::find(conn, &branch)?.is_none() {
+        return Err(ApiError::invalid("branch", ErrorCode::UnknownBranch, format!("there is no branch {branch}")));
+    }
+    if let Some(id) = &input.locality_id
+        && localities::find(conn, id)?.is_none_or(|locality| locality.branch_code != branch)
+    {
+        return Err(ApiError::invalid(
+            "locality_id",
+            ErrorCode::UnknownLocality,
+            "not a locality of the organisation's branch",
+        ));
+    }
+    if let Some(existing) = meetings::organisation_by_bin(conn, &input.bin)? {
+        return Err(ApiError::Conflict {
+            detail: format!("an organisation with BIN {} is registered already", input.bin),
+            errors: vec![FieldError::new("bin", ErrorCode::Duplicate, "this BIN is registered already")],
+            existing_id: actor.sees_branch(&existing.branch_code).then(|| existing.id.to_string()),
+        });
+    }
+    let at = now();
+    let (name_kk, name_ru) = (normalize_name(&input.name.kk), normalize_name(&input.name.ru));
+    let row = Organisation {
+        id: OrganisationId::new(),
+        branch_code: branch,
+        locality_id: input.locality_id,
+        search_text: search_text(&name_kk, &name_ru, &input.bin),
+        name_kk,
+        name_ru,
+        bin: input.bin,
+        sector: input.sector,
+        employee_count: input.employee_count,
+        address: input.address,
+        contact_name: input.contact_name.map(|name| normalize_name(&name)),
+        contact_phone,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    meetings::insert_organisation(conn, &row)?;
+    crate::db::audit::record(conn, event(actor, "organisation_created", &row.id))?;
+    Ok(row)
 }
 
 pub async fn get(db: &Db, actor: &AuthUser, id: OrganisationId) -> Result<Organisation, ApiError> {

@@ -18,7 +18,7 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::poster_placements::{self, Placement, PlacementChange, PlacementFilter, PlacementWithName};
 use crate::db::poster_sites::{self, PosterSite};
 use crate::db::stock_movements::StockMovement;
-use crate::db::{Db, DbConn, events, volunteers, write_transaction};
+use crate::db::{Db, DbConn, events, volunteers};
 use crate::domain::event::EventKind;
 use crate::domain::ids::{EventId, MaterialId, MovementId, PlacementChangeId, PlacementId, PosterSiteId, VolunteerId};
 use crate::domain::material::{MaterialKind, MovementKind};
@@ -331,14 +331,14 @@ pub fn change_status(
     view(conn, &current.id)
 }
 
-pub async fn change(
-    db: &Db,
-    actor: &AuthUser,
-    id: PlacementId,
+/// Records a status change, in the caller's write transaction.
+pub fn change(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    id: &PlacementId,
     input: CreateChange,
 ) -> Result<PlacementView, ApiError> {
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| write_transaction(conn, |conn| change_status(conn, &actor, &id, input))).await
+    change_status(conn, actor, id, input)
 }
 
 pub async fn get(db: &Db, actor: &AuthUser, id: PlacementId) -> Result<PlacementView, ApiError> {

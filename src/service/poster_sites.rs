@@ -70,16 +70,10 @@ pub fn insert(conn: &mut DbConn, actor: &SessionUser, site: &PosterSite, action:
     Ok(())
 }
 
-pub async fn create(db: &Db, actor: &AuthUser, input: CreateSite) -> Result<PosterSite, ApiError> {
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let site = prepare(conn, &actor, input)?;
-            insert(conn, &actor, &site, "poster_site_created")?;
-            Ok(site)
-        })
-    })
-    .await
+pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateSite) -> Result<PosterSite, ApiError> {
+    let site = prepare(conn, actor, input)?;
+    insert(conn, actor, &site, "poster_site_created")?;
+    Ok(site)
 }
 
 pub async fn get(db: &Db, actor: &AuthUser, id: PosterSiteId) -> Result<PosterSite, ApiError> {
@@ -162,6 +156,11 @@ pub fn not_checked_since(days: Option<u32>) -> Result<Option<chrono::NaiveDateTi
 }
 
 /// One page of sites as the caller may see them (`limit` rows).
+/// How far a site lies from a `near` point, as its list computed it.
+pub async fn distance(db: &Db, id: PosterSiteId, near: crate::domain::geo::Near) -> Result<f64, ApiError> {
+    db.run(move |conn| Ok(poster_sites::distance(conn, &id, &near)?.unwrap_or(f64::MAX))).await
+}
+
 pub async fn list(db: &Db, actor: &AuthUser, filter: SiteFilter, limit: i64) -> Result<Vec<PosterSite>, ApiError> {
     let Some(filter) = scoped(actor, filter) else { return Ok(Vec::new()) };
     db.run(move |conn| Ok(poster_sites::list(conn, &filter, limit)?)).await

@@ -99,66 +99,59 @@ fn list_views(conn: &mut DbConn, rows: Vec<Route>) -> Result<Vec<RouteOut>, ApiE
         .collect())
 }
 
-pub async fn create(db: &Db, actor: &AuthUser, input: CreateRoute) -> Result<RouteOut, ApiError> {
-    let actor = SessionUser::clone(actor);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let locality = localities::find(conn, &input.locality_id)?
-                .ok_or_else(|| ApiError::invalid("locality_id", ErrorCode::UnknownLocality, "no such locality"))?;
-            let branch = actor.branch_for_new_record(Some(locality.branch_code.clone()))?;
-            if let Some(event_id) = &input.event_id {
-                let event = events::find(conn, event_id)?.filter(|event| event.branch_code == branch);
-                event.ok_or_else(|| {
-                    ApiError::invalid("event_id", ErrorCode::UnknownEvent, "not an event of the route's branch")
-                })?;
-            }
-            if let Some(shift_id) = &input.shift_id {
-                let shift =
-                    shifts::find(conn, shift_id)?.filter(|shift| Some(&shift.event_id) == input.event_id.as_ref());
-                shift.ok_or_else(|| {
-                    ApiError::invalid("shift_id", ErrorCode::UnknownShift, "not a shift of the route's event")
-                })?;
-            }
-            if input.stops.iter().any(|stop| stop.id.is_some()) {
-                return Err(ApiError::invalid("stops", ErrorCode::IdNotAllowed, "new routes have only new stops"));
-            }
-            for volunteer in &input.volunteer_ids {
-                check_assignable(conn, &branch, volunteer)?;
-            }
-            let at = now();
-            let id = RouteId::new();
-            let stops: Vec<Stop> =
-                input.stops.iter().enumerate().map(|(position, stop)| stop_row(&id, position, stop)).collect();
-            let status = if input.volunteer_ids.is_empty() { RouteStatus::Planned } else { RouteStatus::Assigned };
-            let route = Route {
-                id: id.clone(),
-                branch_code: branch,
-                locality_id: locality.id,
-                event_id: input.event_id,
-                shift_id: input.shift_id,
-                name: input.name.trim().to_owned(),
-                status,
-                stops_total: i32::try_from(stops.len()).unwrap_or(i32::MAX),
-                stops_visited: 0,
-                visits_count: 0,
-                doors_knocked: 0,
-                conversations: 0,
-                materials_left: 0,
-                last_activity_at: None,
-                completed_at: None,
-                created_at: at,
-                updated_at: at,
-                version: 1,
-            };
-            routes::insert(conn, &route, &stops)?;
-            for volunteer in &input.volunteer_ids {
-                routes::add_assignee(conn, &id, volunteer, at)?;
-            }
-            audit::record(conn, route_audit(&actor, "route_created", &id, Some(format!("{} stops", stops.len()))))?;
-            view(conn, route, true)
-        })
-    })
-    .await
+pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateRoute) -> Result<RouteOut, ApiError> {
+    let locality = localities::find(conn, &input.locality_id)?
+        .ok_or_else(|| ApiError::invalid("locality_id", ErrorCode::UnknownLocality, "no such locality"))?;
+    let branch = actor.branch_for_new_record(Some(locality.branch_code.clone()))?;
+    if let Some(event_id) = &input.event_id {
+        let event = events::find(conn, event_id)?.filter(|event| event.branch_code == branch);
+        event.ok_or_else(|| {
+            ApiError::invalid("event_id", ErrorCode::UnknownEvent, "not an event of the route's branch")
+        })?;
+    }
+    if let Some(shift_id) = &input.shift_id {
+        let shift = shifts::find(conn, shift_id)?.filter(|shift| Some(&shift.event_id) == input.event_id.as_ref());
+        shift.ok_or_else(|| {
+            ApiError::invalid("shift_id", ErrorCode::UnknownShift, "not a shift of the route's event")
+        })?;
+    }
+    if input.stops.iter().any(|stop| stop.id.is_some()) {
+        return Err(ApiError::invalid("stops", ErrorCode::IdNotAllowed, "new routes have only new stops"));
+    }
+    for volunteer in &input.volunteer_ids {
+        check_assignable(conn, &branch, volunteer)?;
+    }
+    let at = now();
+    let id = RouteId::new();
+    let stops: Vec<Stop> =
+        input.stops.iter().enumerate().map(|(position, stop)| stop_row(&id, position, stop)).collect();
+    let status = if input.volunteer_ids.is_empty() { RouteStatus::Planned } else { RouteStatus::Assigned };
+    let route = Route {
+        id: id.clone(),
+        branch_code: branch,
+        locality_id: locality.id,
+        event_id: input.event_id,
+        shift_id: input.shift_id,
+        name: input.name.trim().to_owned(),
+        status,
+        stops_total: i32::try_from(stops.len()).unwrap_or(i32::MAX),
+        stops_visited: 0,
+        visits_count: 0,
+        doors_knocked: 0,
+        conversations: 0,
+        materials_left: 0,
+        last_activity_at: None,
+        completed_at: None,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    routes::insert(conn, &route, &stops)?;
+    for volunteer in &input.volunteer_ids {
+        routes::add_assignee(conn, &id, volunteer, at)?;
+    }
+    audit::record(conn, route_audit(actor, "route_created", &id, Some(format!("{} stops", stops.len()))))?;
+    view(conn, route, true)
 }
 
 pub async fn get(db: &Db, actor: &AuthUser, id: RouteId) -> Result<RouteOut, ApiError> {
@@ -191,6 +184,11 @@ pub fn narrow_to_caller(actor: &AuthUser, branch: &mut Option<String>, assignee:
             None => false,
         },
     }
+}
+
+/// How far a route (its first stop) lies from a `near` point, as its list computed it.
+pub async fn distance(db: &Db, id: RouteId, near: crate::domain::geo::Near) -> Result<f64, ApiError> {
+    db.run(move |conn| Ok(routes::distance(conn, &id, &near)?.unwrap_or(f64::MAX))).await
 }
 
 pub async fn list(

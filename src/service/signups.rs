@@ -64,129 +64,113 @@ fn signing_volunteer(
 
 /// Signs a volunteer up: a place if one is free, the waitlist otherwise.
 /// Signing up again returns the existing assignment (`false`: nothing created).
-pub async fn sign_up(
-    db: &Db,
-    actor: &AuthUser,
-    shift_id: ShiftId,
+/// Runs in the caller's write transaction.
+pub fn sign_up(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    shift_id: &ShiftId,
     volunteer_id: Option<VolunteerId>,
 ) -> Result<(Assignment, bool), ApiError> {
-    let actor = SessionUser::clone(actor);
-    let (assignment, created) = db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                shifts::lock(conn, &shift_id)?;
-                let (shift, event) = load_shift(conn, &actor, &shift_id)?;
-                if actor.role == Role::Coordinator {
-                    actor.ensure_manages_branch(&event.branch_code, format!("shift {shift_id}"))?;
-                }
-                let volunteer = signing_volunteer(conn, &actor, volunteer_id)?;
-                let existing = shifts::assignment_of(conn, &shift.id, &volunteer.id)?;
-                if let Some(existing) = &existing
-                    && existing.status != AssignmentStatus::Cancelled
-                {
-                    return Ok((existing.clone(), false));
-                }
-                crate::service::events::ensure_not_meeting(&event)?;
-                if shift.cancelled_at.is_some() {
-                    return Err(ApiError::field_conflict(
-                        "the shift is cancelled; it takes no sign-ups",
-                        "shift_id",
-                        ErrorCode::NotOpen,
-                        None,
-                    ));
-                }
-                // Locked so that a cancellation of the event, or a parallel booking of
-                // the same volunteer elsewhere, cannot slip between check and insert.
-                crate::db::lock_row(conn, "events", &event.id)?;
-                crate::db::lock_row(conn, "volunteers", &volunteer.id)?;
-                let event = events::find(conn, &event.id)?.ok_or_else(|| ApiError::internal("event vanished"))?;
-                let open = event.status == EventStatus::Scheduled;
-                if !open {
-                    return Err(ApiError::field_conflict(
-                        format!("the event is {}; it takes no sign-ups", event.status),
-                        "shift_id",
-                        ErrorCode::EventNotOpen,
-                        None,
-                    ));
-                }
-                if volunteer.branch_code != event.branch_code {
-                    return Err(ApiError::field_conflict(
-                        "the volunteer belongs to another branch",
-                        "volunteer_id",
-                        ErrorCode::OtherBranch,
-                        None,
-                    ));
-                }
-                if volunteer.status != VolunteerStatus::Active {
-                    return Err(ApiError::field_conflict(
-                        format!("only active volunteers sign up; this one is {}", volunteer.status),
-                        "volunteer_id",
-                        ErrorCode::VolunteerNotActive,
-                        None,
-                    ));
-                }
-                if let Some(skill) = &shift.required_skill
-                    && !decode_list(&volunteer.skills).contains(skill)
-                {
-                    return Err(ApiError::field_conflict(
-                        format!("this shift needs the skill {skill}"),
-                        "volunteer_id",
-                        ErrorCode::MissingSkill,
-                        None,
-                    ));
-                }
-                if let Some(clash) =
-                    shifts::overlapping(conn, &volunteer.id, &shift.id, shift.starts_at, shift.ends_at)?
-                {
-                    return Err(ApiError::field_conflict(
-                        format!("the volunteer already holds shift {} at an overlapping time", clash.shift_id),
-                        "shift_id",
-                        ErrorCode::Overlap,
-                        Some(clash.shift_id.to_string()),
-                    ));
-                }
-                let taken = shifts::counts(conn, std::slice::from_ref(&shift.id))?
-                    .get(&shift.id)
-                    .copied()
-                    .unwrap_or_default()
-                    .taken();
-                let status = if taken < i64::from(shift.capacity) {
-                    AssignmentStatus::SignedUp
-                } else {
-                    AssignmentStatus::Waitlisted
-                };
-                let at = now();
-                let assignment = match existing {
-                    // A cancelled place is taken again, at the end of the waitlist if full.
-                    Some(cancelled) => {
-                        shifts::set_status(conn, &cancelled.id, status, at)?;
-                        shifts::restart_queue_position(conn, &cancelled.id, at)?;
-                        shifts::find_assignment(conn, &cancelled.id)?
-                            .ok_or_else(|| ApiError::internal("assignment vanished"))?
-                    }
-                    None => {
-                        let row = Assignment {
-                            id: AssignmentId::new(),
-                            shift_id: shift.id.clone(),
-                            volunteer_id: volunteer.id.clone(),
-                            status,
-                            shift_starts_at: shift.starts_at,
-                            shift_ends_at: shift.ends_at,
-                            created_at: at,
-                            updated_at: at,
-                            version: 1,
-                        };
-                        shifts::insert_assignment(conn, &row)?;
-                        row
-                    }
-                };
-                events::touch(conn, &event.id, at)?;
-                audit::record(conn, assignment_audit(&actor, "signed_up", &assignment.id, Some(status.to_string())))?;
-                Ok((assignment, true))
-            })
-        })
-        .await?;
-    Ok((assignment, created))
+    shifts::lock(conn, shift_id)?;
+    let (shift, event) = load_shift(conn, actor, shift_id)?;
+    if actor.role == Role::Coordinator {
+        actor.ensure_manages_branch(&event.branch_code, format!("shift {shift_id}"))?;
+    }
+    let volunteer = signing_volunteer(conn, actor, volunteer_id)?;
+    let existing = shifts::assignment_of(conn, &shift.id, &volunteer.id)?;
+    if let Some(existing) = &existing
+        && existing.status != AssignmentStatus::Cancelled
+    {
+        return Ok((existing.clone(), false));
+    }
+    crate::service::events::ensure_not_meeting(&event)?;
+    if shift.cancelled_at.is_some() {
+        return Err(ApiError::field_conflict(
+            "the shift is cancelled; it takes no sign-ups",
+            "shift_id",
+            ErrorCode::NotOpen,
+            None,
+        ));
+    }
+    // Locked so that a cancellation of the event, or a parallel booking of
+    // the same volunteer elsewhere, cannot slip between check and insert.
+    crate::db::lock_row(conn, "events", &event.id)?;
+    crate::db::lock_row(conn, "volunteers", &volunteer.id)?;
+    let event = events::find(conn, &event.id)?.ok_or_else(|| ApiError::internal("event vanished"))?;
+    let open = event.status == EventStatus::Scheduled;
+    if !open {
+        return Err(ApiError::field_conflict(
+            format!("the event is {}; it takes no sign-ups", event.status),
+            "shift_id",
+            ErrorCode::EventNotOpen,
+            None,
+        ));
+    }
+    if volunteer.branch_code != event.branch_code {
+        return Err(ApiError::field_conflict(
+            "the volunteer belongs to another branch",
+            "volunteer_id",
+            ErrorCode::OtherBranch,
+            None,
+        ));
+    }
+    if volunteer.status != VolunteerStatus::Active {
+        return Err(ApiError::field_conflict(
+            format!("only active volunteers sign up; this one is {}", volunteer.status),
+            "volunteer_id",
+            ErrorCode::VolunteerNotActive,
+            None,
+        ));
+    }
+    if let Some(skill) = &shift.required_skill
+        && !decode_list(&volunteer.skills).contains(skill)
+    {
+        return Err(ApiError::field_conflict(
+            format!("this shift needs the skill {skill}"),
+            "volunteer_id",
+            ErrorCode::MissingSkill,
+            None,
+        ));
+    }
+    if let Some(clash) = shifts::overlapping(conn, &volunteer.id, &shift.id, shift.starts_at, shift.ends_at)? {
+        return Err(ApiError::field_conflict(
+            format!("the volunteer already holds shift {} at an overlapping time", clash.shift_id),
+            "shift_id",
+            ErrorCode::Overlap,
+            Some(clash.shift_id.to_string()),
+        ));
+    }
+    let taken =
+        shifts::counts(conn, std::slice::from_ref(&shift.id))?.get(&shift.id).copied().unwrap_or_default().taken();
+    let status =
+        if taken < i64::from(shift.capacity) { AssignmentStatus::SignedUp } else { AssignmentStatus::Waitlisted };
+    let at = now();
+    let assignment = match existing {
+        // A cancelled place is taken again, at the end of the waitlist if full.
+        Some(cancelled) => {
+            shifts::set_status(conn, &cancelled.id, status, at)?;
+            shifts::restart_queue_position(conn, &cancelled.id, at)?;
+            shifts::find_assignment(conn, &cancelled.id)?.ok_or_else(|| ApiError::internal("assignment vanished"))?
+        }
+        None => {
+            let row = Assignment {
+                id: AssignmentId::new(),
+                shift_id: shift.id.clone(),
+                volunteer_id: volunteer.id.clone(),
+                status,
+                shift_starts_at: shift.starts_at,
+                shift_ends_at: shift.ends_at,
+                created_at: at,
+                updated_at: at,
+                version: 1,
+            };
+            shifts::insert_assignment(conn, &row)?;
+            row
+        }
+    };
+    events::touch(conn, &event.id, at)?;
+    audit::record(conn, assignment_audit(actor, "signed_up", &assignment.id, Some(status.to_string())))?;
+    Ok((assignment, true))
 }
 
 fn load_assignment(

@@ -314,13 +314,22 @@ fn load_managed(conn: &mut DbConn, actor: &SessionUser, id: &VolunteerId) -> Res
 }
 
 /// One volunteer. Reads of personal data are recorded in the audit log.
-pub async fn get(db: &Db, actor: &AuthUser, id: VolunteerId) -> Result<Volunteer, ApiError> {
+/// The volunteer as the caller sees it, with the shift an applicant asked for
+/// (staff only).
+pub async fn get(db: &Db, actor: &AuthUser, id: VolunteerId) -> Result<VolunteerOut, ApiError> {
     let reader = SessionUser::clone(actor);
-    let volunteer = db.run(move |conn| load_visible(conn, &reader, &id)).await?;
+    let staff = matches!(actor.role, Role::Admin | Role::Coordinator);
+    let (volunteer, requested) = db
+        .run(move |conn| {
+            let volunteer = load_visible(conn, &reader, &id)?;
+            let requested = if staff { crate::db::shifts::requested(conn, &volunteer.id)? } else { None };
+            Ok((volunteer, requested))
+        })
+        .await?;
     if actor.visibility().shows_personal_data() {
         db.record_read(event(actor, "volunteer_viewed", &volunteer.id, None)).await?;
     }
-    Ok(volunteer)
+    Ok(VolunteerOut { requested_shift_id: requested, ..VolunteerOut::new(volunteer, actor.visibility()) })
 }
 
 pub async fn list(
@@ -336,7 +345,18 @@ pub async fn list(
         let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
         filter.branch = branch;
     }
-    let rows = db.run(move |conn| Ok(volunteers::list(conn, &filter, limit)?)).await?;
+    let staff = matches!(actor.role, Role::Admin | Role::Coordinator);
+    let (rows, mut requested) = db
+        .run(move |conn| {
+            let rows = volunteers::list(conn, &filter, limit)?;
+            let applicants: Vec<VolunteerId> = rows
+                .iter()
+                .filter(|row| staff && row.status == VolunteerStatus::Applicant)
+                .map(|row| row.id.clone())
+                .collect();
+            Ok((rows, crate::db::shifts::requested_by(conn, &applicants)?))
+        })
+        .await?;
     if actor.visibility().shows_personal_data() && !rows.is_empty() {
         let details = format!("{} volunteers listed", rows.len().min(usize::try_from(limit).unwrap_or(usize::MAX)));
         db.record_read(AuditEvent {
@@ -350,7 +370,10 @@ pub async fn list(
         .await?;
     }
     let visibility = actor.visibility();
-    Ok(rows.into_iter().map(|row| VolunteerOut::new(row, visibility)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| VolunteerOut { requested_shift_id: requested.remove(&row.id), ..VolunteerOut::new(row, visibility) })
+        .collect())
 }
 
 pub async fn update(

@@ -146,7 +146,7 @@ fn matrix() -> Vec<Case> {
         case_on(Target::Event, "GET", "/api/v1/events/{id}", None, [401, 200, 200, 404, 200, 200]),
         case_on(Target::Event, "PATCH", "/api/v1/events/{id}", Some(json!({"title": "Renamed"})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::FreshDraftEvent, "POST", "/api/v1/events/{id}/status", Some(json!({"status": "scheduled"})), [401, 200, 200, 404, 403, 403]),
-        case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts", Some(json!({"starts_at": "2027-01-10T05:00:00Z", "ends_at": "2027-01-10T06:00:00Z", "capacity": 3})), [401, 201, 201, 404, 403, 403]),
+        case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts", Some(json!({"starts_at": "2027-01-10T05:{fresh_minute}:00Z", "ends_at": "2027-01-10T06:00:00Z", "capacity": 3})), [401, 201, 201, 404, 403, 403]),
         // The admin's call creates the day's shift; the coordinator's repeats it: nothing new, 200.
         case_on(Target::Event, "POST", "/api/v1/events/{id}/shifts/series", Some(json!({"from_date": "2027-01-10", "to_date": "2027-01-10", "start_time": "12:00", "end_time": "13:00", "capacity": 3})), [401, 201, 200, 404, 403, 403]),
         case_on(Target::Shift, "GET", "/api/v1/shifts/{id}", None, [401, 200, 200, 404, 200, 200]),
@@ -161,6 +161,7 @@ fn matrix() -> Vec<Case> {
         case("DELETE", "/api/v1/me/calendar-feed", None, [401, 204, 204, 204, 204, 204]),
         case_on(Target::CalendarToken, "GET", "/api/v1/calendar/{token}.ics", None, [200, 200, 200, 200, 200, 200]),
         case("GET", "/api/v1/branches/{code}/events.ics", None, [200, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/branches/{code}/events", None, [200, 200, 200, 200, 200, 200]),
         case("POST", "/api/v1/routes", Some(json!({"locality_id": "{locality_id}", "name": "Matrix route", "stops": [{"street": "S", "building": "1", "doors": 10}]})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/routes", None, [401, 200, 200, 200, 200, 200]),
         case_on(Target::Route, "GET", "/api/v1/routes/{id}", None, [401, 200, 200, 404, 200, 200]),
@@ -213,7 +214,7 @@ fn matrix() -> Vec<Case> {
         case_on(Target::FreshPlacement, "POST", "/api/v1/poster-placements/{id}/changes", Some(json!({"status": "checked"})), [401, 201, 201, 404, 201, 403]),
         case("POST", "/api/v1/poster-inspections/batch", Some(json!({"inspections": []})), [401, 200, 200, 200, 200, 403]),
         case("GET", "/api/v1/reports/poster-coverage", None, [401, 200, 200, 200, 403, 200]),
-        case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [202, 202, 202, 202, 202, 202]),
+        case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}, "shift_id": "{event_shift_id}"})), [202, 202, 202, 202, 202, 202]),
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
         case_on(Target::Volunteer, "GET", "/api/v1/volunteers/{id}", None, [401, 200, 200, 404, 404, 200]),
@@ -258,6 +259,13 @@ struct Fixtures {
 }
 
 /// A valid BIN nobody has used: eleven random digits and their check digit.
+/// A minute not used before in this process, so that each caller's new shift
+/// is another slot (a shift at the same start and end as another is a 409).
+fn fresh_minute() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    format!("{:02}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 60)
+}
+
 pub fn fresh_bin() -> String {
     loop {
         let digits: Vec<u32> =
@@ -391,6 +399,8 @@ impl Fixtures {
                 .replace("{target_email}", &self.target.email)
                 .replace("{target_password}", &self.target.password)
                 .replace("{fresh_bin}", &fresh_bin())
+                .replace("{fresh_minute}", &fresh_minute())
+                .replace("{event_shift_id}", self.event["shifts"][0]["id"].as_str().unwrap())
                 .replace("{fresh_phone}", &fresh_phone())
                 .replace("{locality_id}", &self.locality_id)
                 .replace("{material_id}", &self.material_id)

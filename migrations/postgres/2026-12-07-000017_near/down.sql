@@ -1,0 +1,4 @@
+DROP INDEX route_stops_first_position_idx;
+DROP INDEX poster_sites_position_idx;
+DROP INDEX events_position_idx;
+DROP FUNCTION distance_km;
