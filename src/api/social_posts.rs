@@ -11,7 +11,7 @@ use crate::db::social_posts::PostFilter;
 use crate::domain::ids::SocialPostId;
 use crate::domain::version::ExpectedVersion;
 use crate::dto::page::{decode_time_cursor, paginate, time_key};
-use crate::dto::social::{CreatePost, CreateReach, PostFilterQuery, PostOut, ReachOut, UpdatePost};
+use crate::dto::social::{CreatePost, CreateReach, PostFilterQuery, PostOut, ReachOut, ReachPageQuery, UpdatePost};
 use crate::dto::{Page, PageQuery};
 use crate::error::ApiError;
 use crate::service::{self, idempotency};
@@ -248,10 +248,11 @@ pub async fn add_reach(
 /// List a post's reach snapshots
 ///
 /// Oldest `taken_at` first, for charting growth. Whoever may see the post.
+/// Snapshots never change: there is no `updated_since`.
 #[utoipa::path(
     tag = "social media",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Post id"), PageQuery),
+    params(("id" = String, Path, description = "Post id"), ReachPageQuery),
     responses(
         (status = 200, description = "A page of snapshots", body = Page<ReachOut>),
         (status = 404, description = "No such post in the caller's scope"),

@@ -263,3 +263,16 @@ pub struct SocialReport {
     /// The posts with the most views at their latest snapshot.
     pub top_posts: Vec<TopPostOut>,
 }
+
+/// `GET /social-posts/{id}/reach`: a keyset page in `taken_at` order (snapshots
+/// never change, so there is no `updated_since`).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReachPageQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
+}

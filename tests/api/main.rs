@@ -29,6 +29,7 @@ mod operations;
 mod posters;
 mod seed;
 mod shifts;
+mod social_posts;
 mod spec_limits;
 mod stock;
 mod stored_values;
