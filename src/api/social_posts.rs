@@ -71,7 +71,7 @@ pub async fn create_post(
 /// Posts not removed, each with its latest reach. Admins and observers see every
 /// branch (observers without authors), coordinators and volunteers their own.
 /// `from` and `to` bound the publication time (`to` exclusive); `author` is a
-/// volunteer id. With `updated_since` the list pages in change order (a new
+/// volunteer id (not for observers: 403). With `updated_since` the list pages in change order (a new
 /// reach snapshot changes the post).
 #[utoipa::path(
     tag = "social media",

@@ -34,6 +34,7 @@ const PAGE: i64 = 1000;
 /// The posts `actor` may see (with the list's filters), in id order, as UTF-8
 /// CSV with a byte-order mark.
 pub async fn export(db: &Db, actor: &AuthUser, filter: PostFilter) -> Result<Vec<u8>, ApiError> {
+    super::social_posts::ensure_author_filter(actor, &filter)?;
     let Some(mut filter) = super::social_posts::scoped(actor, filter) else {
         return csv_import::write(&COLUMNS, Vec::new());
     };

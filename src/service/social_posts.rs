@@ -191,8 +191,18 @@ pub async fn get(db: &Db, actor: &AuthUser, id: SocialPostId) -> Result<PostWith
 
 /// One page of posts as the caller may see them (`limit` rows).
 pub async fn list(db: &Db, actor: &AuthUser, filter: PostFilter, limit: i64) -> Result<Vec<PostWithAuthor>, ApiError> {
+    ensure_author_filter(actor, &filter)?;
     let Some(filter) = scoped(actor, filter) else { return Ok(Vec::new()) };
     db.run(move |conn| Ok(social_posts::list(conn, &filter, limit)?)).await
+}
+
+/// Who wrote what is personal data: callers who see none (observers) do not
+/// filter by author either.
+pub fn ensure_author_filter(actor: &SessionUser, filter: &PostFilter) -> Result<(), ApiError> {
+    if filter.author.is_some() && !actor.visibility().shows_personal_data() {
+        return Err(ApiError::Forbidden("observers do not filter posts by author".into()));
+    }
+    Ok(())
 }
 
 /// Narrows `filter` to what the caller may see; `None` when nothing at all.

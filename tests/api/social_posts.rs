@@ -254,6 +254,8 @@ async fn staff_correct_and_remove_posts_volunteers_only_their_own_observers_with
     assert!(seen["author_volunteer_id"].is_null() && seen["author_name"].is_null() && seen["recorded_by"].is_null());
     assert_eq!(app.get(&path).bearer(&coordinator.token).send().await.json()["author_name"], volunteer["full_name"]);
     app.get(&path).bearer(&stranger.token).send().await.problem(404);
+    let by_author = format!("/api/v1/social-posts?author={}", volunteer["id"].as_str().unwrap());
+    app.get(&by_author).bearer(&observer.token).send().await.problem(403);
     let empty = app.get(&format!("/api/v1/social-posts?branch={OWN_BRANCH}")).bearer(&stranger.token).send().await;
     assert_eq!(empty.json()["items"], json!([]));
 
