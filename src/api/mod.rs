@@ -33,6 +33,8 @@ pub mod problems;
 pub mod query;
 pub mod shifts;
 pub mod signups;
+pub mod social_posts;
+pub mod social_report;
 pub mod stock_balances;
 pub mod stock_movements;
 pub mod visits;
@@ -160,7 +162,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(poster_placements::get_placement)
             .service(poster_placements::change_placement)
             .service(poster_placements::sync_inspections)
-            .service(poster_coverage::poster_coverage),
+            .service(poster_coverage::poster_coverage)
+            .service(social_posts::create_post)
+            .service(social_posts::list_posts)
+            .service(social_posts::export_posts)
+            .service(social_posts::get_post)
+            .service(social_posts::update_post)
+            .service(social_posts::remove_post)
+            .service(social_posts::add_reach)
+            .service(social_posts::list_reach)
+            .service(social_report::social_report),
     );
 }
 

@@ -30,6 +30,8 @@ pub mod routes;
 pub mod schema;
 mod scope;
 pub mod shifts;
+pub mod social_posts;
+pub mod social_report;
 pub mod stock_balances;
 pub mod stock_movements;
 pub mod throttle_events;

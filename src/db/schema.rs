@@ -505,6 +505,43 @@ diesel::joinable!(assignments -> shifts (shift_id));
 diesel::joinable!(assignments -> volunteers (volunteer_id));
 diesel::joinable!(route_stops -> routes (route_id));
 diesel::joinable!(route_assignees -> routes (route_id));
+diesel::table! {
+    social_posts (id) {
+        id -> Text,
+        branch_code -> Text,
+        author_volunteer_id -> Nullable<Text>,
+        recorded_by -> Text,
+        platform -> Text,
+        url -> Text,
+        published_at -> Timestamp,
+        language -> Text,
+        topics -> Text,
+        reach_taken_at -> Nullable<Timestamp>,
+        views -> Nullable<BigInt>,
+        reactions -> Nullable<BigInt>,
+        shares -> Nullable<BigInt>,
+        comments -> Nullable<BigInt>,
+        removed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    social_reach_snapshots (id) {
+        id -> Text,
+        post_id -> Text,
+        taken_at -> Timestamp,
+        views -> BigInt,
+        reactions -> BigInt,
+        shares -> BigInt,
+        comments -> BigInt,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(visits -> routes (route_id));
 diesel::joinable!(routes -> localities (locality_id));
 diesel::joinable!(meetings -> events (event_id));
@@ -520,6 +557,8 @@ diesel::joinable!(poster_placements -> poster_sites (site_id));
 diesel::joinable!(poster_placements -> materials (material_id));
 diesel::joinable!(poster_placement_changes -> poster_placements (placement_id));
 diesel::joinable!(poster_placements -> volunteers (placed_by));
+diesel::joinable!(social_posts -> volunteers (author_volunteer_id));
+diesel::joinable!(social_reach_snapshots -> social_posts (post_id));
 diesel::allow_tables_to_appear_in_same_query!(
     branches,
     shift_requests,
@@ -553,4 +592,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     poster_sites,
     poster_placements,
     poster_placement_changes,
+    social_posts,
+    social_reach_snapshots,
 );

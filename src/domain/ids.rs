@@ -218,6 +218,14 @@ crate::id_type!(
     /// carries the id its phone generated.
     PlacementChangeId
 );
+crate::id_type!(
+    /// A social-media post of the campaign.
+    SocialPostId
+);
+crate::id_type!(
+    /// A reach snapshot of a social-media post.
+    ReachSnapshotId
+);
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,7 @@ pub mod phone;
 pub mod poster;
 pub mod role;
 pub mod route;
+pub mod social;
 pub mod text_enum;
 pub mod time;
 pub mod version;

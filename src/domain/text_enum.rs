@@ -93,7 +93,8 @@ mod tests {
     use serde::de::DeserializeOwned;
 
     use crate::domain::{
-        branch, event, language, locality, material, meeting, member_organisation, poster, role, route, volunteer,
+        branch, event, language, locality, material, meeting, member_organisation, poster, role, route, social,
+        volunteer,
     };
 
     /// JSON, the spec and the database must spell every value alike.
@@ -132,6 +133,7 @@ mod tests {
         spelled_alike(poster::SiteKind::ALL);
         spelled_alike(poster::SiteStatus::ALL);
         spelled_alike(poster::PlacementStatus::ALL);
+        spelled_alike(social::Platform::ALL);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod page;
 pub mod poster;
 pub mod route;
 pub mod shift;
+pub mod social;
 pub mod stock;
 pub mod timestamp;
 pub mod volunteer;

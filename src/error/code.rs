@@ -52,6 +52,7 @@ pub enum ErrorCode {
     AboveEmployeeCount,
     AssignmentEnded,
     BeforeFromDate,
+    BeforePublication,
     BeforeRoute,
     CapacityExceeded,
     Bin,
@@ -94,6 +95,7 @@ pub enum ErrorCode {
     NotDistributing,
     NotEditable,
     NotHeld,
+    NotHttps,
     NotOnRoute,
     NotOpen,
     NulCharacter,
@@ -133,6 +135,7 @@ pub enum ErrorCode {
     UnknownVolunteer,
     VolunteerNotActive,
     WrongPassword,
+    WrongPlatform,
 }
 
 crate::text_enum!(ErrorCode {
@@ -158,6 +161,7 @@ crate::text_enum!(ErrorCode {
         AboveEmployeeCount = "above_employee_count",
         AssignmentEnded = "assignment_ended",
         BeforeFromDate = "before_from_date",
+        BeforePublication = "before_publication",
         BeforeRoute = "before_route",
         CapacityExceeded = "capacity_exceeded",
         Bin = "bin",
@@ -200,6 +204,7 @@ crate::text_enum!(ErrorCode {
         NotDistributing = "not_distributing",
         NotEditable = "not_editable",
         NotHeld = "not_held",
+        NotHttps = "not_https",
         NotOnRoute = "not_on_route",
         NotOpen = "not_open",
         NulCharacter = "nul_character",
@@ -238,7 +243,8 @@ crate::text_enum!(ErrorCode {
         UnknownValue = "unknown_value",
         UnknownVolunteer = "unknown_volunteer",
         VolunteerNotActive = "volunteer_not_active",
-        WrongPassword = "wrong_password"
+        WrongPassword = "wrong_password",
+        WrongPlatform = "wrong_platform"
 });
 
 impl ErrorCode {

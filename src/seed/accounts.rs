@@ -75,6 +75,11 @@ impl Logins {
         id
     }
 
+    /// The account of roster member `member`, when it has one already.
+    pub fn existing(&self, member: usize) -> Option<AccountId> {
+        self.by_member.get(&member).cloned()
+    }
+
     /// The rows of the logins made since the last call, to write before anything
     /// that points at them (the hand-outs of their visits).
     pub fn take_new(&mut self, branch: &str, roster: &super::roster::Roster) -> Vec<NewAccount> {

@@ -26,6 +26,7 @@ mod rng;
 mod roster;
 mod routes;
 mod signups;
+mod social;
 mod store;
 mod walking;
 mod work_collectives;
@@ -125,6 +126,7 @@ pub fn run_plan(url: &DatabaseUrl, plan: &Plan, force: bool) -> Result<(), Strin
     seed_logins(conn, &progress, &mut contexts)?;
     seed_ledger(conn, &progress, &contexts, ledger)?;
     seed_posters(conn, &progress, &contexts, plan)?;
+    seed_social(conn, &progress, &mut contexts, plan)?;
 
     if let DbConn::Postgresql(_) = conn {
         // Fresh statistics, as autovacuum would gather them soon after.
@@ -502,6 +504,22 @@ fn seed_posters(conn: &mut DbConn, progress: &Progress, contexts: &[BranchContex
     store::insert_posters(conn, &batch)?;
     progress.done("poster sites", batch.sites.len(), since);
     progress.done("poster placements", batch.placements.len(), since);
+    Ok(())
+}
+
+/// Social-media posts with their reach snapshots.
+fn seed_social(
+    conn: &mut DbConn,
+    progress: &Progress,
+    contexts: &mut [BranchContext],
+    plan: &Plan,
+) -> Result<(), String> {
+    let since = Instant::now();
+    let weights = total_weight(contexts);
+    let batch = social::generate(contexts, plan.social_posts, weights, base_time());
+    store::insert_social(conn, &batch)?;
+    progress.done("social-media posts", batch.posts.len(), since);
+    progress.done("reach snapshots", batch.snapshots.len(), since);
     Ok(())
 }
 

@@ -14,6 +14,8 @@ pub struct Plan {
     pub meetings: u64,
     /// Poster sites.
     pub poster_sites: u64,
+    /// Social-media posts (with their reach snapshots).
+    pub social_posts: u64,
 }
 
 /// Volunteers per unit of scale.
@@ -23,6 +25,7 @@ const VISITS_PER_SCALE: u64 = 100_000;
 const ORGANISATIONS_PER_SCALE: u64 = 300;
 const MEETINGS_PER_SCALE: u64 = 300;
 const POSTER_SITES_PER_SCALE: u64 = 1_000;
+const SOCIAL_POSTS_PER_SCALE: u64 = 1_000;
 
 impl Plan {
     /// Everything grows linearly with the scale.
@@ -35,11 +38,20 @@ impl Plan {
             organisations: scale * ORGANISATIONS_PER_SCALE,
             meetings: scale * MEETINGS_PER_SCALE,
             poster_sites: scale * POSTER_SITES_PER_SCALE,
+            social_posts: scale * SOCIAL_POSTS_PER_SCALE,
         }
     }
 
     /// A small data set with every kind of record in every branch, for tests.
     pub fn sample() -> Self {
-        Self { volunteers: 2_000, events: 300, visits: 6_000, organisations: 60, meetings: 80, poster_sites: 200 }
+        Self {
+            volunteers: 2_000,
+            events: 300,
+            visits: 6_000,
+            organisations: 60,
+            meetings: 80,
+            poster_sites: 200,
+            social_posts: 150,
+        }
     }
 }

@@ -181,6 +181,15 @@ pub fn insert_posters(conn: &mut DbConn, batch: &super::posters::PosterBatch) ->
     .map_err(message("posters"))
 }
 
+pub fn insert_social(conn: &mut DbConn, batch: &super::social::SocialBatch) -> Result<(), String> {
+    use crate::db::schema::{social_posts, social_reach_snapshots};
+    conn.transaction(|conn| {
+        bulk_insert!(conn, social_posts::table, &batch.posts, 18)?;
+        bulk_insert!(conn, social_reach_snapshots::table, &batch.snapshots, 9)
+    })
+    .map_err(message("social-media posts"))
+}
+
 /// What the database holds already that seeding would fill or collide with.
 pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, String> {
     let read = |err: diesel::result::Error| format!("cannot read the database: {err}");
@@ -191,6 +200,7 @@ pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, Stri
         ("events", events::table.count().get_result::<i64>(conn).map_err(read)?),
         ("routes", routes::table.count().get_result::<i64>(conn).map_err(read)?),
         ("poster sites", crate::db::schema::poster_sites::table.count().get_result::<i64>(conn).map_err(read)?),
+        ("social posts", crate::db::schema::social_posts::table.count().get_result::<i64>(conn).map_err(read)?),
         ("organisations", organisations::table.count().get_result::<i64>(conn).map_err(read)?),
         ("materials", materials::table.count().get_result::<i64>(conn).map_err(read)?),
         (
@@ -209,6 +219,8 @@ pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, Stri
 /// them points into them, so PostgreSQL can empty them with one TRUNCATE
 /// (a DELETE would check every foreign key row by row, some without an index).
 const WORK_TABLES: &[&str] = &[
+    "social_reach_snapshots",
+    "social_posts",
     "shift_requests",
     "stock_movements",
     "poster_placement_changes",

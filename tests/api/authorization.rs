@@ -92,6 +92,10 @@ enum Target {
     Placement,
     /// A new placement on the poster site for each call (status changes).
     FreshPlacement,
+    /// A social-media post of the own branch, written by the volunteer caller.
+    SocialPost,
+    /// A new social-media post of the own branch for each call (removals).
+    FreshSocialPost,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -214,6 +218,15 @@ fn matrix() -> Vec<Case> {
         case_on(Target::FreshPlacement, "POST", "/api/v1/poster-placements/{id}/changes", Some(json!({"status": "checked"})), [401, 201, 201, 404, 201, 403]),
         case("POST", "/api/v1/poster-inspections/batch", Some(json!({"inspections": []})), [401, 200, 200, 200, 200, 403]),
         case("GET", "/api/v1/reports/poster-coverage", None, [401, 200, 200, 200, 403, 200]),
+        case("POST", "/api/v1/social-posts", Some(json!({"branch": OWN_BRANCH, "platform": "telegram", "url": "https://t.me/matrix/{unique}", "published_at": "2026-11-01T09:00:00Z", "language": "kk"})), [401, 201, 201, 403, 201, 403]),
+        case("GET", "/api/v1/social-posts", None, [401, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/social-posts.csv", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::SocialPost, "GET", "/api/v1/social-posts/{id}", None, [401, 200, 200, 404, 200, 200]),
+        case_on(Target::SocialPost, "PATCH", "/api/v1/social-posts/{id}", Some(json!({"language": "ru"})), [401, 200, 200, 404, 403, 403]),
+        case_on(Target::FreshSocialPost, "DELETE", "/api/v1/social-posts/{id}", None, [401, 204, 204, 404, 403, 403]),
+        case_on(Target::SocialPost, "POST", "/api/v1/social-posts/{id}/reach", Some(json!({"views": 10, "reactions": 1, "shares": 0, "comments": 0})), [401, 201, 201, 404, 201, 403]),
+        case_on(Target::SocialPost, "GET", "/api/v1/social-posts/{id}/reach", None, [401, 200, 200, 404, 200, 200]),
+        case("GET", "/api/v1/reports/social-media", None, [401, 200, 200, 200, 403, 200]),
         case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}, "shift_id": "{event_shift_id}"})), [202, 202, 202, 202, 202, 202]),
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
@@ -253,6 +266,8 @@ struct Fixtures {
     /// A poster site of the own branch, with room for every call.
     site_id: String,
     placement_id: String,
+    /// A social-media post of the own branch by the volunteer caller.
+    social_post_id: String,
     /// An account that signs in during the login case.
     target: TestUser,
     admin: TestUser,
@@ -314,6 +329,12 @@ impl Fixtures {
             Target::Placement => self.placement_id.clone(),
             Target::FreshPlacement => {
                 app.placement(&self.admin, &self.site_id, &self.poster_id, 1).await["id"].as_str().unwrap().to_owned()
+            }
+            Target::SocialPost => self.social_post_id.clone(),
+            Target::FreshSocialPost => {
+                let body = crate::social_posts::post_body("instagram", "2026-11-02T09:00:00Z");
+                let body = json!({"branch": OWN_BRANCH, "platform": body["platform"], "url": body["url"], "published_at": body["published_at"], "language": "ru"});
+                create_id(app, &self.admin, "/api/v1/social-posts", body).await
             }
             Target::Event => self.event["id"].as_str().unwrap().to_owned(),
             Target::Route => self.route["id"].as_str().unwrap().to_owned(),
@@ -405,6 +426,7 @@ impl Fixtures {
                 .replace("{locality_id}", &self.locality_id)
                 .replace("{material_id}", &self.material_id)
                 .replace("{poster_id}", &self.poster_id)
+                .replace("{unique}", &uuid::Uuid::now_v7().simple().to_string())
                 .replace("{fresh_volunteer_id}", FRESH_VOLUNTEER)
                 .replace("{unique_email}", &format!("matrix-{}@outreach.test", uuid::Uuid::now_v7().simple()));
             serde_json::from_str(&text.replace(FRESH_VOLUNTEER, &fresh_volunteer)).unwrap()
@@ -492,7 +514,13 @@ async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
     app.receive(&admin, &poster_id, OWN_BRANCH, 1000).await;
     let site_id = id(&app.poster_site(&admin, OWN_BRANCH, &locality_id, 1000).await).to_owned();
     let placement_id = id(&app.placement(&admin, &site_id, &poster_id, 1).await).to_owned();
+    let social_post_id = {
+        let mut body = crate::social_posts::post_body("telegram", "2026-11-01T09:00:00Z");
+        body["author_volunteer_id"] = caller_volunteer["id"].clone();
+        create_id(&app, &admin, "/api/v1/social-posts", body).await
+    };
     let fixtures = Fixtures {
+        social_post_id,
         poster_id,
         site_id,
         placement_id,

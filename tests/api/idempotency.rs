@@ -143,6 +143,9 @@ async fn creations(app: &TestApp) -> Vec<Creation> {
     let mut material = crate::materials::material_body();
     material["code"] = json!(format!("L-{}", uuid::Uuid::now_v7().simple()));
     let stops = json!([{"street": "Абай даңғылы", "building": "1", "entrance": "1", "doors": 40}]);
+    let post = json!({"branch": OWN_BRANCH, "platform": "telegram", "url": format!("https://t.me/outreach/{}", uuid::Uuid::now_v7().simple()), "published_at": "2026-11-01T09:00:00Z", "language": "kk"});
+    let post = app.post("/api/v1/social-posts").bearer(&token).json(&post).send().await.assert_status(201).json();
+    let post_id = id(&post).to_owned();
 
     let list = |path: &str| format!("{path}{}limit=200", if path.contains('?') { '&' } else { '?' });
     vec![
@@ -304,6 +307,22 @@ async fn creations(app: &TestApp) -> Vec<Creation> {
             token.clone(),
             json!({"material_id": poster, "quantity": 1}),
             list("/api/v1/poster-placements"),
+            "/items",
+        ),
+        (
+            "/api/v1/social-posts",
+            "/api/v1/social-posts".into(),
+            token.clone(),
+            json!({"branch": OWN_BRANCH, "platform": "instagram", "url": "https://instagram.com/p/idempotent", "published_at": "2026-11-02T09:00:00Z", "language": "ru"}),
+            list(&format!("/api/v1/social-posts?branch={OWN_BRANCH}")),
+            "/items",
+        ),
+        (
+            "/api/v1/social-posts/{id}/reach",
+            format!("/api/v1/social-posts/{post_id}/reach"),
+            token.clone(),
+            json!({"views": 10, "reactions": 2, "shares": 1, "comments": 0}),
+            list(&format!("/api/v1/social-posts/{post_id}/reach")),
             "/items",
         ),
         (

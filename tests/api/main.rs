@@ -31,6 +31,7 @@ mod posters;
 mod public_feed;
 mod seed;
 mod shifts;
+mod social_posts;
 mod spec_limits;
 mod stock;
 mod stored_values;

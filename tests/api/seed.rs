@@ -428,3 +428,33 @@ async fn seeded_posters_match_the_stock_they_came_out_of_and_their_sites(app: Te
         count(&app, "SELECT COUNT(*) AS n FROM poster_sites WHERE branch_code = 'KZ-71'")
     );
 }
+
+on_both_databases!(seeded_social_posts_show_their_latest_snapshot_and_the_report_adds_them_up);
+async fn seeded_social_posts_show_their_latest_snapshot_and_the_report_adds_them_up(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    let posts = count(&app, "SELECT COUNT(*) AS n FROM social_posts");
+    // Shared by branch weight, rounded down (at least one a branch).
+    assert!((Plan::sample().social_posts as i64 * 8 / 10..=Plan::sample().social_posts as i64 + 20).contains(&posts));
+    assert_eq!(count(&app, "SELECT COUNT(DISTINCT branch_code) AS n FROM social_posts"), 20, "every branch posts");
+    assert!(count(&app, "SELECT COUNT(*) AS n FROM social_reach_snapshots") > 0);
+    let not_latest = "SELECT COUNT(*) AS n FROM social_posts p WHERE p.reach_taken_at IS NOT NULL AND NOT EXISTS \
+        (SELECT 1 FROM social_reach_snapshots s WHERE s.post_id = p.id AND s.taken_at = p.reach_taken_at \
+         AND s.views = p.views AND NOT EXISTS (SELECT 1 FROM social_reach_snapshots later \
+         WHERE later.post_id = p.id AND later.taken_at > s.taken_at))";
+    assert_eq!(count(&app, not_latest), 0, "each post shows its latest snapshot");
+    let without_reach = "SELECT COUNT(*) AS n FROM social_posts p WHERE p.reach_taken_at IS NULL AND EXISTS \
+        (SELECT 1 FROM social_reach_snapshots s WHERE s.post_id = p.id)";
+    assert_eq!(count(&app, without_reach), 0);
+    let before_publication = "SELECT COUNT(*) AS n FROM social_reach_snapshots s \
+        JOIN social_posts p ON p.id = s.post_id WHERE s.taken_at < p.published_at";
+    assert_eq!(count(&app, before_publication), 0);
+
+    let session = app.sign_in(&seed::observer_email(), DEMO_PASSWORD).await;
+    let token = session["access_token"].as_str().unwrap();
+    let report = app.get("/api/v1/reports/social-media").bearer(token).send().await.assert_status(200).json();
+    assert_eq!(report["totals"]["posts"], count(&app, "SELECT COUNT(*) AS n FROM social_posts"));
+    assert_eq!(
+        report["totals"]["views"],
+        count(&app, "SELECT CAST(COALESCE(SUM(views), 0) AS BIGINT) AS n FROM social_posts")
+    );
+}

@@ -28,6 +28,8 @@ async fn every_list_that_documents_updated_since_honours_it(app: TestApp) {
     app.sync_visits(&walker, &route, &visit_every_stop(&route)).await;
     let union = json!({"name": "Sync union", "kind": "trade_union", "bin": fresh_bin()});
     app.post("/api/v1/member-organisations").bearer(&admin.token).json(&union).send().await.assert_status(201);
+    let post = crate::social_posts::post_body("telegram", "2026-11-01T09:00:00Z");
+    app.log_post(&coordinator, &post).await.assert_status(201);
     let observer = app.account(&admin, "observer", None).await;
     let tokens = format!("/api/v1/accounts/{}/api-tokens", id(&observer));
     app.post(&tokens).bearer(&admin.token).json(&json!({"name": "sync"})).send().await.assert_status(201);

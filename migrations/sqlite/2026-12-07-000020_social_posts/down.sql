@@ -1,0 +1,2 @@
+DROP TABLE social_reach_snapshots;
+DROP TABLE social_posts;
