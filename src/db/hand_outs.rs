@@ -1,12 +1,12 @@
 //! The handed-out report: `hand_out` movements summed per branch-local day,
 //! branch and material, in one query whatever the number of movements.
 
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{NaiveDate, TimeDelta};
 use diesel::prelude::*;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::{BigInt, Text};
 
 use super::DbConn;
+use super::raw_sql::{self, Param, Params};
 use crate::domain::ids::MaterialId;
 
 /// One row of the report.
@@ -38,53 +38,38 @@ pub struct HandedOutFilter {
     pub limit: i64,
 }
 
-/// A bound value of the query, in placeholder order.
-enum Param {
-    Text(String),
-    Time(NaiveDateTime),
-}
-
 /// The query's text with `placeholder(n)` for the n-th parameter (1-based), and
 /// its parameters.
 fn statement(filter: &HandedOutFilter, sqlite: bool) -> (String, Vec<Param>) {
-    let mut params = Vec::new();
-    let next = |param: Param, params: &mut Vec<Param>| {
-        params.push(param);
-        if sqlite { "?".to_owned() } else { format!("${}", params.len()) }
-    };
-    let day = if sqlite {
-        "date(m.created_at, o.column2)"
-    } else {
-        "to_char(m.created_at + CAST(o.column2 AS INTEGER) * INTERVAL '1 minute', 'YYYY-MM-DD')"
-    };
+    let mut params = Params::new(sqlite);
+    let day = raw_sql::local_day("m.created_at", sqlite);
     let offsets: Vec<String> = filter
         .branches
         .iter()
         .map(|(code, minutes)| {
-            let offset = if sqlite { format!("{minutes:+} minutes") } else { minutes.to_string() };
-            let code = next(Param::Text(code.clone()), &mut params);
-            format!("({code}, {})", next(Param::Text(offset), &mut params))
+            let code = params.next(Param::Text(code.clone()));
+            format!("({code}, {})", params.next(Param::Text(raw_sql::offset(*minutes, sqlite))))
         })
         .collect();
     let mut conditions = vec!["m.kind = 'hand_out'".to_owned()];
     // A coarse bound in UTC first, so the index on (kind, created_at) narrows the rows.
     if let Some(from) = filter.from {
         let since = (from - TimeDelta::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default();
-        conditions.push(format!("m.created_at >= {}", next(Param::Time(since), &mut params)));
-        conditions.push(format!("{day} >= {}", next(Param::Text(from.to_string()), &mut params)));
+        conditions.push(format!("m.created_at >= {}", params.next(Param::Time(since))));
+        conditions.push(format!("{day} >= {}", params.next(Param::Text(from.to_string()))));
     }
     if let Some(to) = filter.to {
         let before = (to + TimeDelta::days(2)).and_hms_opt(0, 0, 0).unwrap_or_default();
-        conditions.push(format!("m.created_at < {}", next(Param::Time(before), &mut params)));
-        conditions.push(format!("{day} <= {}", next(Param::Text(to.to_string()), &mut params)));
+        conditions.push(format!("m.created_at < {}", params.next(Param::Time(before))));
+        conditions.push(format!("{day} <= {}", params.next(Param::Text(to.to_string()))));
     }
     if let Some(material) = &filter.material {
-        conditions.push(format!("m.material_id = {}", next(Param::Text(material.to_string()), &mut params)));
+        conditions.push(format!("m.material_id = {}", params.next(Param::Text(material.to_string()))));
     }
     if let Some((after_day, after_branch, after_material)) = &filter.after {
-        let day_param = next(Param::Text(after_day.clone()), &mut params);
-        let branch_param = next(Param::Text(after_branch.clone()), &mut params);
-        let material_param = next(Param::Text(after_material.clone()), &mut params);
+        let day_param = params.next(Param::Text(after_day.clone()));
+        let branch_param = params.next(Param::Text(after_branch.clone()));
+        let material_param = params.next(Param::Text(after_material.clone()));
         conditions
             .push(format!("({day}, m.branch_code, m.material_id) > ({day_param}, {branch_param}, {material_param})"));
     }
@@ -98,22 +83,7 @@ fn statement(filter: &HandedOutFilter, sqlite: bool) -> (String, Vec<Param>) {
         conditions.join(" AND "),
         filter.limit
     );
-    (sql, params)
-}
-
-fn bind<'a, DB>(mut query: BoxedSqlQuery<'a, DB, SqlQuery>, params: Vec<Param>) -> BoxedSqlQuery<'a, DB, SqlQuery>
-where
-    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<Text> + diesel::sql_types::HasSqlType<Timestamp>,
-    String: diesel::serialize::ToSql<Text, DB>,
-    NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
-{
-    for param in params {
-        query = match param {
-            Param::Text(text) => query.bind::<Text, _>(text),
-            Param::Time(at) => query.bind::<Timestamp, _>(at),
-        };
-    }
-    query
+    (sql, params.values)
 }
 
 /// The hand-outs of `filter`'s branches summed per local day, branch and
@@ -122,14 +92,5 @@ pub fn per_day(conn: &mut DbConn, filter: &HandedOutFilter) -> QueryResult<Vec<H
     if filter.branches.is_empty() {
         return Ok(Vec::new());
     }
-    match conn {
-        DbConn::Sqlite(sqlite) => {
-            let (sql, params) = statement(filter, true);
-            bind(diesel::sql_query(sql).into_boxed(), params).load(sqlite)
-        }
-        DbConn::Postgresql(pg) => {
-            let (sql, params) = statement(filter, false);
-            bind(diesel::sql_query(sql).into_boxed(), params).load(pg)
-        }
-    }
+    raw_sql::load(conn, |sqlite| statement(filter, sqlite))
 }

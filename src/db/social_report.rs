@@ -5,10 +5,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use super::DbConn;
+use super::raw_sql::{self, Param, Params};
 use crate::domain::ids::SocialPostId;
 use crate::domain::social::Platform;
 
@@ -70,44 +70,16 @@ pub struct ReportFilter {
     pub to: Option<NaiveDate>,
 }
 
-/// A bound value of the query, in placeholder order.
-enum Param {
-    Text(String),
-    Time(NaiveDateTime),
-}
-
-/// Placeholders and their values, numbered for PostgreSQL (`$n`) or not (`?`).
-struct Params {
-    sqlite: bool,
-    values: Vec<Param>,
-}
-
-impl Params {
-    fn next(&mut self, param: Param) -> String {
-        self.values.push(param);
-        if self.sqlite { "?".to_owned() } else { format!("${}", self.values.len()) }
-    }
-}
-
-/// The local day of publication of `p` in its branch `o`.
-fn day_expression(sqlite: bool) -> &'static str {
-    if sqlite {
-        "date(p.published_at, o.column2)"
-    } else {
-        "to_char(p.published_at + CAST(o.column2 AS INTEGER) * INTERVAL '1 minute', 'YYYY-MM-DD')"
-    }
-}
-
 /// `FROM ... WHERE ...` of every query: the posts of the filter's branches
 /// (each joined to its UTC offset), not removed, published on the filter's days.
 fn posts_in_scope(filter: &ReportFilter, params: &mut Params) -> String {
     let sqlite = params.sqlite;
-    let day = day_expression(sqlite);
+    let day = raw_sql::local_day("p.published_at", sqlite);
     let offsets: Vec<String> = filter
         .branches
         .iter()
         .map(|(code, minutes)| {
-            let offset = if sqlite { format!("{minutes:+} minutes") } else { minutes.to_string() };
+            let offset = raw_sql::offset(*minutes, sqlite);
             let code = params.next(Param::Text(code.clone()));
             format!("({code}, {})", params.next(Param::Text(offset)))
         })
@@ -139,7 +111,7 @@ const SUMS: &str = "CAST(COUNT(*) AS BIGINT) AS posts, CAST(COUNT(p.reach_taken_
      CAST(COALESCE(SUM(p.shares), 0) AS BIGINT) AS shares, CAST(COALESCE(SUM(p.comments), 0) AS BIGINT) AS comments";
 
 fn per_platform_statement(filter: &ReportFilter, sqlite: bool) -> (String, Vec<Param>) {
-    let mut params = Params { sqlite, values: Vec::new() };
+    let mut params = Params::new(sqlite);
     let scope = posts_in_scope(filter, &mut params);
     let sql = format!(
         "SELECT CAST(NULL AS TEXT) AS day, p.platform AS platform, {SUMS} {scope} GROUP BY p.platform ORDER BY p.platform"
@@ -148,9 +120,9 @@ fn per_platform_statement(filter: &ReportFilter, sqlite: bool) -> (String, Vec<P
 }
 
 fn per_day_statement(filter: &ReportFilter, sqlite: bool) -> (String, Vec<Param>) {
-    let mut params = Params { sqlite, values: Vec::new() };
+    let mut params = Params::new(sqlite);
     let scope = posts_in_scope(filter, &mut params);
-    let day = day_expression(sqlite);
+    let day = raw_sql::local_day("p.published_at", sqlite);
     let sql = format!(
         "SELECT {day} AS day, p.platform AS platform, {SUMS} {scope} GROUP BY {day}, p.platform ORDER BY day, platform"
     );
@@ -158,7 +130,7 @@ fn per_day_statement(filter: &ReportFilter, sqlite: bool) -> (String, Vec<Param>
 }
 
 fn top_statement(filter: &ReportFilter, sqlite: bool, limit: i64) -> (String, Vec<Param>) {
-    let mut params = Params { sqlite, values: Vec::new() };
+    let mut params = Params::new(sqlite);
     let scope = posts_in_scope(filter, &mut params);
     let sql = format!(
         "SELECT p.id AS id, p.branch_code AS branch_code, p.platform AS platform, p.url AS url, \
@@ -168,44 +140,12 @@ fn top_statement(filter: &ReportFilter, sqlite: bool, limit: i64) -> (String, Ve
     (sql, params.values)
 }
 
-fn bind<'a, DB>(mut query: BoxedSqlQuery<'a, DB, SqlQuery>, params: Vec<Param>) -> BoxedSqlQuery<'a, DB, SqlQuery>
-where
-    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<Text> + diesel::sql_types::HasSqlType<Timestamp>,
-    String: diesel::serialize::ToSql<Text, DB>,
-    NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
-{
-    for param in params {
-        query = match param {
-            Param::Text(text) => query.bind::<Text, _>(text),
-            Param::Time(at) => query.bind::<Timestamp, _>(at),
-        };
-    }
-    query
-}
-
-/// Runs the statement `build` makes for the connection's backend.
-fn load<T>(conn: &mut DbConn, build: impl Fn(bool) -> (String, Vec<Param>)) -> QueryResult<Vec<T>>
-where
-    T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
-{
-    match conn {
-        DbConn::Sqlite(sqlite) => {
-            let (sql, params) = build(true);
-            bind(diesel::sql_query(sql).into_boxed(), params).load(sqlite)
-        }
-        DbConn::Postgresql(pg) => {
-            let (sql, params) = build(false);
-            bind(diesel::sql_query(sql).into_boxed(), params).load(pg)
-        }
-    }
-}
-
 /// Posts and reach per platform (in platform order).
 pub fn per_platform(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<ReachGroup>> {
     if filter.branches.is_empty() {
         return Ok(Vec::new());
     }
-    load(conn, |sqlite| per_platform_statement(filter, sqlite))
+    raw_sql::load(conn, |sqlite| per_platform_statement(filter, sqlite))
 }
 
 /// Posts and reach per local day of publication and platform (days, then platforms).
@@ -213,7 +153,7 @@ pub fn per_day(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<Reac
     if filter.branches.is_empty() {
         return Ok(Vec::new());
     }
-    load(conn, |sqlite| per_day_statement(filter, sqlite))
+    raw_sql::load(conn, |sqlite| per_day_statement(filter, sqlite))
 }
 
 /// The `limit` posts with the most views (at their latest snapshot); ties by id.
@@ -221,5 +161,5 @@ pub fn top_posts(conn: &mut DbConn, filter: &ReportFilter, limit: i64) -> QueryR
     if filter.branches.is_empty() {
         return Ok(Vec::new());
     }
-    load(conn, |sqlite| top_statement(filter, sqlite, limit))
+    raw_sql::load(conn, |sqlite| top_statement(filter, sqlite, limit))
 }

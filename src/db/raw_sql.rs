@@ -1,0 +1,82 @@
+//! Hand-written SQL for the reports that diesel's DSL cannot state (a VALUES
+//! list of branch offsets, local days, grouped keysets): the statement is built
+//! once per backend, with `?` placeholders for SQLite and `$n` for PostgreSQL.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::{Text, Timestamp};
+
+use super::DbConn;
+
+/// A bound value of a statement, in placeholder order.
+pub enum Param {
+    Text(String),
+    Time(NaiveDateTime),
+}
+
+/// Placeholders and their values, numbered for PostgreSQL (`$n`) or not (`?`).
+pub struct Params {
+    pub sqlite: bool,
+    pub values: Vec<Param>,
+}
+
+impl Params {
+    pub fn new(sqlite: bool) -> Self {
+        Self { sqlite, values: Vec::new() }
+    }
+
+    /// The placeholder of `param`, which is bound in this position.
+    pub fn next(&mut self, param: Param) -> String {
+        self.values.push(param);
+        if self.sqlite { "?".to_owned() } else { format!("${}", self.values.len()) }
+    }
+}
+
+/// The local day (`YYYY-MM-DD`) of the timestamp `column`, shifted by the
+/// offset in minutes held in `o.column2` (a `VALUES` list of branches and their
+/// offsets: `+300 minutes` on SQLite, `300` on PostgreSQL).
+pub fn local_day(column: &str, sqlite: bool) -> String {
+    if sqlite {
+        format!("date({column}, o.column2)")
+    } else {
+        format!("to_char({column} + CAST(o.column2 AS INTEGER) * INTERVAL '1 minute', 'YYYY-MM-DD')")
+    }
+}
+
+/// A branch's UTC offset as `o.column2` holds it (see [`local_day`]).
+pub fn offset(minutes: i32, sqlite: bool) -> String {
+    if sqlite { format!("{minutes:+} minutes") } else { minutes.to_string() }
+}
+
+fn bind<'a, DB>(mut query: BoxedSqlQuery<'a, DB, SqlQuery>, params: Vec<Param>) -> BoxedSqlQuery<'a, DB, SqlQuery>
+where
+    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<Text> + diesel::sql_types::HasSqlType<Timestamp>,
+    String: diesel::serialize::ToSql<Text, DB>,
+    NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
+{
+    for param in params {
+        query = match param {
+            Param::Text(text) => query.bind::<Text, _>(text),
+            Param::Time(at) => query.bind::<Timestamp, _>(at),
+        };
+    }
+    query
+}
+
+/// Runs the statement `build` makes for the connection's backend.
+pub fn load<T>(conn: &mut DbConn, build: impl Fn(bool) -> (String, Vec<Param>)) -> QueryResult<Vec<T>>
+where
+    T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
+{
+    match conn {
+        DbConn::Sqlite(sqlite) => {
+            let (sql, params) = build(true);
+            bind(diesel::sql_query(sql).into_boxed(), params).load(sqlite)
+        }
+        DbConn::Postgresql(pg) => {
+            let (sql, params) = build(false);
+            bind(diesel::sql_query(sql).into_boxed(), params).load(pg)
+        }
+    }
+}
