@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{events, localities, organisations, routes, volunteers};
+use super::schema::{events, localities, organisations, poster_sites, routes, volunteers};
 use crate::domain::locality::LocalityKind;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -99,7 +99,7 @@ pub fn is_referenced(conn: &mut DbConn, id: &LocalityId) -> QueryResult<bool> {
         .get_result::<bool>(conn)?;
     let people = diesel::select(diesel::dsl::exists(volunteers::table.filter(volunteers::locality_id.eq(id))))
         .get_result::<bool>(conn)?;
-    // Events, routes and work collectives name their locality too.
+    // Events, routes, work collectives and poster sites name their locality too.
     let events = diesel::select(diesel::dsl::exists(events::table.filter(events::locality_id.eq(id))))
         .get_result::<bool>(conn)?;
     let routes = diesel::select(diesel::dsl::exists(routes::table.filter(routes::locality_id.eq(id))))
@@ -107,7 +107,10 @@ pub fn is_referenced(conn: &mut DbConn, id: &LocalityId) -> QueryResult<bool> {
     let organisations =
         diesel::select(diesel::dsl::exists(organisations::table.filter(organisations::locality_id.eq(id))))
             .get_result::<bool>(conn)?;
-    Ok(children || people || events || routes || organisations)
+    let poster_sites =
+        diesel::select(diesel::dsl::exists(poster_sites::table.filter(poster_sites::locality_id.eq(id))))
+            .get_result::<bool>(conn)?;
+    Ok(children || people || events || routes || organisations || poster_sites)
 }
 
 pub fn delete(conn: &mut DbConn, id: &LocalityId) -> QueryResult<usize> {

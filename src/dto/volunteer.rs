@@ -33,8 +33,9 @@ pub struct GuardianConsent {
     pub given_at: DateTime<Utc>,
 }
 
-/// A skill as the spec describes it (the server trims it, lower-cases it and drops
-/// repeats); the service checks the same rule.
+/// A volunteer's skill: 1 to 50 characters without commas. The server trims
+/// and lower-cases it and drops repeats. (Only the spec uses this type; the
+/// service checks the same rule on the strings.)
 #[derive(ToSchema)]
 #[schema(value_type = String, min_length = 1, max_length = 50, pattern = "^[^,]+$", example = "driving")]
 #[allow(dead_code)]

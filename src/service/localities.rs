@@ -141,7 +141,7 @@ pub async fn delete(db: &Db, actor: &AuthUser, id: LocalityId) -> Result<(), Api
             actor.ensure_manages_branch(&current.branch_code, &what)?;
             if localities::is_referenced(conn, &id)? {
                 return Err(ApiError::Conflict {
-                    detail: "the locality still has sub-localities, volunteers, events, routes or work collectives; move them first".into(),
+                    detail: "the locality still has sub-localities, volunteers, events, routes, work collectives or poster sites; move them first".into(),
                     errors: vec![],
                     existing_id: None,
                 });

@@ -402,10 +402,14 @@ async fn visits_made_before_a_volunteer_was_taken_off_a_route_still_sync(app: Te
         .problem(404);
 }
 
-on_both_databases!(a_locality_with_a_route_is_not_deleted);
-async fn a_locality_with_a_route_is_not_deleted(app: TestApp) {
+on_both_databases!(a_locality_with_a_route_or_a_poster_site_is_not_deleted);
+async fn a_locality_with_a_route_or_a_poster_site_is_not_deleted(app: TestApp) {
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     let town = app.locality(&coordinator, OWN_BRANCH, "town").await;
     app.route(&coordinator, &town, 1, &[]).await;
     app.delete(&format!("/api/v1/localities/{town}")).bearer(&coordinator.token).send().await.problem(409);
+    let village = app.locality(&coordinator, OWN_BRANCH, "village").await;
+    app.poster_site(&coordinator, OWN_BRANCH, &village, 2).await;
+    let refused = app.delete(&format!("/api/v1/localities/{village}")).bearer(&coordinator.token).send().await;
+    assert!(refused.problem(409)["detail"].as_str().unwrap().contains("poster sites"));
 }
