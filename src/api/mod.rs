@@ -130,6 +130,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(meetings::create_meeting)
             .service(meetings::list_meetings)
             .service(meetings::get_meeting)
+            .service(meetings::get_meeting_brief)
             .service(meetings::add_speaker)
             .service(meetings::change_meeting_status)
             .service(meetings::save_report)

@@ -182,3 +182,48 @@ async fn only_admins_write_and_an_article_point_names_its_article(app: TestApp) 
     let problem = app.write_talking_point(&admin, &empty).await.problem(422);
     assert!(problem["errors"][0]["field"].as_str().unwrap().contains("answer"), "{problem}");
 }
+
+on_both_databases!(a_meeting_brief_carries_the_published_talking_points_for_its_topics);
+async fn a_meeting_brief_carries_the_published_talking_points_for_its_topics(app: TestApp) {
+    let admin = app.admin().await;
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let other = app.user("coordinator", Some(crate::factories::OTHER_BRANCH)).await;
+    let economy = app.published_talking_point(&admin, &["economy"]).await;
+    let education = app.published_talking_point(&admin, &["education"]).await;
+    let retired = app.published_talking_point(&admin, &["economy"]).await;
+    app.post(&format!("/api/v1/talking-points/{}/retire", id(&retired)))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .assert_status(200);
+    let mut draft = talking_point_body("question");
+    draft["topics"] = json!(["economy"]);
+    app.write_talking_point(&admin, &draft).await.assert_status(201);
+
+    // A meeting without topics: the whole published library, no drafts or retired items.
+    let (meeting, speaker) = app.meeting_with_a_speaker(&coordinator, OWN_BRANCH).await;
+    let path = format!("/api/v1/meetings/{}/brief", id(&meeting));
+    let brief = app.get(&path).bearer(&speaker.token).send().await.assert_status(200).json();
+    assert_eq!(brief["meeting"]["id"], meeting["id"]);
+    assert_eq!(brief["meeting"]["speakers"].as_array().unwrap().len(), 1);
+    assert!(brief["meeting"]["proposed_starts_at"].is_string());
+    assert_eq!(brief["organisation"]["id"], meeting["organisation_id"]);
+    assert!(brief["organisation"]["name"]["kk"].is_string());
+    assert!(brief["organisation"].get("contact_phone").is_none(), "no contacts in a brief");
+    assert_eq!(brief["topics"], json!([]));
+    let points = brief["talking_points"].as_array().unwrap();
+    assert_eq!(ids(points), [id(&economy), id(&education)]);
+    assert!(points.iter().all(|point| point["draft"].is_null() && point["published"]["answer"]["kk"].is_string()));
+    assert_eq!(brief["materials"], json!([]));
+    // Same access as the meeting.
+    app.get(&path).bearer(&other.token).send().await.problem(404);
+
+    // A reported meeting's questions (voting procedure, economy) pick the points.
+    let organisation = app.get(&format!("/api/v1/organisations/{}", brief["organisation"]["id"].as_str().unwrap()));
+    let organisation = organisation.bearer(&coordinator.token).send().await.assert_status(200).json();
+    let reported = app.reported_meeting(&coordinator, &organisation).await;
+    let brief = app.get(&format!("/api/v1/meetings/{reported}/brief")).bearer(&coordinator.token).send().await;
+    let brief = brief.assert_status(200).json();
+    assert_eq!(brief["topics"], json!(["economy", "voting_procedure"]));
+    assert_eq!(ids(brief["talking_points"].as_array().unwrap()), [id(&economy)]);
+}
