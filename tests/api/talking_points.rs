@@ -227,3 +227,52 @@ async fn a_meeting_brief_carries_the_published_talking_points_for_its_topics(app
     assert_eq!(brief["topics"], json!(["economy", "voting_procedure"]));
     assert_eq!(ids(brief["talking_points"].as_array().unwrap()), [id(&economy)]);
 }
+
+on_both_databases!(the_route_pack_carries_the_published_library_and_its_etag_follows_it);
+async fn the_route_pack_carries_the_published_library_and_its_etag_follows_it(app: TestApp) {
+    let admin = app.admin().await;
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let (route, walker) = app.assigned_route(&coordinator, OWN_BRANCH, 2).await;
+    let path = format!("/api/v1/routes/{}/pack", id(&route));
+    let pack = |tag: Option<String>| {
+        let (app, path, token) = (&app, path.clone(), walker.token.clone());
+        async move {
+            let request = app.get(&path).bearer(&token);
+            let request = match tag {
+                Some(tag) => request.header("if-none-match", &tag),
+                None => request,
+            };
+            request.send().await
+        }
+    };
+    let first = pack(None).await;
+    let empty_tag = first.header("etag").unwrap().to_owned();
+    assert_eq!(first.assert_status(200).json()["talking_points"], json!([]));
+
+    // A draft changes nothing; publishing it changes the pack.
+    let point = app.write_talking_point(&admin, &talking_point_body("question")).await.assert_status(201).json();
+    let point_path = format!("/api/v1/talking-points/{}", id(&point));
+    pack(Some(empty_tag.clone())).await.assert_status(304);
+    app.post(&format!("{point_path}/publish")).bearer(&admin.token).send().await.assert_status(200);
+    let published = pack(Some(empty_tag.clone())).await;
+    let published_tag = published.header("etag").unwrap().to_owned();
+    let body = published.assert_status(200).json();
+    assert_eq!(ids(body["talking_points"].as_array().unwrap()), [id(&point)]);
+    assert_eq!(body["talking_points"][0]["published"]["question"]["ru"], "Когда пройдёт референдум?");
+    assert!(body["talking_points"][0]["draft"].is_null());
+
+    // A new draft version stays out until published; then it replaces the old one.
+    let edit = json!({"question": {"kk": "Жаңа сұрақ", "ru": "Новый вопрос"}});
+    app.patch(&point_path).bearer(&admin.token).json(&edit).send().await.assert_status(200);
+    pack(Some(published_tag.clone())).await.assert_status(304);
+    app.post(&format!("{point_path}/publish")).bearer(&admin.token).send().await.assert_status(200);
+    let republished = pack(Some(published_tag.clone())).await;
+    let republished_tag = republished.header("etag").unwrap().to_owned();
+    let body = republished.assert_status(200).json();
+    assert_eq!(body["talking_points"][0]["published"]["question"]["ru"], "Новый вопрос");
+
+    // Retiring takes it out.
+    app.post(&format!("{point_path}/retire")).bearer(&admin.token).send().await.assert_status(200);
+    let retired = pack(Some(republished_tag)).await;
+    assert_eq!(retired.assert_status(200).json()["talking_points"], json!([]));
+}
