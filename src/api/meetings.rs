@@ -114,6 +114,32 @@ pub async fn get_meeting(db: web::Data<Db>, user: AuthUser, id: web::Path<EventI
     Ok(HttpResponse::Ok().insert_header(etag(meeting.version)).json(meeting))
 }
 
+/// Get a meeting's brief
+///
+/// What a speaker reads before the meeting and carries offline, for whoever may
+/// read the meeting: the meeting (time, venue, speakers), the organisation met
+/// (without contacts), the meeting's question topics (from its report), the
+/// published talking points for those topics (the whole published library when
+/// it has none) and the materials recorded for it.
+#[utoipa::path(
+    tag = "meetings",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Meeting id")),
+    responses(
+        (status = 200, description = "The brief", body = crate::dto::meeting::MeetingBrief),
+        (status = 404, description = "No such meeting in the caller's scope"),
+    )
+)]
+#[get("/meetings/{id}/brief")]
+pub async fn get_meeting_brief(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<EventId>,
+) -> Result<HttpResponse, ApiError> {
+    let brief = service::meetings::brief(&db, &user, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(brief))
+}
+
 /// Add a speaker
 ///
 /// A volunteer of the branch (booked like a shift sign-up: an overlapping meeting

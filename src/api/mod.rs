@@ -37,6 +37,7 @@ pub mod social_posts;
 pub mod social_report;
 pub mod stock_balances;
 pub mod stock_movements;
+pub mod talking_points;
 pub mod visits;
 pub mod volunteer_csv;
 pub mod volunteers;
@@ -129,6 +130,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(meetings::create_meeting)
             .service(meetings::list_meetings)
             .service(meetings::get_meeting)
+            .service(meetings::get_meeting_brief)
             .service(meetings::add_speaker)
             .service(meetings::change_meeting_status)
             .service(meetings::save_report)
@@ -171,7 +173,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(social_posts::remove_post)
             .service(social_posts::add_reach)
             .service(social_posts::list_reach)
-            .service(social_report::social_report),
+            .service(social_report::social_report)
+            .service(talking_points::create_point)
+            .service(talking_points::list_points)
+            .service(talking_points::get_point)
+            .service(talking_points::update_point)
+            .service(talking_points::publish_point)
+            .service(talking_points::retire_point),
     );
 }
 

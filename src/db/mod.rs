@@ -35,6 +35,7 @@ pub mod social_posts;
 pub mod social_report;
 pub mod stock_balances;
 pub mod stock_movements;
+pub mod talking_points;
 pub mod throttle_events;
 pub mod volunteer_holdings;
 pub mod volunteers;

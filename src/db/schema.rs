@@ -542,6 +542,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    talking_points (id) {
+        id -> Text,
+        draft -> Text,
+        topics -> Text,
+        published_version -> Nullable<Integer>,
+        published_at -> Nullable<Timestamp>,
+        published -> Nullable<Text>,
+        published_topics -> Text,
+        retired_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(visits -> routes (route_id));
 diesel::joinable!(routes -> localities (locality_id));
 diesel::joinable!(meetings -> events (event_id));
@@ -594,4 +611,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     poster_placement_changes,
     social_posts,
     social_reach_snapshots,
+    talking_points,
 );

@@ -219,6 +219,10 @@ crate::id_type!(
     PlacementChangeId
 );
 crate::id_type!(
+    /// An item of the talking-points library.
+    TalkingPointId
+);
+crate::id_type!(
     /// A social-media post of the campaign.
     SocialPostId
 );

@@ -16,6 +16,7 @@ pub mod poster;
 pub mod role;
 pub mod route;
 pub mod social;
+pub mod talking_point;
 pub mod text_enum;
 pub mod time;
 pub mod version;

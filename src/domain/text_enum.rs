@@ -94,7 +94,7 @@ mod tests {
 
     use crate::domain::{
         branch, event, language, locality, material, meeting, member_organisation, poster, role, route, social,
-        volunteer,
+        talking_point, volunteer,
     };
 
     /// JSON, the spec and the database must spell every value alike.
@@ -134,6 +134,7 @@ mod tests {
         spelled_alike(poster::SiteStatus::ALL);
         spelled_alike(poster::PlacementStatus::ALL);
         spelled_alike(social::Platform::ALL);
+        spelled_alike(talking_point::TalkingPointKind::ALL);
     }
 
     #[test]

@@ -418,3 +418,43 @@ pub struct MeetingCoverage {
     /// Question topics, most frequent first.
     pub top_question_topics: Vec<CountByKey>,
 }
+
+/// The organisation a meeting is with, as a speaker needs it (no contacts).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BriefOrganisation {
+    pub id: OrganisationId,
+    pub name: Bilingual,
+    pub sector: Sector,
+    pub employee_count: i32,
+    pub address: Option<String>,
+}
+
+impl From<Organisation> for BriefOrganisation {
+    fn from(row: Organisation) -> Self {
+        Self {
+            id: row.id,
+            name: Bilingual::new(row.name_kk, row.name_ru),
+            sector: row.sector,
+            employee_count: row.employee_count,
+            address: row.address,
+        }
+    }
+}
+
+/// `GET /meetings/{id}/brief`: what a speaker reads before (and offline at) a meeting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingBrief {
+    /// The meeting: kind, title, time, venue, address and speakers.
+    pub meeting: MeetingOut,
+    /// The work collective met; absent for meetings with residents or experts.
+    pub organisation: Option<BriefOrganisation>,
+    /// The meeting's question topics (those of the questions its report
+    /// records); empty when it has none, and then `talking_points` holds the
+    /// whole published library.
+    pub topics: Vec<crate::domain::route::QuestionTopic>,
+    /// The published talking points for `topics` (their published copy), in id order.
+    pub talking_points: Vec<crate::dto::talking_point::TalkingPointOut>,
+    /// The materials recorded for the meeting (handed out, as its report holds
+    /// them); empty before the report.
+    pub materials: Vec<crate::dto::stock::HandedOut>,
+}

@@ -22,6 +22,7 @@ pub mod route;
 pub mod shift;
 pub mod social;
 pub mod stock;
+pub mod talking_point;
 pub mod timestamp;
 pub mod volunteer;
 pub mod volunteer_import;

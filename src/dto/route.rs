@@ -351,6 +351,10 @@ pub struct RoutePack {
     pub question_topics: Vec<QuestionTopic>,
     /// What the calling volunteer carries to hand out (empty for staff).
     pub materials_held: Vec<crate::dto::stock::HeldMaterialOut>,
+    /// The published talking-points library (each item's published copy, kk
+    /// and ru, en where written), in id order: publishing, a new published
+    /// version or retiring an item changes the pack's `ETag`.
+    pub talking_points: Vec<crate::dto::talking_point::TalkingPointOut>,
     #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub generated_at: DateTime<Utc>,
 }

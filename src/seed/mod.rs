@@ -127,6 +127,7 @@ pub fn run_plan(url: &DatabaseUrl, plan: &Plan, force: bool) -> Result<(), Strin
     seed_ledger(conn, &progress, &contexts, ledger)?;
     seed_posters(conn, &progress, &contexts, plan)?;
     seed_social(conn, &progress, &mut contexts, plan)?;
+    seed_talking_points(conn, &progress, &contexts)?;
 
     if let DbConn::Postgresql(_) = conn {
         // Fresh statistics, as autovacuum would gather them soon after.
@@ -520,6 +521,104 @@ fn seed_social(
     store::insert_social(conn, &batch)?;
     progress.done("social-media posts", batch.posts.len(), since);
     progress.done("reach snapshots", batch.snapshots.len(), since);
+    Ok(())
+}
+
+/// A small bilingual talking-points library: questions and article points,
+/// most published (one with a newer draft), one draft and one retired.
+fn seed_talking_points(conn: &mut DbConn, progress: &Progress, contexts: &[BranchContext]) -> Result<(), String> {
+    use crate::db::talking_points::{self, TalkingPoint};
+    use crate::domain::ids::TalkingPointId;
+    use crate::domain::route::QuestionTopic::*;
+    use crate::domain::talking_point::TalkingPointKind::{Article, Question};
+    use crate::dto::talking_point::{TalkingPointContent, TalkingText};
+    let since = Instant::now();
+    let Some(author) = contexts.first().map(|branch| branch.coordinator.clone()) else { return Ok(()) };
+    let text = |kk: &str, ru: &str| TalkingText { kk: kk.into(), ru: ru.into(), en: None };
+    let items = [
+        (
+            Question,
+            None,
+            text("Референдум қашан өтеді?", "Когда пройдёт референдум?"),
+            text(
+                "Күні Орталық сайлау комиссиясының шешімімен жарияланды.",
+                "Дата объявлена решением Центральной избирательной комиссии.",
+            ),
+            vec![ReferendumQuestion, VotingProcedure],
+        ),
+        (
+            Question,
+            None,
+            text("Учаскемді қайдан табамын?", "Где найти свой участок?"),
+            text("Тұрғылықты мекенжайыңыз бойынша ОСК сайтынан.", "По адресу регистрации на сайте ЦИК."),
+            vec![PollingStation],
+        ),
+        (
+            Article,
+            Some("1"),
+            text("Мемлекет құрылысы", "Основы государства"),
+            text(
+                "Бірінші бап мемлекеттің негізгі қағидаттарын бекітеді.",
+                "Первая статья закрепляет основные принципы государства.",
+            ),
+            vec![Constitution],
+        ),
+        (
+            Article,
+            Some("26"),
+            text("Меншік құқығы", "Право собственности"),
+            text("Жобада меншікті қорғау кепілдіктері сақталады.", "Проект сохраняет гарантии защиты собственности."),
+            vec![Constitution, Economy],
+        ),
+        (
+            Question,
+            None,
+            text("Зейнетақыға не болады?", "Что будет с пенсиями?"),
+            text("Әлеуметтік кепілдіктер азаймайды.", "Социальные гарантии не уменьшаются."),
+            vec![SocialSupport, Economy],
+        ),
+        (
+            Question,
+            None,
+            text("Білім тегін бола ма?", "Останется ли образование бесплатным?"),
+            text("Орта білім тегін болып қалады.", "Среднее образование остаётся бесплатным."),
+            vec![Education],
+        ),
+    ];
+    let at = base_time();
+    let mut rows = Vec::new();
+    for (n, (kind, article, question, answer, topics)) in items.into_iter().enumerate() {
+        let content = TalkingPointContent { kind, article: article.map(str::to_owned), question, answer, topics };
+        let draft = serde_json::to_string(&content).map_err(|err| err.to_string())?;
+        let topics = crate::service::talking_points::topics_text(&content.topics);
+        // The fifth is a draft only, the sixth is retired; the others are published.
+        let published = n != 4;
+        let retired = n == 5;
+        rows.push(TalkingPoint {
+            id: TalkingPointId::new(),
+            draft: draft.clone(),
+            topics: topics.clone(),
+            published_version: published.then_some(2),
+            published_at: published.then_some(at),
+            published: published.then(|| draft.clone()),
+            published_topics: if published { topics } else { String::new() },
+            retired_at: retired.then_some(at),
+            created_by: author.clone(),
+            created_at: at,
+            updated_at: at,
+            version: if retired {
+                3
+            } else if published {
+                2
+            } else {
+                1
+            },
+        });
+    }
+    for row in &rows {
+        talking_points::insert(conn, row).map_err(|err| format!("cannot write talking points: {err}"))?;
+    }
+    progress.done("talking points", rows.len(), since);
     Ok(())
 }
 

@@ -219,6 +219,7 @@ pub fn existing_rows(conn: &mut DbConn) -> Result<Vec<(&'static str, i64)>, Stri
 /// them points into them, so PostgreSQL can empty them with one TRUNCATE
 /// (a DELETE would check every foreign key row by row, some without an index).
 const WORK_TABLES: &[&str] = &[
+    "talking_points",
     "social_reach_snapshots",
     "social_posts",
     "shift_requests",

@@ -11,16 +11,20 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::events::{self, Event, EventChanges};
 use crate::db::meetings::{self, CoverageScope, FollowUp, Meeting, MeetingFilter, Question, Report, Speaker};
 use crate::db::shifts::{self, Assignment, Shift};
+use crate::db::talking_points::{self, PointFilter};
 use crate::db::{Db, DbConn, branches, localities, member_organisations, volunteers, write_transaction};
 use crate::domain::event::{AssignmentStatus, EventKind, EventStatus};
 use crate::domain::role::Role;
+use crate::domain::route::QuestionTopic;
 use crate::domain::time::{now, utc};
 use crate::domain::version::ExpectedVersion;
 use crate::domain::volunteer::VolunteerStatus;
+use crate::dto::meeting::{BriefOrganisation, MeetingBrief};
 use crate::dto::meeting::{
     CountByKey, CreateMeeting, FollowUpOut, MeetingCoverage, MeetingKind, MeetingOut, MeetingStatus,
     MeetingStatusChange, QuestionIn, ReportIn, ReportOut, SpeakerIn, SpeakerOut,
 };
+use crate::dto::talking_point::TalkingPointOut;
 use crate::error::{ApiError, ErrorCode};
 
 fn audit_event<'a>(actor: &'a SessionUser, action: &'a str, id: &'a str, details: Option<String>) -> AuditEvent<'a> {
@@ -649,4 +653,43 @@ fn ranked(counts: HashMap<String, i64>) -> Vec<CountByKey> {
     let mut out: Vec<CountByKey> = counts.into_iter().map(|(key, count)| CountByKey { key, count }).collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
     out
+}
+
+/// At most this many talking points in a brief (the whole published library
+/// of a campaign is far smaller).
+const BRIEF_POINTS: i64 = 500;
+
+/// A meeting's brief: whoever may read the meeting.
+pub async fn brief(db: &Db, actor: &AuthUser, id: EventId) -> Result<MeetingBrief, ApiError> {
+    let actor = SessionUser::clone(actor);
+    db.run(move |conn| {
+        let row = load(conn, &actor, &id)?;
+        let organisation = match &row.0.organisation_id {
+            Some(organisation) => meetings::find_organisation(conn, organisation)?.map(BriefOrganisation::from),
+            None => None,
+        };
+        let meeting = views(conn, vec![row])?.remove(0);
+        let mut topics: Vec<QuestionTopic> = meetings::questions_of(conn, &id)?
+            .into_iter()
+            .map(|question| {
+                serde_json::from_value(serde_json::Value::String(question.topic.clone()))
+                    .map_err(|_| ApiError::internal(format!("unknown question topic {:?} stored", question.topic)))
+            })
+            .collect::<Result<_, ApiError>>()?;
+        topics.sort_by_key(|topic| topic.as_str());
+        topics.dedup();
+        let filter = PointFilter { published_only: true, ..PointFilter::default() };
+        let points = talking_points::list(conn, &filter, BRIEF_POINTS)?;
+        let talking_points = points
+            .into_iter()
+            .filter(|point| {
+                topics.is_empty()
+                    || topics.iter().any(|topic| point.published_topics.contains(&format!(",{},", topic.as_str())))
+            })
+            .map(|point| TalkingPointOut::new(point, false))
+            .collect::<Result<_, ApiError>>()?;
+        let materials = crate::service::hand_outs::meeting_materials(conn, &id)?;
+        Ok(MeetingBrief { meeting, organisation, topics, talking_points, materials })
+    })
+    .await
 }

@@ -35,6 +35,7 @@ pub mod social_report;
 pub mod stock_balances;
 pub mod stock_csv;
 pub mod stock_movements;
+pub mod talking_points;
 pub mod visits;
 pub mod volunteer_csv;
 pub mod volunteers;

@@ -331,6 +331,10 @@ pub async fn unassign(db: &Db, actor: &AuthUser, id: RouteId, volunteer_id: Volu
 }
 
 /// The offline pack and its entity tag (changes when the route or its visits do).
+/// At most this many talking points in a pack (the published library of a
+/// campaign is far smaller).
+const PACK_TALKING_POINTS: i64 = 500;
+
 pub async fn pack(db: &Db, actor: &AuthUser, id: RouteId) -> Result<(crate::dto::route::RoutePack, String), ApiError> {
     use crate::dto::route::{QuestionTopic, RoutePack, VisitOut};
     let actor = SessionUser::clone(actor);
@@ -359,9 +363,21 @@ pub async fn pack(db: &Db, actor: &AuthUser, id: RouteId) -> Result<(crate::dto:
         let latest = held.iter().map(|(holding, ..)| holding.updated_at.and_utc().timestamp_micros()).max();
         tag.push_str(&format!("-m{}-{}", held.len(), latest.unwrap_or_default()));
         let materials_held = held.into_iter().map(Into::into).collect();
+        // The published library: which items at which published version make the tag.
+        let filter = crate::db::talking_points::PointFilter { published_only: true, ..Default::default() };
+        let points = crate::db::talking_points::list(conn, &filter, PACK_TALKING_POINTS)?;
+        let library: String = points
+            .iter()
+            .map(|point| format!("{}:{};", point.id, point.published_version.unwrap_or_default()))
+            .collect();
+        tag.push_str(&format!("-t{:x}", xxhash_rust::xxh3::xxh3_64(library.as_bytes())));
+        let talking_points = points
+            .into_iter()
+            .map(|point| crate::dto::talking_point::TalkingPointOut::new(point, false))
+            .collect::<Result<_, ApiError>>()?;
         let route = view(conn, route, true)?;
         let generated_at = chrono::Utc::now();
-        Ok((RoutePack { route, visits, event, question_topics, materials_held, generated_at }, tag))
+        Ok((RoutePack { route, visits, event, question_topics, materials_held, talking_points, generated_at }, tag))
     })
     .await
 }

@@ -96,6 +96,10 @@ enum Target {
     SocialPost,
     /// A new social-media post of the own branch for each call (removals).
     FreshSocialPost,
+    /// A published talking point.
+    TalkingPoint,
+    /// A new draft talking point for each call (publishing, retiring).
+    FreshTalkingPoint,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -227,6 +231,13 @@ fn matrix() -> Vec<Case> {
         case_on(Target::SocialPost, "POST", "/api/v1/social-posts/{id}/reach", Some(json!({"views": 10, "reactions": 1, "shares": 0, "comments": 0})), [401, 201, 201, 404, 201, 403]),
         case_on(Target::SocialPost, "GET", "/api/v1/social-posts/{id}/reach", None, [401, 200, 200, 404, 200, 200]),
         case("GET", "/api/v1/reports/social-media", None, [401, 200, 200, 200, 403, 200]),
+        case_on(Target::Meeting, "GET", "/api/v1/meetings/{id}/brief", None, [401, 200, 200, 404, 200, 200]),
+        case("POST", "/api/v1/talking-points", Some(crate::talking_points::talking_point_body("question")), [401, 201, 403, 403, 403, 403]),
+        case("GET", "/api/v1/talking-points", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::TalkingPoint, "GET", "/api/v1/talking-points/{id}", None, [401, 200, 200, 200, 200, 200]),
+        case_on(Target::TalkingPoint, "PATCH", "/api/v1/talking-points/{id}", Some(json!({"topics": ["economy"]})), [401, 200, 403, 403, 403, 403]),
+        case_on(Target::FreshTalkingPoint, "POST", "/api/v1/talking-points/{id}/publish", None, [401, 200, 403, 403, 403, 403]),
+        case_on(Target::FreshTalkingPoint, "POST", "/api/v1/talking-points/{id}/retire", None, [401, 200, 403, 403, 403, 403]),
         case("POST", "/api/v1/volunteer-applications", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Applicant", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}, "shift_id": "{event_shift_id}"})), [202, 202, 202, 202, 202, 202]),
         case("POST", "/api/v1/volunteers", Some(json!({"branch": OWN_BRANCH, "full_name": "Matrix Volunteer", "phone": "{fresh_phone}", "consent": {"given_at": "2026-11-01T09:00:00Z", "text_version": "1"}})), [401, 201, 201, 403, 403, 403]),
         case("GET", "/api/v1/volunteers", None, [401, 200, 200, 200, 403, 200]),
@@ -268,6 +279,8 @@ struct Fixtures {
     placement_id: String,
     /// A social-media post of the own branch by the volunteer caller.
     social_post_id: String,
+    /// A published talking point.
+    talking_point_id: String,
     /// An account that signs in during the login case.
     target: TestUser,
     admin: TestUser,
@@ -335,6 +348,16 @@ impl Fixtures {
                 let body = crate::social_posts::post_body("instagram", "2026-11-02T09:00:00Z");
                 let body = json!({"branch": OWN_BRANCH, "platform": body["platform"], "url": body["url"], "published_at": body["published_at"], "language": "ru"});
                 create_id(app, &self.admin, "/api/v1/social-posts", body).await
+            }
+            Target::TalkingPoint => self.talking_point_id.clone(),
+            Target::FreshTalkingPoint => {
+                create_id(
+                    app,
+                    &self.admin,
+                    "/api/v1/talking-points",
+                    crate::talking_points::talking_point_body("question"),
+                )
+                .await
             }
             Target::Event => self.event["id"].as_str().unwrap().to_owned(),
             Target::Route => self.route["id"].as_str().unwrap().to_owned(),
@@ -519,7 +542,9 @@ async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
         body["author_volunteer_id"] = caller_volunteer["id"].clone();
         create_id(&app, &admin, "/api/v1/social-posts", body).await
     };
+    let talking_point_id = id(&app.published_talking_point(&admin, &["economy"]).await).to_owned();
     let fixtures = Fixtures {
+        talking_point_id,
         social_post_id,
         poster_id,
         site_id,

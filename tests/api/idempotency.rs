@@ -326,6 +326,14 @@ async fn creations(app: &TestApp) -> Vec<Creation> {
             "/items",
         ),
         (
+            "/api/v1/talking-points",
+            "/api/v1/talking-points".into(),
+            admin_token.clone(),
+            crate::talking_points::talking_point_body("article"),
+            list("/api/v1/talking-points"),
+            "/items",
+        ),
+        (
             "/api/v1/poster-placements/{id}/changes",
             format!("/api/v1/poster-placements/{placement_id}/changes"),
             token.clone(),

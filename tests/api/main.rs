@@ -36,5 +36,6 @@ mod spec_limits;
 mod stock;
 mod stored_values;
 mod sync_contract;
+mod talking_points;
 mod test_databases;
 mod volunteers;

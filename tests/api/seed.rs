@@ -429,6 +429,25 @@ async fn seeded_posters_match_the_stock_they_came_out_of_and_their_sites(app: Te
     );
 }
 
+on_both_databases!(seeded_talking_points_are_a_small_bilingual_library_mostly_published);
+async fn seeded_talking_points_are_a_small_bilingual_library_mostly_published(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM talking_points"), 6);
+    let admin = app.admin().await;
+    let volunteer = app.user("volunteer", Some(crate::factories::OWN_BRANCH)).await;
+    let published = app.all_items(&volunteer, "/api/v1/talking-points").await;
+    assert_eq!(published.len(), 4, "one draft and one retired are the admins' only");
+    for point in &published {
+        let content = &point["published"];
+        for text in ["question", "answer"] {
+            assert!(
+                !content[text]["kk"].as_str().unwrap().is_empty() && !content[text]["ru"].as_str().unwrap().is_empty()
+            );
+        }
+    }
+    assert_eq!(app.all_items(&admin, "/api/v1/talking-points").await.len(), 6);
+}
+
 on_both_databases!(seeded_social_posts_show_their_latest_snapshot_and_the_report_adds_them_up);
 async fn seeded_social_posts_show_their_latest_snapshot_and_the_report_adds_them_up(app: TestApp) {
     seed_demo(&app, false).unwrap();

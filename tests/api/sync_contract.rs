@@ -30,6 +30,7 @@ async fn every_list_that_documents_updated_since_honours_it(app: TestApp) {
     app.post("/api/v1/member-organisations").bearer(&admin.token).json(&union).send().await.assert_status(201);
     let post = crate::social_posts::post_body("telegram", "2026-11-01T09:00:00Z");
     app.log_post(&coordinator, &post).await.assert_status(201);
+    app.published_talking_point(&admin, &["constitution"]).await;
     let observer = app.account(&admin, "observer", None).await;
     let tokens = format!("/api/v1/accounts/{}/api-tokens", id(&observer));
     app.post(&tokens).bearer(&admin.token).json(&json!({"name": "sync"})).send().await.assert_status(201);

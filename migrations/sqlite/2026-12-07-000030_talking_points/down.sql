@@ -1,0 +1,1 @@
+DROP TABLE talking_points;
