@@ -15,6 +15,7 @@ pub mod follow_ups;
 pub mod hand_outs;
 pub mod housekeeping;
 pub mod idempotency;
+pub mod local_days;
 pub mod localities;
 pub mod materials;
 pub mod materials_report;

@@ -2,17 +2,15 @@
 //! platform, per branch-local day of publication, and the top posts. Each part
 //! is one grouped query (see `db::social_report`).
 
-use chrono::{Offset, TimeZone, Utc};
-use chrono_tz::Tz;
-
 use crate::auth::SessionUser;
 use crate::db::Db;
-use crate::db::branches::{self, BranchFilter};
+use crate::db::branches;
 use crate::db::social_report::{self, ReachGroup, ReportFilter};
 use crate::domain::role::Role;
 use crate::domain::time::utc;
 use crate::dto::social::{DayReach, PlatformReach, ReachTotals, SocialReport, SocialReportQuery, TopPostOut};
 use crate::error::{ApiError, ErrorCode};
+use crate::service::local_days;
 
 /// Top posts unless asked otherwise, and at most.
 const DEFAULT_TOP: u32 = 10;
@@ -35,11 +33,7 @@ pub async fn report(db: &Db, actor: &SessionUser, query: SocialReportQuery) -> R
     if actor.role == Role::Volunteer {
         return Err(ApiError::Forbidden("volunteers do not read the social-media report".into()));
     }
-    if let (Some(from), Some(to)) = (query.from, query.to)
-        && to < from
-    {
-        return Err(ApiError::invalid("to", ErrorCode::BeforeFromDate, "must not be before from"));
-    }
+    local_days::ensure_in_order(query.from, query.to)?;
     let top = query.top.unwrap_or(DEFAULT_TOP);
     if !(1..=MAX_TOP).contains(&top) {
         return Err(ApiError::invalid("top", ErrorCode::Range, format!("top must be between 1 and {MAX_TOP}")));
@@ -51,17 +45,7 @@ pub async fn report(db: &Db, actor: &SessionUser, query: SocialReportQuery) -> R
         {
             return Err(ApiError::not_found(format!("branch {code}")));
         }
-        let now = Utc::now().naive_utc();
-        let branches: Vec<(String, i32)> = branches::list(conn, &BranchFilter::default(), 1000)?
-            .into_iter()
-            .filter(|row| branch.as_ref().is_none_or(|wanted| wanted == &row.code))
-            .map(|row| {
-                // Kazakhstan keeps no daylight saving time: one offset per branch.
-                let zone: Tz = row.timezone.parse().unwrap_or(chrono_tz::Asia::Almaty);
-                let minutes = zone.offset_from_utc_datetime(&now).fix().local_minus_utc() / 60;
-                (row.code, minutes)
-            })
-            .collect();
+        let branches = local_days::branch_offsets(conn, branch.as_deref())?;
         let filter = ReportFilter { branches, platform: query.platform, from: query.from, to: query.to };
         let platforms = social_report::per_platform(conn, &filter)?;
         let days = social_report::per_day(conn, &filter)?;

@@ -63,6 +63,29 @@ fn view(conn: &mut DbConn, id: &TalkingPointId) -> Result<TalkingPoint, ApiError
     talking_points::find(conn, id)?.ok_or_else(|| ApiError::internal("a talking point vanished within its transaction"))
 }
 
+/// An admin's change of an item that is not retired: the item locked until the
+/// transaction ends, and the version the change applies to.
+fn lock_for_change(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    id: &TalkingPointId,
+    expected: ExpectedVersion,
+    version_in_body: Option<i32>,
+) -> Result<(TalkingPoint, i32), ApiError> {
+    ensure_admin(actor)?;
+    talking_points::lock(conn, id)?;
+    let current = load_visible(conn, actor, id)?;
+    let version = expected.check(version_in_body, current.version)?;
+    if current.retired_at.is_some() {
+        return Err(retired_conflict(id));
+    }
+    Ok((current, version))
+}
+
+fn changed_meanwhile() -> ApiError {
+    ApiError::PreconditionFailed("the talking point changed meanwhile; reload it".into())
+}
+
 fn retired_conflict(id: &TalkingPointId) -> ApiError {
     ApiError::field_conflict(format!("talking point {id} is retired"), "status", ErrorCode::IllegalStatusChange, None)
 }
@@ -119,13 +142,7 @@ pub async fn update(
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
-            ensure_admin(&actor)?;
-            talking_points::lock(conn, &id)?;
-            let current = load_visible(conn, &actor, &id)?;
-            let version = expected.check(input.version, current.version)?;
-            if current.retired_at.is_some() {
-                return Err(retired_conflict(&id));
-            }
+            let (current, version) = lock_for_change(conn, &actor, &id, expected.clone(), input.version)?;
             let draft = parse_content(&current.draft)?;
             let kind = input.kind.unwrap_or(draft.kind);
             let article = match (kind, input.article) {
@@ -148,7 +165,7 @@ pub async fn update(
                 &topics_text(&content.topics),
                 now(),
             )? {
-                return Err(ApiError::PreconditionFailed("the talking point changed meanwhile; reload it".into()));
+                return Err(changed_meanwhile());
             }
             audit::record(conn, super::audit(&actor, "talking_point_updated", "talking_point", &id, None))?;
             view(conn, &id)
@@ -168,18 +185,12 @@ pub async fn publish(
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
-            ensure_admin(&actor)?;
-            talking_points::lock(conn, &id)?;
-            let current = load_visible(conn, &actor, &id)?;
-            let version = expected.check(None, current.version)?;
-            if current.retired_at.is_some() {
-                return Err(retired_conflict(&id));
-            }
+            let (current, version) = lock_for_change(conn, &actor, &id, expected.clone(), None)?;
             if current.published_version == Some(current.version) {
                 return Ok(current);
             }
             if !talking_points::publish(conn, &id, version, now())? {
-                return Err(ApiError::PreconditionFailed("the talking point changed meanwhile; reload it".into()));
+                return Err(changed_meanwhile());
             }
             let details = Some(format!("version {}", version + 1));
             audit::record(conn, super::audit(&actor, "talking_point_published", "talking_point", &id, details))?;
@@ -199,15 +210,9 @@ pub async fn retire(
     let actor = SessionUser::clone(actor);
     db.run(move |conn| {
         write_transaction(conn, |conn| {
-            ensure_admin(&actor)?;
-            talking_points::lock(conn, &id)?;
-            let current = load_visible(conn, &actor, &id)?;
-            let version = expected.check(None, current.version)?;
-            if current.retired_at.is_some() {
-                return Err(retired_conflict(&id));
-            }
+            let (_, version) = lock_for_change(conn, &actor, &id, expected.clone(), None)?;
             if !talking_points::retire(conn, &id, version, now())? {
-                return Err(ApiError::PreconditionFailed("the talking point changed meanwhile; reload it".into()));
+                return Err(changed_meanwhile());
             }
             audit::record(conn, super::audit(&actor, "talking_point_retired", "talking_point", &id, None))?;
             view(conn, &id)
