@@ -46,6 +46,13 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write a consistent copy of the SQLite database to a new file while the
+    /// server may keep running (PostgreSQL: use pg_dump, see docs/deploy.md).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
 }
 
 pub fn run(cli: Cli) -> Result<(), String> {
@@ -82,6 +89,11 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::SeedDemo { scale, force } => crate::seed::run(&config.database_url, scale, force),
+        Command::Backup { to } => {
+            crate::db::backup::backup(&config.database_url, &to)?;
+            eprintln!("backup written to {}", to.display());
+            Ok(())
+        }
         Command::Serve => {
             crate::telemetry::init(&config.log_level, &config.log_format)?;
             std::fs::create_dir_all(&config.data_dir)

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod backup;
 pub mod branches;
 pub mod events;
 pub mod failure;

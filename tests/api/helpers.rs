@@ -108,6 +108,26 @@ impl TestApp {
         Self::start_with(config, TestDatabase::Sqlite { dir }).await
     }
 
+    /// An app over a copy of an existing SQLite file (a restored backup): its
+    /// accounts are the file's, so no admin is created.
+    pub async fn sqlite_restored_from(file: &std::path::Path) -> Self {
+        let dir = std::env::temp_dir().join(unique_name());
+        std::fs::create_dir_all(&dir).expect("create test directory");
+        std::fs::copy(file, dir.join("outreach.db")).expect("restore the backup");
+        let config = Config::for_database(DatabaseUrl::Sqlite(dir.join("outreach.db")), dir.clone());
+        let state = actix_web::web::block(move || prepare(config)).await.expect("blocking pool").expect("prepare app");
+        let service = boxed::service(init_service(build_app(state.clone())).await);
+        Self { service, state, database: TestDatabase::Sqlite { dir } }
+    }
+
+    /// The SQLite file under the app, or `None` on PostgreSQL.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        match &self.database {
+            TestDatabase::Sqlite { dir } => Some(dir.join("outreach.db")),
+            TestDatabase::Postgres { .. } => None,
+        }
+    }
+
     /// A fresh PostgreSQL database on the server named by `TEST_DATABASE_URL`:
     /// a copy of this process's migrated template (see [`test_databases`]).
     pub async fn postgres() -> Option<Self> {

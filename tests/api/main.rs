@@ -11,6 +11,7 @@ mod helpers;
 
 mod auth;
 mod authorization;
+mod backup;
 mod branches;
 mod distribution;
 mod door_to_door;
