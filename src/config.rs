@@ -30,6 +30,15 @@ pub struct Config {
     )]
     pub database_url: DatabaseUrl,
 
+    /// Optional PostgreSQL streaming replica of `DATABASE_URL` for the reports.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true, global = true)]
+    pub database_read_url: Option<DatabaseUrl>,
+
+    /// How far (in seconds) the read replica may lag behind the primary before
+    /// reports go to the primary instead.
+    #[arg(long, env = "DATABASE_READ_MAX_LAG_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600), global = true)]
+    pub read_max_lag_seconds: u64,
+
     /// Address and port the HTTP server listens on.
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080", global = true)]
     pub bind_addr: SocketAddr,
@@ -115,6 +124,8 @@ impl Config {
     pub fn for_database(database_url: DatabaseUrl, data_dir: PathBuf) -> Self {
         Self {
             database_url,
+            database_read_url: None,
+            read_max_lag_seconds: 10,
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             pool_size: 4,
             data_dir,

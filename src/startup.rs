@@ -52,7 +52,11 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     drop(conn);
     let configured_secret = config.jwt_secret.as_ref().map(ExposeSecret::expose_secret);
     let secret = jwt::load_or_create_secret(configured_secret, &config.data_dir)?;
-    let db = Db::new(pool)?;
+    let mut db = Db::new(pool)?;
+    if let Some(url) = &config.database_read_url {
+        let max_lag = std::time::Duration::from_secs(config.read_max_lag_seconds);
+        db = db.with_read_replica(db::replica::ReadReplica::open(url, config.pool_size, max_lag)?);
+    }
     Ok(AppState {
         accounts: Arc::new(AccountCache::new(db.account_changes())),
         passwords: Arc::default(),

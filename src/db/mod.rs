@@ -28,6 +28,7 @@ pub mod poster_sites;
 mod raw_sql;
 pub mod read_audit;
 pub mod refresh_tokens;
+pub mod replica;
 pub mod routes;
 pub mod schema;
 mod scope;
@@ -152,6 +153,8 @@ pub struct Db {
     /// Never armed outside the tests (see [`idempotency::InjectedCrash`]).
     #[doc(hidden)]
     pub idempotency_crash: idempotency::InjectedCrash,
+    /// Where reports read when `DATABASE_READ_URL` is set.
+    replica: Option<Arc<replica::ReadReplica>>,
 }
 
 /// How long a request waits for a pooled connection before answering 503.
@@ -165,7 +168,52 @@ impl Db {
         let shared = Arc::new(scope::Shared::default());
         let read_audit = read_audit::ReadAuditQueue::start(pool.clone(), Arc::clone(&shared))?;
         let slots = Arc::new(Semaphore::new(usize::try_from(pool.max_size()).unwrap_or(1)));
-        Ok(Self { pool, read_audit, slots, shared, idempotency_crash: idempotency::InjectedCrash::default() })
+        Ok(Self {
+            pool,
+            read_audit,
+            slots,
+            shared,
+            idempotency_crash: idempotency::InjectedCrash::default(),
+            replica: None,
+        })
+    }
+
+    /// Sends the reports (see [`Db::run_report`]) to `replica`.
+    pub fn with_read_replica(mut self, replica: replica::ReadReplica) -> Self {
+        self.replica = Some(Arc::new(replica));
+        self
+    }
+
+    /// Runs the read-only report query `work` on the read replica when one is
+    /// configured and fit to answer (not lagging beyond the allowed staleness, not
+    /// failing), on the primary otherwise; a replica that fails during the query
+    /// hands it to the primary. `work` is cloned for that second chance.
+    pub async fn run_report<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
+        let Some(replica) = self.replica.clone() else {
+            return self.run(work).await;
+        };
+        let (on_replica, shared) = (work.clone(), Arc::clone(&self.shared));
+        let answered = tokio::task::spawn_blocking(move || {
+            let mut conn = replica.connection()?;
+            match scope::enter(&shared, || on_replica(&mut conn)) {
+                Err(ApiError::Unavailable(cause)) => {
+                    tracing::warn!(error = %cause, "a report failed on the read replica; the primary answers it");
+                    replica.failed();
+                    None
+                }
+                answered => Some(answered),
+            }
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        match answered {
+            Some(answered) => answered,
+            None => self.run(work).await,
+        }
     }
 
     /// Records that someone read personal data, without making the read wait for

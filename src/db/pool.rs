@@ -57,6 +57,17 @@ impl ManageConnection for Manager {
     }
 }
 
+/// A pool that connects only when asked: for a read replica that may be down
+/// when the server starts.
+pub fn build_lazy_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, String> {
+    Ok(Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(0))
+        .connection_timeout(Duration::from_secs(5))
+        .test_on_check_out(false)
+        .build_unchecked(Manager { url: url.clone() }))
+}
+
 /// Builds the pool. For SQLite the file's directory is created first. Fails when
 /// the database cannot be reached within a few seconds.
 pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, String> {

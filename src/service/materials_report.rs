@@ -27,7 +27,7 @@ pub async fn handed_out(
         })
         .transpose()?;
     let Some(branch) = actor.list_branch(query.branch) else { return Ok(Vec::new()) };
-    db.run(move |conn| {
+    db.run_report(move |conn| {
         let branches = local_days::branch_offsets(conn, branch.as_deref())?;
         let filter =
             HandedOutFilter { branches, material: query.material, from: query.from, to: query.to, after, limit };

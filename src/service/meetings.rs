@@ -611,7 +611,7 @@ pub async fn coverage(
     if actor.role == Role::Volunteer {
         return Err(ApiError::Forbidden("coverage reports are for staff and observers".into()));
     }
-    db.run(move |conn| {
+    db.run_report(move |conn| {
         let scope = CoverageScope { branch, from, to };
         let (organisations, employees) = meetings::organisation_totals(conn, scope.branch.as_deref())?;
         let organisations_met = meetings::organisations_met(conn, &scope)?;

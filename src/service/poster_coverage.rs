@@ -78,7 +78,7 @@ pub async fn report(db: &Db, actor: &AuthUser, branch: Option<String>) -> Result
     if actor.role == Role::Volunteer {
         return Err(ApiError::Forbidden("coverage reports are for staff and observers".into()));
     }
-    db.run(move |conn| {
+    db.run_report(move |conn| {
         let at = now();
         if let Some(code) = &branch
             && branches::find(conn, code)?.is_none()

@@ -105,7 +105,7 @@ fn load(conn: &mut DbConn, branch: Option<&str>) -> Result<(Vec<RouteTally>, Vec
 /// One branch, with its localities.
 pub async fn branch(db: &Db, actor: &AuthUser, code: String) -> Result<BranchProgress, ApiError> {
     ensure_reader(actor)?;
-    db.run(move |conn| {
+    db.run_report(move |conn| {
         branches::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("branch {code}")))?;
         let (tallies, localities) = load(conn, Some(&code))?;
         Ok(summarise(code, &tallies.iter().collect::<Vec<_>>(), &localities, true))
@@ -116,7 +116,7 @@ pub async fn branch(db: &Db, actor: &AuthUser, code: String) -> Result<BranchPro
 /// Every branch, without the per-locality detail.
 pub async fn national(db: &Db, actor: &AuthUser) -> Result<Vec<BranchProgress>, ApiError> {
     ensure_reader(actor)?;
-    db.run(move |conn| {
+    db.run_report(move |conn| {
         let codes: Vec<String> = crate::db::schema::branches::table
             .order(crate::db::schema::branches::code)
             .select(crate::db::schema::branches::code)

@@ -39,7 +39,7 @@ pub async fn report(db: &Db, actor: &SessionUser, query: SocialReportQuery) -> R
         return Err(ApiError::invalid("top", ErrorCode::Range, format!("top must be between 1 and {MAX_TOP}")));
     }
     let branch = query.branch.clone();
-    db.run(move |conn| {
+    db.run_report(move |conn| {
         if let Some(code) = &branch
             && branches::find(conn, code)?.is_none()
         {

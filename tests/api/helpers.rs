@@ -131,6 +131,11 @@ impl TestApp {
     /// A fresh PostgreSQL database on the server named by `TEST_DATABASE_URL`:
     /// a copy of this process's migrated template (see [`test_databases`]).
     pub async fn postgres() -> Option<Self> {
+        Self::postgres_with(|_| ()).await
+    }
+
+    /// A fresh PostgreSQL database, with `configure` applied to the app's settings.
+    pub async fn postgres_with(configure: impl FnOnce(&mut Config)) -> Option<Self> {
         let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
             assert!(
                 std::env::var("TEST_REQUIRE_POSTGRES").is_err(),
@@ -154,11 +159,9 @@ impl TestApp {
             admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")).expect("clone the template");
         }
         let url = DatabaseUrl::Postgres(format!("{}/{name}", test_databases::server_url(&admin_url)));
-        Some(Self::start(url, data_dir, database).await)
-    }
-
-    async fn start(url: DatabaseUrl, data_dir: PathBuf, database: TestDatabase) -> Self {
-        Self::start_with(Config::for_database(url, data_dir), database).await
+        let mut config = Config::for_database(url, data_dir);
+        configure(&mut config);
+        Some(Self::start_with(config, database).await)
     }
 
     async fn start_with(config: Config, database: TestDatabase) -> Self {
