@@ -1,16 +1,22 @@
 //! The campaign reports (summary, time series, branches side by side): each
 //! figure is one grouped query per branch and branch-local day (or per branch
 //! for the figures as of now), whatever the number of rows; the service adds
-//! up at most 366 days x 20 branches of groups. Visits, the one table of a
-//! million rows, are read from `visit_days`, their sums per branch and local
-//! day kept in the same transaction as the visits.
+//! up at most 366 days x 20 branches of groups. Visits and hand-outs, the two
+//! tables of a million rows, are read from `visit_days` and `hand_out_days`,
+//! their sums per branch and local day kept in the same transaction as the
+//! rows (see [`add_visit_days`], [`add_hand_outs`]).
 
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::DbConn;
 use super::raw_sql::{self, Param, Params};
+use super::schema::branches;
+use super::stock_movements::StockMovement;
+use crate::domain::material::MovementKind;
 
 /// One group of a report query: a branch, its local day (in-range figures),
 /// up to two keys (a kind and a status, a material) and up to five numbers,
@@ -65,7 +71,7 @@ pub struct Tallies {
     pub signups: Vec<Tally>,
     /// v0 visits, v1 doors knocked, v2 conversations.
     pub visits: Vec<Tally>,
-    /// key: material, v0: handed out, net of counter-movements.
+    /// key: material, v0: handed out, net of counter-movements (`hand_out_days`).
     pub handed_out: Vec<Tally>,
     /// Meetings held (by their start): v0 count, v1 attendance, v2 attendance
     /// at work-collective meetings.
@@ -200,6 +206,19 @@ fn visits_statement(scope: &Scope, sqlite: bool) -> (String, Vec<Param>) {
     (sql, params.values)
 }
 
+fn hand_outs_statement(scope: &Scope, sqlite: bool) -> (String, Vec<Param>) {
+    let mut params = Params::new(sqlite);
+    let values_list = offsets(scope, &mut params);
+    let from = params.next(Param::Text(scope.from.to_string()));
+    let to = params.next(Param::Text(scope.to.to_string()));
+    let sql = format!(
+        "SELECT {} FROM hand_out_days d JOIN {values_list} ON o.column1 = d.branch_code \
+         WHERE d.day >= {from} AND d.day <= {to}",
+        columns("d.branch_code", Some("d.day"), [Some("d.material_id"), None], &["d.quantity"])
+    );
+    (sql, params.values)
+}
+
 /// The in-range figures of `scope`, per branch and local day.
 pub fn in_range_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies) -> QueryResult<()> {
     if scope.branches.is_empty() {
@@ -242,14 +261,6 @@ pub fn in_range_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies)
         ],
         filter: LIVE_SHIFTS,
     })?;
-    tallies.handed_out = grouped(Grouped {
-        from: "stock_movements m",
-        branch: "m.branch_code",
-        at: "m.created_at",
-        keys: [Some("m.material_id"), None],
-        values: &["SUM(CASE WHEN m.reverses_id IS NULL THEN m.quantity ELSE -m.quantity END)"],
-        filter: " AND m.kind = 'hand_out'",
-    })?;
     tallies.meetings = grouped(Grouped {
         from: "meetings m JOIN events e ON e.id = m.event_id LEFT JOIN meeting_reports r ON r.meeting_id = m.event_id",
         branch: "e.branch_code",
@@ -285,6 +296,7 @@ pub fn in_range_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies)
         filter: " AND p.removed_at IS NULL",
     })?;
     tallies.visits = raw_sql::load(conn, |sqlite| visits_statement(scope, sqlite))?;
+    tallies.handed_out = raw_sql::load(conn, |sqlite| hand_outs_statement(scope, sqlite))?;
     tallies.organisations_met = raw_sql::load(conn, |sqlite| {
         let mut params = Params::new(sqlite);
         let values_list = offsets(scope, &mut params);
@@ -443,5 +455,122 @@ pub fn rebuild_visit_days(conn: &mut DbConn, branches: &[(String, i32)]) -> Quer
             DbConn::Postgresql(pg) => diesel::sql_query("DELETE FROM visit_days").execute(pg)?,
         };
         add_visit_days(conn, &days)
+    })
+}
+
+/// Hand-outs summed per branch, local day and material, as [`add_hand_outs`] keeps them.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct HandOutDay {
+    #[diesel(sql_type = Text)]
+    pub branch_code: String,
+    #[diesel(sql_type = Text)]
+    pub day: String,
+    #[diesel(sql_type = Text)]
+    pub material_id: String,
+    /// Net of counter-movements.
+    #[diesel(sql_type = BigInt)]
+    pub quantity: i64,
+}
+
+/// A branch's UTC offset in minutes now (Kazakhstan keeps no daylight saving
+/// time; Astana time when the zone is unknown).
+fn offset_minutes(conn: &mut DbConn, code: &str) -> QueryResult<i32> {
+    let zone: String = branches::table.find(code).select(branches::timezone).first(conn)?;
+    let zone: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::Asia::Almaty);
+    Ok(zone.offset_from_utc_datetime(&Utc::now().naive_utc()).fix().local_minus_utc() / 60)
+}
+
+/// Adds the hand-outs among `rows` (counter-movements subtract) to their
+/// branch's days, in the movements' transaction; other kinds are left alone.
+pub fn add_hand_outs(conn: &mut DbConn, rows: &[StockMovement]) -> QueryResult<()> {
+    let mut offsets: BTreeMap<String, i32> = BTreeMap::new();
+    let mut days: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+    for row in rows.iter().filter(|row| row.kind == MovementKind::HandOut) {
+        let minutes = match offsets.get(&row.branch_code) {
+            Some(minutes) => *minutes,
+            None => {
+                let minutes = offset_minutes(conn, &row.branch_code)?;
+                offsets.insert(row.branch_code.clone(), minutes);
+                minutes
+            }
+        };
+        let day = (row.created_at + TimeDelta::minutes(i64::from(minutes))).date().to_string();
+        let quantity = i64::from(row.quantity);
+        *days.entry((row.branch_code.clone(), day, row.material_id.to_string())).or_default() +=
+            if row.reverses_id.is_none() { quantity } else { -quantity };
+    }
+    let days: Vec<HandOutDay> = days
+        .into_iter()
+        .map(|((branch_code, day, material_id), quantity)| HandOutDay { branch_code, day, material_id, quantity })
+        .collect();
+    add_hand_out_days(conn, &days)
+}
+
+/// Adds per-day hand-out sums, one statement per row, in key order.
+fn add_hand_out_days(conn: &mut DbConn, days: &[HandOutDay]) -> QueryResult<()> {
+    let sql = |placeholders: [&str; 4]| {
+        format!(
+            "INSERT INTO hand_out_days (branch_code, day, material_id, quantity) VALUES ({}, {}, {}, {}) \
+             ON CONFLICT (branch_code, day, material_id) DO UPDATE SET \
+             quantity = hand_out_days.quantity + excluded.quantity",
+            placeholders[0], placeholders[1], placeholders[2], placeholders[3]
+        )
+    };
+    for day in days {
+        match conn {
+            DbConn::Sqlite(sqlite) => diesel::sql_query(sql(["?"; 4]))
+                .bind::<Text, _>(&day.branch_code)
+                .bind::<Text, _>(&day.day)
+                .bind::<Text, _>(&day.material_id)
+                .bind::<BigInt, _>(day.quantity)
+                .execute(sqlite)?,
+            DbConn::Postgresql(pg) => diesel::sql_query(sql(["$1", "$2", "$3", "$4"]))
+                .bind::<Text, _>(&day.branch_code)
+                .bind::<Text, _>(&day.day)
+                .bind::<Text, _>(&day.material_id)
+                .bind::<BigInt, _>(day.quantity)
+                .execute(pg)?,
+        };
+    }
+    Ok(())
+}
+
+/// `hand_out_days` recomputed from the raw `hand_out` movements, in key order,
+/// leaving out nothing (a net of zero is a row too, as the sums keep it).
+pub fn hand_out_days_from_movements(conn: &mut DbConn, branches: &[(String, i32)]) -> QueryResult<Vec<HandOutDay>> {
+    if branches.is_empty() {
+        return Ok(Vec::new());
+    }
+    raw_sql::load(conn, |sqlite| {
+        let mut params = Params::new(sqlite);
+        let day = raw_sql::local_day("m.created_at", sqlite);
+        let scope = Scope { branches: branches.to_vec(), from: NaiveDate::MIN, to: NaiveDate::MAX };
+        let values_list = offsets(&scope, &mut params);
+        let sql = format!(
+            "SELECT m.branch_code AS branch_code, {day} AS day, m.material_id AS material_id, {} AS quantity \
+             FROM stock_movements m JOIN {values_list} ON o.column1 = m.branch_code WHERE m.kind = 'hand_out' \
+             GROUP BY m.branch_code, {day}, m.material_id ORDER BY 1, 2, 3",
+            big("SUM(CASE WHEN m.reverses_id IS NULL THEN m.quantity ELSE -m.quantity END)")
+        );
+        (sql, params.values)
+    })
+}
+
+/// `hand_out_days` as stored, in key order.
+pub fn hand_out_days(conn: &mut DbConn) -> QueryResult<Vec<HandOutDay>> {
+    raw_sql::load(conn, |_| {
+        ("SELECT branch_code, day, material_id, quantity FROM hand_out_days ORDER BY 1, 2, 3".to_owned(), vec![])
+    })
+}
+
+/// Replaces `hand_out_days` with the sums of the raw movements (after a bulk load).
+pub fn rebuild_hand_out_days(conn: &mut DbConn, branches: &[(String, i32)]) -> QueryResult<()> {
+    let days = hand_out_days_from_movements(conn, branches)?;
+    conn.transaction(|conn| {
+        match conn {
+            DbConn::Sqlite(sqlite) => diesel::sql_query("DELETE FROM hand_out_days").execute(sqlite)?,
+            DbConn::Postgresql(pg) => diesel::sql_query("DELETE FROM hand_out_days").execute(pg)?,
+        };
+        add_hand_out_days(conn, &days)
     })
 }

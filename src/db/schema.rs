@@ -571,6 +571,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Hand-outs, net of counter-movements, per branch, local day and material
+    /// (see `db::reports`).
+    hand_out_days (branch_code, day, material_id) {
+        branch_code -> Text,
+        day -> Text,
+        material_id -> Text,
+        quantity -> BigInt,
+    }
+}
+
 diesel::joinable!(visits -> routes (route_id));
 diesel::joinable!(routes -> localities (locality_id));
 diesel::joinable!(meetings -> events (event_id));
@@ -625,4 +636,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     social_reach_snapshots,
     talking_points,
     visit_days,
+    hand_out_days,
 );

@@ -123,12 +123,12 @@ pub fn run_plan(url: &DatabaseUrl, plan: &Plan, force: bool) -> Result<(), Strin
     store::insert_materials(conn, ledger.catalogue())?;
     seed_meetings(conn, &progress, &mut contexts, &national, plan, &mut ledger)?;
     seed_routes(conn, &progress, &mut contexts, walks, plan, &mut ledger)?;
-    sum_visit_days(conn, &progress)?;
     seed_logins(conn, &progress, &mut contexts)?;
     seed_ledger(conn, &progress, &contexts, ledger)?;
     seed_posters(conn, &progress, &contexts, plan)?;
     seed_social(conn, &progress, &mut contexts, plan)?;
     seed_talking_points(conn, &progress, &contexts)?;
+    sum_days(conn, &progress)?;
 
     if let DbConn::Postgresql(_) = conn {
         // Fresh statistics, as autovacuum would gather them soon after.
@@ -145,15 +145,17 @@ pub fn run_plan(url: &DatabaseUrl, plan: &Plan, force: bool) -> Result<(), Strin
     Ok(())
 }
 
-/// The visits summed per branch and local day for the reports (bulk-loaded
-/// visits bypass the sync that keeps the sums).
-fn sum_visit_days(conn: &mut DbConn, progress: &Progress) -> Result<(), String> {
+/// The visits and hand-outs summed per branch and local day for the reports
+/// (bulk-loaded rows bypass the writes that keep the sums).
+fn sum_days(conn: &mut DbConn, progress: &Progress) -> Result<(), String> {
     let since = Instant::now();
     let offsets = crate::service::local_days::branch_offsets(conn, None)
         .map_err(|err| format!("cannot read the branches' time zones: {err}"))?;
     crate::db::reports::rebuild_visit_days(conn, &offsets)
         .map_err(|err| format!("cannot sum the visits per day: {err}"))?;
-    progress.done("visit days", offsets.len(), since);
+    crate::db::reports::rebuild_hand_out_days(conn, &offsets)
+        .map_err(|err| format!("cannot sum the hand-outs per day: {err}"))?;
+    progress.done("visit and hand-out days", offsets.len(), since);
     Ok(())
 }
 

@@ -223,6 +223,7 @@ const WORK_TABLES: &[&str] = &[
     "social_reach_snapshots",
     "social_posts",
     "shift_requests",
+    "hand_out_days",
     "stock_movements",
     "poster_placement_changes",
     "poster_placements",

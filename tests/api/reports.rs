@@ -568,21 +568,64 @@ async fn reports_equal_the_raw_rows_for_a_branch_and_the_nation_by_local_day(app
     assert_eq!(series["points"][0]["events_held"], 1);
     assert_eq!(series["points"][1]["events_held"], 0);
 
-    // The maintained visit sums equal the raw visits.
-    let (stored, recomputed) = app
+    // The data set is not empty where it matters.
+    let nation = raw.summary(None, from, to);
+    assert_eq!(nation["door_to_door"]["visits"], 5);
+    assert_eq!(nation["materials_handed_out"][0]["quantity"], 4);
+    assert_eq!((nation["shifts"]["attended"].as_i64(), nation["shifts"]["no_show"].as_i64()), (Some(1), Some(1)));
+    assert_eq!((nation["meetings"]["held"].as_i64(), nation["meetings"]["attendance"].as_i64()), (Some(1), Some(90)));
+    assert_eq!(nation["posters"]["sites_with_current_poster"], 1);
+    assert_eq!(nation["localities"]["rural_settlements_reached"], 3);
+    assert_eq!(nation["volunteers"]["paused"], 1);
+
+    // The maintained sums equal the raw visits and movements.
+    let (visits, hand_outs) = app
         .state
         .db
         .run(|conn| {
+            use outreach::db::reports;
             let offsets = outreach::service::local_days::branch_offsets(conn, None)?;
             Ok((
-                outreach::db::reports::visit_days(conn)?,
-                outreach::db::reports::visit_days_from_visits(conn, &offsets)?,
+                (reports::visit_days(conn)?, reports::visit_days_from_visits(conn, &offsets)?),
+                (reports::hand_out_days(conn)?, reports::hand_out_days_from_movements(conn, &offsets)?),
             ))
         })
         .await
         .unwrap();
+    assert_eq!(visits.0, visits.1);
+    assert_eq!(visits.0.iter().map(|day| day.visits).sum::<i64>(), 5);
+    assert_eq!(hand_outs.0, hand_outs.1);
+    assert_eq!(hand_outs.0.iter().map(|day| day.quantity).sum::<i64>(), 4);
+}
+
+on_both_databases!(corrected_meeting_hand_outs_keep_the_daily_sums_equal_to_the_movements);
+async fn corrected_meeting_hand_outs_keep_the_daily_sums_equal_to_the_movements(app: TestApp) {
+    let admin = app.admin().await;
+    let astana = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let brochure = app.material(&admin).await;
+    app.movement(&admin, receipt(&brochure, OWN_BRANCH, 100)).await.assert_status(201);
+    let meeting = app.requested_meeting(&astana).await;
+    app.hold_meeting(&astana, id(&meeting)).await;
+    for quantity in [9, 5] {
+        let report = json!({"attendance": 10, "materials": [{"material_id": brochure, "quantity": quantity}]});
+        app.file_report(&astana, id(&meeting), report).await;
+    }
+    let (stored, recomputed) = app
+        .state
+        .db
+        .run(|conn| {
+            use outreach::db::reports;
+            let offsets = outreach::service::local_days::branch_offsets(conn, None)?;
+            Ok((reports::hand_out_days(conn)?, reports::hand_out_days_from_movements(conn, &offsets)?))
+        })
+        .await
+        .unwrap();
     assert_eq!(stored, recomputed);
-    assert_eq!(stored.iter().map(|day| day.visits).sum::<i64>(), 5);
+    assert_eq!(stored.iter().map(|day| day.quantity).sum::<i64>(), 5, "9 handed out, then corrected to 5");
+    let observer = app.user("observer", None).await;
+    let summary = app.get("/api/v1/reports/summary").bearer(&observer.token).send().await.assert_status(200).json();
+    assert_eq!(summary["materials_handed_out"][0]["quantity"], 5);
+    assert_eq!(summary["materials_handed_out"][0]["material_id"], brochure);
 }
 
 on_both_databases!(the_summary_counts_days_to_polling_day_and_defaults_to_thirty_days);

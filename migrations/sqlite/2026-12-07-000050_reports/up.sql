@@ -21,8 +21,24 @@ SELECT r.branch_code, date(v.visited_at, '+300 minutes'), COUNT(*), SUM(v.doors_
 FROM visits v JOIN routes r ON r.id = v.route_id
 GROUP BY r.branch_code, date(v.visited_at, '+300 minutes');
 
+-- Hand-outs (a movement per material of most visits: a million rows too),
+-- net of counter-movements, per branch, local day and material, kept with the
+-- movements the same way.
+CREATE TABLE hand_out_days (
+    branch_code TEXT NOT NULL REFERENCES branches (code),
+    day TEXT NOT NULL,
+    material_id TEXT NOT NULL REFERENCES materials (id),
+    quantity BIGINT NOT NULL,
+    PRIMARY KEY (branch_code, day, material_id)
+);
+
+INSERT INTO hand_out_days (branch_code, day, material_id, quantity)
+SELECT m.branch_code, date(m.created_at, '+300 minutes'), m.material_id, SUM(CASE WHEN m.reverses_id IS NULL THEN m.quantity ELSE -m.quantity END)
+FROM stock_movements m WHERE m.kind = 'hand_out'
+GROUP BY m.branch_code, date(m.created_at, '+300 minutes'), m.material_id;
+
 -- The other in-range figures are grouped from their own rows by these.
-CREATE INDEX volunteers_created_idx ON volunteers (created_at, branch_code);
+CREATE INDEX volunteers_created_idx ON volunteers (branch_code, created_at);
 CREATE INDEX volunteers_status_idx ON volunteers (branch_code, status);
 CREATE INDEX shifts_start_idx ON shifts (starts_at);
 CREATE INDEX poster_placements_placed_idx ON poster_placements (placed_at);
