@@ -29,6 +29,7 @@ mod raw_sql;
 pub mod read_audit;
 pub mod refresh_tokens;
 pub mod replica;
+pub mod reports;
 pub mod routes;
 pub mod schema;
 mod scope;

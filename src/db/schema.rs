@@ -559,6 +559,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Visits summed per branch and branch-local day (`YYYY-MM-DD`), kept with
+    /// the visits (see `db::reports`).
+    visit_days (branch_code, day) {
+        branch_code -> Text,
+        day -> Text,
+        visits -> BigInt,
+        doors_knocked -> BigInt,
+        conversations -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Hand-outs, net of counter-movements, per branch, local day and material
+    /// (see `db::reports`).
+    hand_out_days (branch_code, day, material_id) {
+        branch_code -> Text,
+        day -> Text,
+        material_id -> Text,
+        quantity -> BigInt,
+    }
+}
+
 diesel::joinable!(visits -> routes (route_id));
 diesel::joinable!(routes -> localities (locality_id));
 diesel::joinable!(meetings -> events (event_id));
@@ -612,4 +635,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     social_posts,
     social_reach_snapshots,
     talking_points,
+    visit_days,
+    hand_out_days,
 );

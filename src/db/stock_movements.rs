@@ -70,8 +70,10 @@ pub struct MovementFilter {
     pub after: Option<String>,
 }
 
+/// Inserts a movement (a hand-out also into its day's sums, `hand_out_days`).
 pub fn insert(conn: &mut DbConn, row: &StockMovement) -> QueryResult<()> {
-    diesel::insert_into(stock_movements::table).values(row).execute(conn).map(drop)
+    diesel::insert_into(stock_movements::table).values(row).execute(conn)?;
+    super::reports::add_hand_outs(conn, std::slice::from_ref(row))
 }
 
 /// Inserts `rows` with a few multi-row statements (a synced batch's hand-outs).
@@ -84,7 +86,7 @@ pub fn insert_many(conn: &mut DbConn, rows: &[StockMovement]) -> QueryResult<()>
             DbConn::Postgresql(pg) => statement.execute(pg)?,
         };
     }
-    Ok(())
+    super::reports::add_hand_outs(conn, rows)
 }
 
 /// Every hand-out recorded for a meeting's report, counter-movements included,

@@ -128,6 +128,7 @@ pub fn run_plan(url: &DatabaseUrl, plan: &Plan, force: bool) -> Result<(), Strin
     seed_posters(conn, &progress, &contexts, plan)?;
     seed_social(conn, &progress, &mut contexts, plan)?;
     seed_talking_points(conn, &progress, &contexts)?;
+    sum_days(conn, &progress)?;
 
     if let DbConn::Postgresql(_) = conn {
         // Fresh statistics, as autovacuum would gather them soon after.
@@ -141,6 +142,20 @@ pub fn run_plan(url: &DatabaseUrl, plan: &Plan, force: bool) -> Result<(), Strin
         coordinator_email("KZ-71"),
         domain = store::DEMO_EMAIL_DOMAIN,
     );
+    Ok(())
+}
+
+/// The visits and hand-outs summed per branch and local day for the reports
+/// (bulk-loaded rows bypass the writes that keep the sums).
+fn sum_days(conn: &mut DbConn, progress: &Progress) -> Result<(), String> {
+    let since = Instant::now();
+    let offsets = crate::service::local_days::branch_offsets(conn, None)
+        .map_err(|err| format!("cannot read the branches' time zones: {err}"))?;
+    crate::db::reports::rebuild_visit_days(conn, &offsets)
+        .map_err(|err| format!("cannot sum the visits per day: {err}"))?;
+    crate::db::reports::rebuild_hand_out_days(conn, &offsets)
+        .map_err(|err| format!("cannot sum the hand-outs per day: {err}"))?;
+    progress.done("visit and hand-out days", offsets.len(), since);
     Ok(())
 }
 

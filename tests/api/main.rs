@@ -31,6 +31,7 @@ mod operations;
 mod posters;
 mod public_feed;
 mod read_replica;
+mod reports;
 mod seed;
 mod shifts;
 mod social_posts;

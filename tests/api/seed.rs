@@ -477,3 +477,26 @@ async fn seeded_social_posts_show_their_latest_snapshot_and_the_report_adds_them
         count(&app, "SELECT CAST(COALESCE(SUM(views), 0) AS BIGINT) AS n FROM social_posts")
     );
 }
+
+on_both_databases!(seeded_visit_and_hand_out_days_equal_the_raw_rows);
+async fn seeded_visit_and_hand_out_days_equal_the_raw_rows(app: TestApp) {
+    seed_demo(&app, false).unwrap();
+    let offsets = app
+        .state
+        .db
+        .run_blocking(|conn| outreach::service::local_days::branch_offsets(conn, None).map_err(|err| err.to_string()))
+        .unwrap();
+    let visits = stored(&app, |conn| {
+        Ok((outreach::db::reports::visit_days(conn)?, outreach::db::reports::visit_days_from_visits(conn, &offsets)?))
+    });
+    assert!(!visits.0.is_empty());
+    assert_eq!(visits.0, visits.1);
+    let hand_outs = stored(&app, |conn| {
+        Ok((
+            outreach::db::reports::hand_out_days(conn)?,
+            outreach::db::reports::hand_out_days_from_movements(conn, &offsets)?,
+        ))
+    });
+    assert!(!hand_outs.0.is_empty());
+    assert_eq!(hand_outs.0, hand_outs.1);
+}
