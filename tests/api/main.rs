@@ -12,6 +12,7 @@ mod helpers;
 mod auth;
 mod authorization;
 mod branches;
+mod dashboard;
 mod distribution;
 mod door_to_door;
 mod errors;
