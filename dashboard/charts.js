@@ -6,7 +6,7 @@ import { h, s } from './dom.js';
 import { compactNum, num, shortDate } from './i18n.js';
 
 const HEIGHT = 210;
-const PAD = { top: 12, right: 14, bottom: 26, left: 46 };
+const PAD = { top: 12, right: 14, bottom: 26, left: 60 };
 
 // 1, 2 or 5 times a power of ten: the step between `ticks` gridlines up to `max`.
 function niceStep(max, ticks) {
