@@ -13,6 +13,7 @@
 'use strict';
 
 const { chromium } = require('playwright-core');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const BASE_URL = process.env.BASE_URL;
@@ -71,11 +72,28 @@ async function chartsDrawn(page) {
   );
 }
 
-async function desktop(browser) {
+// Runs `checks` on a new page; on an exception the page as it was is kept as a screenshot.
+async function onPage(browser, name, options, checks) {
   const problems = [];
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'kk-KZ' });
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   watch(page, problems);
+  try {
+    await checks(page);
+    check(problems.length === 0, `no console errors, page errors or failed requests (${name})`);
+    for (const problem of problems) console.log(`     ${problem}`);
+  } catch (error) {
+    const shot = path.join(SCREENSHOT_DIR, `failure-${name}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    for (const problem of problems) console.log(`     ${problem}`);
+    console.log(`     the page at the failure: ${shot}`);
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+async function desktop(page) {
 
   const response = await page.goto(`${BASE_URL}/dashboard`);
   const csp = response.headers()['content-security-policy'] || '';
@@ -97,6 +115,12 @@ async function desktop(browser) {
   const bars = await page.$$eval('#branch-table .bar .fill', (fills) => fills.map((fill) => fill.style.width));
   check(bars.length === 20 && bars.some((width) => width !== '0.0%'), 'the branch table has progress bars');
   check((await page.textContent('#title')) === 'Науқан көрсеткіштері', 'labels are in Kazakh');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.part-table .csv')]);
+  const csv = fs.readFileSync(await download.path());
+  check(
+    csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf && download.suggestedFilename() === 'branches-national.csv',
+    `the branches' CSV downloads (${download.suggestedFilename()}, ${csv.length} bytes, UTF-8 BOM first)`,
+  );
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'dashboard.png'), fullPage: true });
 
   await page.click('#langs button:has-text("Рус")');
@@ -126,23 +150,9 @@ async function desktop(browser) {
   await page.waitForSelector('#sign-in-form', { timeout: TIMEOUT });
   const stored = await page.evaluate(() => sessionStorage.length);
   check(stored === 0, 'signing out forgets the token');
-
-  check(problems.length === 0, 'no console errors, page errors or failed requests (desktop)');
-  for (const problem of problems) console.log(`     ${problem}`);
-  await context.close();
 }
 
-async function phone(browser) {
-  const problems = [];
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'ru-RU',
-  });
-  const page = await context.newPage();
-  watch(page, problems);
+async function phone(page) {
   await page.goto(`${BASE_URL}/dashboard#${RANGE}&branch=KZ-71`);
   await page.waitForSelector('#token-form', { timeout: TIMEOUT });
   await page.fill('#token', process.env.API_TOKEN);
@@ -157,9 +167,6 @@ async function phone(browser) {
   check(overflow <= 0, `the page does not scroll sideways on a phone (${overflow} px too wide)`);
   await page.waitForSelector('#locality-table tbody tr', { timeout: TIMEOUT });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'dashboard-phone.png'), fullPage: false });
-  check(problems.length === 0, 'no console errors, page errors or failed requests (phone)');
-  for (const problem of problems) console.log(`     ${problem}`);
-  await context.close();
 }
 
 (async () => {
@@ -177,8 +184,13 @@ async function phone(browser) {
     ],
   });
   try {
-    await desktop(browser);
-    await phone(browser);
+    await onPage(browser, 'desktop', { viewport: { width: 1280, height: 900 }, locale: 'kk-KZ' }, desktop);
+    await onPage(
+      browser,
+      'phone',
+      { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ru-RU' },
+      phone,
+    );
   } catch (error) {
     failures += 1;
     console.log(`FAIL ${error.stack || error}`);
