@@ -90,6 +90,11 @@ pub struct Config {
     /// are built from the request's own scheme and host.
     #[arg(long, env = "PUBLIC_URL", value_parser = public_url, global = true)]
     pub public_url: Option<String>,
+
+    /// Polling day (`YYYY-MM-DD`): the reports count the days left to it.
+    /// When unset, they show none.
+    #[arg(long, env = "POLLING_DAY", global = true)]
+    pub polling_day: Option<chrono::NaiveDate>,
 }
 
 /// Accepts an absolute `http://` or `https://` URL with a host; drops a trailing `/`.
@@ -128,6 +133,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             public_url: None,
+            polling_day: None,
         }
     }
 

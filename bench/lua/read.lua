@@ -12,6 +12,11 @@
 --   ledger    GET /api/v1/stock-movements?branch=B&limit=50
 --   posters   GET /api/v1/reports/poster-coverage?branch=B
 --   posters_all GET /api/v1/reports/poster-coverage       (the nation)
+--   summary   GET /api/v1/reports/summary?branch=B&from=&to=   (REPORT_DAYS)
+--   summary_all GET /api/v1/reports/summary?from=&to=     (the nation)
+--   series    GET /api/v1/reports/series?branch=B&from=&to=
+--   series_all GET /api/v1/reports/series?from=&to=       (the nation)
+--   branches  GET /api/v1/reports/branches?from=&to=      (the 20 branches)
 -- Staff reads go out as B's coordinator.
 --   BENCH_IDS     "BRANCH ID" lines (random volunteers); without them B is a random
 --                 branch of BENCH_TOKENS
@@ -20,6 +25,9 @@
 --                 empty or missing: the schedule's share is dropped from the mix
 --   BENCH_PREFIX  "/api/v1" for the API, "" for the bare baseline
 local lib = dofile(os.getenv("BENCH_LUA_DIR") .. "/lib.lua")
+-- The campaign reports cover the last 30 days of the demo data's visits
+-- (seed-demo's data is as of 1 November 2026).
+local REPORT_DAYS = "from=2026-10-03&to=2026-11-01"
 local ids, tokens, token_list, volunteers, prefix
 local mix, total_weight = {}, 0
 
@@ -88,6 +96,16 @@ function request()
     return wrk.format("GET", "/api/v1/reports/poster-coverage?branch=" .. branch, headers)
   elseif kind == "posters_all" then
     return wrk.format("GET", "/api/v1/reports/poster-coverage", headers)
+  elseif kind == "summary" then
+    return wrk.format("GET", "/api/v1/reports/summary?branch=" .. branch .. "&" .. REPORT_DAYS, headers)
+  elseif kind == "summary_all" then
+    return wrk.format("GET", "/api/v1/reports/summary?" .. REPORT_DAYS, headers)
+  elseif kind == "series" then
+    return wrk.format("GET", "/api/v1/reports/series?branch=" .. branch .. "&" .. REPORT_DAYS, headers)
+  elseif kind == "series_all" then
+    return wrk.format("GET", "/api/v1/reports/series?" .. REPORT_DAYS, headers)
+  elseif kind == "branches" then
+    return wrk.format("GET", "/api/v1/reports/branches?" .. REPORT_DAYS, headers)
   end
   error("unknown read kind " .. tostring(kind))
 end

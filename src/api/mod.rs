@@ -32,6 +32,7 @@ pub mod poster_placements;
 pub mod poster_sites;
 pub mod problems;
 pub mod query;
+pub mod reports;
 pub mod shifts;
 pub mod signups;
 pub mod social_posts;
@@ -175,6 +176,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(social_posts::add_reach)
             .service(social_posts::list_reach)
             .service(social_report::social_report)
+            .service(reports::report_summary)
+            .service(reports::report_summary_csv)
+            .service(reports::report_series)
+            .service(reports::report_series_csv)
+            .service(reports::report_branches)
+            .service(reports::report_branches_csv)
             .service(talking_points::create_point)
             .service(talking_points::list_points)
             .service(talking_points::get_point)

@@ -27,6 +27,7 @@ pub mod poster_sites;
 mod raw_sql;
 pub mod read_audit;
 pub mod refresh_tokens;
+pub mod reports;
 pub mod routes;
 pub mod schema;
 mod scope;

@@ -559,6 +559,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Visits summed per branch and branch-local day (`YYYY-MM-DD`), kept with
+    /// the visits (see `db::reports`).
+    visit_days (branch_code, day) {
+        branch_code -> Text,
+        day -> Text,
+        visits -> BigInt,
+        doors_knocked -> BigInt,
+        conversations -> BigInt,
+    }
+}
+
 diesel::joinable!(visits -> routes (route_id));
 diesel::joinable!(routes -> localities (locality_id));
 diesel::joinable!(meetings -> events (event_id));
@@ -612,4 +624,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     social_posts,
     social_reach_snapshots,
     talking_points,
+    visit_days,
 );

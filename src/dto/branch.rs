@@ -9,7 +9,7 @@ use crate::domain::time::utc;
 use crate::domain::visibility::Visibility;
 
 /// A name in the three languages of the campaign.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct LocalizedName {
     /// Kazakh.
     pub kk: String,

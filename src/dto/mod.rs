@@ -18,6 +18,7 @@ pub mod meeting;
 pub mod member_organisation;
 pub mod page;
 pub mod poster;
+pub mod report;
 pub mod route;
 pub mod shift;
 pub mod social;

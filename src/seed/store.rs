@@ -230,6 +230,7 @@ const WORK_TABLES: &[&str] = &[
     "volunteer_holdings",
     "stock_balances",
     "materials",
+    "visit_days",
     "visits",
     "route_assignees",
     "route_stops",

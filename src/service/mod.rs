@@ -27,6 +27,8 @@ pub mod poster_csv;
 pub mod poster_placements;
 pub mod poster_sites;
 pub mod progress;
+pub mod reports;
+pub mod reports_csv;
 pub mod routes;
 pub mod shifts;
 pub mod signups;

@@ -4,12 +4,13 @@
 //! materials handed out updated in the same transaction.
 
 use crate::domain::ids::{MaterialId, RouteId, StopId, VisitId, VolunteerId};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{TimeDelta, Utc};
 use serde_json::value::RawValue;
 
 use crate::auth::{AuthUser, SessionUser};
+use crate::db::reports;
 use crate::db::routes::{self, ProgressDelta, Route, Visit};
 use crate::db::stock_movements::{self, StockMovement};
 use crate::db::volunteers::encode_list;
@@ -21,6 +22,7 @@ use crate::dto::stock::HandedOut;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::service::batch::{self, BatchItem, Decision, ParsedBatch};
 use crate::service::hand_outs::{self, HandOut, Shelf, Source};
+use crate::service::local_days;
 use crate::service::routes::{load_visible, route_audit};
 
 /// Most printed items one visit leaves.
@@ -341,6 +343,7 @@ fn apply(
     // a few multi-row statements instead of one round trip each.
     if !new_visits.is_empty() {
         routes::insert_visits(conn, &new_visits)?;
+        add_to_visit_days(conn, &route.branch_code, &new_visits)?;
         let touched = visits_per_stop(&new_visits);
         routes::add_stop_visits(conn, &touched)?;
         let newly_visited = touched.iter().filter(|stop| stops.get(&stop.stop_id).is_some_and(|(_, visited)| !visited));
@@ -357,6 +360,28 @@ fn apply(
     }
     let route = routes::find(conn, &route.id)?.ok_or_else(|| ApiError::internal("route vanished"))?;
     batch_result(conn, decisions, &route)
+}
+
+/// Adds new visits to their branch's per-day sums (`visit_days`, read by the
+/// reports), by the branch's local day of each visit.
+fn add_to_visit_days(conn: &mut DbConn, branch: &str, visits: &[Visit]) -> Result<(), ApiError> {
+    let minutes = local_days::branch_offsets(conn, Some(branch))?.first().map_or(300, |(_, minutes)| *minutes);
+    let mut days: BTreeMap<String, reports::VisitDay> = BTreeMap::new();
+    for visit in visits {
+        let day = (visit.visited_at + TimeDelta::minutes(i64::from(minutes))).date().to_string();
+        let sums = days.entry(day.clone()).or_insert_with(|| reports::VisitDay {
+            branch_code: branch.to_owned(),
+            day,
+            visits: 0,
+            doors_knocked: 0,
+            conversations: 0,
+        });
+        sums.visits += 1;
+        sums.doors_knocked += i64::from(visit.doors_knocked);
+        sums.conversations += i64::from(visit.conversations);
+    }
+    reports::add_visit_days(conn, &days.into_values().collect::<Vec<_>>())?;
+    Ok(())
 }
 
 /// Syncs a batch of visits recorded offline on one route.

@@ -30,6 +30,7 @@ mod openapi;
 mod operations;
 mod posters;
 mod public_feed;
+mod reports;
 mod seed;
 mod shifts;
 mod social_posts;

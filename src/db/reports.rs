@@ -1,0 +1,447 @@
+//! The campaign reports (summary, time series, branches side by side): each
+//! figure is one grouped query per branch and branch-local day (or per branch
+//! for the figures as of now), whatever the number of rows; the service adds
+//! up at most 366 days x 20 branches of groups. Visits, the one table of a
+//! million rows, are read from `visit_days`, their sums per branch and local
+//! day kept in the same transaction as the visits.
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
+
+use super::DbConn;
+use super::raw_sql::{self, Param, Params};
+
+/// One group of a report query: a branch, its local day (in-range figures),
+/// up to two keys (a kind and a status, a material) and up to five numbers,
+/// whose meaning each query states.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Tally {
+    #[diesel(sql_type = Text)]
+    pub branch: String,
+    /// `YYYY-MM-DD`; `None` for the figures as of now.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub day: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub key: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub key2: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub v0: i64,
+    #[diesel(sql_type = BigInt)]
+    pub v1: i64,
+    #[diesel(sql_type = BigInt)]
+    pub v2: i64,
+    #[diesel(sql_type = BigInt)]
+    pub v3: i64,
+    #[diesel(sql_type = BigInt)]
+    pub v4: i64,
+}
+
+/// What a report covers.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Each branch reported on, with its UTC offset in minutes (the branches'
+    /// time zones keep no daylight saving time).
+    pub branches: Vec<(String, i32)>,
+    /// Local days, inclusive.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Every query of a report, grouped per branch (and local day for the
+/// in-range figures).
+#[derive(Debug, Default)]
+pub struct Tallies {
+    /// v0: volunteers created on the day.
+    pub volunteers_new: Vec<Tally>,
+    /// key: kind, key2: status, v0: events starting on the day.
+    pub events: Vec<Tally>,
+    /// v0: shifts starting on the day (not cancelled, of scheduled or
+    /// completed events), v1: their capacity.
+    pub shifts: Vec<Tally>,
+    /// Places on those shifts: v0 taken (signed up, attended, no-show), v1
+    /// attended, v2 no-show.
+    pub signups: Vec<Tally>,
+    /// v0 visits, v1 doors knocked, v2 conversations.
+    pub visits: Vec<Tally>,
+    /// key: material, v0: handed out, net of counter-movements.
+    pub handed_out: Vec<Tally>,
+    /// Meetings held (by their start): v0 count, v1 attendance, v2 attendance
+    /// at work-collective meetings.
+    pub meetings: Vec<Tally>,
+    /// Per branch over the range: v0 distinct organisations met.
+    pub organisations_met: Vec<Tally>,
+    /// v0 posters placed (the placements' quantities), v1 placements.
+    pub posters_placed: Vec<Tally>,
+    /// Posts published (not removed): v0 posts, v1 views, v2 reactions, v3
+    /// shares, v4 comments (each post at its latest reach snapshot).
+    pub social: Vec<Tally>,
+    /// As of now, key: status, v0 volunteers.
+    pub volunteers: Vec<Tally>,
+    /// As of now: v0 routes, v1 stops, v2 stops visited.
+    pub routes: Vec<Tally>,
+    /// As of now: v0 active poster sites, v1 of them with a poster hanging.
+    pub poster_sites: Vec<Tally>,
+    /// As of now: v0 rural settlements, v1 of them reached.
+    pub rural: Vec<Tally>,
+}
+
+/// `expr` as a BIGINT (PostgreSQL sums integers to NUMERIC or BIGINT).
+fn big(expr: &str) -> String {
+    format!("CAST({expr} AS BIGINT)")
+}
+
+/// The select list of a [`Tally`]: up to five numbers, the rest zero.
+fn columns(branch: &str, day: Option<&str>, keys: [Option<&str>; 2], values: &[&str]) -> String {
+    let text = |value: Option<&str>| value.map_or_else(|| "CAST(NULL AS TEXT)".to_owned(), str::to_owned);
+    let numbers: Vec<String> =
+        (0..5).map(|index| format!("{} AS v{index}", big(values.get(index).copied().unwrap_or("0")))).collect();
+    format!(
+        "{branch} AS branch, {} AS day, {} AS key, {} AS key2, {}",
+        text(day),
+        text(keys[0]),
+        text(keys[1]),
+        numbers.join(", ")
+    )
+}
+
+/// `(VALUES (code, offset), ...) AS o`: the branches and their offsets.
+fn offsets(scope: &Scope, params: &mut Params) -> String {
+    let sqlite = params.sqlite;
+    let rows: Vec<String> = scope
+        .branches
+        .iter()
+        .map(|(code, minutes)| {
+            let code = params.next(Param::Text(code.clone()));
+            format!("({code}, {})", params.next(Param::Text(raw_sql::offset(*minutes, sqlite))))
+        })
+        .collect();
+    format!("(VALUES {}) AS o", rows.join(", "))
+}
+
+/// The conditions keeping the instants of `column` whose local day lies in
+/// the scope: a coarse bound in UTC first (a day either side covers every
+/// offset), so an index on the column narrows the rows.
+fn in_range(scope: &Scope, column: &str, params: &mut Params) -> String {
+    let day = raw_sql::local_day(column, params.sqlite);
+    let since: NaiveDateTime = (scope.from - TimeDelta::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default();
+    let before: NaiveDateTime = (scope.to + TimeDelta::days(2)).and_hms_opt(0, 0, 0).unwrap_or_default();
+    format!(
+        "{column} >= {} AND {column} < {} AND {day} >= {} AND {day} <= {}",
+        params.next(Param::Time(since)),
+        params.next(Param::Time(before)),
+        params.next(Param::Text(scope.from.to_string())),
+        params.next(Param::Text(scope.to.to_string())),
+    )
+}
+
+/// Rows grouped per branch and local day: `from` (tables, aliases, joins)
+/// whose branch column is `branch` and whose instant is `at`.
+struct Grouped<'a> {
+    from: &'a str,
+    branch: &'a str,
+    at: &'a str,
+    keys: [Option<&'a str>; 2],
+    values: &'a [&'a str],
+    /// More conditions, each starting with ` AND `.
+    filter: &'a str,
+}
+
+fn per_day(scope: &Scope, sqlite: bool, grouped: &Grouped<'_>) -> (String, Vec<Param>) {
+    let Grouped { from, branch, at, keys, values, filter } = grouped;
+    let mut params = Params::new(sqlite);
+    let day = raw_sql::local_day(at, sqlite);
+    let values_list = offsets(scope, &mut params);
+    let range = in_range(scope, at, &mut params);
+    let group_keys: String = keys.iter().flatten().map(|key| format!(", {key}")).collect();
+    let sql = format!(
+        "SELECT {} FROM {from} JOIN {values_list} ON o.column1 = {branch} WHERE {range}{filter} \
+         GROUP BY {branch}, {day}{group_keys}",
+        columns(branch, Some(&day), *keys, values)
+    );
+    (sql, params.values)
+}
+
+/// A statement over `from` grouped per branch only (figures as of now, or over
+/// the whole range).
+fn per_branch(
+    scope: &Scope,
+    sqlite: bool,
+    from: &str,
+    branch: &str,
+    key: Option<&str>,
+    values: &[&str],
+    filter: &str,
+) -> (String, Vec<Param>) {
+    let mut params = Params::new(sqlite);
+    let values_list = offsets(scope, &mut params);
+    let group_key = key.map(|key| format!(", {key}")).unwrap_or_default();
+    let sql = format!(
+        "SELECT {} FROM {from} JOIN {values_list} ON o.column1 = {branch} WHERE 1 = 1{filter} GROUP BY {branch}{group_key}",
+        columns(branch, None, [key, None], values)
+    );
+    (sql, params.values)
+}
+
+/// The statements of shifts and places: live shifts of live events.
+const LIVE_SHIFTS: &str = " AND s.cancelled_at IS NULL AND e.status IN ('scheduled', 'completed')";
+
+fn visits_statement(scope: &Scope, sqlite: bool) -> (String, Vec<Param>) {
+    let mut params = Params::new(sqlite);
+    let values_list = offsets(scope, &mut params);
+    let from = params.next(Param::Text(scope.from.to_string()));
+    let to = params.next(Param::Text(scope.to.to_string()));
+    let sql = format!(
+        "SELECT {} FROM visit_days d JOIN {values_list} ON o.column1 = d.branch_code \
+         WHERE d.day >= {from} AND d.day <= {to}",
+        columns("d.branch_code", Some("d.day"), [None, None], &["d.visits", "d.doors_knocked", "d.conversations"])
+    );
+    (sql, params.values)
+}
+
+/// The in-range figures of `scope`, per branch and local day.
+pub fn in_range_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies) -> QueryResult<()> {
+    if scope.branches.is_empty() {
+        return Ok(());
+    }
+    let mut grouped = |grouped: Grouped<'_>| raw_sql::load(conn, |sqlite| per_day(scope, sqlite, &grouped));
+    tallies.volunteers_new = grouped(Grouped {
+        from: "volunteers t",
+        branch: "t.branch_code",
+        at: "t.created_at",
+        keys: [None, None],
+        values: &["COUNT(*)"],
+        filter: "",
+    })?;
+    tallies.events = grouped(Grouped {
+        from: "events e",
+        branch: "e.branch_code",
+        at: "e.starts_at",
+        keys: [Some("e.kind"), Some("e.status")],
+        values: &["COUNT(*)"],
+        filter: "",
+    })?;
+    tallies.shifts = grouped(Grouped {
+        from: "shifts s JOIN events e ON e.id = s.event_id",
+        branch: "e.branch_code",
+        at: "s.starts_at",
+        keys: [None, None],
+        values: &["COUNT(*)", "SUM(s.capacity)"],
+        filter: LIVE_SHIFTS,
+    })?;
+    tallies.signups = grouped(Grouped {
+        from: "assignments a JOIN shifts s ON s.id = a.shift_id JOIN events e ON e.id = s.event_id",
+        branch: "e.branch_code",
+        at: "s.starts_at",
+        keys: [None, None],
+        values: &[
+            "SUM(CASE WHEN a.status IN ('signed_up', 'attended', 'no_show') THEN 1 ELSE 0 END)",
+            "SUM(CASE WHEN a.status = 'attended' THEN 1 ELSE 0 END)",
+            "SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END)",
+        ],
+        filter: LIVE_SHIFTS,
+    })?;
+    tallies.handed_out = grouped(Grouped {
+        from: "stock_movements m",
+        branch: "m.branch_code",
+        at: "m.created_at",
+        keys: [Some("m.material_id"), None],
+        values: &["SUM(CASE WHEN m.reverses_id IS NULL THEN m.quantity ELSE -m.quantity END)"],
+        filter: " AND m.kind = 'hand_out'",
+    })?;
+    tallies.meetings = grouped(Grouped {
+        from: "meetings m JOIN events e ON e.id = m.event_id LEFT JOIN meeting_reports r ON r.meeting_id = m.event_id",
+        branch: "e.branch_code",
+        at: "e.starts_at",
+        keys: [None, None],
+        values: &[
+            "COUNT(*)",
+            "COALESCE(SUM(r.attendance), 0)",
+            "COALESCE(SUM(CASE WHEN m.organisation_id IS NOT NULL THEN r.attendance ELSE 0 END), 0)",
+        ],
+        filter: " AND m.status = 'held'",
+    })?;
+    tallies.posters_placed = grouped(Grouped {
+        from: "poster_placements p",
+        branch: "p.branch_code",
+        at: "p.placed_at",
+        keys: [None, None],
+        values: &["SUM(p.quantity)", "COUNT(*)"],
+        filter: "",
+    })?;
+    tallies.social = grouped(Grouped {
+        from: "social_posts p",
+        branch: "p.branch_code",
+        at: "p.published_at",
+        keys: [None, None],
+        values: &[
+            "COUNT(*)",
+            "COALESCE(SUM(p.views), 0)",
+            "COALESCE(SUM(p.reactions), 0)",
+            "COALESCE(SUM(p.shares), 0)",
+            "COALESCE(SUM(p.comments), 0)",
+        ],
+        filter: " AND p.removed_at IS NULL",
+    })?;
+    tallies.visits = raw_sql::load(conn, |sqlite| visits_statement(scope, sqlite))?;
+    tallies.organisations_met = raw_sql::load(conn, |sqlite| {
+        let mut params = Params::new(sqlite);
+        let values_list = offsets(scope, &mut params);
+        let range = in_range(scope, "e.starts_at", &mut params);
+        let sql = format!(
+            "SELECT {} FROM meetings m JOIN events e ON e.id = m.event_id JOIN {values_list} \
+             ON o.column1 = e.branch_code WHERE {range} AND m.status = 'held' GROUP BY e.branch_code",
+            columns("e.branch_code", None, [None, None], &["COUNT(DISTINCT m.organisation_id)"])
+        );
+        (sql, params.values)
+    })?;
+    Ok(())
+}
+
+/// The figures as of now of `scope`'s branches (its days play no part).
+pub fn stock_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies) -> QueryResult<()> {
+    if scope.branches.is_empty() {
+        return Ok(());
+    }
+    tallies.volunteers = raw_sql::load(conn, |sqlite| {
+        per_branch(scope, sqlite, "volunteers t", "t.branch_code", Some("t.status"), &["COUNT(*)"], "")
+    })?;
+    tallies.routes = raw_sql::load(conn, |sqlite| {
+        per_branch(
+            scope,
+            sqlite,
+            "routes r",
+            "r.branch_code",
+            None,
+            &["COUNT(*)", "SUM(r.stops_total)", "SUM(r.stops_visited)"],
+            "",
+        )
+    })?;
+    tallies.poster_sites = raw_sql::load(conn, |sqlite| {
+        per_branch(
+            scope,
+            sqlite,
+            "poster_sites p",
+            "p.branch_code",
+            None,
+            &["COUNT(*)", "SUM(CASE WHEN p.current_posters > 0 THEN 1 ELSE 0 END)"],
+            " AND p.status = 'active'",
+        )
+    })?;
+    // A rural settlement is reached once anything happened in it: a visited
+    // stop of a route, a completed event or held meeting, a poster hanging.
+    let reached = "CASE WHEN EXISTS (SELECT 1 FROM routes r WHERE r.locality_id = l.id AND r.stops_visited > 0) \
+         OR EXISTS (SELECT 1 FROM events e LEFT JOIN meetings m ON m.event_id = e.id \
+                    WHERE e.locality_id = l.id AND (e.status = 'completed' OR m.status = 'held')) \
+         OR EXISTS (SELECT 1 FROM poster_sites p WHERE p.locality_id = l.id AND p.status = 'active' \
+                    AND p.current_posters > 0) THEN 1 ELSE 0 END";
+    tallies.rural = raw_sql::load(conn, |sqlite| {
+        per_branch(
+            scope,
+            sqlite,
+            "localities l",
+            "l.branch_code",
+            None,
+            &["COUNT(*)", &format!("SUM({reached})")],
+            " AND l.kind IN ('village', 'rural_district')",
+        )
+    })?;
+    Ok(())
+}
+
+/// Visits summed per branch and local day, as [`add_visit_days`] keeps them.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct VisitDay {
+    #[diesel(sql_type = Text)]
+    pub branch_code: String,
+    #[diesel(sql_type = Text)]
+    pub day: String,
+    #[diesel(sql_type = BigInt)]
+    pub visits: i64,
+    #[diesel(sql_type = BigInt)]
+    pub doors_knocked: i64,
+    #[diesel(sql_type = BigInt)]
+    pub conversations: i64,
+}
+
+/// Adds new visits to their branch's days (in the visits' transaction), one
+/// statement per day, in day order (so concurrent syncs lock rows in one order).
+pub fn add_visit_days(conn: &mut DbConn, days: &[VisitDay]) -> QueryResult<()> {
+    let mut days = days.to_vec();
+    days.sort_by(|a, b| (&a.branch_code, &a.day).cmp(&(&b.branch_code, &b.day)));
+    for day in days {
+        let sql = |placeholders: [&str; 5]| {
+            format!(
+                "INSERT INTO visit_days (branch_code, day, visits, doors_knocked, conversations) \
+                 VALUES ({}, {}, {}, {}, {}) ON CONFLICT (branch_code, day) DO UPDATE SET \
+                 visits = visit_days.visits + excluded.visits, \
+                 doors_knocked = visit_days.doors_knocked + excluded.doors_knocked, \
+                 conversations = visit_days.conversations + excluded.conversations",
+                placeholders[0], placeholders[1], placeholders[2], placeholders[3], placeholders[4]
+            )
+        };
+        match conn {
+            DbConn::Sqlite(sqlite) => diesel::sql_query(sql(["?"; 5]))
+                .bind::<Text, _>(&day.branch_code)
+                .bind::<Text, _>(&day.day)
+                .bind::<BigInt, _>(day.visits)
+                .bind::<BigInt, _>(day.doors_knocked)
+                .bind::<BigInt, _>(day.conversations)
+                .execute(sqlite)?,
+            DbConn::Postgresql(pg) => diesel::sql_query(sql(["$1", "$2", "$3", "$4", "$5"]))
+                .bind::<Text, _>(&day.branch_code)
+                .bind::<Text, _>(&day.day)
+                .bind::<BigInt, _>(day.visits)
+                .bind::<BigInt, _>(day.doors_knocked)
+                .bind::<BigInt, _>(day.conversations)
+                .execute(pg)?,
+        };
+    }
+    Ok(())
+}
+
+/// `visit_days` recomputed from the raw visits (branches with their offsets),
+/// in branch and day order: what the table must hold.
+pub fn visit_days_from_visits(conn: &mut DbConn, branches: &[(String, i32)]) -> QueryResult<Vec<VisitDay>> {
+    if branches.is_empty() {
+        return Ok(Vec::new());
+    }
+    raw_sql::load(conn, |sqlite| {
+        let mut params = Params::new(sqlite);
+        let day = raw_sql::local_day("v.visited_at", sqlite);
+        let scope = Scope { branches: branches.to_vec(), from: NaiveDate::MIN, to: NaiveDate::MAX };
+        let values_list = offsets(&scope, &mut params);
+        let sql = format!(
+            "SELECT r.branch_code AS branch_code, {day} AS day, {} AS visits, {} AS doors_knocked, \
+             {} AS conversations FROM visits v JOIN routes r ON r.id = v.route_id \
+             JOIN {values_list} ON o.column1 = r.branch_code GROUP BY r.branch_code, {day} ORDER BY 1, 2",
+            big("COUNT(*)"),
+            big("SUM(v.doors_knocked)"),
+            big("SUM(v.conversations)")
+        );
+        (sql, params.values)
+    })
+}
+
+/// `visit_days` as stored, in branch and day order.
+pub fn visit_days(conn: &mut DbConn) -> QueryResult<Vec<VisitDay>> {
+    raw_sql::load(conn, |_| {
+        (
+            "SELECT branch_code, day, visits, doors_knocked, conversations FROM visit_days ORDER BY 1, 2".to_owned(),
+            vec![],
+        )
+    })
+}
+
+/// Replaces `visit_days` with the sums of the raw visits (after a bulk load).
+pub fn rebuild_visit_days(conn: &mut DbConn, branches: &[(String, i32)]) -> QueryResult<()> {
+    let days = visit_days_from_visits(conn, branches)?;
+    conn.transaction(|conn| {
+        match conn {
+            DbConn::Sqlite(sqlite) => diesel::sql_query("DELETE FROM visit_days").execute(sqlite)?,
+            DbConn::Postgresql(pg) => diesel::sql_query("DELETE FROM visit_days").execute(pg)?,
+        };
+        add_visit_days(conn, &days)
+    })
+}
