@@ -420,12 +420,14 @@ function cards(summary) {
       t('social_reach', { r: num(social.reactions), s: num(social.shares), c: num(social.comments) }),
     ),
     card(t('materials_handed_out'), num(materials)),
-    card(
-      t('rural_reached'),
-      percent(places.share_reached),
-      `${num(places.rural_settlements_reached)} / ${num(places.rural_settlements)}`,
-      progressBar(places.share_reached, t('rural_reached')),
-    ),
+    places.rural_settlements
+      ? card(
+          t('rural_reached'),
+          percent(places.share_reached),
+          `${num(places.rural_settlements_reached)} / ${num(places.rural_settlements)}`,
+          progressBar(places.share_reached, t('rural_reached')),
+        )
+      : card(t('rural_reached'), '—', t('no_rural')),
   );
 }
 
@@ -521,16 +523,19 @@ function branchTable(table) {
             h(
               'td',
               {},
-              h(
-                'div',
-                { class: 'reach' },
-                progressBar(row.share_reached, t('rural_short')),
-                h(
-                  'span',
-                  { class: 'num' },
-                  `${percent(row.share_reached)} (${num(row.rural_settlements_reached)}/${num(row.rural_settlements)})`,
-                ),
-              ),
+              // A city has no rural settlements: nothing to reach, no bar.
+              row.rural_settlements
+                ? h(
+                    'div',
+                    { class: 'reach' },
+                    progressBar(row.share_reached, t('rural_short')),
+                    h(
+                      'span',
+                      { class: 'num' },
+                      `${percent(row.share_reached)} (${num(row.rural_settlements_reached)}/${num(row.rural_settlements)})`,
+                    ),
+                  )
+                : h('span', { class: 'muted', title: t('no_rural') }, '—'),
             ),
           ),
         ),

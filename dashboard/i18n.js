@@ -68,6 +68,7 @@ const LABELS = {
     social_reach: 'реакция {r} · бөлісу {s} · пікір {c}',
     materials_handed_out: 'Таратылған материалдар',
     rural_reached: 'Қамтылған ауылдық елді мекендер',
+    no_rural: 'Ауылдық елді мекен жоқ',
     // Sections.
     totals: 'Жалпы көрсеткіштер',
     over_time: 'Уақыт бойынша',
@@ -180,6 +181,7 @@ const LABELS = {
     social_reach: 'реакции {r} · репосты {s} · комментарии {c}',
     materials_handed_out: 'Выдано материалов',
     rural_reached: 'Охваченные сельские населённые пункты',
+    no_rural: 'Нет сельских населённых пунктов',
     totals: 'Итоги',
     over_time: 'Динамика',
     branches: 'Филиалы',
