@@ -97,6 +97,7 @@ pub fn build_app(
             "/docs",
             web::get().to(|| async { HttpResponse::Found().insert_header(("Location", "/docs/")).finish() }),
         )
+        .configure(crate::api::dashboard::configure)
         .default_service(web::to(no_route))
         .wrap(from_fn(conditional_get))
         .wrap(cors(&state.config))

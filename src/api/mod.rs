@@ -9,6 +9,7 @@ pub mod auth;
 pub mod branches;
 pub mod calendar;
 pub mod conditional;
+pub mod dashboard;
 pub mod door_routes;
 pub mod event_materials;
 pub mod events;

@@ -13,6 +13,7 @@ mod auth;
 mod authorization;
 mod backup;
 mod branches;
+mod dashboard;
 mod distribution;
 mod door_to_door;
 mod errors;
