@@ -90,6 +90,11 @@ pub struct Config {
     /// are built from the request's own scheme and host.
     #[arg(long, env = "PUBLIC_URL", value_parser = public_url, global = true)]
     pub public_url: Option<String>,
+
+    /// Days the change feed keeps each change (`GET /api/v1/changes`); a cursor
+    /// older than that answers 410 and the client resyncs from the lists.
+    #[arg(long, env = "CHANGE_RETENTION_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub change_retention_days: u32,
 }
 
 /// Accepts an absolute `http://` or `https://` URL with a host; drops a trailing `/`.
@@ -128,6 +133,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             public_url: None,
+            change_retention_days: 90,
         }
     }
 

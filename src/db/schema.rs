@@ -559,6 +559,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        seq -> Nullable<BigInt>,
+        resource_type -> Text,
+        resource_id -> Text,
+        operation -> Text,
+        subject_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_state (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+        pruned_through -> BigInt,
+    }
+}
+
 diesel::joinable!(visits -> routes (route_id));
 diesel::joinable!(routes -> localities (locality_id));
 diesel::joinable!(meetings -> events (event_id));
@@ -612,4 +632,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     social_posts,
     social_reach_snapshots,
     talking_points,
+    outbox,
+    outbox_state,
 );

@@ -12,6 +12,7 @@ mod helpers;
 mod auth;
 mod authorization;
 mod branches;
+mod changes;
 mod distribution;
 mod door_to_door;
 mod errors;
