@@ -51,14 +51,14 @@ pub async fn page(
     let (page, personal_records) = db
         .run(move |conn| {
             let (last_seq, pruned_through) = outbox::state(conn)?;
-            if let Some(after) = after {
-                if after < pruned_through || after > last_seq {
-                    return Err(ApiError::Gone(
-                        "the changes after this cursor are no longer kept; resync from the lists, then follow \
-                         the feed from a new cursor"
-                            .into(),
-                    ));
-                }
+            if let Some(after) = after
+                && (after < pruned_through || after > last_seq)
+            {
+                return Err(ApiError::Gone(
+                    "the changes after this cursor are no longer kept; resync from the lists, then follow the \
+                     feed from a new cursor"
+                        .into(),
+                ));
             }
             let start = after.unwrap_or(pruned_through);
             if from_now {
