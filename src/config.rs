@@ -104,6 +104,10 @@ pub struct Config {
     /// When unset, they show none.
     #[arg(long, env = "POLLING_DAY", global = true)]
     pub polling_day: Option<chrono::NaiveDate>,
+    /// Days the change feed keeps each change (`GET /api/v1/changes`); a cursor
+    /// older than that answers 410 and the client resyncs from the lists.
+    #[arg(long, env = "CHANGE_RETENTION_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub change_retention_days: u32,
 }
 
 /// Accepts an absolute `http://` or `https://` URL with a host; drops a trailing `/`.
@@ -145,6 +149,7 @@ impl Config {
             metrics_token: None,
             public_url: None,
             polling_day: None,
+            change_retention_days: 90,
         }
     }
 

@@ -109,6 +109,8 @@ pub enum ApiError {
     MethodNotAllowed { allowed: Vec<Method> },
     /// 409: duplicate, overlap, negative stock, illegal status change.
     Conflict { detail: String, errors: Vec<FieldError>, existing_id: Option<String> },
+    /// 410: the change feed no longer keeps the changes after the cursor.
+    Gone(String),
     /// 412: the `If-Match` version is stale.
     PreconditionFailed(String),
     /// 413: the body exceeds the limit.
@@ -191,6 +193,9 @@ impl ApiError {
             Self::PasswordChangeRequired(detail) => {
                 Problem { code: ErrorCode::MustChangePassword, ..Problem::for_status(status, detail.clone()) }
             }
+            Self::Gone(detail) => {
+                Problem { code: ErrorCode::CursorExpired, ..Problem::for_status(status, detail.clone()) }
+            }
             Self::Forbidden(detail)
             | Self::NotFound(detail)
             | Self::PreconditionFailed(detail)
@@ -239,6 +244,7 @@ impl ResponseError for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Gone(_) => StatusCode::GONE,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

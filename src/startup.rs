@@ -142,7 +142,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
     .map_err(|err| err.to_string())??;
     tracing::info!(database = %state.config.database_url, "database ready, migrations applied");
     let db = state.db.clone();
-    crate::service::housekeeping::start(db.clone())?;
+    let change_retention = chrono::TimeDelta::days(i64::from(state.config.change_retention_days));
+    crate::service::housekeeping::start(db.clone(), change_retention)?;
     let mut server = HttpServer::new(move || build_app(state.clone())).shutdown_timeout(30);
     if workers > 0 {
         server = server.workers(workers);

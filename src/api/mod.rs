@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod branches;
 pub mod calendar;
+pub mod changes;
 pub mod conditional;
 pub mod dashboard;
 pub mod door_routes;
@@ -187,7 +188,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(talking_points::get_point)
             .service(talking_points::update_point)
             .service(talking_points::publish_point)
-            .service(talking_points::retire_point),
+            .service(talking_points::retire_point)
+            .service(changes::list_changes),
     );
 }
 

@@ -55,12 +55,19 @@ impl FromRequest for Paging {
 
 impl Paging {
     fn new(req: &HttpRequest) -> Result<Self, ApiError> {
+        Self::unsealed_for(req, &[])
+    }
+
+    /// The paging of a list whose parameters `unsealed` only say where a walk
+    /// starts (the change feed's `from`): a cursor does not repeat them.
+    pub fn unsealed_for(req: &HttpRequest, unsealed: &[&str]) -> Result<Self, ApiError> {
         let query: PageQuery = query::parse(req.query_string())?;
         let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
             .filter(|(name, _)| name != "cursor")
             .map(|(name, value)| (name.into_owned(), value.into_owned()))
             .collect();
-        let mut filters: Vec<&(String, String)> = pairs.iter().filter(|(name, _)| name != "limit").collect();
+        let mut filters: Vec<&(String, String)> =
+            pairs.iter().filter(|(name, _)| name != "limit" && !unsealed.contains(&name.as_str())).collect();
         filters.sort();
         let mut digest = Sha256::new();
         digest.update(req.path().as_bytes());
@@ -100,6 +107,11 @@ impl Paging {
         }
         let unsealed = PageQuery { cursor: Some(position.to_owned()), ..PageQuery::default() };
         unsealed.after()
+    }
+
+    /// `position` as a cursor of this list, sealed.
+    pub fn seal(&self, position: &str) -> String {
+        format!("{}{}", self.seal, crate::dto::page::encode_cursor(position))
     }
 
     /// The answer of the list: `page` with its cursor sealed, and a `Link` header.

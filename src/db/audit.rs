@@ -31,7 +31,10 @@ pub struct AuditEvent<'a> {
     pub details: Option<String>,
 }
 
+/// Records `event`, and in the same transaction the change it stands for in
+/// the outbox (see [`super::outbox::change_of`]).
 pub fn record(conn: &mut DbConn, event: AuditEvent<'_>) -> QueryResult<()> {
+    super::outbox::append_audited(conn, &event)?;
     diesel::insert_into(audit_log::table).values(&AuditEntry::from(event)).execute(conn).map(drop)
 }
 

@@ -82,6 +82,11 @@ pub fn find(conn: &mut DbConn, id: &EventId) -> QueryResult<Option<Event>> {
     events::table.find(id).select(Event::as_select()).first(conn).optional()
 }
 
+/// The events of `ids` that exist, in one query (the change feed's page).
+pub fn find_many(conn: &mut DbConn, ids: &[EventId]) -> QueryResult<Vec<Event>> {
+    events::table.filter(events::id.eq_any(ids)).select(Event::as_select()).load(conn)
+}
+
 /// Events in start order.
 pub fn list(conn: &mut DbConn, filter: &EventFilter, limit: i64) -> QueryResult<Vec<Event>> {
     let mut query = events::table.select(Event::as_select()).limit(limit).into_boxed();
@@ -171,9 +176,10 @@ pub fn update(
 
 /// Marks the event changed (its shifts or sign-ups changed): a new version and
 /// stamp, so `If-Match` and clients syncing with `updated_since` see the change.
+/// The change feed hears of it too (see [`super::outbox`]).
 pub fn touch(conn: &mut DbConn, id: &EventId, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(events::table.find(id))
         .set((events::updated_at.eq(now), events::version.eq(events::version + 1)))
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    super::outbox::append_updates(conn, crate::domain::change::ChangeType::Event, &[id.as_str()])
 }

@@ -50,6 +50,11 @@ pub fn find(conn: &mut DbConn, id: &LocalityId) -> QueryResult<Option<Locality>>
     localities::table.find(id).select(Locality::as_select()).first(conn).optional()
 }
 
+/// The localities of `ids` that exist, in one query (the change feed's page).
+pub fn find_many(conn: &mut DbConn, ids: &[LocalityId]) -> QueryResult<Vec<Locality>> {
+    localities::table.filter(localities::id.eq_any(ids)).select(Locality::as_select()).load(conn)
+}
+
 pub fn list(conn: &mut DbConn, filter: &LocalityFilter, limit: i64) -> QueryResult<Vec<Locality>> {
     let mut query = localities::table.select(Locality::as_select()).order(localities::id).limit(limit).into_boxed();
     if let Some(branch) = &filter.branch {

@@ -444,7 +444,10 @@ pub fn touch(conn: &mut DbConn, ids: &[EventId], now: NaiveDateTime) -> QueryRes
         .set((meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
         .execute(conn)?;
     diesel::update(events::table.filter(events::id.eq_any(ids))).set(events::updated_at.eq(now)).execute(conn)?;
-    Ok(())
+    let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+    super::outbox::append_updates(conn, crate::domain::change::ChangeType::Meeting, &ids)?;
+    // `GET /events` lists meetings too.
+    super::outbox::append_updates(conn, crate::domain::change::ChangeType::Event, &ids)
 }
 
 pub fn insert_speaker(conn: &mut DbConn, row: &Speaker) -> QueryResult<()> {

@@ -46,6 +46,14 @@ pub fn find(conn: &mut DbConn, id: &MemberOrganisationId) -> QueryResult<Option<
     member_organisations::table.find(id).select(MemberOrganisation::as_select()).first(conn).optional()
 }
 
+/// The member organisations of `ids` that exist, in one query (the change feed's page).
+pub fn find_many(conn: &mut DbConn, ids: &[MemberOrganisationId]) -> QueryResult<Vec<MemberOrganisation>> {
+    member_organisations::table
+        .filter(member_organisations::id.eq_any(ids))
+        .select(MemberOrganisation::as_select())
+        .load(conn)
+}
+
 pub fn find_by_bin(conn: &mut DbConn, bin: &str) -> QueryResult<Option<MemberOrganisation>> {
     member_organisations::table
         .filter(member_organisations::bin.eq(bin))

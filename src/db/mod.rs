@@ -20,6 +20,7 @@ pub mod localities;
 pub mod materials;
 pub mod meetings;
 pub mod member_organisations;
+pub mod outbox;
 
 mod pool;
 pub mod poster_coverage;

@@ -118,6 +118,11 @@ pub fn find(conn: &mut DbConn, id: &RouteId) -> QueryResult<Option<Route>> {
     routes::table.find(id).select(Route::as_select()).first(conn).optional()
 }
 
+/// The routes of `ids` that exist, in one query (the change feed's page).
+pub fn find_many(conn: &mut DbConn, ids: &[RouteId]) -> QueryResult<Vec<Route>> {
+    routes::table.filter(routes::id.eq_any(ids)).select(Route::as_select()).load(conn)
+}
+
 /// Locks the route until the transaction ends: batches of one route are applied
 /// one after another (SQLite's `BEGIN IMMEDIATE` already serialises writers).
 pub fn lock(conn: &mut DbConn, id: &RouteId) -> QueryResult<()> {
@@ -203,6 +208,15 @@ pub fn stops_of(conn: &mut DbConn, route_id: &RouteId) -> QueryResult<Vec<Stop>>
     route_stops::table
         .filter(route_stops::route_id.eq(route_id))
         .order((route_stops::position, route_stops::id))
+        .select(Stop::as_select())
+        .load(conn)
+}
+
+/// The stops of each of `route_ids`, in one query, by route then position.
+pub fn stops_of_routes(conn: &mut DbConn, route_ids: &[RouteId]) -> QueryResult<Vec<Stop>> {
+    route_stops::table
+        .filter(route_stops::route_id.eq_any(route_ids))
+        .order((route_stops::route_id, route_stops::position, route_stops::id))
         .select(Stop::as_select())
         .load(conn)
 }
@@ -565,15 +579,27 @@ pub fn tallies(conn: &mut DbConn, branch: Option<&str>) -> QueryResult<Vec<Route
 }
 
 /// Takes the volunteer off every route not yet completed, at `now`.
+/// Each route it leaves is a change for the feed, concerning the volunteer.
 pub fn unassign_everywhere(conn: &mut DbConn, volunteer_id: &VolunteerId, now: NaiveDateTime) -> QueryResult<usize> {
     let open_routes =
         routes::table.filter(routes::status.ne(crate::domain::route::RouteStatus::Completed)).select(routes::id);
-    diesel::update(
+    let left: Vec<String> = route_assignees::table
+        .filter(route_assignees::volunteer_id.eq(volunteer_id))
+        .filter(route_assignees::unassigned_at.is_null())
+        .filter(route_assignees::route_id.eq_any(open_routes))
+        .select(route_assignees::route_id)
+        .load(conn)?;
+    if left.is_empty() {
+        return Ok(0);
+    }
+    let ended = diesel::update(
         route_assignees::table
             .filter(route_assignees::volunteer_id.eq(volunteer_id))
             .filter(route_assignees::unassigned_at.is_null())
-            .filter(route_assignees::route_id.eq_any(open_routes)),
+            .filter(route_assignees::route_id.eq_any(&left)),
     )
     .set(route_assignees::unassigned_at.eq(now))
-    .execute(conn)
+    .execute(conn)?;
+    super::outbox::append_route_unassignments(conn, &left, volunteer_id.as_str())?;
+    Ok(ended)
 }

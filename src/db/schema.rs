@@ -572,6 +572,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        seq -> Nullable<BigInt>,
+        resource_type -> Text,
+        resource_id -> Text,
+        operation -> Text,
+        subject_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Hand-outs, net of counter-movements, per branch, local day and material
     /// (see `db::reports`).
     hand_out_days (branch_code, day, material_id) {
@@ -579,6 +591,14 @@ diesel::table! {
         day -> Text,
         material_id -> Text,
         quantity -> BigInt,
+    }
+}
+
+diesel::table! {
+    outbox_state (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+        pruned_through -> BigInt,
     }
 }
 
@@ -637,4 +657,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     talking_points,
     visit_days,
     hand_out_days,
+    outbox,
+    outbox_state,
 );

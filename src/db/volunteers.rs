@@ -113,6 +113,11 @@ pub fn find(conn: &mut DbConn, id: &VolunteerId) -> QueryResult<Option<Volunteer
     volunteers::table.find(id).select(Volunteer::as_select()).first(conn).optional()
 }
 
+/// The volunteers of `ids` that exist, in one query (the change feed's page).
+pub fn find_many(conn: &mut DbConn, ids: &[VolunteerId]) -> QueryResult<Vec<Volunteer>> {
+    volunteers::table.filter(volunteers::id.eq_any(ids)).select(Volunteer::as_select()).load(conn)
+}
+
 pub fn find_by_phone(conn: &mut DbConn, phone: &str) -> QueryResult<Option<Volunteer>> {
     volunteers::table.filter(volunteers::phone.eq(phone)).select(Volunteer::as_select()).first(conn).optional()
 }

@@ -2,6 +2,7 @@
 
 pub mod bin;
 pub mod branch;
+pub mod change;
 pub mod event;
 pub mod geo;
 pub mod ids;

@@ -93,7 +93,7 @@ mod tests {
     use serde::de::DeserializeOwned;
 
     use crate::domain::{
-        branch, event, language, locality, material, meeting, member_organisation, poster, role, route, social,
+        branch, change, event, language, locality, material, meeting, member_organisation, poster, role, route, social,
         talking_point, volunteer,
     };
 
@@ -135,6 +135,8 @@ mod tests {
         spelled_alike(poster::PlacementStatus::ALL);
         spelled_alike(social::Platform::ALL);
         spelled_alike(talking_point::TalkingPointKind::ALL);
+        spelled_alike(change::ChangeType::ALL);
+        spelled_alike(change::ChangeOperation::ALL);
     }
 
     #[test]

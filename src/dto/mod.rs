@@ -8,6 +8,7 @@ pub mod auth;
 pub mod batch;
 pub mod bilingual;
 pub mod branch;
+pub mod change;
 pub mod event;
 pub mod follow_up;
 pub mod health;

@@ -35,6 +35,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// 409: the change conflicts with stored data (field codes say which rule)
     Conflict,
+    /// 410: the change feed no longer keeps the changes after this cursor; resync from the lists
+    CursorExpired,
     /// 412: the record changed since the version the change is based on
     StaleVersion,
     /// 413: the body exceeds the limit
@@ -151,6 +153,7 @@ crate::text_enum!(ErrorCode {
         NotFound = "not_found",
         MethodNotAllowed = "method_not_allowed",
         Conflict = "conflict",
+        CursorExpired = "cursor_expired",
         StaleVersion = "stale_version",
         PayloadTooLarge = "payload_too_large",
         UnsupportedMediaType = "unsupported_media_type",

@@ -75,6 +75,13 @@ impl ProblemType {
             "The change conflicts with stored data: a duplicate (`existing_id` names the record when the caller may see it), an overlap, an illegal status change. `code` is the rule at fault.",
         ),
         kind(
+            "gone",
+            "Gone",
+            410,
+            ErrorCode::CursorExpired,
+            "The change feed no longer keeps the changes after this cursor (they are kept for a limited time, 90 days by default). Resync: note a new cursor (`GET /api/v1/changes` from the start, followed to its end), reload the lists, then follow the feed from that cursor.",
+        ),
+        kind(
             "precondition-failed",
             "Precondition Failed",
             412,

@@ -1,5 +1,6 @@
 //! Forgetting what is no longer needed: stored replies to idempotent requests
-//! after [`IDEMPOTENCY_RETENTION`], throttle events after [`THROTTLE_RETENTION`].
+//! after [`IDEMPOTENCY_RETENTION`], throttle events after [`THROTTLE_RETENTION`],
+//! the change feed's outbox rows after `CHANGE_RETENTION_DAYS` ([`purge_changes`]).
 //! Runs hourly on a thread of its own while the server serves.
 
 use std::time::Duration;
@@ -36,8 +37,14 @@ pub fn purge_expired(conn: &mut DbConn) -> QueryResult<Purged> {
     Ok(Purged { idempotency_keys, throttle_events })
 }
 
+/// Forgets the changes recorded more than `retention` ago; a feed cursor
+/// before them then answers 410. Returns how many went.
+pub fn purge_changes(conn: &mut DbConn, retention: TimeDelta) -> QueryResult<usize> {
+    crate::db::outbox::prune(conn, now() - retention)
+}
+
 /// Purges now and then every hour, for as long as the process runs.
-pub fn start(db: Db) -> Result<(), String> {
+pub fn start(db: Db, change_retention: TimeDelta) -> Result<(), String> {
     std::thread::Builder::new()
         .name("housekeeping".into())
         .spawn(move || {
@@ -45,6 +52,10 @@ pub fn start(db: Db) -> Result<(), String> {
                 match db.run_blocking(|conn| purge_expired(conn).map_err(|err| err.to_string())) {
                     Ok(purged) => tracing::info!(?purged, "expired idempotency keys and throttle events purged"),
                     Err(error) => tracing::warn!(%error, "housekeeping failed; retrying in an hour"),
+                }
+                match db.run_blocking(|conn| purge_changes(conn, change_retention).map_err(|err| err.to_string())) {
+                    Ok(changes) => tracing::info!(changes, "changes past their retention purged from the feed"),
+                    Err(error) => tracing::warn!(%error, "purging the change feed failed; retrying in an hour"),
                 }
                 std::thread::sleep(EVERY);
             }

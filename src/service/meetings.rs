@@ -130,7 +130,7 @@ pub fn create(conn: &mut DbConn, actor: &SessionUser, input: CreateMeeting) -> R
     Ok(views(conn, vec![(meeting, event)])?.remove(0))
 }
 
-fn views(conn: &mut DbConn, rows: Vec<(Meeting, Event)>) -> Result<Vec<MeetingOut>, ApiError> {
+pub(crate) fn views(conn: &mut DbConn, rows: Vec<(Meeting, Event)>) -> Result<Vec<MeetingOut>, ApiError> {
     let ids: Vec<EventId> = rows.iter().map(|(meeting, _)| meeting.event_id.clone()).collect();
     let mut speakers: HashMap<EventId, Vec<SpeakerOut>> = HashMap::new();
     for speaker in meetings::speakers_of(conn, &ids)? {
@@ -178,7 +178,7 @@ fn views(conn: &mut DbConn, rows: Vec<(Meeting, Event)>) -> Result<Vec<MeetingOu
         .collect())
 }
 
-fn sees(actor: &SessionUser, event: &Event) -> bool {
+pub(crate) fn sees(actor: &SessionUser, event: &Event) -> bool {
     match actor.role {
         Role::Admin | Role::Observer => true,
         Role::Coordinator | Role::Volunteer => actor.sees_branch(&event.branch_code),

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod batch;
 pub mod branches;
 pub mod calendar;
+pub mod changes;
 pub mod csv_import;
 pub mod event_materials;
 pub mod events;

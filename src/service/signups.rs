@@ -11,7 +11,7 @@ use crate::db::shifts::{self, Assignment, Shift};
 use crate::db::volunteers::{self, decode_list};
 use crate::db::{Db, DbConn, write_transaction};
 use crate::domain::event::{AssignmentStatus, EventStatus};
-use crate::domain::ids::{AssignmentId, ShiftId, VolunteerId};
+use crate::domain::ids::{AssignmentId, EventId, ShiftId, VolunteerId};
 use crate::domain::role::Role;
 use crate::domain::time::now;
 use crate::domain::volunteer::VolunteerStatus;
@@ -376,8 +376,16 @@ pub fn release_volunteer(conn: &mut DbConn, actor: &SessionUser, volunteer_id: &
     let released: Vec<AssignmentId> = upcoming.iter().map(|assignment| assignment.id.clone()).collect();
     let meetings_spoken_at = crate::db::meetings::remove_speakers_booked_by(conn, &released)?;
     crate::db::meetings::touch(conn, &meetings_spoken_at, at)?;
+    // The events whose places were freed change (counts, waitlist): a new
+    // version, and a change in the feed.
+    let mut events_changed: Vec<EventId> = Vec::new();
     for assignment in upcoming {
         shifts::lock(conn, &assignment.shift_id)?;
+        if let Some(shift) = shifts::find(conn, &assignment.shift_id)?
+            && !events_changed.contains(&shift.event_id)
+        {
+            events_changed.push(shift.event_id);
+        }
         shifts::set_status(conn, &assignment.id, AssignmentStatus::Cancelled, at)?;
         if assignment.status == AssignmentStatus::SignedUp
             && let Some(next) = shifts::first_waiting(conn, &assignment.shift_id)?
@@ -389,6 +397,9 @@ pub fn release_volunteer(conn: &mut DbConn, actor: &SessionUser, volunteer_id: &
             conn,
             assignment_audit(actor, "signup_cancelled", &assignment.id, Some("volunteer released".into())),
         )?;
+    }
+    for event_id in &events_changed {
+        events::touch(conn, event_id, at)?;
     }
     crate::db::routes::unassign_everywhere(conn, volunteer_id, at)?;
     Ok(())

@@ -240,6 +240,7 @@ fn matrix() -> Vec<Case> {
         case_on(Target::Meeting, "GET", "/api/v1/meetings/{id}/brief", None, [401, 200, 200, 404, 200, 200]),
         case("POST", "/api/v1/talking-points", Some(crate::talking_points::talking_point_body("question")), [401, 201, 403, 403, 403, 403]),
         case("GET", "/api/v1/talking-points", None, [401, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/changes", None, [401, 200, 200, 200, 200, 200]),
         case_on(Target::TalkingPoint, "GET", "/api/v1/talking-points/{id}", None, [401, 200, 200, 200, 200, 200]),
         case_on(Target::TalkingPoint, "PATCH", "/api/v1/talking-points/{id}", Some(json!({"topics": ["economy"]})), [401, 200, 403, 403, 403, 403]),
         case_on(Target::FreshTalkingPoint, "POST", "/api/v1/talking-points/{id}/publish", None, [401, 200, 403, 403, 403, 403]),

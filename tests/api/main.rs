@@ -14,6 +14,7 @@ mod authorization;
 mod backup;
 mod branches;
 mod dashboard;
+mod changes;
 mod distribution;
 mod door_to_door;
 mod errors;

@@ -1,0 +1,3 @@
+DROP TRIGGER outbox_assign_seq;
+DROP TABLE outbox;
+DROP TABLE outbox_state;
