@@ -31,6 +31,7 @@ pub mod poster_placements;
 pub mod poster_sites;
 pub mod problems;
 pub mod query;
+pub mod question_report;
 pub mod shifts;
 pub mod signups;
 pub mod social_posts;
@@ -179,7 +180,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(talking_points::get_point)
             .service(talking_points::update_point)
             .service(talking_points::publish_point)
-            .service(talking_points::retire_point),
+            .service(talking_points::retire_point)
+            .service(question_report::question_report),
     );
 }
 

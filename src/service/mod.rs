@@ -27,6 +27,7 @@ pub mod poster_csv;
 pub mod poster_placements;
 pub mod poster_sites;
 pub mod progress;
+pub mod question_report;
 pub mod routes;
 pub mod shifts;
 pub mod signups;

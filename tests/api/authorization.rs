@@ -231,6 +231,7 @@ fn matrix() -> Vec<Case> {
         case_on(Target::SocialPost, "POST", "/api/v1/social-posts/{id}/reach", Some(json!({"views": 10, "reactions": 1, "shares": 0, "comments": 0})), [401, 201, 201, 404, 201, 403]),
         case_on(Target::SocialPost, "GET", "/api/v1/social-posts/{id}/reach", None, [401, 200, 200, 404, 200, 200]),
         case("GET", "/api/v1/reports/social-media", None, [401, 200, 200, 200, 403, 200]),
+        case("GET", "/api/v1/reports/questions", None, [401, 200, 200, 200, 403, 200]),
         case_on(Target::Meeting, "GET", "/api/v1/meetings/{id}/brief", None, [401, 200, 200, 404, 200, 200]),
         case("POST", "/api/v1/talking-points", Some(crate::talking_points::talking_point_body("question")), [401, 201, 403, 403, 403, 403]),
         case("GET", "/api/v1/talking-points", None, [401, 200, 200, 200, 200, 200]),
