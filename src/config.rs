@@ -90,6 +90,16 @@ pub struct Config {
     /// are built from the request's own scheme and host.
     #[arg(long, env = "PUBLIC_URL", value_parser = public_url, global = true)]
     pub public_url: Option<String>,
+
+    /// Polling day (`YYYY-MM-DD`): the campaign's purpose ends then, and the
+    /// retention period of volunteers' personal data runs from it.
+    #[arg(long, env = "POLLING_DAY", global = true)]
+    pub polling_day: Option<chrono::NaiveDate>,
+
+    /// Days volunteers' personal data is kept after polling day (or after the
+    /// volunteer's record last changed, if later); see `outreach retention`.
+    #[arg(long, env = "RETENTION_DAYS", default_value_t = 180, global = true)]
+    pub retention_days: u32,
 }
 
 /// Accepts an absolute `http://` or `https://` URL with a host; drops a trailing `/`.
@@ -128,6 +138,8 @@ impl Config {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             public_url: None,
+            polling_day: None,
+            retention_days: 180,
         }
     }
 

@@ -31,6 +31,7 @@ mod operations;
 mod posters;
 mod public_feed;
 mod question_report;
+mod retention;
 mod seed;
 mod shifts;
 mod social_posts;
