@@ -34,6 +34,18 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Anonymise the volunteers whose personal data is past the retention
+    /// period (`RETENTION_DAYS` after `POLLING_DAY`, or after their record last
+    /// changed if later) and erase their accounts' personal fields; statistics
+    /// stay. One of `--dry-run` (list them, change nothing) or `--apply`.
+    Retention {
+        /// Only report who is past the period.
+        #[arg(long, conflicts_with = "apply", required_unless_present = "apply")]
+        dry_run: bool,
+        /// Anonymise them.
+        #[arg(long)]
+        apply: bool,
+    },
     /// Fill the database with a deterministic demo data set across the 20 branches
     /// (about 10,000 volunteers per unit of scale; demo accounts' password:
     /// `demo-outreach-2026`).
@@ -86,6 +98,38 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 crate::auth::bootstrap::create_admin(conn, &state.passwords, &email, Some(&password))
             })?;
             eprintln!("admin {email} created");
+            Ok(())
+        }
+        Command::Retention { dry_run, apply } => {
+            crate::telemetry::init(&config.log_level, &config.log_format)?;
+            let polling_day = config.polling_day.ok_or("POLLING_DAY is not set: retention runs from polling day")?;
+            let policy = crate::domain::retention::RetentionPolicy { polling_day, days: config.retention_days };
+            let apply = apply && !dry_run;
+            let state = crate::startup::prepare(config)?;
+            let now = crate::domain::time::now();
+            let outcome = actix_web::rt::System::new()
+                .block_on(crate::service::retention::run(&state.db, policy, now, apply))
+                .map_err(|err| format!("retention failed: {err:?}"))?;
+            match outcome.cutoff {
+                None => println!(
+                    "nothing to do: the retention period ends {} days after polling day {polling_day}",
+                    policy.days
+                ),
+                Some(cutoff) => {
+                    let verb =
+                        if apply { "anonymised" } else { "past the retention period (dry run, nothing changed)" };
+                    println!(
+                        "{} volunteers {verb}: not changed since {cutoff} UTC; {} accounts erased",
+                        outcome.volunteers.len(),
+                        outcome.accounts_erased
+                    );
+                    if !apply {
+                        for id in &outcome.volunteers {
+                            println!("{id}");
+                        }
+                    }
+                }
+            }
             Ok(())
         }
         Command::SeedDemo { scale, force } => crate::seed::run(&config.database_url, scale, force),

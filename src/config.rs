@@ -100,10 +100,16 @@ pub struct Config {
     #[arg(long, env = "PUBLIC_URL", value_parser = public_url, global = true)]
     pub public_url: Option<String>,
 
-    /// Polling day (`YYYY-MM-DD`): the reports count the days left to it.
-    /// When unset, they show none.
+    /// Polling day (`YYYY-MM-DD`): the reports count the days left to it; the
+    /// retention period of volunteers' personal data runs from it.
     #[arg(long, env = "POLLING_DAY", global = true)]
     pub polling_day: Option<chrono::NaiveDate>,
+
+    /// Days volunteers' personal data is kept after polling day (or after the
+    /// volunteer's record last changed, if later); see `outreach retention`.
+    #[arg(long, env = "RETENTION_DAYS", default_value_t = 180, global = true)]
+    pub retention_days: u32,
+
     /// Days the change feed keeps each change (`GET /api/v1/changes`); a cursor
     /// older than that answers 410 and the client resyncs from the lists.
     #[arg(long, env = "CHANGE_RETENTION_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
@@ -150,6 +156,7 @@ impl Config {
             public_url: None,
             polling_day: None,
             change_retention_days: 90,
+            retention_days: 180,
         }
     }
 

@@ -34,6 +34,7 @@ pub mod poster_sites;
 pub mod problems;
 pub mod query;
 pub mod reports;
+pub mod question_report;
 pub mod shifts;
 pub mod signups;
 pub mod social_posts;
@@ -189,7 +190,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(talking_points::update_point)
             .service(talking_points::publish_point)
             .service(talking_points::retire_point)
-            .service(changes::list_changes),
+            .service(changes::list_changes)
+            .service(question_report::question_report),
     );
 }
 

@@ -11,6 +11,7 @@ use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
 use crate::dto::json::plain_message;
+use crate::dto::query_values;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// The query string, deserialized into `T`.
@@ -40,7 +41,10 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     }
 }
 
-/// Parses a query string (without the `?`) into `T`.
+/// Parses a query string (without the `?`) into `T`. A parameter whose value
+/// is wrong (missing, malformed, outside an enum, naming no branch or no id)
+/// is 422 naming `query.<name>`; only a query string that cannot be read at
+/// all is 400.
 pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(pairs).map_err(|err| {
@@ -50,16 +54,22 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             "." | "" => message.starts_with("missing field").then(|| message.split('`').nth(1)).flatten(),
             path => Some(path),
         };
-        let (field, detail) = match name {
-            Some(name) => (format!("query.{name}"), format!("the query parameter `{name}` is malformed")),
-            None => ("query".to_owned(), "the query string is malformed".to_owned()),
+        let Some(name) = name else {
+            return ApiError::BadRequest {
+                errors: vec![FieldError::new("query", ErrorCode::MalformedQuery, plain_message(&message))],
+                detail: "the query string is malformed".to_owned(),
+            };
         };
-        let message = if message.starts_with("missing field") {
-            "this parameter is required".into()
+        let (code, message) = if message.starts_with("missing field") {
+            (ErrorCode::Required, "this parameter is required".to_owned())
+        } else if message.starts_with("unknown variant") {
+            (ErrorCode::UnknownValue, plain_message(&message))
+        } else if let Some(rest) = message.strip_prefix(query_values::NO_BRANCH) {
+            (ErrorCode::UnknownBranch, format!("{}{rest}", query_values::NO_BRANCH))
         } else {
-            plain_message(&message)
+            (ErrorCode::InvalidType, plain_message(&message))
         };
-        ApiError::BadRequest { errors: vec![FieldError::new(field, ErrorCode::MalformedQuery, message)], detail }
+        ApiError::Validation(vec![FieldError::new(format!("query.{name}"), code, message)])
     })
 }
 
@@ -78,7 +88,7 @@ mod tests {
     }
 
     fn field_and_message(query: &str) -> (String, String) {
-        let Err(ApiError::BadRequest { errors, .. }) = parse::<Filter>(query) else { panic!("{query} parsed") };
+        let Err(ApiError::Validation(errors)) = parse::<Filter>(query) else { panic!("{query} parsed") };
         (errors[0].field.clone(), errors[0].message.clone())
     }
 

@@ -49,6 +49,25 @@ impl SessionUser {
         self.role == Role::Admin
     }
 
+    /// The server acting on its own (the retention command): an admin's reach,
+    /// no account (its audit entries have no actor).
+    pub fn system() -> Self {
+        Self {
+            account_id: AccountId::from(uuid::Uuid::nil()),
+            email: String::new(),
+            role: Role::Admin,
+            branch: None,
+            volunteer_id: None,
+            must_change_password: false,
+            request_id: None,
+        }
+    }
+
+    /// Whether this is [`Self::system`].
+    pub fn is_system(&self) -> bool {
+        self.account_id.as_str() == uuid::Uuid::nil().hyphenated().to_string()
+    }
+
     /// What the caller sees of the records it may read (see [`Visibility`]).
     pub fn visibility(&self) -> Visibility {
         Visibility::of(Some(self.role))

@@ -144,3 +144,21 @@ pub fn bump_token_epoch(conn: &mut DbConn, id: &AccountId) -> QueryResult<()> {
 pub fn linked_to_volunteer(conn: &mut DbConn, volunteer_id: &VolunteerId) -> QueryResult<Vec<Account>> {
     accounts::table.filter(accounts::volunteer_id.eq(volunteer_id)).select(Account::as_select()).load(conn)
 }
+
+/// Erases what an account holds about its person: the email becomes a
+/// placeholder that names no one (`erased-<id>@invalid`, unique like the id),
+/// and the password hash goes. The account stays, closed, so the audit log's
+/// references to it remain.
+pub fn erase_personal(conn: &mut DbConn, id: &AccountId, now: NaiveDateTime) -> QueryResult<()> {
+    note_change();
+    diesel::update(accounts::table.filter(accounts::id.eq(id)))
+        .set((
+            accounts::email.eq(format!("erased-{id}@invalid")),
+            accounts::password_hash.eq(None::<String>),
+            accounts::active.eq(false),
+            accounts::updated_at.eq(now),
+            accounts::version.eq(accounts::version + 1),
+        ))
+        .execute(conn)
+        .map(drop)
+}

@@ -26,6 +26,7 @@ mod pool;
 pub mod poster_coverage;
 pub mod poster_placements;
 pub mod poster_sites;
+pub mod question_report;
 mod raw_sql;
 pub mod read_audit;
 pub mod refresh_tokens;

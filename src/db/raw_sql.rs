@@ -44,6 +44,19 @@ pub fn local_day(column: &str, sqlite: bool) -> String {
     }
 }
 
+/// The Monday (`YYYY-MM-DD`) of the ISO week holding the local day of the
+/// timestamp `column` (see [`local_day`] for the offset).
+pub fn local_week_start(column: &str, sqlite: bool) -> String {
+    if sqlite {
+        // 'weekday 0' moves to the Sunday ending the ISO week (a Sunday stays).
+        format!("date({column}, o.column2, 'weekday 0', '-6 days')")
+    } else {
+        format!(
+            "to_char(date_trunc('week', {column} + CAST(o.column2 AS INTEGER) * INTERVAL '1 minute'), 'YYYY-MM-DD')"
+        )
+    }
+}
+
 /// A branch's UTC offset as `o.column2` holds it (see [`local_day`]).
 pub fn offset(minutes: i32, sqlite: bool) -> String {
     if sqlite { format!("{minutes:+} minutes") } else { minutes.to_string() }

@@ -183,3 +183,24 @@ pub fn update(
         .execute(conn)?;
     Ok(updated == 1)
 }
+
+/// Up to `limit` volunteers not yet anonymised whose record last changed before
+/// `cutoff` (past the retention period), in id order after `after`.
+pub fn past_retention(
+    conn: &mut DbConn,
+    cutoff: NaiveDateTime,
+    after: Option<&VolunteerId>,
+    limit: i64,
+) -> QueryResult<Vec<Volunteer>> {
+    let mut query = volunteers::table
+        .filter(volunteers::anonymised_at.is_null())
+        .filter(volunteers::updated_at.lt(cutoff))
+        .order(volunteers::id)
+        .limit(limit)
+        .select(Volunteer::as_select())
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(volunteers::id.gt(after.clone()));
+    }
+    query.load(conn)
+}

@@ -18,3 +18,15 @@ crate::text_enum!(BranchKind {
     City = "city",
     Region = "region",
 });
+
+/// The codes of the 20 branches (ISO 3166-2:KZ), as the first migration seeds
+/// them: the only values a branch filter can name.
+pub const BRANCH_CODES: [&str; 20] = [
+    "KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35", "KZ-39", "KZ-43", "KZ-47",
+    "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63", "KZ-71", "KZ-75", "KZ-79",
+];
+
+/// Whether `code` is one of [`BRANCH_CODES`].
+pub fn is_branch_code(code: &str) -> bool {
+    BRANCH_CODES.contains(&code)
+}

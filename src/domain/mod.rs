@@ -14,6 +14,7 @@ pub mod member_organisation;
 pub mod password;
 pub mod phone;
 pub mod poster;
+pub mod retention;
 pub mod role;
 pub mod route;
 pub mod social;

@@ -113,6 +113,8 @@ pub struct PasswordResetOut {
 pub struct AccountFilterQuery {
     pub role: Option<Role>,
     /// Branch code (coordinators always see their own branch only).
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub active: Option<bool>,
     /// Part of the email address.

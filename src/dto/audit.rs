@@ -41,6 +41,8 @@ impl From<AuditEntry> for AuditEntryOut {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilterQuery {
+    #[serde(default, deserialize_with = "crate::dto::query_values::id")]
+    #[param(value_type = Option<uuid::Uuid>)]
     pub actor_id: Option<String>,
     pub action: Option<String>,
     pub record_type: Option<String>,

@@ -379,7 +379,11 @@ pub struct CalendarFeedOut {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventFilterQuery {
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::query_values::id")]
+    #[param(value_type = Option<uuid::Uuid>)]
     pub locality_id: Option<String>,
     pub kind: Option<EventKind>,
     pub status: Option<EventStatus>,

@@ -10,7 +10,11 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct FollowUpFilterQuery {
     /// Branch code; branch-bound callers get their own branch only.
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::query_values::id")]
+    #[param(value_type = Option<uuid::Uuid>)]
     pub meeting_id: Option<String>,
     /// `true`: open and due before today (UTC); `false`: done or not yet due.
     pub overdue: Option<bool>,

@@ -87,7 +87,11 @@ pub struct UpdateLocality {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LocalityFilterQuery {
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::query_values::id")]
+    #[param(value_type = Option<uuid::Uuid>)]
     pub parent_id: Option<String>,
     pub kind: Option<LocalityKind>,
 }
@@ -96,6 +100,7 @@ pub struct LocalityFilterQuery {
 #[into_params(parameter_in = Query)]
 pub struct LocalityTreeQuery {
     /// The branch whose localities to return.
-    #[param(example = "KZ-35")]
+    #[serde(deserialize_with = "crate::dto::query_values::required_branch")]
+    #[param(example = "KZ-35", pattern = "^KZ-[0-9]{2}$")]
     pub branch: String,
 }

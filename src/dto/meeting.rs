@@ -105,8 +105,12 @@ pub struct UpdateOrganisation {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganisationFilterQuery {
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub sector: Option<Sector>,
+    #[serde(default, deserialize_with = "crate::dto::query_values::id")]
+    #[param(value_type = Option<uuid::Uuid>)]
     pub locality_id: Option<String>,
     /// Part of the name (Kazakh or Russian) or of the BIN.
     pub q: Option<String>,
@@ -370,10 +374,16 @@ impl ReportOut {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MeetingFilterQuery {
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub kind: Option<MeetingKind>,
     pub status: Option<MeetingStatus>,
+    #[serde(default, deserialize_with = "crate::dto::query_values::id")]
+    #[param(value_type = Option<uuid::Uuid>)]
     pub organisation_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::query_values::id")]
+    #[param(value_type = Option<uuid::Uuid>)]
     pub locality_id: Option<String>,
     /// Meetings starting at or after this instant.
     pub from: Option<DateTime<Utc>>,
@@ -387,6 +397,8 @@ pub struct MeetingFilterQuery {
 #[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
     /// One branch; all branches when absent.
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,

@@ -82,5 +82,7 @@ pub struct UpdateMemberOrganisation {
 #[into_params(parameter_in = Query)]
 pub struct MemberOrganisationFilterQuery {
     pub kind: Option<MemberKind>,
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
 }

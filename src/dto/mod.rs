@@ -20,6 +20,8 @@ pub mod member_organisation;
 pub mod page;
 pub mod poster;
 pub mod report;
+pub mod query_values;
+pub mod question_report;
 pub mod route;
 pub mod shift;
 pub mod social;

@@ -53,7 +53,7 @@ impl PageQuery {
         match self.limit.unwrap_or(DEFAULT_PAGE_SIZE) {
             limit @ 1..=MAX_PAGE_SIZE => Ok(limit),
             _ => Err(ApiError::invalid(
-                "limit",
+                "query.limit",
                 ErrorCode::Range,
                 format!("limit must be between 1 and {MAX_PAGE_SIZE}"),
             )),

@@ -141,6 +141,8 @@ impl From<PosterSite> for SiteOut {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SiteFilterQuery {
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub locality_id: Option<LocalityId>,
     pub status: Option<SiteStatus>,
@@ -261,6 +263,8 @@ impl PlacementOut {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PlacementFilterQuery {
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub site_id: Option<PosterSiteId>,
     pub locality_id: Option<LocalityId>,
@@ -363,6 +367,8 @@ pub struct InspectionBatchResult {
 #[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
     /// One branch, with its localities; without it, the nation with its branches.
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
 }
 

@@ -158,6 +158,8 @@ impl PostOut {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PostFilterQuery {
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub platform: Option<Platform>,
     /// The author's volunteer id.
@@ -194,6 +196,8 @@ pub struct CreateReach {
 #[into_params(parameter_in = Query)]
 pub struct SocialReportQuery {
     /// One branch; without it, the nation.
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub platform: Option<Platform>,
     /// First local day of publication (in each post's branch's time zone), inclusive.

@@ -116,6 +116,8 @@ impl MovementOut {
 #[into_params(parameter_in = Query)]
 pub struct MovementFilterQuery {
     /// Movements out of or into this branch.
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub material_id: Option<MaterialId>,
     pub volunteer_id: Option<VolunteerId>,
@@ -149,6 +151,8 @@ impl From<(StockBalance, Option<i32>)> for BalanceOut {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BalanceFilterQuery {
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub material_id: Option<MaterialId>,
     /// `true`: only branches holding less than the material's reorder level.
@@ -184,6 +188,8 @@ impl HoldingOut {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HoldingFilterQuery {
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     pub volunteer_id: Option<VolunteerId>,
     pub material_id: Option<MaterialId>,
@@ -270,6 +276,8 @@ pub struct EventMaterialsQuery {
 #[into_params(parameter_in = Query)]
 pub struct HandedOutQuery {
     /// One branch (coordinators: their own, the default).
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     /// One material.
     pub material: Option<MaterialId>,

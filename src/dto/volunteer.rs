@@ -209,11 +209,17 @@ pub struct UpdateVolunteer {
 #[into_params(parameter_in = Query)]
 pub struct VolunteerFilterQuery {
     /// Coordinators always see their own branch only.
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(value_type = Option<String>, pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::query_values::id")]
+    #[param(value_type = Option<uuid::Uuid>)]
     pub locality_id: Option<String>,
     pub status: Option<VolunteerStatus>,
     pub skill: Option<String>,
     pub language: Option<Language>,
+    #[serde(default, deserialize_with = "crate::dto::query_values::id")]
+    #[param(value_type = Option<uuid::Uuid>)]
     pub member_organisation_id: Option<String>,
     pub youth_wing: Option<bool>,
     /// Part of the name (any case, any script) or of the phone number. Not for observers.

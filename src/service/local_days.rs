@@ -12,7 +12,7 @@ use crate::error::{ApiError, ErrorCode};
 pub fn ensure_in_order(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), ApiError> {
     match (from, to) {
         (Some(from), Some(to)) if to < from => {
-            Err(ApiError::invalid("to", ErrorCode::BeforeFromDate, "must not be before from"))
+            Err(ApiError::invalid("query.to", ErrorCode::BeforeFromDate, "must not be before from"))
         }
         _ => Ok(()),
     }

@@ -30,6 +30,8 @@ pub mod poster_sites;
 pub mod progress;
 pub mod reports;
 pub mod reports_csv;
+pub mod question_report;
+pub mod retention;
 pub mod routes;
 pub mod shifts;
 pub mod signups;
@@ -56,7 +58,7 @@ pub fn audit<'a>(
     details: Option<String>,
 ) -> AuditEvent<'a> {
     AuditEvent {
-        actor_id: Some(&actor.account_id),
+        actor_id: (!actor.is_system()).then_some(actor.account_id.as_str()),
         action,
         record_type,
         record_id: Some(id),

@@ -148,7 +148,7 @@ pub fn not_checked_since(days: Option<u32>) -> Result<Option<chrono::NaiveDateTi
         None => Ok(None),
         Some(days) if days <= MAX_DAYS => Ok(Some(now() - TimeDelta::days(i64::from(days)))),
         Some(_) => Err(ApiError::invalid(
-            "not_checked_for_days",
+            "query.not_checked_for_days",
             ErrorCode::Range,
             format!("not_checked_for_days must be between 0 and {MAX_DAYS}"),
         )),

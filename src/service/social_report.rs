@@ -36,7 +36,7 @@ pub async fn report(db: &Db, actor: &SessionUser, query: SocialReportQuery) -> R
     local_days::ensure_in_order(query.from, query.to)?;
     let top = query.top.unwrap_or(DEFAULT_TOP);
     if !(1..=MAX_TOP).contains(&top) {
-        return Err(ApiError::invalid("top", ErrorCode::Range, format!("top must be between 1 and {MAX_TOP}")));
+        return Err(ApiError::invalid("query.top", ErrorCode::Range, format!("top must be between 1 and {MAX_TOP}")));
     }
     let branch = query.branch.clone();
     db.run_report(move |conn| {

@@ -520,38 +520,46 @@ pub async fn anonymise(db: &Db, actor: &AuthUser, id: VolunteerId) -> Result<Vol
     db.run(move |conn| {
         write_transaction(conn, |conn| {
             let current = load_managed(conn, &actor, &id)?;
-            if current.anonymised_at.is_some() {
-                return Ok(current);
-            }
-            let at = now();
-            let changes = VolunteerChanges {
-                full_name: Some(None),
-                phone: Some(None),
-                email: Some(None),
-                birth_date: Some(None),
-                guardian_name: Some(None),
-                search_text: Some(None),
-                availability: Some(None),
-                status: Some(VolunteerStatus::Left),
-                anonymised_at: Some(Some(at)),
-                ..Default::default()
-            };
-            if !volunteers::update(conn, &current.id, current.version, &changes, at)? {
-                return Err(ApiError::PreconditionFailed("the volunteer changed meanwhile; try again".into()));
-            }
-            crate::service::signups::release_volunteer(conn, &actor, &current.id)?;
-            for account in accounts::linked_to_volunteer(conn, &current.id)? {
-                let close = AccountChanges { active: Some(false), ..Default::default() };
-                accounts::update(conn, &account.id, account.version, &close, at)?;
-                refresh_tokens::revoke_all_for_account(conn, &account.id, at)?;
-                accounts::bump_token_epoch(conn, &account.id)?;
-            }
-            audit::record(conn, event(&actor, "volunteer_anonymised", &current.id, None))?;
-            volunteers::find(conn, &current.id)?
-                .ok_or_else(|| ApiError::internal("volunteer vanished after anonymising"))
+            anonymise_loaded(conn, &actor, current)
         })
     })
     .await
+}
+
+/// The anonymising rule, on a volunteer loaded in the caller's transaction:
+/// the personal fields erased, status `left`, upcoming shifts and routes
+/// released, linked accounts closed and their sessions ended, audited. Used by
+/// the endpoint and by the retention command alike. An anonymised volunteer is
+/// returned unchanged.
+pub fn anonymise_loaded(conn: &mut DbConn, actor: &SessionUser, current: Volunteer) -> Result<Volunteer, ApiError> {
+    if current.anonymised_at.is_some() {
+        return Ok(current);
+    }
+    let at = now();
+    let changes = VolunteerChanges {
+        full_name: Some(None),
+        phone: Some(None),
+        email: Some(None),
+        birth_date: Some(None),
+        guardian_name: Some(None),
+        search_text: Some(None),
+        availability: Some(None),
+        status: Some(VolunteerStatus::Left),
+        anonymised_at: Some(Some(at)),
+        ..Default::default()
+    };
+    if !volunteers::update(conn, &current.id, current.version, &changes, at)? {
+        return Err(ApiError::PreconditionFailed("the volunteer changed meanwhile; try again".into()));
+    }
+    crate::service::signups::release_volunteer(conn, actor, &current.id)?;
+    for account in accounts::linked_to_volunteer(conn, &current.id)? {
+        let close = AccountChanges { active: Some(false), ..Default::default() };
+        accounts::update(conn, &account.id, account.version, &close, at)?;
+        refresh_tokens::revoke_all_for_account(conn, &account.id, at)?;
+        accounts::bump_token_epoch(conn, &account.id)?;
+    }
+    audit::record(conn, event(actor, "volunteer_anonymised", &current.id, None))?;
+    volunteers::find(conn, &current.id)?.ok_or_else(|| ApiError::internal("volunteer vanished after anonymising"))
 }
 
 /// Moves an applicant on (`active` when approved, `left` when rejected).

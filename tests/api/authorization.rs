@@ -237,6 +237,7 @@ fn matrix() -> Vec<Case> {
         case("GET", "/api/v1/reports/series.csv", None, [401, 200, 200, 200, 200, 200]),
         case("GET", "/api/v1/reports/branches", None, [401, 200, 200, 200, 200, 200]),
         case("GET", "/api/v1/reports/branches.csv", None, [401, 200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/reports/questions", None, [401, 200, 200, 200, 403, 200]),
         case_on(Target::Meeting, "GET", "/api/v1/meetings/{id}/brief", None, [401, 200, 200, 404, 200, 200]),
         case("POST", "/api/v1/talking-points", Some(crate::talking_points::talking_point_body("question")), [401, 201, 403, 403, 403, 403]),
         case("GET", "/api/v1/talking-points", None, [401, 200, 200, 200, 200, 200]),

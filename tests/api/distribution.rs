@@ -491,5 +491,5 @@ async fn the_handed_out_report_sums_the_raw_rows_per_local_day_branch_and_materi
     app.get("/api/v1/reports/materials-handed-out").bearer(&walker.token).send().await.problem(403);
     let problem =
         app.get("/api/v1/reports/materials-handed-out?from=2026-12-02&to=2026-12-01").bearer(&admin.token).send().await;
-    assert_eq!(problem.problem(422)["errors"][0]["field"], "to");
+    assert_eq!(problem.problem(422)["errors"][0]["field"], "query.to");
 }

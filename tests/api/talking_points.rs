@@ -146,7 +146,7 @@ async fn the_library_filters_by_topic_and_pages_in_change_order(app: TestApp) {
         format!("/api/v1/talking-points?topic=economy&limit=1&cursor={}", first["next_cursor"].as_str().unwrap());
     let second = app.get(&next).bearer(&volunteer.token).send().await.assert_status(200).json();
     assert_eq!(ids(second["items"].as_array().unwrap()), [id(&both)]);
-    app.get("/api/v1/talking-points?topic=weather").bearer(&volunteer.token).send().await.problem(400);
+    app.get("/api/v1/talking-points?topic=weather").bearer(&volunteer.token).send().await.problem(422);
 
     // In change order a point edited and republished comes last.
     let path = format!("/api/v1/talking-points/{}", id(&economy));
