@@ -37,6 +37,21 @@ use crate::test_databases;
 /// async fn branches_are_listed(app: TestApp) { ... }
 /// ```
 macro_rules! on_both_databases {
+    ($name:ident, configured by $configure:ident) => {
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name($crate::helpers::TestApp::sqlite_with(super::$configure).await).await
+            }
+
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::TestApp::postgres_with(super::$configure).await {
+                    super::$name(app).await
+                }
+            }
+        }
+    };
     ($name:ident) => {
         mod $name {
             #[actix_web::test]
@@ -111,6 +126,11 @@ impl TestApp {
     /// A fresh PostgreSQL database on the server named by `TEST_DATABASE_URL`:
     /// a copy of this process's migrated template (see [`test_databases`]).
     pub async fn postgres() -> Option<Self> {
+        Self::postgres_with(|_| ()).await
+    }
+
+    /// A fresh PostgreSQL database, with `configure` applied to the app's settings.
+    pub async fn postgres_with(configure: impl FnOnce(&mut Config)) -> Option<Self> {
         let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
             assert!(
                 std::env::var("TEST_REQUIRE_POSTGRES").is_err(),
@@ -134,11 +154,9 @@ impl TestApp {
             admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")).expect("clone the template");
         }
         let url = DatabaseUrl::Postgres(format!("{}/{name}", test_databases::server_url(&admin_url)));
-        Some(Self::start(url, data_dir, database).await)
-    }
-
-    async fn start(url: DatabaseUrl, data_dir: PathBuf, database: TestDatabase) -> Self {
-        Self::start_with(Config::for_database(url, data_dir), database).await
+        let mut config = Config::for_database(url, data_dir);
+        configure(&mut config);
+        Some(Self::start_with(config, database).await)
     }
 
     async fn start_with(config: Config, database: TestDatabase) -> Self {
@@ -159,6 +177,17 @@ impl TestApp {
         if let TestDatabase::Postgres { admin_url, name, .. } = &self.database {
             let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
             conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).expect("drop database");
+        }
+    }
+
+    /// Creates the PostgreSQL database again (a fresh copy of the template) after
+    /// [`Self::drop_database_now`], under the same name: the database is back.
+    pub fn restore_database_now(&self) {
+        if let TestDatabase::Postgres { admin_url, name, .. } = &self.database {
+            let template = test_databases::template(admin_url);
+            let _one_at_a_time = test_databases::CLONING.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
+            conn.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")).expect("create database");
         }
     }
 
