@@ -114,6 +114,24 @@ pub struct Config {
     /// older than that answers 410 and the client resyncs from the lists.
     #[arg(long, env = "CHANGE_RETENTION_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
     pub change_retention_days: u32,
+    /// Requests to `/api/` one caller (an account signed in, or an API token)
+    /// may make per `RATE_LIMIT_WINDOW_SECS`, in this process; 0 turns the limit off.
+    #[arg(long, env = "RATE_LIMIT_PER_CALLER", default_value_t = 1_200_000, global = true)]
+    pub rate_limit_per_caller: u32,
+
+    /// Requests to `/api/` one client address may make per window without an
+    /// access token (public reads, sign-ins, API tokens too); 0 turns it off.
+    #[arg(long, env = "RATE_LIMIT_PER_ADDRESS", default_value_t = 120_000, global = true)]
+    pub rate_limit_per_address: u32,
+
+    /// The window of both rate limits, in seconds (1 to 3600).
+    #[arg(long, env = "RATE_LIMIT_WINDOW_SECS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=3600), global = true)]
+    pub rate_limit_window_secs: u32,
+
+    /// Comma-separated account ids and API token ids exempt from the rate limits
+    /// (trusted integrations).
+    #[arg(long, env = "RATE_LIMIT_EXEMPT", value_delimiter = ',', global = true)]
+    pub rate_limit_exempt: Vec<String>,
 }
 
 /// Accepts an absolute `http://` or `https://` URL with a host; drops a trailing `/`.
@@ -157,6 +175,10 @@ impl Config {
             polling_day: None,
             change_retention_days: 90,
             retention_days: 180,
+            rate_limit_per_caller: 1_200_000,
+            rate_limit_per_address: 120_000,
+            rate_limit_window_secs: 60,
+            rate_limit_exempt: Vec::new(),
         }
     }
 

@@ -125,6 +125,8 @@ pub enum ApiError {
     Unavailable(String),
     /// 500: a bug or an unexpected failure. The cause is logged, never sent.
     Internal(String),
+    /// A request refused before routing (414, 431): see `crate::edge`.
+    Refused { status: StatusCode, detail: String, errors: Vec<FieldError> },
 }
 
 impl ApiError {
@@ -224,6 +226,9 @@ impl ApiError {
                 internal_cause: Some(cause.clone()),
                 ..Problem::for_status(status, "an internal error occurred; quote the request id when reporting it")
             },
+            Self::Refused { detail, errors, .. } => {
+                Problem { errors: errors.clone(), ..Problem::for_status(status, detail.clone()) }
+            }
         }
     }
 }
@@ -252,6 +257,7 @@ impl ResponseError for ApiError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Refused { status, .. } => *status,
         }
     }
 

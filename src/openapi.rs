@@ -78,7 +78,13 @@ pub fn base() -> OpenApiDoc {
 /// `If-Match`, 400 and 503 everywhere, and
 /// the problem+json body on every error response.
 pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
-    for item in spec.paths.paths.values_mut() {
+    spec.components
+        .get_or_insert_with(utoipa::openapi::Components::new)
+        .responses
+        .insert(TOO_MANY_REQUESTS.to_owned(), RefOr::T(too_many_requests()));
+    for (path, item) in spec.paths.paths.iter_mut() {
+        // Every API operation is rate limited (see `crate::rate_limit`).
+        let limited = path.starts_with("/api/");
         if let Some(get) = item.get.as_mut() {
             conditional_read(get);
         }
@@ -117,6 +123,11 @@ pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
                 shared.push(("422", "A field breaks a rule; `errors` names each field and rule"));
             }
             let responses = &mut operation.responses.responses;
+            if limited {
+                responses
+                    .entry("429".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(TOO_MANY_REQUESTS)));
+            }
             for (status, description) in shared {
                 responses.entry(status.to_owned()).or_insert_with(|| RefOr::T(Response::new(description)));
             }
@@ -134,6 +145,34 @@ pub fn finish(mut spec: OpenApiDoc) -> OpenApiDoc {
     pages::refer_to_items(&mut spec);
     required::require_sent_fields(&mut spec);
     spec
+}
+
+/// The name of the shared 429 response.
+const TOO_MANY_REQUESTS: &str = "TooManyRequests";
+
+/// The 429 every API operation may answer, with its headers.
+fn too_many_requests() -> Response {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::{Object, ResponseBuilder, Type};
+    let header = |kind: Type, description: &str| {
+        HeaderBuilder::new().schema(Some(Object::with_type(kind))).description(Some(description)).build()
+    };
+    ResponseBuilder::new()
+        .description(
+            "Too many requests: the caller (account or API token) or the client address is over its rate limit \
+             (or, where the operation says so, too many failed attempts); wait `Retry-After` seconds",
+        )
+        .header("Retry-After", header(Type::Integer, "Seconds to wait before the next request"))
+        .header(
+            "RateLimit-Policy",
+            header(Type::String, "The limit applied (IETF draft-ietf-httpapi-ratelimit-headers): `\"caller\";q=<requests>;w=<seconds>` or `\"address\";...`"),
+        )
+        .header(
+            "RateLimit",
+            header(Type::String, "What is left of it: `\"caller\";r=<remaining>;t=<seconds until full>`; also sent on successful responses"),
+        )
+        .content(PROBLEM_JSON, Content::new(Some(Ref::from_schema_name("Problem"))))
+        .build()
 }
 
 /// Every read answers `If-None-Match` (see [`crate::api::conditional`]).

@@ -85,7 +85,9 @@ pub async fn request_context(
     let metrics = req.app_data::<actix_web::web::Data<crate::metrics::Metrics>>().cloned();
     let started = Instant::now();
 
-    let response = if let Err(err) = check_url(&req) {
+    let response = if let Some(err) = refused(&req) {
+        req.into_response(actix_web::ResponseError::error_response(&err)).map_into_boxed_body()
+    } else if let Err(err) = check_url(&req) {
         req.into_response(actix_web::ResponseError::error_response(&err)).map_into_boxed_body()
     } else {
         match next.call(req).instrument(span.clone()).await {
@@ -116,6 +118,38 @@ pub async fn request_context(
         "request handled"
     );
     Ok(response)
+}
+
+/// A request the connection layer refused before routing ([`crate::edge`]): it
+/// stands for the refused one and is answered without being routed.
+fn refused(req: &ServiceRequest) -> Option<ApiError> {
+    use crate::edge::{MAX_REQUEST_HEAD, MAX_REQUEST_LINE, REFUSED_HEADER};
+    use actix_web::http::StatusCode;
+    let status = req.headers().get(REFUSED_HEADER)?;
+    Some(match status.as_bytes() {
+        b"414" => ApiError::Refused {
+            status: StatusCode::URI_TOO_LONG,
+            detail: format!("the request line is longer than {MAX_REQUEST_LINE} bytes"),
+            errors: vec![crate::error::FieldError::new(
+                "url",
+                ErrorCode::Length,
+                format!("at most {MAX_REQUEST_LINE} bytes for the method, URL and version"),
+            )],
+        },
+        b"431" => ApiError::Refused {
+            status: StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            detail: format!("the request's header fields exceed {MAX_REQUEST_HEAD} bytes or 96 fields"),
+            errors: vec![crate::error::FieldError::new(
+                "headers",
+                ErrorCode::Length,
+                format!("at most {MAX_REQUEST_HEAD} bytes and 96 fields"),
+            )],
+        },
+        _ => ApiError::BadRequest {
+            detail: "the request head cannot be parsed (request line, header fields or message framing)".into(),
+            errors: Vec::new(),
+        },
+    })
 }
 
 /// What is wrong with the URL whatever the route: a NUL character can reach no

@@ -7,7 +7,7 @@ use actix_cors::Cors;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, Next, from_fn};
-use actix_web::{App, Error, HttpResponse, HttpServer, web};
+use actix_web::{App, Error, HttpResponse, web};
 use secrecy::ExposeSecret;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -19,10 +19,13 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::{JwtKeys, bootstrap, jwt};
 use crate::config::Config;
 use crate::db::{self, Db};
+use crate::edge::Edge;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDocs;
+use crate::rate_limit::{RateLimiter, rate_limit};
 use crate::request_context::request_context;
+use crate::security_headers::security_headers;
 
 /// Largest JSON body accepted by default. Endpoints that take batches raise it.
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
@@ -37,6 +40,7 @@ pub struct AppState {
     pub passwords: Arc<PasswordHasher>,
     pub metrics: Arc<Metrics>,
     pub docs: Arc<ApiDocs>,
+    pub limiter: Arc<RateLimiter>,
 }
 
 async fn openapi_json(docs: web::Data<ApiDocs>) -> HttpResponse {
@@ -61,10 +65,11 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         accounts: Arc::new(AccountCache::new(db.account_changes())),
         passwords: Arc::default(),
         db,
-        config: Arc::new(config),
         keys: Arc::new(JwtKeys::new(&secret)),
         metrics: Arc::new(Metrics::new().map_err(|err| format!("cannot register the metrics: {err}"))?),
         docs: Arc::new(ApiDocs::build()?),
+        limiter: Arc::new(RateLimiter::new(&config)),
+        config: Arc::new(config),
     })
 }
 
@@ -86,6 +91,7 @@ pub fn build_app(
         .app_data(web::Data::from(state.passwords.clone()))
         .app_data(web::Data::from(state.metrics.clone()))
         .app_data(web::Data::from(state.docs.clone()))
+        .app_data(web::Data::from(state.limiter.clone()))
         .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
         .app_data(
             web::PathConfig::default()
@@ -100,8 +106,12 @@ pub fn build_app(
         .configure(crate::api::dashboard::configure)
         .default_service(web::to(no_route))
         .wrap(from_fn(conditional_get))
+        // Inside CORS, so a 429 carries its headers; inside the request context,
+        // so it is a complete problem document.
+        .wrap(from_fn(rate_limit))
         .wrap(cors(&state.config))
         .wrap(from_fn(request_context))
+        .wrap(from_fn(security_headers))
         // Outside the others, so they see and tag the plain body.
         .wrap(Compress::default())
         .wrap(from_fn(boxed_body))
@@ -120,7 +130,7 @@ fn cors(config: &Config) -> Cors {
     let cors = Cors::default()
         .allow_any_method()
         .allow_any_header()
-        .expose_headers(["etag", "x-request-id", "retry-after"])
+        .expose_headers(["etag", "x-request-id", "retry-after", "ratelimit", "ratelimit-policy"])
         .max_age(3600);
     if origins.iter().any(|origin| origin == "*") {
         return cors.allow_any_origin();
@@ -128,26 +138,25 @@ fn cors(config: &Config) -> Cors {
     origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
 }
 
-/// Runs the HTTP server until SIGTERM or Ctrl-C; in-flight requests finish first.
-pub async fn serve(config: Config) -> Result<(), String> {
-    let bind_addr = config.bind_addr;
-    let blocking_threads = usize::try_from(config.pool_size).unwrap_or(usize::MAX).max(2);
-    let workers = config.http_workers;
-    let state = web::block(move || {
-        let state = prepare(config)?;
-        state.db.run_blocking(|conn| bootstrap::ensure_first_admin(conn, &state.passwords, &state.config))?;
-        Ok::<_, String>(state)
-    })
-    .await
-    .map_err(|err| err.to_string())??;
-    tracing::info!(database = %state.config.database_url, "database ready, migrations applied");
-    let db = state.db.clone();
-    let change_retention = chrono::TimeDelta::days(i64::from(state.config.change_retention_days));
-    crate::service::housekeeping::start(db.clone(), change_retention)?;
-    let mut server = HttpServer::new(move || build_app(state.clone())).shutdown_timeout(30);
-    if workers > 0 {
-        server = server.workers(workers);
-    }
+/// Where the server listens: an address to bind, or a listener bound already
+/// (tests bind port 0 and read the port back).
+pub enum Listen {
+    Address(std::net::SocketAddr),
+    Listener(std::net::TcpListener),
+}
+
+/// The HTTP server for `state`: actix-http's HTTP/1 service over connections
+/// wrapped in [`Edge`] (refusals before routing become problem documents), with
+/// actix-web's `HttpServer` defaults (5 s keep-alive, 5 s to send a request head,
+/// graceful shutdown closing idle connections). `HttpServer` itself cannot wrap
+/// its connections, hence the assembly by hand.
+pub fn http_server(state: AppState, listen: Listen) -> Result<actix_server::Server, String> {
+    use actix_http::{HttpService, KeepAlive};
+    use actix_service::{ServiceFactoryExt, fn_service, map_config};
+    use actix_web::dev::AppConfig;
+    use actix_web::rt::net::TcpStream;
+
+    let workers = state.config.http_workers;
     // Database work is all that runs on the blocking threads (password hashing has
     // threads of its own). This limit is per worker: each worker runtime has its
     // own blocking pool, so up to workers x pool size threads may exist. What
@@ -159,10 +168,69 @@ pub async fn serve(config: Config) -> Result<(), String> {
     // default), so the pool-size x workers bound is only reached briefly, when
     // the busy work moves from worker to worker. Without a limit tokio allows 512
     // per worker, each holding a stack and, with glibc, possibly its own heap.
-    server = server.worker_max_blocking_threads(blocking_threads);
-    let server = server.bind(bind_addr).map_err(|err| format!("cannot listen on {bind_addr}: {err}"))?;
+    let blocking_threads = usize::try_from(state.config.pool_size).unwrap_or(usize::MAX).max(2);
+    let mut builder =
+        actix_server::Server::build().backlog(1024).shutdown_timeout(30).worker_max_blocking_threads(blocking_threads);
+    if workers > 0 {
+        builder = builder.workers(workers);
+    }
+    let shutdown = builder.graceful_shutdown_signal();
+    let local_addr = match &listen {
+        Listen::Address(addr) => *addr,
+        Listen::Listener(listener) => {
+            listener.local_addr().map_err(|err| format!("cannot read the listener's address: {err}"))?
+        }
+    };
+    let factory = move || {
+        let shutdown = shutdown.clone();
+        let host = local_addr.to_string();
+        let app = map_config(build_app(state.clone()), move |()| {
+            // The public constructor actix-web's own test server uses.
+            AppConfig::__priv_test_new(false, host.clone(), local_addr)
+        });
+        let http = HttpService::build()
+            .keep_alive(KeepAlive::default())
+            .client_request_timeout(std::time::Duration::from_secs(5))
+            .client_disconnect_timeout(std::time::Duration::from_secs(1))
+            .h1_allow_half_closed(true)
+            .local_addr(local_addr)
+            .graceful_shutdown_signal(move || {
+                let shutdown = shutdown.clone();
+                async move { shutdown.notified().await }
+            })
+            .h1(app);
+        fn_service(|io: TcpStream| async move {
+            let _ = io.set_nodelay(true);
+            let peer = io.peer_addr().ok();
+            Ok::<_, actix_http::error::DispatchError>((Edge::new(io), peer))
+        })
+        .and_then(http)
+    };
+    let builder = match listen {
+        Listen::Address(addr) => builder.bind("outreach", addr, factory),
+        Listen::Listener(listener) => builder.listen("outreach", listener, factory),
+    }
+    .map_err(|err| format!("cannot listen on {local_addr}: {err}"))?;
+    Ok(builder.run())
+}
+
+/// Runs the HTTP server until SIGTERM or Ctrl-C; in-flight requests finish first.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let bind_addr = config.bind_addr;
+    let state = web::block(move || {
+        let state = prepare(config)?;
+        state.db.run_blocking(|conn| bootstrap::ensure_first_admin(conn, &state.passwords, &state.config))?;
+        Ok::<_, String>(state)
+    })
+    .await
+    .map_err(|err| err.to_string())??;
+    tracing::info!(database = %state.config.database_url, "database ready, migrations applied");
+    let db = state.db.clone();
+    let change_retention = chrono::TimeDelta::days(i64::from(state.config.change_retention_days));
+    crate::service::housekeeping::start(db.clone(), change_retention)?;
+    let server = http_server(state, Listen::Address(bind_addr))?;
     tracing::info!(address = %bind_addr, "listening; API docs at http://{bind_addr}/docs");
-    let served = server.run().await.map_err(|err| format!("server error: {err}"));
+    let served = server.await.map_err(|err| format!("server error: {err}"));
     db.flush_read_audit().await;
     served
 }

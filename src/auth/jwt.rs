@@ -16,6 +16,9 @@ use crate::error::{ApiError, ErrorCode};
 
 /// Lifetime of an access token.
 pub const ACCESS_TOKEN_TTL_SECS: i64 = 15 * 60;
+/// How far ahead of the server's clock a token's `iat` may be (clock skew
+/// between instances).
+pub const ISSUED_AT_LEEWAY_SECS: i64 = 60;
 pub const MIN_SECRET_BYTES: usize = 32;
 const SECRET_FILE: &str = "jwt_secret";
 
@@ -75,15 +78,31 @@ impl JwtKeys {
     }
 
     /// The claims of a valid token; 401 for anything else.
+    ///
+    /// The server bounds a token's life, not the token: one issued in the
+    /// future (beyond [`ISSUED_AT_LEEWAY_SECS`]) or living longer than the
+    /// server issues ([`ACCESS_TOKEN_TTL_SECS`]) is refused even when correctly
+    /// signed, so a leaked secret cannot mint tokens that outlive its rotation.
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
-        decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(|err| {
-            match err.kind() {
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(
+            |err| match err.kind() {
                 ErrorKind::ExpiredSignature => {
                     ApiError::unauthorized(ErrorCode::TokenExpired, "the access token has expired; refresh the session")
                 }
                 _ => ApiError::unauthorized(ErrorCode::InvalidToken, "the access token is not valid"),
-            }
-        })
+            },
+        )?;
+        let now = chrono::Utc::now().timestamp();
+        if claims.iat > now.saturating_add(ISSUED_AT_LEEWAY_SECS) {
+            return Err(ApiError::unauthorized(ErrorCode::InvalidToken, "the access token is issued in the future"));
+        }
+        if claims.exp.saturating_sub(claims.iat) > ACCESS_TOKEN_TTL_SECS {
+            return Err(ApiError::unauthorized(
+                ErrorCode::InvalidToken,
+                "the access token lives longer than the server issues tokens for",
+            ));
+        }
+        Ok(claims)
     }
 }
 

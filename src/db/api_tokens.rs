@@ -26,8 +26,9 @@ pub struct ApiToken {
 /// `last_used_at` is written at most this often, so reads do not all become writes.
 const LAST_USED_GRANULARITY: TimeDelta = TimeDelta::seconds(60);
 
-/// The account behind a live (not revoked, not expired) token, recording its use.
-pub fn authenticate(conn: &mut DbConn, hash: &str) -> QueryResult<Option<Account>> {
+/// The id of a live (not revoked, not expired) token and the account behind it,
+/// recording its use.
+pub fn authenticate(conn: &mut DbConn, hash: &str) -> QueryResult<Option<(String, Account)>> {
     let now = now();
     let found = api_tokens::table
         .inner_join(accounts::table)
@@ -49,7 +50,7 @@ pub fn authenticate(conn: &mut DbConn, hash: &str) -> QueryResult<Option<Account
             tracing::warn!(token_id = %token.id, error = %err, "could not record the API token's last use");
         }
     }
-    Ok(Some(account))
+    Ok(Some((token.id, account)))
 }
 
 pub fn insert(conn: &mut DbConn, token: &ApiToken) -> QueryResult<()> {

@@ -10,6 +10,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod backup;
 pub mod branches;
+mod breaker;
 pub mod events;
 pub mod failure;
 pub mod follow_ups;
@@ -153,11 +154,29 @@ pub struct Db {
     slots: Arc<Semaphore>,
     /// The writer queue and account change count of this application.
     shared: Arc<scope::Shared>,
+    /// Fails requests at once while the database is down (see [`breaker`]).
+    breaker: Arc<breaker::Breaker>,
     /// Never armed outside the tests (see [`idempotency::InjectedCrash`]).
     #[doc(hidden)]
     pub idempotency_crash: idempotency::InjectedCrash,
     /// Where reports read when `DATABASE_READ_URL` is set.
     replica: Option<Arc<replica::ReadReplica>>,
+}
+
+/// A pooled connection within `timeout`; a failure is told to the breaker (a
+/// success is told once the connection answered).
+fn checkout(
+    pool: &DbPool,
+    breaker: &Arc<breaker::Breaker>,
+    timeout: Duration,
+) -> Result<diesel::r2d2::PooledConnection<pool::Manager>, ApiError> {
+    match pool.get_timeout(timeout) {
+        Ok(conn) => Ok(conn),
+        Err(err) => {
+            breaker.failure(pool);
+            Err(ApiError::unavailable(err))
+        }
+    }
 }
 
 /// How long a request waits for a pooled connection before answering 503.
@@ -176,6 +195,7 @@ impl Db {
             read_audit,
             slots,
             shared,
+            breaker: Arc::default(),
             idempotency_crash: idempotency::InjectedCrash::default(),
             replica: None,
         })
@@ -257,16 +277,25 @@ impl Db {
         T: Send + 'static,
     {
         let started = Instant::now();
+        self.breaker.check()?;
         let slot = self.slot(CHECKOUT_TIMEOUT).await?;
         // The read-audit writer and housekeeping take connections without a slot,
         // so the checkout may still wait, for what is left of the timeout.
         let left = CHECKOUT_TIMEOUT.saturating_sub(started.elapsed()).max(Duration::from_millis(1));
-        let (pool, shared) = (self.pool.clone(), Arc::clone(&self.shared));
+        let (pool, shared, breaker) = (self.pool.clone(), Arc::clone(&self.shared), Arc::clone(&self.breaker));
         tokio::task::spawn_blocking(move || {
-            let done = pool
-                .get_timeout(left)
-                .map_err(ApiError::unavailable)
-                .and_then(|mut conn| scope::enter(&shared, || work(&mut conn)));
+            let done = checkout(&pool, &breaker, left).and_then(|mut conn| {
+                let done = scope::enter(&shared, || work(&mut conn));
+                // A failure on a connection that no longer answers is an outage
+                // too (the server went away under the pool).
+                use diesel::connection::SimpleConnection;
+                if done.is_ok() || conn.batch_execute("SELECT 1").is_ok() {
+                    breaker.success();
+                } else {
+                    breaker.failure(&pool);
+                }
+                done
+            });
             // The slot is given back here, with the connection, and not when the
             // awaiting request is next polled: its worker may be busy with other
             // requests for a while, and the slot would sit idle until then.
@@ -275,6 +304,11 @@ impl Db {
         })
         .await
         .map_err(ApiError::internal)?
+    }
+
+    /// Whether the circuit breaker is open (the database is taken for down).
+    pub fn breaker_open(&self) -> bool {
+        self.breaker.is_open()
     }
 
     /// Waits up to `timeout` for a database slot; 503 when none frees up.
@@ -294,13 +328,12 @@ impl Db {
 
     /// Checks that the database answers a trivial query, quickly.
     pub async fn ping(&self) -> Result<(), ApiError> {
+        self.breaker.check()?;
         let slot = self.slot(READY_CHECKOUT_TIMEOUT).await?;
-        let pool = self.pool.clone();
+        let (pool, breaker) = (self.pool.clone(), Arc::clone(&self.breaker));
         tokio::task::spawn_blocking(move || {
             use diesel::connection::SimpleConnection;
-            let answered = pool
-                .get_timeout(READY_CHECKOUT_TIMEOUT)
-                .map_err(ApiError::unavailable)
+            let answered = checkout(&pool, &breaker, READY_CHECKOUT_TIMEOUT)
                 .and_then(|mut conn| conn.batch_execute("SELECT 1").map_err(ApiError::unavailable));
             // Given back with the connection, as in `run`.
             drop(slot);

@@ -165,6 +165,29 @@ async fn forged_expired_and_foreign_tokens_are_401_with_www_authenticate(app: Te
     app.get("/api/v1/me").bearer(&fresh).send().await.assert_status(200);
 }
 
+on_both_databases!(correctly_signed_tokens_living_longer_than_the_server_issues_are_refused);
+async fn correctly_signed_tokens_living_longer_than_the_server_issues_are_refused(app: TestApp) {
+    let admin = app.admin().await;
+    let now = chrono::Utc::now().timestamp();
+    let signed = |iat: i64, exp: i64| app.state.keys.sign(&Claims { iat, exp, ..claims_for(&admin.id, 0) }).unwrap();
+    let year = 365 * 24 * 3600;
+    let refused = [
+        // Issued in the future beyond the 60 s leeway, with an ordinary lifetime.
+        signed(now + 3600, now + 3600 + 900),
+        // Ten years out.
+        signed(now - 10, now + 10 * year),
+        // Sixteen minutes: one more than the server issues.
+        signed(now - 10, now - 10 + 16 * 60),
+    ];
+    for token in refused {
+        let problem = app.get("/api/v1/me").bearer(&token).send().await.problem(401);
+        assert_eq!(problem["code"], "invalid_token", "{problem}");
+    }
+    // Within the leeway and the lifetime: accepted.
+    app.get("/api/v1/me").bearer(&signed(now + 30, now + 30 + 900)).send().await.assert_status(200);
+    app.get("/api/v1/me").bearer(&signed(now - 10, now - 10 + 900)).send().await.assert_status(200);
+}
+
 on_both_databases!(failed_logins_are_throttled_per_account_and_per_address_only_when_spraying);
 async fn failed_logins_are_throttled_per_account_and_per_address_only_when_spraying(app: TestApp) {
     let login = |email: &str, password: &str, ip: &str| {

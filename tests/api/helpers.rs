@@ -37,6 +37,21 @@ use crate::test_databases;
 /// async fn branches_are_listed(app: TestApp) { ... }
 /// ```
 macro_rules! on_both_databases {
+    ($name:ident, configured by $configure:ident) => {
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name($crate::helpers::TestApp::sqlite_with(super::$configure).await).await
+            }
+
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::TestApp::postgres_with(super::$configure).await {
+                    super::$name(app).await
+                }
+            }
+        }
+    };
     ($name:ident) => {
         mod $name {
             #[actix_web::test]
@@ -182,6 +197,17 @@ impl TestApp {
         if let TestDatabase::Postgres { admin_url, name, .. } = &self.database {
             let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
             conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).expect("drop database");
+        }
+    }
+
+    /// Creates the PostgreSQL database again (a fresh copy of the template) after
+    /// [`Self::drop_database_now`], under the same name: the database is back.
+    pub fn restore_database_now(&self) {
+        if let TestDatabase::Postgres { admin_url, name, .. } = &self.database {
+            let template = test_databases::template(admin_url);
+            let _one_at_a_time = test_databases::CLONING.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
+            conn.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")).expect("create database");
         }
     }
 

@@ -114,6 +114,57 @@ async fn readiness_answers_503_with_retry_after_when_the_database_is_gone(app: T
     assert!(!problem["detail"].as_str().unwrap().contains("database \""), "the cause is not revealed: {problem}");
 }
 
+mod an_outage_opens_the_circuit_breaker_and_service_resumes_by_itself {
+    #[actix_web::test]
+    async fn postgres() {
+        if let Some(app) = crate::helpers::TestApp::postgres().await {
+            super::an_outage_opens_the_circuit_breaker_and_service_resumes_by_itself(app).await
+        }
+    }
+}
+
+async fn an_outage_opens_the_circuit_breaker_and_service_resumes_by_itself(app: TestApp) {
+    use std::time::{Duration, Instant};
+    app.get("/api/v1/branches").send().await.assert_status(200);
+    app.drop_database_now();
+    // The first failures wait for the pool (up to its 5 s timeout) and open the
+    // breaker. (A request on a pooled connection the drop killed may fail
+    // otherwise first: that is not the breaker's business.)
+    for _round in 0..3 {
+        let first: Vec<_> = (0..4).map(|_| app.get("/api/v1/branches").send()).collect();
+        for res in futures_util::future::join_all(first).await {
+            assert!(res.status.is_server_error(), "{}", String::from_utf8_lossy(&res.body));
+        }
+        if app.state.db.breaker_open() {
+            break;
+        }
+    }
+    assert!(app.state.db.breaker_open(), "three failed checkouts in a row open the breaker");
+    // Now every request is refused at once, with the usual problem and Retry-After.
+    for _ in 0..5 {
+        let started = Instant::now();
+        let res = app.get("/api/v1/branches").send().await;
+        let elapsed = started.elapsed();
+        assert_eq!(res.problem(503)["code"], "database_unavailable");
+        assert_eq!(res.header("retry-after"), Some("5"));
+        assert!(elapsed < Duration::from_secs(1), "an open breaker answers at once, took {elapsed:?}");
+    }
+    app.get("/health/ready").send().await.problem(503);
+    // The database comes back: the background probe closes the breaker, no restart.
+    app.restore_database_now();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let res = app.get("/api/v1/branches").send().await;
+        if res.status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "service did not resume: {}", String::from_utf8_lossy(&res.body));
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!app.state.db.breaker_open());
+    app.get("/health/ready").send().await.assert_status(200);
+}
+
 #[actix_web::test]
 async fn interactive_docs_are_served_from_the_binary() {
     let app = TestApp::sqlite().await;
