@@ -16,7 +16,8 @@ use crate::dto::branch::LocalizedName;
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// One branch; without it, the nation.
-    #[param(example = "KZ-71")]
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(example = "KZ-71", pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     /// First local day, inclusive (default: `to` minus 29 days).
     pub from: Option<NaiveDate>,
@@ -50,7 +51,8 @@ impl Interval {
 #[into_params(parameter_in = Query)]
 pub struct SeriesQuery {
     /// One branch; without it, the nation.
-    #[param(example = "KZ-71")]
+    #[serde(default, deserialize_with = "crate::dto::query_values::branch")]
+    #[param(example = "KZ-71", pattern = "^KZ-[0-9]{2}$")]
     pub branch: Option<String>,
     /// First local day, inclusive (default: `to` minus 29 days).
     pub from: Option<NaiveDate>,

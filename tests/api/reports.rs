@@ -667,12 +667,17 @@ async fn report_errors_name_the_parameter(app: TestApp) {
         assert_eq!(problem["errors"][0]["field"], "query.from", "{path}");
         assert_eq!(problem["errors"][0]["code"], "range", "{path}");
     }
-    let problem = fail("/api/v1/reports/summary?from=2026-13-01", 400).await;
+    let problem = fail("/api/v1/reports/summary?from=2026-13-01", 422).await;
     assert_eq!(problem["errors"][0]["field"], "query.from");
-    let problem = fail("/api/v1/reports/series?interval=month", 400).await;
+    assert_eq!(problem["errors"][0]["code"], "invalid_type");
+    let problem = fail("/api/v1/reports/series?interval=month", 422).await;
     assert_eq!(problem["errors"][0]["field"], "query.interval");
-    fail("/api/v1/reports/summary?branch=KZ-99", 404).await;
-    fail("/api/v1/reports/series.csv?branch=KZ-99", 404).await;
+    assert_eq!(problem["errors"][0]["code"], "unknown_value");
+    for path in ["/api/v1/reports/summary?branch=KZ-99", "/api/v1/reports/series.csv?branch=KZ-99"] {
+        let problem = fail(path, 422).await;
+        assert_eq!(problem["errors"][0]["field"], "query.branch", "{path}");
+        assert_eq!(problem["errors"][0]["code"], "unknown_branch", "{path}");
+    }
     let problem = fail("/api/v1/reports/branches?branch=KZ-71", 400).await;
     assert_eq!(problem["errors"][0]["code"], "unknown_parameter");
     // 366 days is the most.
