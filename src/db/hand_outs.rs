@@ -1,7 +1,7 @@
 //! The handed-out report: `hand_out` movements summed per branch-local day,
 //! branch and material, in one query whatever the number of movements.
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
@@ -43,26 +43,9 @@ pub struct HandedOutFilter {
 fn statement(filter: &HandedOutFilter, sqlite: bool) -> (String, Vec<Param>) {
     let mut params = Params::new(sqlite);
     let day = raw_sql::local_day("m.created_at", sqlite);
-    let offsets: Vec<String> = filter
-        .branches
-        .iter()
-        .map(|(code, minutes)| {
-            let code = params.next(Param::Text(code.clone()));
-            format!("({code}, {})", params.next(Param::Text(raw_sql::offset(*minutes, sqlite))))
-        })
-        .collect();
+    let offsets = raw_sql::branch_offsets(&filter.branches, &mut params);
     let mut conditions = vec!["m.kind = 'hand_out'".to_owned()];
-    // A coarse bound in UTC first, so the index on (kind, created_at) narrows the rows.
-    if let Some(from) = filter.from {
-        let since = (from - TimeDelta::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default();
-        conditions.push(format!("m.created_at >= {}", params.next(Param::Time(since))));
-        conditions.push(format!("{day} >= {}", params.next(Param::Text(from.to_string()))));
-    }
-    if let Some(to) = filter.to {
-        let before = (to + TimeDelta::days(2)).and_hms_opt(0, 0, 0).unwrap_or_default();
-        conditions.push(format!("m.created_at < {}", params.next(Param::Time(before))));
-        conditions.push(format!("{day} <= {}", params.next(Param::Text(to.to_string()))));
-    }
+    conditions.extend(raw_sql::within_local_days("m.created_at", filter.from, filter.to, &mut params));
     if let Some(material) = &filter.material {
         conditions.push(format!("m.material_id = {}", params.next(Param::Text(material.to_string()))));
     }
@@ -76,10 +59,10 @@ fn statement(filter: &HandedOutFilter, sqlite: bool) -> (String, Vec<Param>) {
     let net = "SUM(CASE WHEN m.reverses_id IS NULL THEN m.quantity ELSE -m.quantity END)";
     let sql = format!(
         "SELECT {day} AS day, m.branch_code AS branch, m.material_id AS material_id, {net} AS quantity \
-         FROM stock_movements AS m JOIN (VALUES {}) AS o ON o.column1 = m.branch_code \
+         FROM stock_movements AS m JOIN {} AS o ON o.column1 = m.branch_code \
          WHERE {} GROUP BY day, branch, material_id HAVING {net} <> 0 \
          ORDER BY day, branch, material_id LIMIT {}",
-        offsets.join(", "),
+        offsets,
         conditions.join(" AND "),
         filter.limit
     );

@@ -8,7 +8,7 @@
 //! question counts once. A visit belongs to the local day it was made on, a
 //! meeting question to the local day the meeting started on.
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
@@ -72,32 +72,14 @@ fn topic_values(topics: &[QuestionTopic], params: &mut Params) -> String {
 
 /// `(VALUES (code, offset), ...)`: the filter's branches.
 fn branch_values(filter: &QuestionFilter, params: &mut Params) -> String {
-    let sqlite = params.sqlite;
-    let rows: Vec<String> = filter
-        .branches
-        .iter()
-        .map(|(code, minutes)| {
-            let code = params.next(Param::Text(code.clone()));
-            format!("({code}, {})", params.next(Param::Text(raw_sql::offset(*minutes, sqlite))))
-        })
-        .collect();
-    format!("(VALUES {})", rows.join(", "))
+    raw_sql::branch_offsets(&filter.branches, params)
 }
 
 /// The conditions keeping the instants of `column` on the filter's local days:
 /// a coarse bound in UTC first (so an index on the column narrows the rows),
 /// then the exact local day.
 fn in_period(column: &str, filter: &QuestionFilter, params: &mut Params) -> String {
-    let day = raw_sql::local_day(column, params.sqlite);
-    let since = (filter.from - TimeDelta::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default();
-    let before = (filter.to + TimeDelta::days(2)).and_hms_opt(0, 0, 0).unwrap_or_default();
-    format!(
-        "{column} >= {} AND {column} < {} AND {day} >= {} AND {day} <= {}",
-        params.next(Param::Time(since)),
-        params.next(Param::Time(before)),
-        params.next(Param::Text(filter.from.to_string())),
-        params.next(Param::Text(filter.to.to_string())),
-    )
+    raw_sql::within_local_days(column, Some(filter.from), Some(filter.to), params).join(" AND ")
 }
 
 /// Every question of the period, one row each: `topic`, `source`, `branch`,

@@ -2,7 +2,7 @@
 //! list of branch offsets, local days, grouped keysets): the statement is built
 //! once per backend, with `?` placeholders for SQLite and `$n` for PostgreSQL.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Text, Timestamp};
@@ -60,6 +60,45 @@ pub fn local_week_start(column: &str, sqlite: bool) -> String {
 /// A branch's UTC offset as `o.column2` holds it (see [`local_day`]).
 pub fn offset(minutes: i32, sqlite: bool) -> String {
     if sqlite { format!("{minutes:+} minutes") } else { minutes.to_string() }
+}
+
+/// `(VALUES (code, offset), ...)`: the branches with their UTC offsets, to be
+/// joined `AS o` on the rows' branch so [`local_day`] can read `o.column2`.
+pub fn branch_offsets(branches: &[(String, i32)], params: &mut Params) -> String {
+    let sqlite = params.sqlite;
+    let rows: Vec<String> = branches
+        .iter()
+        .map(|(code, minutes)| {
+            let code = params.next(Param::Text(code.clone()));
+            format!("({code}, {})", params.next(Param::Text(offset(*minutes, sqlite))))
+        })
+        .collect();
+    format!("(VALUES {})", rows.join(", "))
+}
+
+/// The conditions keeping the instants of `column` whose branch-local day lies
+/// from `from` to `to` (inclusive; either open when `None`): a coarse bound in
+/// UTC first (a day either side covers every offset), so an index on the column
+/// narrows the rows, then the exact local day.
+pub fn within_local_days(
+    column: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    params: &mut Params,
+) -> Vec<String> {
+    let day = local_day(column, params.sqlite);
+    let mut conditions = Vec::new();
+    if let Some(from) = from {
+        let since = (from - TimeDelta::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default();
+        conditions.push(format!("{column} >= {}", params.next(Param::Time(since))));
+        conditions.push(format!("{day} >= {}", params.next(Param::Text(from.to_string()))));
+    }
+    if let Some(to) = to {
+        let before = (to + TimeDelta::days(2)).and_hms_opt(0, 0, 0).unwrap_or_default();
+        conditions.push(format!("{column} < {}", params.next(Param::Time(before))));
+        conditions.push(format!("{day} <= {}", params.next(Param::Text(to.to_string()))));
+    }
+    conditions
 }
 
 fn bind<'a, DB>(mut query: BoxedSqlQuery<'a, DB, SqlQuery>, params: Vec<Param>) -> BoxedSqlQuery<'a, DB, SqlQuery>

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
+use chrono::{NaiveDate, Offset, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
@@ -115,32 +115,14 @@ fn columns(branch: &str, day: Option<&str>, keys: [Option<&str>; 2], values: &[&
 
 /// `(VALUES (code, offset), ...) AS o`: the branches and their offsets.
 fn offsets(scope: &Scope, params: &mut Params) -> String {
-    let sqlite = params.sqlite;
-    let rows: Vec<String> = scope
-        .branches
-        .iter()
-        .map(|(code, minutes)| {
-            let code = params.next(Param::Text(code.clone()));
-            format!("({code}, {})", params.next(Param::Text(raw_sql::offset(*minutes, sqlite))))
-        })
-        .collect();
-    format!("(VALUES {}) AS o", rows.join(", "))
+    format!("{} AS o", raw_sql::branch_offsets(&scope.branches, params))
 }
 
 /// The conditions keeping the instants of `column` whose local day lies in
 /// the scope: a coarse bound in UTC first (a day either side covers every
 /// offset), so an index on the column narrows the rows.
 fn in_range(scope: &Scope, column: &str, params: &mut Params) -> String {
-    let day = raw_sql::local_day(column, params.sqlite);
-    let since: NaiveDateTime = (scope.from - TimeDelta::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default();
-    let before: NaiveDateTime = (scope.to + TimeDelta::days(2)).and_hms_opt(0, 0, 0).unwrap_or_default();
-    format!(
-        "{column} >= {} AND {column} < {} AND {day} >= {} AND {day} <= {}",
-        params.next(Param::Time(since)),
-        params.next(Param::Time(before)),
-        params.next(Param::Text(scope.from.to_string())),
-        params.next(Param::Text(scope.to.to_string())),
-    )
+    raw_sql::within_local_days(column, Some(scope.from), Some(scope.to), params).join(" AND ")
 }
 
 /// Rows grouped per branch and local day: `from` (tables, aliases, joins)

@@ -3,7 +3,7 @@
 //! publication, and the top posts by views. One query each, whatever the
 //! number of posts; nothing is summed in Rust.
 
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
@@ -73,35 +73,15 @@ pub struct ReportFilter {
 /// `FROM ... WHERE ...` of every query: the posts of the filter's branches
 /// (each joined to its UTC offset), not removed, published on the filter's days.
 fn posts_in_scope(filter: &ReportFilter, params: &mut Params) -> String {
-    let sqlite = params.sqlite;
-    let day = raw_sql::local_day("p.published_at", sqlite);
-    let offsets: Vec<String> = filter
-        .branches
-        .iter()
-        .map(|(code, minutes)| {
-            let offset = raw_sql::offset(*minutes, sqlite);
-            let code = params.next(Param::Text(code.clone()));
-            format!("({code}, {})", params.next(Param::Text(offset)))
-        })
-        .collect();
+    let offsets = raw_sql::branch_offsets(&filter.branches, params);
     let mut conditions = vec!["p.removed_at IS NULL".to_owned()];
-    // A coarse bound in UTC first, so the index on published_at narrows the rows.
-    if let Some(from) = filter.from {
-        let since = (from - TimeDelta::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default();
-        conditions.push(format!("p.published_at >= {}", params.next(Param::Time(since))));
-        conditions.push(format!("{day} >= {}", params.next(Param::Text(from.to_string()))));
-    }
-    if let Some(to) = filter.to {
-        let before = (to + TimeDelta::days(2)).and_hms_opt(0, 0, 0).unwrap_or_default();
-        conditions.push(format!("p.published_at < {}", params.next(Param::Time(before))));
-        conditions.push(format!("{day} <= {}", params.next(Param::Text(to.to_string()))));
-    }
+    conditions.extend(raw_sql::within_local_days("p.published_at", filter.from, filter.to, params));
     if let Some(platform) = filter.platform {
         conditions.push(format!("p.platform = {}", params.next(Param::Text(platform.as_str().to_owned()))));
     }
     format!(
-        "FROM social_posts AS p JOIN (VALUES {}) AS o ON o.column1 = p.branch_code WHERE {}",
-        offsets.join(", "),
+        "FROM social_posts AS p JOIN {} AS o ON o.column1 = p.branch_code WHERE {}",
+        offsets,
         conditions.join(" AND ")
     )
 }

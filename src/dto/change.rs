@@ -18,6 +18,7 @@ pub struct ChangesQuery {
     /// kept, or `now`, the end of the feed (an empty page whose `next_cursor`
     /// a new replica notes before it loads the lists). Ignored with `cursor`,
     /// and not part of a cursor's seal.
+    #[param(inline)]
     pub from: Option<ChangesFrom>,
 }
 
