@@ -49,3 +49,32 @@ fn every_error_code_is_explained_in_the_docs() {
         .collect();
     assert!(missing.is_empty(), "docs/errors.md does not explain {missing:?}");
 }
+
+/// Every `$ref` names a schema, response or parameter the document holds: a
+/// type used only in query parameters is not collected by utoipa unless inlined,
+/// and a dangling reference breaks every generated client.
+#[test]
+fn every_reference_in_the_spec_resolves() {
+    fn walk(node: &serde_json::Value, spec: &serde_json::Value, dangling: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(target)) = map.get("$ref") {
+                    let found = target
+                        .strip_prefix("#/")
+                        .map(|path| path.split('/').try_fold(spec, |at, key| at.get(key)).is_some())
+                        .unwrap_or(false);
+                    if !found {
+                        dangling.push(target.clone());
+                    }
+                }
+                map.values().for_each(|value| walk(value, spec, dangling));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|item| walk(item, spec, dangling)),
+            _ => {}
+        }
+    }
+    let spec: serde_json::Value = serde_json::from_str(&outreach::openapi::spec_json().unwrap()).unwrap();
+    let mut dangling = Vec::new();
+    walk(&spec, &spec, &mut dangling);
+    assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
+}
