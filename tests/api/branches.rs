@@ -13,6 +13,8 @@ async fn the_twenty_branches_are_listed_with_names_in_three_languages(app: TestA
     let mut sorted = codes.clone();
     sorted.sort();
     assert_eq!(codes, sorted, "branches come in a stable order");
+    // The filters' check of a branch code (`query.branch`) reads a copy of the list.
+    assert_eq!(codes, outreach::domain::branch::BRANCH_CODES, "BRANCH_CODES matches the seeded branches");
     assert_eq!(items.iter().filter(|b| b["kind"] == "city").count(), 3);
 
     let astana = items.iter().find(|b| b["code"] == "KZ-71").unwrap();
