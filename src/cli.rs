@@ -58,6 +58,11 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the audit log's hash chain (tamper evidence).
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Write a consistent copy of the SQLite database to a new file while the
     /// server may keep running (PostgreSQL: use pg_dump, see docs/deploy.md).
     Backup {
@@ -65,6 +70,37 @@ pub enum Command {
         #[arg(long)]
         to: std::path::PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain from its anchor to its head and name the
+    /// first broken link (an edited, missing or unchained entry); exits non-zero
+    /// when there is one.
+    Verify,
+    /// Delete the audit entries recorded before a day (UTC), the oldest part of
+    /// the chain, keeping the last one deleted as the chain's anchor.
+    Prune {
+        /// The first day kept, `YYYY-MM-DD`.
+        #[arg(long)]
+        before: chrono::NaiveDate,
+    },
+}
+
+/// `outreach audit verify`: a summary when the chain holds, else an error
+/// naming the first broken link (the command then exits non-zero).
+pub fn verify_audit_chain(db: &crate::db::Db) -> Result<String, String> {
+    let check = db.run_blocking(|conn| crate::db::audit_chain::verify(conn).map_err(|err| err.to_string()))?;
+    match check.broken {
+        None => Ok(format!(
+            "audit chain intact: {} entries, chain_seq {} to {}, head hash {}",
+            check.entries,
+            check.head.anchor_seq + 1,
+            check.head.last_seq,
+            check.head.last_hash
+        )),
+        Some(broken) => Err(format!("audit chain broken at {broken} ({} entries before it verified)", check.entries)),
+    }
 }
 
 pub fn run(cli: Cli) -> Result<(), String> {
@@ -127,6 +163,24 @@ pub fn run(cli: Cli) -> Result<(), String> {
                         for id in &outcome.volunteers {
                             println!("{id}");
                         }
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Audit { command } => {
+            crate::telemetry::init(&config.log_level, &config.log_format)?;
+            let state = crate::startup::prepare(config)?;
+            match command {
+                AuditCommand::Verify => println!("{}", verify_audit_chain(&state.db)?),
+                AuditCommand::Prune { before } => {
+                    let before = before.and_time(chrono::NaiveTime::MIN);
+                    let anchor = state.db.run_blocking(|conn| {
+                        crate::db::audit_chain::prune_before(conn, before).map_err(|err| format!("{err:?}"))
+                    })?;
+                    match anchor {
+                        None => println!("nothing to prune before {before}"),
+                        Some((seq, hash)) => println!("pruned through chain_seq {seq}; anchor hash {hash}"),
                     }
                 }
             }

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod audit_chain;
 pub mod backup;
 pub mod branches;
 mod breaker;

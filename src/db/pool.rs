@@ -42,6 +42,7 @@ impl ManageConnection for Manager {
                     SqliteConnection::establish(&path.to_string_lossy()).map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
                 super::geo::register(&mut conn).map_err(r2d2::Error::QueryError)?;
+                super::audit_chain::register(&mut conn).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
             }
         }

@@ -86,6 +86,19 @@ diesel::table! {
         record_id -> Nullable<Text>,
         request_id -> Nullable<Text>,
         details -> Nullable<Text>,
+        chain_seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_chain (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+        last_hash -> Text,
+        anchor_seq -> BigInt,
+        anchor_hash -> Text,
     }
 }
 
@@ -659,4 +672,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     hand_out_days,
     outbox,
     outbox_state,
+    audit_chain,
 );

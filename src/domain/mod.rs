@@ -1,5 +1,6 @@
 //! Rules and types with no actix in them; diesel appears only where a type says how it is stored (see `text_enum`).
 
+pub mod audit_chain;
 pub mod bin;
 pub mod branch;
 pub mod change;

@@ -9,6 +9,7 @@
 #[macro_use]
 mod helpers;
 
+mod audit_chain;
 mod auth;
 mod authorization;
 mod backup;

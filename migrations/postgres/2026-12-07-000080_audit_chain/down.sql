@@ -1,0 +1,10 @@
+DROP TRIGGER audit_log_chain_at_commit ON audit_log;
+DROP FUNCTION audit_log_chain();
+DROP FUNCTION audit_chain_link(TEXT);
+DROP FUNCTION audit_chain_hash(TEXT, BIGINT, TEXT, TIMESTAMP, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT);
+DROP FUNCTION audit_chain_field(TEXT);
+DROP TABLE audit_chain;
+DROP INDEX audit_log_chain_seq;
+ALTER TABLE audit_log DROP COLUMN hash;
+ALTER TABLE audit_log DROP COLUMN prev_hash;
+ALTER TABLE audit_log DROP COLUMN chain_seq;
