@@ -71,6 +71,12 @@ pub struct Config {
     #[arg(long, env = "JWT_SECRET", hide_env_values = true, value_parser = secret, global = true)]
     pub jwt_secret: Option<SecretString>,
 
+    /// The signing secret before a rotation (at least 32 bytes): for one
+    /// access-token lifetime after start, access tokens it signed are still
+    /// accepted, so a rotation logs nobody out. Remove it after the rotation.
+    #[arg(long, env = "JWT_PREVIOUS_SECRET", hide_env_values = true, value_parser = secret, global = true)]
+    pub jwt_previous_secret: Option<SecretString>,
+
     /// Email of the first admin, created at start when no admin exists.
     #[arg(long, env = "OUTREACH_ADMIN_EMAIL", default_value = "admin@outreach.local", global = true)]
     pub admin_email: String,
@@ -167,6 +173,7 @@ impl Config {
             log_format: "text".into(),
             http_workers: 0,
             jwt_secret: None,
+            jwt_previous_secret: None,
             admin_email: "admin@outreach.local".into(),
             admin_password: None,
             trusted_proxies: Vec::new(),
@@ -211,10 +218,13 @@ mod tests {
         let url = "postgres://outreach:db-password-6ac1@127.0.0.1:5432/outreach".parse().unwrap();
         let mut config = Config::for_database(url, PathBuf::from("data"));
         config.jwt_secret = Some("jwt-secret-0123456789abcdef0123456789".into());
+        config.jwt_previous_secret = Some("jwt-previous-5e1c0123456789abcdef01".into());
         config.admin_password = Some("admin-password-0d5e".into());
         config.metrics_token = Some("metrics-token-77f1".into());
         let debug = format!("{config:?}");
-        for secret in ["db-password-6ac1", "jwt-secret-0123", "admin-password-0d5e", "metrics-token-77f1"] {
+        for secret in
+            ["db-password-6ac1", "jwt-secret-0123", "jwt-previous-5e1c", "admin-password-0d5e", "metrics-token-77f1"]
+        {
             assert!(!debug.contains(secret), "{secret} in {debug}");
         }
         assert!(debug.contains("postgres://outreach:***@127.0.0.1:5432/outreach"), "{debug}");

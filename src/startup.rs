@@ -56,6 +56,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     drop(conn);
     let configured_secret = config.jwt_secret.as_ref().map(ExposeSecret::expose_secret);
     let secret = jwt::load_or_create_secret(configured_secret, &config.data_dir)?;
+    let keys = jwt_keys(&secret, config.jwt_previous_secret.as_ref().map(ExposeSecret::expose_secret))?;
     let mut db = Db::new(pool)?;
     if let Some(url) = &config.database_read_url {
         let max_lag = std::time::Duration::from_secs(config.read_max_lag_seconds);
@@ -65,12 +66,29 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         accounts: Arc::new(AccountCache::new(db.account_changes())),
         passwords: Arc::default(),
         db,
-        keys: Arc::new(JwtKeys::new(&secret)),
+        keys: Arc::new(keys),
         metrics: Arc::new(Metrics::new().map_err(|err| format!("cannot register the metrics: {err}"))?),
         docs: Arc::new(ApiDocs::build()?),
         limiter: Arc::new(RateLimiter::new(&config)),
         config: Arc::new(config),
     })
+}
+
+/// The signing keys: `secret`, and the secret before a rotation
+/// (`JWT_PREVIOUS_SECRET`) honoured for one access-token lifetime from now
+/// (and the clock skew allowed between instances).
+fn jwt_keys(secret: &[u8], previous: Option<&str>) -> Result<JwtKeys, String> {
+    let keys = JwtKeys::new(secret);
+    let Some(previous) = previous else { return Ok(keys) };
+    if previous.len() < jwt::MIN_SECRET_BYTES {
+        return Err(format!("JWT_PREVIOUS_SECRET must be at least {} bytes long", jwt::MIN_SECRET_BYTES));
+    }
+    if previous.as_bytes() == secret {
+        return Err("JWT_PREVIOUS_SECRET is the current secret: set JWT_SECRET to the new one".into());
+    }
+    let until = chrono::Utc::now().timestamp() + jwt::ACCESS_TOKEN_TTL_SECS + jwt::ISSUED_AT_LEEWAY_SECS;
+    tracing::info!(until = %chrono::DateTime::from_timestamp(until, 0).unwrap_or_default(), "access tokens signed with JWT_PREVIOUS_SECRET are accepted until then");
+    Ok(keys.with_previous(previous.as_bytes(), until))
 }
 
 /// The whole application: documented routes, docs, error mapping, middleware.

@@ -43,6 +43,16 @@ pub struct JwtKeys {
     validation: Validation,
     /// HMAC-SHA256 keyed with the same secret, for [`Self::refresh_successor`].
     successor: Hmac<Sha256>,
+    /// The secret before a rotation (`JWT_PREVIOUS_SECRET`), honoured for a while.
+    previous: Option<PreviousKey>,
+}
+
+/// A previous signing secret: tokens it signed are still accepted until
+/// `until` (Unix seconds), one access-token lifetime after the rotation.
+struct PreviousKey {
+    decoding: DecodingKey,
+    successor: Hmac<Sha256>,
+    until: i64,
 }
 
 impl JwtKeys {
@@ -58,7 +68,20 @@ impl JwtKeys {
             decoding: DecodingKey::from_secret(secret),
             validation,
             successor,
+            previous: None,
         }
+    }
+
+    /// Also accepts access tokens signed with `previous` (the secret before a
+    /// rotation) while the clock is at most `until` (Unix seconds): the server
+    /// passes its start plus one access-token lifetime, so every token issued
+    /// before the rotation can live out its life and no token signed with the
+    /// old secret is accepted after that, however it was made. Tokens are
+    /// always signed with the current secret.
+    pub fn with_previous(mut self, previous: &[u8], until: i64) -> Self {
+        let successor = <Hmac<Sha256> as Mac>::new_from_slice(previous).unwrap_or_else(|_| unreachable!());
+        self.previous = Some(PreviousKey { decoding: DecodingKey::from_secret(previous), successor, until });
+        self
     }
 
     /// A signed token for the claims.
@@ -71,10 +94,20 @@ impl JwtKeys {
     /// keeping it. Only the server's secret can derive it, so a stolen spent
     /// token does not give away its successor.
     pub fn refresh_successor(&self, spent: &str) -> String {
-        let mut mac = self.successor.clone();
-        mac.update(b"outreach refresh successor\0");
-        mac.update(spent.as_bytes());
-        format!("{REFRESH_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+        successor_with(&self.successor, spent)
+    }
+
+    /// The successors `spent` may have been given: by this secret, and by the
+    /// previous one while it is honoured (a rotation retried across a secret
+    /// rotation gets the successor it was first given).
+    pub fn refresh_successors(&self, spent: &str) -> Vec<String> {
+        let mut successors = vec![self.refresh_successor(spent)];
+        if let Some(previous) =
+            self.previous.as_ref().filter(|previous| chrono::Utc::now().timestamp() <= previous.until)
+        {
+            successors.push(successor_with(&previous.successor, spent));
+        }
+        successors
     }
 
     /// The claims of a valid token; 401 for anything else.
@@ -83,16 +116,27 @@ impl JwtKeys {
     /// future (beyond [`ISSUED_AT_LEEWAY_SECS`]) or living longer than the
     /// server issues ([`ACCESS_TOKEN_TTL_SECS`]) is refused even when correctly
     /// signed, so a leaked secret cannot mint tokens that outlive its rotation.
+    ///
+    /// A token that verifies only with the previous secret (see
+    /// [`Self::with_previous`]) is accepted while that secret is honoured, with
+    /// the same bounds.
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
-        let claims = decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(
-            |err| match err.kind() {
-                ErrorKind::ExpiredSignature => {
-                    ApiError::unauthorized(ErrorCode::TokenExpired, "the access token has expired; refresh the session")
-                }
-                _ => ApiError::unauthorized(ErrorCode::InvalidToken, "the access token is not valid"),
-            },
-        )?;
         let now = chrono::Utc::now().timestamp();
+        let decoded = match decode::<Claims>(token, &self.decoding, &self.validation) {
+            Err(err) if matches!(err.kind(), ErrorKind::InvalidSignature) => {
+                match self.previous.as_ref().filter(|previous| now <= previous.until) {
+                    Some(previous) => decode::<Claims>(token, &previous.decoding, &self.validation),
+                    None => Err(err),
+                }
+            }
+            decoded => decoded,
+        };
+        let claims = decoded.map(|data| data.claims).map_err(|err| match err.kind() {
+            ErrorKind::ExpiredSignature => {
+                ApiError::unauthorized(ErrorCode::TokenExpired, "the access token has expired; refresh the session")
+            }
+            _ => ApiError::unauthorized(ErrorCode::InvalidToken, "the access token is not valid"),
+        })?;
         if claims.iat > now.saturating_add(ISSUED_AT_LEEWAY_SECS) {
             return Err(ApiError::unauthorized(ErrorCode::InvalidToken, "the access token is issued in the future"));
         }
@@ -104,6 +148,13 @@ impl JwtKeys {
         }
         Ok(claims)
     }
+}
+
+fn successor_with(key: &Hmac<Sha256>, spent: &str) -> String {
+    let mut mac = key.clone();
+    mac.update(b"outreach refresh successor\0");
+    mac.update(spent.as_bytes());
+    format!("{REFRESH_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
 }
 
 /// The signing secret: `JWT_SECRET` when set (at least 32 bytes), else the one

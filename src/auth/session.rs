@@ -169,7 +169,10 @@ pub async fn refresh(
     request_id: Option<String>,
 ) -> Result<IssuedSession, ApiError> {
     let hash = token_hash(&token);
-    let successor = keys.refresh_successor(&token);
+    // The successor this server gives, then the one the previous secret gave
+    // (a rotation retried across a secret rotation).
+    let mut successors = keys.refresh_successors(&token);
+    let successor = successors.remove(0);
     let outcome = db
         .run(move |conn| {
             let at = now();
@@ -186,10 +189,12 @@ pub async fn refresh(
                     // Read again: a concurrent refresh with this token may have
                     // spent it after it was loaded above.
                     let spent_at = refresh_tokens::find_by_hash(conn, &hash)?.and_then(|spent| spent.rotated_at);
-                    if spent_at.is_some_and(|spent_at| at - spent_at <= REFRESH_RETRY_GRACE)
-                        && let Some(account) = retried_successor(conn, &successor, at)?
-                    {
-                        return Ok(RefreshOutcome::Rotated(Box::new(account), successor));
+                    if spent_at.is_some_and(|spent_at| at - spent_at <= REFRESH_RETRY_GRACE) {
+                        for given in std::iter::once(&successor).chain(&successors) {
+                            if let Some(account) = retried_successor(conn, given, at)? {
+                                return Ok(RefreshOutcome::Rotated(Box::new(account), given.clone()));
+                            }
+                        }
                     }
                     refresh_tokens::revoke_family(conn, &stored.family_id, at)?;
                     accounts::bump_token_epoch(conn, &stored.account_id)?;

@@ -771,3 +771,51 @@ async fn the_audit_log_pages_newest_first(app: TestApp) {
     assert_eq!(second["next_cursor"], serde_json::Value::Null);
     assert!(first["items"][0]["request_id"].is_string());
 }
+
+const ROTATED_SECRET: &str = "the secret after the rotation, 32+ bytes long";
+const PREVIOUS_SECRET: &str = "the secret before the rotation, 32+ bytes long";
+
+fn rotated(config: &mut outreach::config::Config) {
+    config.jwt_secret = Some(ROTATED_SECRET.into());
+    config.jwt_previous_secret = Some(PREVIOUS_SECRET.into());
+}
+
+on_both_databases!(a_secret_rotation_accepts_the_previous_secret_for_one_token_lifetime_and_keeps_refresh_tokens, configured by rotated);
+async fn a_secret_rotation_accepts_the_previous_secret_for_one_token_lifetime_and_keeps_refresh_tokens(app: TestApp) {
+    use outreach::auth::JwtKeys;
+    let admin = app.admin().await;
+    let app_ref = &app;
+    let me = |token: String| async move { app_ref.get("/api/v1/me").bearer(&token).send().await };
+    let claims = JwtKeys::new(ROTATED_SECRET.as_bytes()).verify(&admin.token).expect("signed with JWT_SECRET");
+    let previous = JwtKeys::new(PREVIOUS_SECRET.as_bytes());
+
+    // A token signed with the previous secret (by an instance not restarted yet) is accepted.
+    me(previous.sign(&claims).unwrap()).await.assert_status(200);
+    // One signed with a secret the server does not know is not.
+    let unknown = JwtKeys::new(b"a secret nobody configured, 32+ bytes long");
+    let refused = me(unknown.sign(&claims).unwrap()).await.problem(401);
+    assert_eq!(refused["code"], "invalid_token");
+    // Its own bounds still apply: one issued more than a lifetime ago is refused.
+    let now = chrono::Utc::now().timestamp();
+    let old = outreach::auth::jwt::Claims { iat: now - 16 * 60, exp: now - 60, ..claims.clone() };
+    me(previous.sign(&old).unwrap()).await.problem(401);
+    // After one lifetime from the rotation, the previous secret is not honoured at all.
+    let later = JwtKeys::new(ROTATED_SECRET.as_bytes()).with_previous(PREVIOUS_SECRET.as_bytes(), now - 1);
+    assert!(later.verify(&previous.sign(&claims).unwrap()).is_err());
+    assert!(later.verify(&admin.token).is_ok());
+
+    // Refresh tokens are rows of the database, not signed: they survive the
+    // rotation. An instance still on the previous secret rotates one...
+    let old_instance = outreach::auth::session::refresh(&app.state.db, &previous, admin.refresh_token.clone(), None);
+    let issued = old_instance.await.unwrap();
+    me(issued.access_token.clone()).await.assert_status(200);
+    // ...the app's retry reaches a rotated instance within the grace window and
+    // gets the same successor, not a reuse alarm...
+    let retried = app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": admin.refresh_token})).send().await;
+    assert_eq!(retried.assert_status(200).json()["refresh_token"], issued.refresh_token.as_str());
+    // ...and that successor refreshes on the rotated instance, into a token of the new secret.
+    let next = app.post("/api/v1/auth/refresh").json(&json!({"refresh_token": issued.refresh_token})).send().await;
+    let token = next.assert_status(200).json()["access_token"].as_str().unwrap().to_owned();
+    assert!(JwtKeys::new(ROTATED_SECRET.as_bytes()).verify(&token).is_ok());
+    me(token).await.assert_status(200);
+}
