@@ -16,10 +16,12 @@ use crate::service;
 ///
 /// Every create, update, deletion and anonymisation of the records the caller
 /// may read (volunteers, events, meetings, routes, localities, member
-/// organisations), oldest first in commit order, each with the record as its
-/// own `GET` answers it now for this caller, or a tombstone (`deleted: true`)
-/// for a record that is gone or that the change took out of the caller's
-/// sight (a volunteer taken off a route). Changes of records the caller may not
+/// organisations, work collectives, materials, poster sites, poster
+/// placements, social-media posts, talking points), oldest first in commit
+/// order, each with the record as its own `GET` answers it now for this
+/// caller, or a tombstone (`deleted: true`) for a record that is gone or that
+/// the change took out of the caller's sight (a volunteer taken off a route, a
+/// removed post, a retired talking point). Changes of records the caller may not
 /// read are left out. `next_cursor` is always present: keep it and ask again
 /// later for what changed since. No change is skipped, even when transactions
 /// commit out of the order they started; none comes twice in one walk.

@@ -128,6 +128,11 @@ pub fn find_organisation(conn: &mut DbConn, id: &OrganisationId) -> QueryResult<
     organisations::table.find(id).select(Organisation::as_select()).first(conn).optional()
 }
 
+/// The work collectives of `ids` that exist.
+pub fn find_organisations(conn: &mut DbConn, ids: &[OrganisationId]) -> QueryResult<Vec<Organisation>> {
+    organisations::table.filter(organisations::id.eq_any(ids)).select(Organisation::as_select()).load(conn)
+}
+
 pub fn organisation_by_bin(conn: &mut DbConn, bin: &str) -> QueryResult<Option<Organisation>> {
     organisations::table.filter(organisations::bin.eq(bin)).select(Organisation::as_select()).first(conn).optional()
 }

@@ -81,8 +81,23 @@ pub fn change_of<'a>(event: &'a AuditEvent<'a>) -> Option<Change<'a>> {
         "route" => (ChangeType::Route, created_or_updated(action, "route_created")),
         "locality" => (ChangeType::Locality, created_updated_or_deleted(action)),
         "member_organisation" => (ChangeType::MemberOrganisation, created_updated_or_deleted(action)),
-        // Shifts and sign-ups are part of their event (`events::touch`); the
-        // rest is not carried by the feed yet.
+        "organisation" => (ChangeType::Organisation, created_updated_or_deleted(action)),
+        "material" => (ChangeType::Material, created_updated_or_deleted(action)),
+        "poster_site" => (ChangeType::PosterSite, created_updated_or_deleted(action)),
+        // A status change of a placement is appended by the one query that
+        // makes it (`poster_placements::set_status`), inspections included.
+        "poster_placement" if action == "poster_placement_created" => {
+            (ChangeType::PosterPlacement, ChangeOperation::Create)
+        }
+        "poster_placement" => return None,
+        // A removed post is gone for its readers.
+        "social_post" if action == "social_post_removed" => (ChangeType::SocialPost, ChangeOperation::Delete),
+        "social_post" => (ChangeType::SocialPost, created_updated_or_deleted(action)),
+        "talking_point" => (ChangeType::TalkingPoint, created_updated_or_deleted(action)),
+        // Shifts and sign-ups are part of their event (`events::touch`), a
+        // site's posters part of the site (`poster_sites::add_posters`);
+        // follow-ups (no `GET` of their own) part of their meeting's report,
+        // accounts are no replica's records.
         _ => return None,
     };
     let subject_id = match action {
@@ -97,7 +112,7 @@ fn created_or_updated(action: &str, created: &str) -> ChangeOperation {
 }
 
 fn created_updated_or_deleted(action: &str) -> ChangeOperation {
-    if action.ends_with("_created") {
+    if action.ends_with("_created") || action.ends_with("_imported") {
         ChangeOperation::Create
     } else if action.ends_with("_deleted") {
         ChangeOperation::Delete
@@ -231,6 +246,8 @@ mod tests {
             ("login", "account"),
             ("account_created", "account"),
             ("application_duplicate", "volunteer"),
+            ("poster_placement_changed", "poster_placement"),
+            ("poster_inspections_synced", "poster_placement"),
         ] {
             assert_eq!(change_of(&audited(action, record_type, None)), None, "{action}");
         }
@@ -242,6 +259,10 @@ mod tests {
         assert_eq!(change_of(&anonymised).map(|change| change.operation), Some(ChangeOperation::Anonymise));
         let deleted = audited("locality_deleted", "locality", None);
         assert_eq!(change_of(&deleted).map(|change| change.operation), Some(ChangeOperation::Delete));
+        let removed = audited("social_post_removed", "social_post", None);
+        assert_eq!(change_of(&removed).map(|change| change.operation), Some(ChangeOperation::Delete));
+        let imported = audited("poster_site_imported", "poster_site", None);
+        assert_eq!(change_of(&imported).map(|change| change.operation), Some(ChangeOperation::Create));
         let unassigned = audited("route_unassigned", "route", Some("volunteer=v-9"));
         let change = change_of(&unassigned).unwrap();
         assert_eq!((change.operation, change.subject_id), (ChangeOperation::Update, Some("v-9")));

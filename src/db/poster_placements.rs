@@ -158,7 +158,7 @@ pub fn changes_by_ids(conn: &mut DbConn, ids: &[PlacementChangeId]) -> QueryResu
 }
 
 /// Moves the placement to `status` (and names its replacement, when it has
-/// one), bumping its version.
+/// one), bumping its version; the change feed gets the placement's update.
 pub fn set_status(
     conn: &mut DbConn,
     id: &PlacementId,
@@ -176,5 +176,15 @@ pub fn set_status(
             .set(p::replaced_by_id.eq(replacement))
             .execute(conn)?;
     }
-    Ok(())
+    super::outbox::append_updates(conn, crate::domain::change::ChangeType::PosterPlacement, &[id.as_str()])
+}
+
+/// The placements named by `ids` (those that exist), with their volunteers' names.
+pub fn find_many_with_names(conn: &mut DbConn, ids: &[PlacementId]) -> QueryResult<Vec<PlacementWithName>> {
+    let rows: Vec<(Placement, Option<String>)> = poster_placements::table
+        .left_join(volunteers::table)
+        .filter(poster_placements::id.eq_any(ids))
+        .select((Placement::as_select(), volunteers::full_name.nullable()))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(placement, placed_by_name)| PlacementWithName { placement, placed_by_name }).collect())
 }

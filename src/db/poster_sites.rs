@@ -78,6 +78,11 @@ pub fn find(conn: &mut DbConn, id: &PosterSiteId) -> QueryResult<Option<PosterSi
     poster_sites::table.find(id).select(PosterSite::as_select()).first(conn).optional()
 }
 
+/// The sites of `ids` that exist.
+pub fn find_many(conn: &mut DbConn, ids: &[PosterSiteId]) -> QueryResult<Vec<PosterSite>> {
+    poster_sites::table.filter(poster_sites::id.eq_any(ids)).select(PosterSite::as_select()).load(conn)
+}
+
 /// Locks the site until the transaction ends: placements and status changes on
 /// one site are applied one after another, so its capacity holds.
 pub fn lock(conn: &mut DbConn, id: &PosterSiteId) -> QueryResult<()> {
@@ -157,7 +162,8 @@ pub fn update(
 }
 
 /// Adds `delta` posters to what hangs on the site, moves its last inspection
-/// forward to `checked_at` (never back), and bumps its version: the site shows both.
+/// forward to `checked_at` (never back), and bumps its version: the site shows
+/// both. The change feed gets the site's update.
 pub fn add_posters(
     conn: &mut DbConn,
     id: &PosterSiteId,
@@ -175,5 +181,6 @@ pub fn add_posters(
             poster_sites::table.filter(s::id.eq(id)).filter(s::last_checked_at.is_null().or(s::last_checked_at.lt(at)));
         diesel::update(older).set(s::last_checked_at.eq(at)).execute(conn)?;
     }
-    Ok(())
+    // The site changed for a replica too (it is not audited as the site's change).
+    super::outbox::append_updates(conn, crate::domain::change::ChangeType::PosterSite, &[id.as_str()])
 }

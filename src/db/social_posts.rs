@@ -96,6 +96,16 @@ pub fn find(conn: &mut DbConn, id: &SocialPostId) -> QueryResult<Option<PostWith
     Ok(row.map(|(post, name)| PostWithAuthor { post, author_name: name }))
 }
 
+/// The posts of `ids` (removed ones too), with their authors' names.
+pub fn find_many(conn: &mut DbConn, ids: &[SocialPostId]) -> QueryResult<Vec<PostWithAuthor>> {
+    let rows: Vec<(SocialPost, Option<String>)> = social_posts::table
+        .left_join(volunteers::table)
+        .filter(social_posts::id.eq_any(ids))
+        .select((SocialPost::as_select(), volunteers::full_name.nullable()))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(post, author_name)| PostWithAuthor { post, author_name }).collect())
+}
+
 /// The post that is not removed and has this (normalised) URL.
 pub fn find_by_url(conn: &mut DbConn, url: &str) -> QueryResult<Option<SocialPost>> {
     social_posts::table

@@ -48,6 +48,11 @@ pub fn find(conn: &mut DbConn, id: &TalkingPointId) -> QueryResult<Option<Talkin
     talking_points::table.filter(talking_points::id.eq(id)).select(TalkingPoint::as_select()).first(conn).optional()
 }
 
+/// The items of `ids` that exist.
+pub fn find_many(conn: &mut DbConn, ids: &[TalkingPointId]) -> QueryResult<Vec<TalkingPoint>> {
+    talking_points::table.filter(talking_points::id.eq_any(ids)).select(TalkingPoint::as_select()).load(conn)
+}
+
 /// Locks the item until the transaction ends (edits, publishing and retiring one after another).
 pub fn lock(conn: &mut DbConn, id: &TalkingPointId) -> QueryResult<()> {
     super::lock_row(conn, "talking_points", id)

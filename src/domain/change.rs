@@ -17,6 +17,13 @@ pub enum ChangeType {
     Route,
     Locality,
     MemberOrganisation,
+    /// A work collective (`GET /organisations/{id}`).
+    Organisation,
+    Material,
+    PosterSite,
+    PosterPlacement,
+    SocialPost,
+    TalkingPoint,
 }
 
 crate::text_enum!(ChangeType {
@@ -26,6 +33,12 @@ crate::text_enum!(ChangeType {
     Route = "route",
     Locality = "locality",
     MemberOrganisation = "member_organisation",
+    Organisation = "organisation",
+    Material = "material",
+    PosterSite = "poster_site",
+    PosterPlacement = "poster_placement",
+    SocialPost = "social_post",
+    TalkingPoint = "talking_point",
 });
 
 /// What happened to the record. An unassignment is an `update` of the route

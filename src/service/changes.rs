@@ -10,7 +10,15 @@
 //! record outside the caller's scope is skipped. A tombstone (`deleted: true`)
 //! stands for a record that is gone (a deleted locality or member
 //! organisation, national reference data everyone reads; admins get every
-//! tombstone) or for a route the calling volunteer was taken off.
+//! tombstone), for a record gone for those who could read it (a removed
+//! social-media post, to the readers of its branch; a retired talking point,
+//! to those who read only published items) or for a route the calling
+//! volunteer was taken off.
+//!
+//! Poster placements are records of their own (`GET /poster-placements/{id}`,
+//! with their status history), not part of their site: the site's own `GET`
+//! shows only what they add up to (`current_posters`, `last_checked_at`), and
+//! a placement or inspection moves both, so each gets its change.
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,22 +27,43 @@ use serde::Serialize;
 use crate::auth::{AuthUser, SessionUser};
 use crate::db::audit::AuditEvent;
 use crate::db::outbox::{self, OutboxRow};
-use crate::db::{Db, DbConn, events, localities, meetings, member_organisations, routes, shifts, volunteers};
+use crate::db::poster_placements::PlacementChange;
+use crate::db::{
+    Db, DbConn, events, localities, materials, meetings, member_organisations, poster_placements, poster_sites, routes,
+    shifts, social_posts, talking_points, volunteers,
+};
 use crate::domain::change::ChangeType;
-use crate::domain::ids::{EventId, LocalityId, MemberOrganisationId, RouteId, VolunteerId};
+use crate::domain::ids::{
+    EventId, LocalityId, MaterialId, MemberOrganisationId, OrganisationId, PlacementId, PosterSiteId, RouteId,
+    SocialPostId, TalkingPointId, VolunteerId,
+};
 use crate::domain::role::Role;
 use crate::domain::time::utc;
 use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::change::{ChangeOut, ChangePage};
 use crate::dto::locality::LocalityOut;
+use crate::dto::material::MaterialOut;
+use crate::dto::meeting::OrganisationOut;
 use crate::dto::member_organisation::MemberOrganisationOut;
+use crate::dto::poster::{PlacementOut, SiteOut};
 use crate::dto::route::RouteOut;
+use crate::dto::social::PostOut;
+use crate::dto::talking_point::TalkingPointOut;
 use crate::dto::volunteer::VolunteerOut;
 use crate::error::ApiError;
 
-/// What the caller gets of one record: its rendering, or `None` when it
-/// exists but is not the caller's to see. A record absent from the map is gone.
-type Rendered = HashMap<String, Option<serde_json::Value>>;
+/// What the caller gets of one record. A record absent from the map is gone
+/// (deleted).
+enum Sight {
+    /// As its own `GET` answers it for the caller.
+    Shown(serde_json::Value),
+    /// It exists and is not the caller's to see.
+    Hidden,
+    /// It is gone for the caller, who may have held it: a tombstone.
+    Gone,
+}
+
+type Rendered = HashMap<String, Sight>;
 
 /// One page of changes after `after` (the start when `None`), of `types` (all
 /// when empty): `limit` outbox rows at most are read, and the caller's share of
@@ -104,9 +133,15 @@ fn render(conn: &mut DbConn, actor: &SessionUser, rows: Vec<OutboxRow>) -> Resul
             ChangeType::Route => render_routes(conn, actor, &ids)?,
             ChangeType::Locality => render_localities(conn, &ids)?,
             ChangeType::MemberOrganisation => render_member_organisations(conn, &ids)?,
+            ChangeType::Organisation => render_organisations(conn, actor, &ids)?,
+            ChangeType::Material => render_materials(conn, &ids)?,
+            ChangeType::PosterSite => render_poster_sites(conn, actor, &ids)?,
+            ChangeType::PosterPlacement => render_placements(conn, actor, &ids)?,
+            ChangeType::SocialPost => render_social_posts(conn, actor, &ids)?,
+            ChangeType::TalkingPoint => render_talking_points(conn, actor, &ids)?,
         };
         if resource_type == ChangeType::Volunteer {
-            personal_records = records.values().filter(|record| record.is_some()).count();
+            personal_records = records.values().filter(|record| matches!(record, Sight::Shown(_))).count();
         }
         rendered.insert(resource_type, records);
     }
@@ -115,10 +150,11 @@ fn render(conn: &mut DbConn, actor: &SessionUser, rows: Vec<OutboxRow>) -> Resul
         .filter_map(|row| {
             let seq = row.seq?;
             let record = match rendered.get(&row.resource_type).and_then(|records| records.get(&row.resource_id)) {
-                Some(Some(record)) => Some(record.clone()),
+                Some(Sight::Shown(record)) => Some(record.clone()),
+                Some(Sight::Gone) => None,
                 // Out of the caller's sight: a tombstone only for whom the
                 // change took it from (a volunteer off a route), else nothing.
-                Some(None) => {
+                Some(Sight::Hidden) => {
                     let concerned = row.subject_id.is_some()
                         && row.subject_id.as_deref() == actor.volunteer_id.as_ref().map(VolunteerId::as_str);
                     if !concerned {
@@ -127,8 +163,10 @@ fn render(conn: &mut DbConn, actor: &SessionUser, rows: Vec<OutboxRow>) -> Resul
                     None
                 }
                 None => {
-                    let everyone_reads =
-                        matches!(row.resource_type, ChangeType::Locality | ChangeType::MemberOrganisation);
+                    let everyone_reads = matches!(
+                        row.resource_type,
+                        ChangeType::Locality | ChangeType::MemberOrganisation | ChangeType::Material
+                    );
                     if !everyone_reads && actor.role != Role::Admin {
                         return None;
                     }
@@ -174,9 +212,9 @@ fn render_volunteers(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> 
         let id = row.id.to_string();
         let record = if super::volunteers::sees(actor, &row) {
             let requested_shift_id = requested.remove(&row.id);
-            Some(json(&VolunteerOut { requested_shift_id, ..VolunteerOut::new(row, visibility) })?)
+            Sight::Shown(json(&VolunteerOut { requested_shift_id, ..VolunteerOut::new(row, visibility) })?)
         } else {
-            None
+            Sight::Hidden
         };
         rendered.insert(id, record);
     }
@@ -188,10 +226,10 @@ fn render_events(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Resu
     let mut rendered = Rendered::new();
     let (visible, hidden): (Vec<_>, Vec<_>) = rows.into_iter().partition(|event| super::events::sees(actor, event));
     for event in hidden {
-        rendered.insert(event.id.to_string(), None);
+        rendered.insert(event.id.to_string(), Sight::Hidden);
     }
     for view in super::events::views(conn, visible)? {
-        rendered.insert(view.id.to_string(), Some(json(&view)?));
+        rendered.insert(view.id.to_string(), Sight::Shown(json(&view)?));
     }
     Ok(rendered)
 }
@@ -207,11 +245,11 @@ fn render_meetings(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Re
         if super::meetings::sees(actor, &event) {
             visible.push((meeting, event));
         } else {
-            rendered.insert(event.id.to_string(), None);
+            rendered.insert(event.id.to_string(), Sight::Hidden);
         }
     }
     for view in super::meetings::views(conn, visible)? {
-        rendered.insert(view.id.to_string(), Some(json(&view)?));
+        rendered.insert(view.id.to_string(), Sight::Shown(json(&view)?));
     }
     Ok(rendered)
 }
@@ -246,9 +284,9 @@ fn render_routes(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Resu
         let record = if visible.contains(&route.id) {
             let assigned = assignees.remove(&route.id).unwrap_or_default();
             let route_stops = stops.remove(&route.id).unwrap_or_default();
-            Some(json(&RouteOut::new(route, assigned, Some(route_stops)))?)
+            Sight::Shown(json(&RouteOut::new(route, assigned, Some(route_stops)))?)
         } else {
-            None
+            Sight::Hidden
         };
         rendered.insert(id, record);
     }
@@ -258,7 +296,7 @@ fn render_routes(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Resu
 fn render_localities(conn: &mut DbConn, ids: &[String]) -> Result<Rendered, ApiError> {
     let mut rendered = Rendered::new();
     for row in localities::find_many(conn, &parse_ids::<LocalityId>(ids))? {
-        rendered.insert(row.id.to_string(), Some(json(&LocalityOut::from(row))?));
+        rendered.insert(row.id.to_string(), Sight::Shown(json(&LocalityOut::from(row))?));
     }
     Ok(rendered)
 }
@@ -266,7 +304,105 @@ fn render_localities(conn: &mut DbConn, ids: &[String]) -> Result<Rendered, ApiE
 fn render_member_organisations(conn: &mut DbConn, ids: &[String]) -> Result<Rendered, ApiError> {
     let mut rendered = Rendered::new();
     for row in member_organisations::find_many(conn, &parse_ids::<MemberOrganisationId>(ids))? {
-        rendered.insert(row.id.to_string(), Some(json(&MemberOrganisationOut::from(row))?));
+        rendered.insert(row.id.to_string(), Sight::Shown(json(&MemberOrganisationOut::from(row))?));
+    }
+    Ok(rendered)
+}
+
+/// Shown or hidden as `GET /organisations/{id}` decides (observers without
+/// the contact person).
+fn render_organisations(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Result<Rendered, ApiError> {
+    let mut rendered = Rendered::new();
+    for row in meetings::find_organisations(conn, &parse_ids::<OrganisationId>(ids))? {
+        let id = row.id.to_string();
+        let sight = if actor.sees_branch(&row.branch_code) {
+            Sight::Shown(json(&OrganisationOut::new(row, actor.visibility()))?)
+        } else {
+            Sight::Hidden
+        };
+        rendered.insert(id, sight);
+    }
+    Ok(rendered)
+}
+
+/// The national catalogue: everyone signed in reads it.
+fn render_materials(conn: &mut DbConn, ids: &[String]) -> Result<Rendered, ApiError> {
+    let mut rendered = Rendered::new();
+    for row in materials::find_many(conn, &parse_ids::<MaterialId>(ids))? {
+        rendered.insert(row.id.to_string(), Sight::Shown(json(&MaterialOut::from(row))?));
+    }
+    Ok(rendered)
+}
+
+fn render_poster_sites(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Result<Rendered, ApiError> {
+    let mut rendered = Rendered::new();
+    for site in poster_sites::find_many(conn, &parse_ids::<PosterSiteId>(ids))? {
+        let id = site.id.to_string();
+        let sight = if actor.sees_branch(&site.branch_code) {
+            Sight::Shown(json(&SiteOut::from(site))?)
+        } else {
+            Sight::Hidden
+        };
+        rendered.insert(id, sight);
+    }
+    Ok(rendered)
+}
+
+/// Each with its status history, in one query for the page.
+fn render_placements(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Result<Rendered, ApiError> {
+    let rows = poster_placements::find_many_with_names(conn, &parse_ids::<PlacementId>(ids))?;
+    let mut rendered = Rendered::new();
+    let (visible, hidden): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|row| actor.sees_branch(&row.placement.branch_code));
+    for row in hidden {
+        rendered.insert(row.placement.id.to_string(), Sight::Hidden);
+    }
+    let visible_ids: Vec<PlacementId> = visible.iter().map(|row| row.placement.id.clone()).collect();
+    let mut history: HashMap<PlacementId, Vec<PlacementChange>> = HashMap::new();
+    for change in poster_placements::changes_of(conn, &visible_ids)? {
+        history.entry(change.placement_id.clone()).or_default().push(change);
+    }
+    for row in visible {
+        let id = row.placement.id.clone();
+        let changes = history.remove(&id).unwrap_or_default();
+        rendered.insert(id.to_string(), Sight::Shown(json(&PlacementOut::new(row, changes, actor.visibility()))?));
+    }
+    Ok(rendered)
+}
+
+/// A removed post is gone for the readers of its branch (observers without
+/// its author).
+fn render_social_posts(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Result<Rendered, ApiError> {
+    let mut rendered = Rendered::new();
+    for row in social_posts::find_many(conn, &parse_ids::<SocialPostId>(ids))? {
+        let id = row.post.id.to_string();
+        let sight = if !actor.sees_branch(&row.post.branch_code) {
+            Sight::Hidden
+        } else if row.post.removed_at.is_some() {
+            Sight::Gone
+        } else {
+            Sight::Shown(json(&PostOut::new(row, actor.visibility()))?)
+        };
+        rendered.insert(id, sight);
+    }
+    Ok(rendered)
+}
+
+/// Admins read every item as it is; the others read what is published, and a
+/// retired item is gone for them (a draft never published stays hidden).
+fn render_talking_points(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Result<Rendered, ApiError> {
+    let admin = actor.is_admin();
+    let mut rendered = Rendered::new();
+    for point in talking_points::find_many(conn, &parse_ids::<TalkingPointId>(ids))? {
+        let id = point.id.to_string();
+        let sight = if admin || (point.published_version.is_some() && point.retired_at.is_none()) {
+            Sight::Shown(json(&TalkingPointOut::new(point, admin)?)?)
+        } else if point.published_version.is_some() {
+            Sight::Gone
+        } else {
+            Sight::Hidden
+        };
+        rendered.insert(id, sight);
     }
     Ok(rendered)
 }

@@ -221,13 +221,19 @@ fn apply(replica: &mut Replica, items: &[Value]) {
     }
 }
 
-const LISTS: [(&str, &str); 6] = [
+const LISTS: [(&str, &str); 12] = [
     ("volunteer", "/api/v1/volunteers"),
     ("event", "/api/v1/events"),
     ("meeting", "/api/v1/meetings"),
     ("route", "/api/v1/routes"),
     ("locality", "/api/v1/localities"),
     ("member_organisation", "/api/v1/member-organisations"),
+    ("organisation", "/api/v1/organisations"),
+    ("material", "/api/v1/materials"),
+    ("poster_site", "/api/v1/poster-sites"),
+    ("poster_placement", "/api/v1/poster-placements"),
+    ("social_post", "/api/v1/social-posts"),
+    ("talking_point", "/api/v1/talking-points"),
 ];
 
 async fn load_lists(app: &TestApp, user: &TestUser) -> Replica {
@@ -305,6 +311,34 @@ async fn a_replica_kept_with_the_feed_equals_the_lists(app: TestApp) {
     let organisation = app.organisation(&coordinator, "041140001239", 120).await;
     let meeting = app.meeting(&coordinator, &organisation, "2027-03-02T09:00:00Z", "2027-03-02T10:00:00Z").await;
     app.add_speaker(&coordinator, id(&meeting), &kept).await;
+    app.patch(&format!("/api/v1/organisations/{}", id(&organisation)))
+        .bearer(&coordinator.token)
+        .json(&json!({"employee_count": 150}))
+        .send()
+        .await
+        .assert_status(200);
+    // Materials, a poster site with a placement (which changes the site too),
+    // social-media posts (one removed), talking points (one retired, one a draft).
+    let poster = app.poster(&admin).await;
+    app.receive(&admin, &poster, OWN_BRANCH, 50).await;
+    let site = app.poster_site(&coordinator, OWN_BRANCH, &village, 10).await;
+    let placement = app.placement(&coordinator, id(&site), &poster, 4).await;
+    let published =
+        (chrono::Utc::now() - chrono::Duration::hours(2)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let post = app.log_post(&coordinator, &crate::social_posts::post_body("telegram", &published)).await;
+    let post = post.assert_status(201).json();
+    let removed = app.log_post(&coordinator, &crate::social_posts::post_body("youtube", &published)).await;
+    let removed = removed.assert_status(201).json();
+    app.delete(&format!("/api/v1/social-posts/{}", id(&removed))).bearer(&coordinator.token).send().await;
+    let point = app.published_talking_point(&admin, &["voting_procedure"]).await;
+    let retired = app.published_talking_point(&admin, &["voting_procedure"]).await;
+    app.post(&format!("/api/v1/talking-points/{}/retire", id(&retired)))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .assert_status(200);
+    let draft_body = crate::talking_points::talking_point_body("question");
+    let draft = app.write_talking_point(&admin, &draft_body).await.assert_status(201).json();
 
     let (items, _) = walk(&app, &coordinator, Some(cursor), "").await;
     apply(&mut replica, &items);
@@ -313,6 +347,16 @@ async fn a_replica_kept_with_the_feed_equals_the_lists(app: TestApp) {
     assert!(operations.contains("anonymise") && operations.contains("delete"), "{operations:?}");
     assert!(replica.contains_key(&("member_organisation".to_owned(), id(&member).to_owned())));
     assert!(!replica.contains_key(&("locality".to_owned(), doomed.clone())));
+    let held = |kind: &str, record: &Value| replica.contains_key(&(kind.to_owned(), id(record).to_owned()));
+    assert!(held("organisation", &organisation) && held("poster_site", &site) && held("poster_placement", &placement));
+    assert!(held("social_post", &post) && !held("social_post", &removed), "a removed post is a tombstone");
+    assert!(held("talking_point", &point) && !held("talking_point", &retired) && !held("talking_point", &draft));
+    assert_eq!(replica[&("material".to_owned(), poster.clone())]["id"], poster.as_str());
+    assert_eq!(replica[&("poster_site".to_owned(), id(&site).to_owned())]["current_posters"], 4);
+    let feed_of = |kind: &str, record_id: &str| {
+        items.iter().filter(|item| item["type"] == kind && item["id"] == record_id).count()
+    };
+    assert_eq!(feed_of("talking_point", id(&draft)), 0, "a draft is not announced to coordinators");
 
     let lists = load_lists(&app, &coordinator).await;
     assert_eq!(comparable(&replica), comparable(&lists));
@@ -404,4 +448,46 @@ async fn concurrent_writers_lose_no_change_and_repeat_none(app: TestApp) {
     announced.sort();
     created.sort();
     assert_eq!(announced, created);
+}
+
+on_both_databases!(the_newer_record_types_come_as_their_get_shows_them_to_each_caller);
+async fn the_newer_record_types_come_as_their_get_shows_them_to_each_caller(app: TestApp) {
+    let admin = app.admin().await;
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let stranger = app.user("coordinator", Some(OTHER_BRANCH)).await;
+    let observer = app.user("observer", None).await;
+    let mut cursors = Vec::new();
+    for user in [&coordinator, &stranger, &observer, &admin] {
+        cursors.push(head(&app, user).await);
+    }
+    let organisation = app.organisation(&coordinator, "041140001239", 120).await;
+    let published =
+        (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let post = app.log_post(&coordinator, &crate::social_posts::post_body("telegram", &published)).await;
+    let post = post.assert_status(201).json();
+    let draft_body = crate::talking_points::talking_point_body("question");
+    let draft = app.write_talking_point(&admin, &draft_body).await.assert_status(201).json();
+
+    let own_get = |kind: &str, record_id: &str| match kind {
+        "organisation" => format!("/api/v1/organisations/{record_id}"),
+        "social_post" => format!("/api/v1/social-posts/{record_id}"),
+        "talking_point" => format!("/api/v1/talking-points/{record_id}"),
+        other => panic!("unexpected change of a {other}"),
+    };
+    let mut announced = Vec::new();
+    for (user, cursor) in [&coordinator, &stranger, &observer, &admin].into_iter().zip(cursors) {
+        let (items, _) = walk(&app, user, Some(cursor), "").await;
+        for item in &items {
+            let path = own_get(item["type"].as_str().unwrap(), item["id"].as_str().unwrap());
+            let own = app.get(&path).bearer(&user.token).send().await.assert_status(200).json();
+            assert_eq!(item["record"], own, "the feed shows {path} as its GET does");
+        }
+        let records: BTreeSet<String> = items.iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect();
+        announced.push(records);
+    }
+    let ids = |records: &[&Value]| records.iter().map(|record| id(record).to_owned()).collect::<BTreeSet<String>>();
+    assert_eq!(announced[0], ids(&[&organisation, &post]), "the coordinator of the branch");
+    assert_eq!(announced[1], BTreeSet::new(), "another branch hears of nothing");
+    assert_eq!(announced[2], ids(&[&organisation, &post]), "observers, without the personal data");
+    assert_eq!(announced[3], ids(&[&organisation, &post, &draft]), "admins, drafts too");
 }
