@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 use outreach::db::audit_chain::{self, Problem};
 use outreach::db::schema::audit_log;
-use outreach::db::{Db, DbConn};
+use outreach::db::{DatabaseUrl, Db, DbConn};
 
 use crate::factories::{OWN_BRANCH, TestUser, id};
 use crate::helpers::TestApp;
@@ -24,6 +24,21 @@ fn entry_at(db: &Db, seq: i64) -> String {
 
 fn entries(db: &Db) -> i64 {
     in_database(db, |conn| audit_log::table.count().get_result(conn))
+}
+
+/// Runs `outreach audit verify`, the built binary, on the app's database.
+fn verify_command(app: &TestApp) -> std::process::Output {
+    let url = match &app.state.config.database_url {
+        DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        DatabaseUrl::Postgres(url) => url.clone(),
+    };
+    std::process::Command::new(env!("CARGO_BIN_EXE_outreach"))
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", url)
+        .env("JWT_SECRET", "a signing secret for the command line, 32+ bytes")
+        .env("DATA_DIR", std::env::temp_dir())
+        .output()
+        .expect("run outreach audit verify")
 }
 
 /// Some changes and some reads of personal data (entries of both write paths).
@@ -63,6 +78,9 @@ on_both_databases!(an_entry_edited_in_the_database_is_named_as_the_first_broken_
 async fn an_entry_edited_in_the_database_is_named_as_the_first_broken_link(app: TestApp) {
     let admin = app.admin().await;
     some_history(&app, &admin, 3).await;
+    let intact = verify_command(&app);
+    assert!(intact.status.success(), "{intact:?}");
+    assert!(String::from_utf8_lossy(&intact.stdout).contains("audit chain intact"), "{intact:?}");
     let edited = entry_at(&app.state.db, 4);
     in_database(&app.state.db, |conn| {
         diesel::update(audit_log::table.filter(audit_log::id.eq(&edited)))
@@ -78,6 +96,13 @@ async fn an_entry_edited_in_the_database_is_named_as_the_first_broken_link(app: 
     assert_eq!(check.entries, 3, "the three entries before it hold");
     let error = outreach::cli::verify_audit_chain(&app.state.db).unwrap_err();
     assert!(error.contains(&format!("chain_seq 4, entry {edited}: edited")), "{error}");
+    // The command exits non-zero, naming the link.
+    let broken = verify_command(&app);
+    assert!(!broken.status.success(), "{broken:?}");
+    assert!(
+        String::from_utf8_lossy(&broken.stderr).contains(&format!("chain_seq 4, entry {edited}: edited")),
+        "{broken:?}"
+    );
 }
 
 on_both_databases!(a_deleted_entry_is_named_as_the_first_broken_link);
