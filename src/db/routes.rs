@@ -168,8 +168,12 @@ pub fn list(conn: &mut DbConn, filter: &RouteFilter, limit: i64) -> QueryResult<
         // Where a route starts: its first stop. The box narrows on the first
         // stops' indexed coordinates; the distance decides and orders.
         let ((south, north), lngs) = near.bounding_box();
-        let starts =
-            route_stops::table.filter(route_stops::position.eq(0)).filter(route_stops::latitude.between(south, north));
+        // `position = 0` written out, not bound: SQLite's planner (with the
+        // stability guarantee, .cargo/config.toml) matches the partial index
+        // `route_stops_first_position_idx` only against the literal.
+        let starts = route_stops::table
+            .filter(sql::<diesel::sql_types::Bool>("route_stops.position = 0"))
+            .filter(route_stops::latitude.between(south, north));
         query = match lngs {
             Some((west, east)) => query.filter(
                 routes::id
