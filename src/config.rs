@@ -120,6 +120,44 @@ pub struct Config {
     /// older than that answers 410 and the client resyncs from the lists.
     #[arg(long, env = "CHANGE_RETENTION_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
     pub change_retention_days: u32,
+    /// How often (milliseconds) each server's webhook dispatcher looks for new
+    /// changes and due deliveries.
+    #[arg(long, env = "WEBHOOK_POLL_INTERVAL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..=60_000), global = true)]
+    pub webhook_poll_interval_ms: u64,
+
+    /// Seconds a webhook receiver has to answer one attempt.
+    #[arg(long, env = "WEBHOOK_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120), global = true)]
+    pub webhook_timeout_secs: u64,
+
+    /// Attempts of one delivery before it is given up (`failed`).
+    #[arg(long, env = "WEBHOOK_MAX_ATTEMPTS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=50), global = true)]
+    pub webhook_max_attempts: u32,
+
+    /// Wait (milliseconds) after a first failed attempt; doubled after each
+    /// further one, up to `WEBHOOK_RETRY_MAX_MS`, a random part of up to half
+    /// taken off (jitter).
+    #[arg(long, env = "WEBHOOK_RETRY_BASE_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..=86_400_000), global = true)]
+    pub webhook_retry_base_ms: u64,
+
+    /// The longest wait (milliseconds) between two attempts.
+    #[arg(long, env = "WEBHOOK_RETRY_MAX_MS", default_value_t = 3_600_000, value_parser = clap::value_parser!(u64).range(1..=86_400_000), global = true)]
+    pub webhook_retry_max_ms: u64,
+
+    /// Deliveries in a row that ran out of attempts after which a subscription
+    /// is turned off (and the turning off audited).
+    #[arg(long, env = "WEBHOOK_DISABLE_AFTER", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10_000), global = true)]
+    pub webhook_disable_after: u32,
+
+    /// Allow webhook targets on loopback addresses (127.0.0.0/8, ::1): for tests
+    /// and a receiver on the same host.
+    #[arg(long, env = "WEBHOOK_ALLOW_LOOPBACK", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new(), global = true)]
+    pub webhook_allow_loopback: bool,
+
+    /// Allow webhook targets on private networks (10/8, 172.16/12, 192.168/16,
+    /// 100.64/10, fc00::/7): for a receiver on the same LAN.
+    #[arg(long, env = "WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new(), global = true)]
+    pub webhook_allow_private: bool,
+
     /// Requests to `/api/` one caller (an account signed in, or an API token)
     /// may make per `RATE_LIMIT_WINDOW_SECS`, in this process; 0 turns the limit off.
     #[arg(long, env = "RATE_LIMIT_PER_CALLER", default_value_t = 1_200_000, global = true)]
@@ -186,6 +224,22 @@ impl Config {
             rate_limit_per_address: 120_000,
             rate_limit_window_secs: 60,
             rate_limit_exempt: Vec::new(),
+            webhook_poll_interval_ms: 1000,
+            webhook_timeout_secs: 10,
+            webhook_max_attempts: 8,
+            webhook_retry_base_ms: 30_000,
+            webhook_retry_max_ms: 3_600_000,
+            webhook_disable_after: 5,
+            webhook_allow_loopback: false,
+            webhook_allow_private: false,
+        }
+    }
+
+    /// The non-public webhook targets this deployment allows.
+    pub fn webhook_address_policy(&self) -> crate::domain::webhook_target::AddressPolicy {
+        crate::domain::webhook_target::AddressPolicy {
+            allow_loopback: self.webhook_allow_loopback,
+            allow_private: self.webhook_allow_private,
         }
     }
 

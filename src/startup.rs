@@ -246,9 +246,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let db = state.db.clone();
     let change_retention = chrono::TimeDelta::days(i64::from(state.config.change_retention_days));
     crate::service::housekeeping::start(db.clone(), change_retention)?;
+    let settings = crate::service::webhook_dispatcher::Settings::from(&*state.config);
+    let dispatcher = crate::service::webhook_dispatcher::Dispatcher::start(db.clone(), settings)?;
     let server = http_server(state, Listen::Address(bind_addr))?;
     tracing::info!(address = %bind_addr, "listening; API docs at http://{bind_addr}/docs");
     let served = server.await.map_err(|err| format!("server error: {err}"));
+    // Lets the attempts in flight finish and record their outcome.
+    web::block(move || dispatcher.stop()).await.map_err(|err| err.to_string())?;
     db.flush_read_audit().await;
     served
 }

@@ -45,6 +45,7 @@ pub mod talking_points;
 pub mod visits;
 pub mod volunteer_csv;
 pub mod volunteers;
+pub mod webhooks;
 
 use utoipa_actix_web::scope;
 
@@ -191,6 +192,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(talking_points::publish_point)
             .service(talking_points::retire_point)
             .service(changes::list_changes)
+            .service(webhooks::create_webhook)
+            .service(webhooks::list_webhooks)
+            .service(webhooks::get_webhook)
+            .service(webhooks::update_webhook)
+            .service(webhooks::rotate_webhook_secret)
+            .service(webhooks::delete_webhook)
+            .service(webhooks::list_webhook_deliveries)
+            .service(webhooks::redeliver_webhook_delivery)
             .service(question_report::question_report),
     );
 }

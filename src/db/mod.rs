@@ -46,6 +46,8 @@ pub mod talking_points;
 pub mod throttle_events;
 pub mod volunteer_holdings;
 pub mod volunteers;
+pub mod webhook_deliveries;
+pub mod webhooks;
 mod writer_queue;
 
 use std::fmt;

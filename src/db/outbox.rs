@@ -33,6 +33,9 @@ pub struct OutboxRow {
     pub operation: ChangeOperation,
     pub subject_id: Option<String>,
     pub at: NaiveDateTime,
+    /// The audit action behind the change, when it was audited (webhooks name
+    /// finer events by it).
+    pub action: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -43,6 +46,7 @@ struct NewChange<'a> {
     operation: ChangeOperation,
     subject_id: Option<&'a str>,
     at: NaiveDateTime,
+    action: Option<&'a str>,
 }
 
 /// The change an audit entry stands for: the record's type and id, what
@@ -53,6 +57,8 @@ pub struct Change<'a> {
     pub resource_id: &'a str,
     pub operation: ChangeOperation,
     pub subject_id: Option<&'a str>,
+    /// The audit action behind it, when there is one.
+    pub action: Option<&'a str>,
 }
 
 /// The change behind an audit entry, or `None` when a replica has nothing to do
@@ -104,7 +110,7 @@ pub fn change_of<'a>(event: &'a AuditEvent<'a>) -> Option<Change<'a>> {
         "route_unassigned" => event.details.as_deref().and_then(|details| details.strip_prefix("volunteer=")),
         _ => None,
     };
-    Some(Change { resource_type, resource_id, operation, subject_id })
+    Some(Change { resource_type, resource_id, operation, subject_id, action: Some(action) })
 }
 
 fn created_or_updated(action: &str, created: &str) -> ChangeOperation {
@@ -141,6 +147,7 @@ pub fn append(conn: &mut DbConn, change: &Change<'_>) -> QueryResult<()> {
         operation: change.operation,
         subject_id: change.subject_id,
         at: now(),
+        action: change.action,
     };
     diesel::insert_into(outbox::table).values(&row).execute(conn).map(drop)
 }
@@ -159,6 +166,7 @@ pub fn append_updates(conn: &mut DbConn, resource_type: ChangeType, ids: &[&str]
             operation: ChangeOperation::Update,
             subject_id: None,
             at,
+            action: None,
         })
         .collect();
     insert_many(conn, &rows)
@@ -175,6 +183,7 @@ pub fn append_route_unassignments(conn: &mut DbConn, route_ids: &[String], subje
             operation: ChangeOperation::Update,
             subject_id: Some(subject),
             at,
+            action: Some("route_unassigned"),
         })
         .collect();
     insert_many(conn, &rows)

@@ -593,6 +593,52 @@ diesel::table! {
         operation -> Text,
         subject_id -> Nullable<Text>,
         at -> Timestamp,
+        /// The audit action behind the change (none before webhooks came).
+        action -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        url -> Text,
+        description -> Text,
+        event_types -> Text,
+        secret -> Text,
+        active -> Bool,
+        consecutive_failures -> Integer,
+        disabled_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        outbox_seq -> BigInt,
+        event_type -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        claimed_until -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_response_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_state (id) {
+        id -> Integer,
+        fanned_out_through -> BigInt,
     }
 }
 
@@ -615,6 +661,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(visits -> routes (route_id));
 diesel::joinable!(routes -> localities (locality_id));
 diesel::joinable!(meetings -> events (event_id));
@@ -673,4 +720,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     outbox_state,
     audit_chain,
+    webhook_subscriptions,
+    webhook_deliveries,
+    webhook_state,
 );

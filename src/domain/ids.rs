@@ -230,6 +230,14 @@ crate::id_type!(
     /// A reach snapshot of a social-media post.
     ReachSnapshotId
 );
+crate::id_type!(
+    /// A webhook subscription.
+    WebhookId
+);
+crate::id_type!(
+    /// One webhook message to one subscription (its `webhook-id` header).
+    DeliveryId
+);
 
 #[cfg(test)]
 mod tests {

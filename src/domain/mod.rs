@@ -25,3 +25,5 @@ pub mod time;
 pub mod version;
 pub mod visibility;
 pub mod volunteer;
+pub mod webhook;
+pub mod webhook_target;

@@ -30,5 +30,6 @@ pub mod talking_point;
 pub mod timestamp;
 pub mod volunteer;
 pub mod volunteer_import;
+pub mod webhook;
 
 pub use page::{Page, PageQuery};

@@ -45,6 +45,9 @@ pub mod talking_points;
 pub mod visits;
 pub mod volunteer_csv;
 pub mod volunteers;
+pub mod webhook_dispatcher;
+pub mod webhook_target;
+pub mod webhooks;
 
 use crate::auth::SessionUser;
 use crate::db::audit::AuditEvent;

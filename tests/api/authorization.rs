@@ -100,6 +100,12 @@ enum Target {
     TalkingPoint,
     /// A new draft talking point for each call (publishing, retiring).
     FreshTalkingPoint,
+    /// A webhook subscription.
+    Webhook,
+    /// A new webhook subscription for each call (deletions).
+    FreshWebhook,
+    /// The webhook with one (pending) delivery (`{delivery_id}` too).
+    WebhookDelivery,
 }
 
 fn case(method: &'static str, path: &'static str, body: Option<Value>, expect: [u16; 6]) -> Case {
@@ -255,6 +261,15 @@ fn matrix() -> Vec<Case> {
         case_on(Target::FreshVolunteer, "POST", "/api/v1/volunteers/{id}/anonymise", None, [401, 200, 200, 404, 403, 403]),
         case_on(Target::FreshApplicant, "POST", "/api/v1/volunteers/{id}/approve", Some(json!({})), [401, 200, 200, 404, 403, 403]),
         case_on(Target::FreshApplicant, "POST", "/api/v1/volunteers/{id}/reject", Some(json!({"reason": "matrix"})), [401, 200, 200, 404, 403, 403]),
+        case("POST", "/api/v1/webhooks", Some(json!({"url": "https://93.184.216.34/hook", "event_types": ["volunteer.created"]})), [401, 201, 403, 403, 403, 403]),
+        case("GET", "/api/v1/webhooks", None, [401, 200, 403, 403, 403, 403]),
+        case_on(Target::Webhook, "GET", "/api/v1/webhooks/{id}", None, [401, 200, 403, 403, 403, 403]),
+        case_on(Target::Webhook, "PATCH", "/api/v1/webhooks/{id}", Some(json!({"description": "matrix"})), [401, 200, 403, 403, 403, 403]),
+        case_on(Target::Webhook, "POST", "/api/v1/webhooks/{id}/rotate-secret", None, [401, 200, 403, 403, 403, 403]),
+        case_on(Target::FreshWebhook, "DELETE", "/api/v1/webhooks/{id}", None, [401, 204, 403, 403, 403, 403]),
+        case_on(Target::Webhook, "GET", "/api/v1/webhooks/{id}/deliveries", None, [401, 200, 403, 403, 403, 403]),
+        // The delivery is still pending (no dispatcher runs here): 409 proves the admin got past authorization.
+        case_on(Target::WebhookDelivery, "POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", None, [401, 409, 403, 403, 403, 403]),
     ]
 }
 
@@ -289,6 +304,9 @@ struct Fixtures {
     social_post_id: String,
     /// A published talking point.
     talking_point_id: String,
+    /// A webhook subscription with one pending delivery.
+    webhook_id: String,
+    delivery_id: String,
     /// An account that signs in during the login case.
     target: TestUser,
     admin: TestUser,
@@ -358,6 +376,15 @@ impl Fixtures {
                 create_id(app, &self.admin, "/api/v1/social-posts", body).await
             }
             Target::TalkingPoint => self.talking_point_id.clone(),
+            Target::Webhook => self.webhook_id.clone(),
+            Target::WebhookDelivery => {
+                assignee = self.delivery_id.clone();
+                self.webhook_id.clone()
+            }
+            Target::FreshWebhook => {
+                let body = json!({"url": "https://93.184.216.34/hook", "event_types": ["event.created"]});
+                create_id(app, &self.admin, "/api/v1/webhooks", body).await
+            }
             Target::FreshTalkingPoint => {
                 create_id(
                     app,
@@ -434,6 +461,7 @@ impl Fixtures {
             .replace("{id}", &id)
             .replace("{token}", &self.calendar_token)
             .replace("{volunteer_id}", &assignee)
+            .replace("{delivery_id}", &assignee)
             .replace("{slug}", "validation-failed");
         match case.id {
             Target::BranchQuery => path.push_str(&format!("?branch={OWN_BRANCH}")),
@@ -551,7 +579,18 @@ async fn every_operation_answers_every_caller_as_the_matrix_says(app: TestApp) {
         create_id(&app, &admin, "/api/v1/social-posts", body).await
     };
     let talking_point_id = id(&app.published_talking_point(&admin, &["economy"]).await).to_owned();
+    let (webhook_id, delivery_id) = {
+        let body = json!({"url": "https://93.184.216.34/hook", "event_types": ["volunteer.created"]});
+        let webhook_id = create_id(&app, &admin, "/api/v1/webhooks", body).await;
+        app.volunteer(&admin, OWN_BRANCH).await;
+        outreach::service::webhook_dispatcher::fan_out(&app.state.db).await.unwrap();
+        let path = format!("/api/v1/webhooks/{webhook_id}/deliveries");
+        let deliveries = app.get(&path).bearer(&admin.token).send().await.assert_status(200).json();
+        (webhook_id, deliveries["items"][0]["id"].as_str().unwrap().to_owned())
+    };
     let fixtures = Fixtures {
+        webhook_id,
+        delivery_id,
         talking_point_id,
         social_post_id,
         poster_id,

@@ -388,6 +388,7 @@ async fn a_change_that_commits_after_a_later_one_is_not_skipped(app: TestApp) {
                     resource_id: &slow_change,
                     operation: ChangeOperation::Delete,
                     subject_id: None,
+                    action: None,
                 };
                 append(conn, &change)?;
                 inserted.send(()).ok();
@@ -406,6 +407,7 @@ async fn a_change_that_commits_after_a_later_one_is_not_skipped(app: TestApp) {
                 resource_id: &fast_id,
                 operation: ChangeOperation::Delete,
                 subject_id: None,
+                action: None,
             };
             append(conn, &change).map_err(|err| err.to_string())
         })

@@ -192,6 +192,13 @@ impl TestApp {
         Self { service, state, database }
     }
 
+    /// A second application instance over the same database (its own pool,
+    /// settings as this one's), as a second server process would be.
+    pub async fn another_instance(&self) -> AppState {
+        let config = (*self.state.config).clone();
+        actix_web::web::block(move || prepare(config)).await.expect("blocking pool").expect("prepare app")
+    }
+
     /// Drops the PostgreSQL database under the running app (connections included).
     pub fn drop_database_now(&self) {
         if let TestDatabase::Postgres { admin_url, name, .. } = &self.database {

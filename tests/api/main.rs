@@ -51,3 +51,4 @@ mod sync_contract;
 mod talking_points;
 mod test_databases;
 mod volunteers;
+mod webhooks;
