@@ -109,6 +109,10 @@ const WITHOUT_KEY: &[(&str, &str)] = &[
         "answers the token's secret once; a stored copy for replays would keep it in plain text for 30 days",
     ),
     ("/api/v1/me/calendar-feed", "answers the feed's secret URL once; a repeat replaces the feed, it never adds one"),
+    (
+        "/api/v1/webhooks",
+        "answers the signing secret once; a stored copy for replays would keep it in the replay store for 30 days",
+    ),
 ];
 
 /// One creating request, and a read that counts what it creates: `(spec path,

@@ -34,6 +34,11 @@ async fn every_list_that_documents_updated_since_honours_it(app: TestApp) {
     let observer = app.account(&admin, "observer", None).await;
     let tokens = format!("/api/v1/accounts/{}/api-tokens", id(&observer));
     app.post(&tokens).bearer(&admin.token).json(&json!({"name": "sync"})).send().await.assert_status(201);
+    // A webhook with one delivery (queued by the dispatcher's fan-out; nothing is sent here).
+    let hook = json!({"url": "https://93.184.216.34/hook", "event_types": ["volunteer.created"]});
+    let webhook = app.post("/api/v1/webhooks").bearer(&admin.token).json(&hook).send().await.assert_status(201).json();
+    app.volunteer(&coordinator, "KZ-71").await;
+    outreach::service::webhook_dispatcher::fan_out(&app.state.db).await.unwrap();
 
     let spec = app.get("/api-docs/openapi.json").send().await.json();
     let mut checked = Vec::new();
@@ -42,7 +47,8 @@ async fn every_list_that_documents_updated_since_honours_it(app: TestApp) {
         if !parameters.iter().any(|parameter| parameter["name"] == "updated_since") {
             continue;
         }
-        let path = path.replace("{id}", id(&observer));
+        let owner = if path.starts_with("/api/v1/webhooks/") { id(&webhook) } else { id(&observer) };
+        let path = path.replace("{id}", owner);
         let items = |since: &'static str| {
             let url = format!("{path}?updated_since={since}");
             let (app, token) = (&app, admin.token.clone());
