@@ -170,3 +170,13 @@ pub fn list_page(
     }
     query.load(conn)
 }
+
+/// Removes the deliveries that ended (succeeded or failed) before `before`.
+/// Returns how many went.
+pub fn prune_finished(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    use webhook_deliveries::dsl as d;
+    diesel::delete(
+        webhook_deliveries::table.filter(d::status.ne(DeliveryStatus::Pending)).filter(d::updated_at.lt(before)),
+    )
+    .execute(conn)
+}

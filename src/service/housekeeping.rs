@@ -1,6 +1,7 @@
 //! Forgetting what is no longer needed: stored replies to idempotent requests
 //! after [`IDEMPOTENCY_RETENTION`], throttle events after [`THROTTLE_RETENTION`],
-//! the change feed's outbox rows after `CHANGE_RETENTION_DAYS` ([`purge_changes`]).
+//! the change feed's outbox rows after `CHANGE_RETENTION_DAYS` ([`purge_changes`]),
+//! and finished webhook deliveries after the same time.
 //! Runs hourly on a thread of its own while the server serves.
 
 use std::time::Duration;
@@ -43,6 +44,12 @@ pub fn purge_changes(conn: &mut DbConn, retention: TimeDelta) -> QueryResult<usi
     crate::db::outbox::prune(conn, now() - retention)
 }
 
+/// Forgets the webhook deliveries that ended more than `retention` ago (the
+/// delivery log keeps what the change feed keeps). Returns how many went.
+pub fn purge_deliveries(conn: &mut DbConn, retention: TimeDelta) -> QueryResult<usize> {
+    crate::db::webhook_deliveries::prune_finished(conn, now() - retention)
+}
+
 /// Purges now and then every hour, for as long as the process runs.
 pub fn start(db: Db, change_retention: TimeDelta) -> Result<(), String> {
     std::thread::Builder::new()
@@ -56,6 +63,12 @@ pub fn start(db: Db, change_retention: TimeDelta) -> Result<(), String> {
                 match db.run_blocking(|conn| purge_changes(conn, change_retention).map_err(|err| err.to_string())) {
                     Ok(changes) => tracing::info!(changes, "changes past their retention purged from the feed"),
                     Err(error) => tracing::warn!(%error, "purging the change feed failed; retrying in an hour"),
+                }
+                match db.run_blocking(|conn| purge_deliveries(conn, change_retention).map_err(|err| err.to_string())) {
+                    Ok(deliveries) => {
+                        tracing::info!(deliveries, "finished webhook deliveries past their retention purged")
+                    }
+                    Err(error) => tracing::warn!(%error, "purging webhook deliveries failed; retrying in an hour"),
                 }
                 std::thread::sleep(EVERY);
             }
