@@ -270,12 +270,17 @@ async fn two_instances_deliver_each_event_once(app: TestApp) {
     let receiver = Receiver::start(0);
     subscribe(&app, &admin, &receiver.url(), &["volunteer.created"]).await;
     let other = app.another_instance().await;
+    const EVENTS: usize = 12;
+    // Half queued before the instances start, so both find them due at once;
+    // half while both run.
+    for _ in 0..EVENTS / 2 {
+        app.volunteer(&admin, OWN_BRANCH).await;
+    }
     let dispatchers = [
         Dispatcher::start(app.state.db.clone(), settings(&app)).unwrap(),
         Dispatcher::start(other.db.clone(), Settings::from(&*other.config)).unwrap(),
     ];
-    const EVENTS: usize = 12;
-    for _ in 0..EVENTS {
+    for _ in 0..EVENTS / 2 {
         app.volunteer(&admin, OWN_BRANCH).await;
     }
     receiver.wait_for("every event", |received| received.len() >= EVENTS).await;
@@ -439,8 +444,20 @@ async fn ssrf_targets_are_refused(app: TestApp) {
         .await
         .problem(422);
     assert_eq!(none["errors"][0]["field"], "event_types", "{none}");
-    // A public address is fine (nothing is sent until an event happens).
-    subscribe(&app, &admin, "https://93.184.216.34/hook", &["volunteer.created"]).await;
+    // A public address is fine (nothing is sent until an event happens); a
+    // change of URL is checked the same way.
+    let webhook = subscribe(&app, &admin, "https://93.184.216.34/hook", &["volunteer.created"]).await;
+    let problem = app
+        .patch(&format!("/api/v1/webhooks/{}", webhook["id"].as_str().unwrap()))
+        .bearer(&admin.token)
+        .json(&json!({"url": "http://169.254.169.254/latest/meta-data/"}))
+        .send()
+        .await
+        .problem(422);
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()),
+        (Some("url"), Some("forbidden_address"))
+    );
     let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
     app.get("/api/v1/webhooks").bearer(&coordinator.token).send().await.problem(403);
 }
