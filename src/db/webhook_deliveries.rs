@@ -47,6 +47,23 @@ pub fn cursor_for_update(conn: &mut DbConn) -> QueryResult<i64> {
     }
 }
 
+/// The last outbox seq fanned out, as committed (no lock: to see whether a
+/// fan-out has anything to do before taking the writer's lock).
+pub fn cursor(conn: &mut DbConn) -> QueryResult<i64> {
+    webhook_state::table.find(1).select(webhook_state::fanned_out_through).first(conn)
+}
+
+/// Whether any delivery is due at `now`, without claiming it (a read, so that
+/// an idle dispatcher takes no writer's lock).
+pub fn any_due(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool> {
+    use webhook_deliveries::dsl as d;
+    let due = webhook_deliveries::table
+        .filter(d::status.eq(DeliveryStatus::Pending))
+        .filter(d::next_attempt_at.le(now))
+        .filter(d::claimed_until.is_null().or(d::claimed_until.lt(now)));
+    diesel::select(diesel::dsl::exists(due)).get_result(conn)
+}
+
 pub fn set_cursor(conn: &mut DbConn, seq: i64) -> QueryResult<()> {
     diesel::update(webhook_state::table.find(1)).set(webhook_state::fanned_out_through.eq(seq)).execute(conn).map(drop)
 }

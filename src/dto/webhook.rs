@@ -153,17 +153,18 @@ impl From<Delivery> for DeliveryOut {
 /// The JSON body of a webhook request. It names the record and what happened;
 /// the record itself is read with the API (`GET` of its type), so a message
 /// carries no personal data and a receiver always gets the current state.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookMessage {
     #[serde(rename = "type")]
     pub event_type: EventType,
     /// When the change was committed.
+    #[serde(serialize_with = "crate::dto::timestamp::micros")]
     pub timestamp: DateTime<Utc>,
     pub data: WebhookData,
 }
 
 /// What changed.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookData {
     pub resource_type: ChangeType,
     /// The record's id (a branch code for branches, a UUID otherwise).
@@ -172,7 +173,6 @@ pub struct WebhookData {
     /// Position of the change in the change feed (`GET /changes`).
     pub seq: i64,
     /// Whom the change concerns besides the record's readers (the volunteer
-    /// taken off a route).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// taken off a route), else `null`.
     pub subject_id: Option<String>,
 }

@@ -157,6 +157,17 @@ fn http_client(settings: &Settings) -> awc::Client {
 /// batches, each in one transaction with the cursor's move. Returns how many
 /// deliveries were made.
 pub async fn fan_out(db: &Db) -> Result<usize, ApiError> {
+    // A read first: an idle dispatcher polls without taking the writer's lock
+    // (on SQLite every write transaction serialises with the requests' writes).
+    let behind = db
+        .run(|conn| {
+            let (last_seq, _) = outbox::state(conn)?;
+            Ok(last_seq > webhook_deliveries::cursor(conn)?)
+        })
+        .await?;
+    if !behind {
+        return Ok(0);
+    }
     let mut made = 0;
     loop {
         let (deliveries, rows) = db.run(|conn| write_transaction(conn, fan_out_batch)).await?;
@@ -230,6 +241,10 @@ type Claimed = (Delivery, String, String);
 async fn claim(db: &Db, settings: &Settings) -> Result<Vec<Claimed>, ApiError> {
     let lease = TimeDelta::from_std(settings.timeout).unwrap_or(TimeDelta::minutes(2)) + LEASE_MARGIN;
     db.run(move |conn| {
+        // As in the fan-out, a read decides whether to take the writer's lock.
+        if !webhook_deliveries::any_due(conn, now())? {
+            return Ok(Vec::new());
+        }
         write_transaction(conn, |conn| {
             let at = now();
             Ok(webhook_deliveries::claim_due(conn, at, at + lease, CLAIM_BATCH)?)
