@@ -496,3 +496,27 @@ async fn the_address_is_checked_again_at_delivery(app: TestApp) {
     assert!(receiver.received().is_empty());
     stop(dispatcher).await;
 }
+
+on_both_databases!(finished_deliveries_are_forgotten_after_the_retention, configured by fast_webhooks);
+async fn finished_deliveries_are_forgotten_after_the_retention(app: TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(0);
+    let webhook = subscribe(&app, &admin, &receiver.url(), &["volunteer.created"]).await;
+    let dispatcher = Dispatcher::start(app.state.db.clone(), settings(&app)).unwrap();
+    app.volunteer(&admin, OWN_BRANCH).await;
+    wait_for_deliveries(&app, &admin, &webhook, |items| items.iter().any(|d| d["status"] == "succeeded")).await;
+    stop(dispatcher).await;
+    // One more, queued and never sent: pending deliveries are kept whatever their age.
+    app.volunteer(&admin, OWN_BRANCH).await;
+    outreach::service::webhook_dispatcher::fan_out(&app.state.db).await.unwrap();
+
+    let purged = app
+        .state
+        .db
+        .run(|conn| Ok(outreach::service::housekeeping::purge_deliveries(conn, chrono::TimeDelta::zero())?))
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    let left = deliveries(&app, &admin, &webhook).await;
+    assert_eq!(left.iter().map(|d| d["status"].as_str().unwrap()).collect::<Vec<_>>(), ["pending"]);
+}
