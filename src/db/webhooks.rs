@@ -127,7 +127,8 @@ pub fn count_outcome(conn: &mut DbConn, id: &WebhookId, succeeded: bool) -> Quer
     diesel::update(target)
         .set(webhook_subscriptions::consecutive_failures.eq(webhook_subscriptions::consecutive_failures + 1))
         .execute(conn)?;
-    target.select(webhook_subscriptions::consecutive_failures).first(conn)
+    // A subscription deleted meanwhile has no count (and nothing to disable).
+    Ok(target.select(webhook_subscriptions::consecutive_failures).first(conn).optional()?.unwrap_or(0))
 }
 
 /// Turns an active subscription off for `reason`; `Ok(false)` when it was off already.
