@@ -13,6 +13,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::conditional::conditional_get;
+use crate::api::events::EventPages;
 use crate::api::fallback::no_route;
 use crate::auth::account_cache::AccountCache;
 use crate::auth::password::PasswordHasher;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub docs: Arc<ApiDocs>,
     pub limiter: Arc<RateLimiter>,
+    /// The events pages kept serialised while current (`api::hot_pages`).
+    pub event_pages: Arc<EventPages>,
 }
 
 async fn openapi_json(docs: web::Data<ApiDocs>) -> HttpResponse {
@@ -70,6 +73,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         metrics: Arc::new(Metrics::new().map_err(|err| format!("cannot register the metrics: {err}"))?),
         docs: Arc::new(ApiDocs::build()?),
         limiter: Arc::new(RateLimiter::new(&config)),
+        event_pages: Arc::default(),
         config: Arc::new(config),
     })
 }
@@ -110,6 +114,7 @@ pub fn build_app(
         .app_data(web::Data::from(state.metrics.clone()))
         .app_data(web::Data::from(state.docs.clone()))
         .app_data(web::Data::from(state.limiter.clone()))
+        .app_data(web::Data::from(state.event_pages.clone()))
         .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
         .app_data(
             web::PathConfig::default()

@@ -65,7 +65,7 @@ fn opaque(tag: &str) -> &str {
 
 /// Whether `If-None-Match` (`*` or a list of tags) names `tag`, comparing the
 /// opaque parts only.
-fn weakly_matches(if_none_match: &str, tag: &str) -> bool {
+pub(crate) fn weakly_matches(if_none_match: &str, tag: &str) -> bool {
     let ours = opaque(tag);
     if_none_match.split(',').any(|sent| sent.trim() == "*" || opaque(sent) == ours)
 }

@@ -13,7 +13,6 @@ use crate::auth::{AuthUser, StaffUser};
 use crate::db::Db;
 use crate::db::routes::RouteFilter;
 use crate::domain::version::ExpectedVersion;
-use crate::dto::json::parse_json;
 use crate::dto::page::{
     NearQuery, decode_distance_cursor, decode_time_cursor, distance_key, encode_cursor, paginate, time_key,
 };
@@ -261,6 +260,5 @@ pub async fn sync_visits(
     payload: web::Payload,
 ) -> Result<web::Json<BatchResult>, ApiError> {
     let body = read_body(&req, payload, "application/json", BATCH_BODY_LIMIT).await?;
-    let batch: VisitBatch = parse_json(&body)?;
-    Ok(web::Json(service::visits::sync_batch(&db, &user, id.into_inner(), batch.visits).await?))
+    Ok(web::Json(service::visits::sync_batch(&db, &user, id.into_inner(), body).await?))
 }

@@ -1,11 +1,12 @@
 use actix_web::http::StatusCode;
-use actix_web::http::header::CACHE_CONTROL;
+use actix_web::http::header::{CACHE_CONTROL, IF_NONE_MATCH};
 use actix_web::{CustomizeResponder, Responder};
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 
 use crate::api::idempotency::{IdempotencyKey, create_once};
 
 use crate::api::etag;
+use crate::api::hot_pages::{HotPage, HotPages};
 use crate::api::json::ValidJson;
 use crate::api::paging::{Listed, Paging};
 use crate::api::query::Query;
@@ -58,20 +59,29 @@ pub async fn create_event(
 /// admins and observers every branch. Each event carries its shifts and counts.
 /// `near=<lat>,<lng>&radius_km=` keeps the events with coordinates within the
 /// radius, nearest first.
+///
+/// A page within one branch carries an `ETag` that changes with every write to
+/// the branch's events, shifts and sign-ups: send it back in `If-None-Match`
+/// and an unchanged page answers 304 without a body.
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
     params(EventFilterQuery, NearQuery, PageQuery),
-    responses((status = 200, description = "A page of events", body = Page<EventOut>))
+    responses(
+        (status = 200, description = "A page of events", body = Page<EventOut>),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
+    )
 )]
 #[get("/events")]
 pub async fn list_events(
     db: web::Data<Db>,
+    kept: web::Data<EventPages>,
+    request: HttpRequest,
     user: AuthUser,
     filter: Query<EventFilterQuery>,
     near: Query<NearQuery>,
     page: Paging,
-) -> Result<Listed<EventOut>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let limit = page.limit()?;
     // With `updated_since` the list is a sync, paged in change order.
     let sync = page.updated_since.is_some();
@@ -93,6 +103,20 @@ pub async fn list_events(
         after_near: if near.is_some() { decode_distance_cursor(page.after()?)? } else { None },
         near,
     };
+    // A page within one branch is kept serialised while the branch's change
+    // counter stays where it was (`hot_pages`); read the counter first.
+    let hot = service::events::page_version(&db, &user, &filter).await?.map(|version| HotPage {
+        key: format!("{}|{}|{}", version.branch, version.drafts_hidden, request.query_string()),
+        version: version.version,
+    });
+    if let Some(hot) = &hot {
+        if hot.not_modified_for(request.headers().get(IF_NONE_MATCH)) {
+            return Ok(hot.not_modified());
+        }
+        if let Some(answer) = kept.answer(hot) {
+            return Ok(answer);
+        }
+    }
     let mut items = service::events::list(&db, &user, filter, i64::from(limit) + 1).await?;
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
@@ -110,7 +134,26 @@ pub async fn list_events(
     } else {
         None
     };
-    Ok(page.respond(Page { items, next_cursor }))
+    let listed = page.respond(Page { items, next_cursor });
+    match hot {
+        Some(hot) => {
+            let (body, link) = listed.serialised()?;
+            Ok(kept.keep(hot, body, link))
+        }
+        None => Ok(listed.respond_to(&request)),
+    }
+}
+
+/// The serialised events pages of this process ([`HotPages`]).
+#[derive(Debug, Default)]
+pub struct EventPages(HotPages);
+
+impl std::ops::Deref for EventPages {
+    type Target = HotPages;
+
+    fn deref(&self) -> &HotPages {
+        &self.0
+    }
 }
 
 /// Get an event

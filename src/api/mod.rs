@@ -17,6 +17,7 @@ pub mod events;
 pub mod fallback;
 pub mod follow_ups;
 pub mod health;
+pub mod hot_pages;
 pub mod idempotency;
 pub mod json;
 pub mod localities;

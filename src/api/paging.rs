@@ -13,7 +13,8 @@ use std::ops::Deref;
 
 use actix_web::body::BoxBody;
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -129,6 +130,16 @@ impl Paging {
 pub struct Listed<T> {
     page: Page<T>,
     link: Option<String>,
+}
+
+impl<T: Serialize> Listed<T> {
+    /// The page as JSON bytes and its `Link` header, for a page kept serialised
+    /// ([`crate::api::hot_pages`]).
+    pub fn serialised(&self) -> Result<(Bytes, Option<HeaderValue>), ApiError> {
+        let body = serde_json::to_vec(&self.page).map_err(ApiError::internal)?;
+        let link = self.link.as_deref().map(HeaderValue::from_str).transpose().map_err(ApiError::internal)?;
+        Ok((Bytes::from(body), link))
+    }
 }
 
 impl<T: Serialize> Responder for Listed<T> {

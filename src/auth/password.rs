@@ -1,7 +1,6 @@
 //! argon2id password hashing. Callers run these on the blocking pool: a hash costs
 //! tens of milliseconds of CPU by design.
 
-use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::Duration;
@@ -13,30 +12,21 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::error::ApiError;
 
-thread_local! {
-    /// argon2's working memory (9 MiB at our cost, see [`MEMORY_KIB`]), allocated once per
-    /// thread and reused by every hash on it. Allocated afresh for each hash, the
-    /// freed arrays stayed in glibc's heaps and grew the server to hundreds of MB
-    /// under login load (BENCHMARKS.md, section 3).
-    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
-}
-
-/// argon2 with `params` over `password` and `salt` into `out`, in this thread's
-/// reused working memory.
+/// argon2 with `params` over `password` and `salt` into `out`. Its working memory
+/// (9 MiB at our cost, see [`MEMORY_KIB`]) is allocated for the hash and freed
+/// after it: with the server's allocator (jemalloc, see Cargo.toml) a freed array
+/// goes back to the system within half a second, so the arrays are resident only
+/// while logins are being verified. (With glibc's malloc they stayed in the
+/// hashing threads' heaps; BENCHMARKS.md, section 5.)
 fn compute(argon: &Argon2<'_>, password: &str, salt: &[u8], out: &mut [u8]) -> Result<(), argon2::Error> {
-    BLOCKS.with_borrow_mut(|blocks| {
-        let needed = argon.params().block_count();
-        if blocks.len() < needed {
-            blocks.resize(needed, Block::default());
-        }
-        argon.hash_password_into_with_memory(password.as_bytes(), salt, out, &mut blocks[..])
-    })
+    let mut blocks = vec![Block::default(); argon.params().block_count()];
+    argon.hash_password_into_with_memory(password.as_bytes(), salt, out, &mut blocks[..])
 }
 
 /// The cost of new hashes: argon2id with 9 MiB, 4 passes, 1 lane, one of the
 /// configurations OWASP's password storage cheat sheet lists as equally strong as
 /// 19 MiB with 2 passes (argon2's default) for about the same CPU time, chosen for
-/// the memory each hashing thread keeps (the server's budget is 100 MB).
+/// the memory each hash in flight takes.
 /// Hashes stored with other costs keep verifying with their own.
 const MEMORY_KIB: u32 = 9 * 1024;
 const PASSES: u32 = 4;

@@ -7,7 +7,7 @@ use diesel::sql_types::Bool;
 
 use super::DbConn;
 use super::geo::distance_km;
-use super::schema::events;
+use super::schema::{event_page_versions, events};
 use crate::domain::event::{EventKind, EventStatus};
 use crate::domain::geo::Near;
 
@@ -156,6 +156,13 @@ pub fn list(conn: &mut DbConn, filter: &EventFilter, limit: i64) -> QueryResult<
 
 /// The distance of an event from a `near` point, as the list computes it (for
 /// the next page's cursor).
+/// The change counter of a branch's events pages: bumped by the database
+/// (triggers of the migration `event_page_versions`) in the transaction of every
+/// write to the branch's events, shifts and sign-ups. `None` for no such branch.
+pub fn page_version(conn: &mut DbConn, branch: &str) -> QueryResult<Option<i64>> {
+    event_page_versions::table.find(branch).select(event_page_versions::version).get_result(conn).optional()
+}
+
 pub fn distance(conn: &mut DbConn, id: &EventId, near: &Near) -> QueryResult<Option<f64>> {
     events::table.find(id).select(distance_km(events::latitude, events::longitude, near.lat, near.lng)).first(conn)
 }

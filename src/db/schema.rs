@@ -201,6 +201,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_page_versions (branch_code) {
+        branch_code -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     shifts (id) {
         id -> Text,
         event_id -> Text,
@@ -681,6 +688,7 @@ diesel::joinable!(social_posts -> volunteers (author_volunteer_id));
 diesel::joinable!(social_reach_snapshots -> social_posts (post_id));
 diesel::allow_tables_to_appear_in_same_query!(
     branches,
+    event_page_versions,
     shift_requests,
     accounts,
     refresh_tokens,

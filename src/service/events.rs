@@ -261,17 +261,52 @@ pub async fn distance(db: &Db, id: EventId, near: Near) -> Result<f64, ApiError>
     db.run(move |conn| Ok(events::distance(conn, &id, &near)?.unwrap_or(f64::MAX))).await
 }
 
-pub async fn list(db: &Db, actor: &AuthUser, mut filter: EventFilter, limit: i64) -> Result<Vec<EventOut>, ApiError> {
+/// `filter` narrowed to what `actor` may list, or `None` when that is nothing
+/// (a branch outside a coordinator's or volunteer's own).
+fn scoped(actor: &AuthUser, mut filter: EventFilter) -> Option<EventFilter> {
     match actor.role {
         Role::Admin | Role::Observer => {}
         Role::Coordinator | Role::Volunteer => {
-            let Some(branch) = actor.list_branch(filter.branch.take()) else { return Ok(Vec::new()) };
-            filter.branch = branch;
+            filter.branch = actor.list_branch(filter.branch.take())?;
             if actor.role == Role::Volunteer {
                 filter.exclude_status = Some(EventStatus::Draft);
             }
         }
     }
+    Some(filter)
+}
+
+/// What an events page that `filter` gives `actor` depends on besides its
+/// query: the branch's change counter and whether drafts are hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventPageVersion {
+    pub branch: String,
+    pub drafts_hidden: bool,
+    pub version: i64,
+}
+
+/// The version of the page `filter` gives `actor`, read with one primary-key
+/// read, when the page lies within one branch (so one counter covers it);
+/// `None` when it does not (every branch, a `near=` search: these are not kept).
+/// Read it before the page itself: a page read after the counter is at least
+/// as new as the counter says.
+pub async fn page_version(
+    db: &Db,
+    actor: &AuthUser,
+    filter: &EventFilter,
+) -> Result<Option<EventPageVersion>, ApiError> {
+    let Some(filter) = scoped(actor, filter.clone()) else { return Ok(None) };
+    let (Some(branch), None) = (filter.branch, filter.near) else { return Ok(None) };
+    let drafts_hidden = filter.exclude_status == Some(EventStatus::Draft);
+    db.run(move |conn| {
+        let version = events::page_version(conn, &branch)?;
+        Ok(version.map(|version| EventPageVersion { branch, drafts_hidden, version }))
+    })
+    .await
+}
+
+pub async fn list(db: &Db, actor: &AuthUser, filter: EventFilter, limit: i64) -> Result<Vec<EventOut>, ApiError> {
+    let Some(filter) = scoped(actor, filter) else { return Ok(Vec::new()) };
     db.run(move |conn| {
         let rows = events::list(conn, &filter, limit)?;
         views(conn, rows)

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::sync::PoisonError;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError};
 
 use actix_http::Request;
 use actix_service::boxed::{self, BoxService};
@@ -76,7 +76,8 @@ pub const ADMIN_PASSWORD: &str = "admin password for tests";
 pub struct TestApp {
     service: BoxService<Request, ServiceResponse<BoxBody>, actix_web::Error>,
     pub state: AppState,
-    database: TestDatabase,
+    /// Shared by [`TestApp::second_instance`]s: removed with the last of them.
+    database: Arc<TestDatabase>,
 }
 
 /// What a test created outside its own memory; removed on drop, panicking or not.
@@ -132,12 +133,12 @@ impl TestApp {
         let config = Config::for_database(DatabaseUrl::Sqlite(dir.join("outreach.db")), dir.clone());
         let state = actix_web::web::block(move || prepare(config)).await.expect("blocking pool").expect("prepare app");
         let service = boxed::service(init_service(build_app(state.clone())).await);
-        Self { service, state, database: TestDatabase::Sqlite { dir } }
+        Self { service, state, database: Arc::new(TestDatabase::Sqlite { dir }) }
     }
 
     /// The SQLite file under the app, or `None` on PostgreSQL.
     pub fn sqlite_file(&self) -> Option<PathBuf> {
-        match &self.database {
+        match &*self.database {
             TestDatabase::Sqlite { dir } => Some(dir.join("outreach.db")),
             TestDatabase::Postgres { .. } => None,
         }
@@ -189,19 +190,27 @@ impl TestApp {
         .expect("blocking pool")
         .expect("prepare app");
         let service = boxed::service(init_service(build_app(state.clone())).await);
-        Self { service, state, database }
+        Self { service, state, database: Arc::new(database) }
+    }
+
+    /// Another instance of the API over this app's database, with its own pool
+    /// and its own in-process state, as behind a load balancer.
+    pub async fn second_instance(&self) -> Self {
+        let config = Config::clone(&self.state.config);
+        let state = actix_web::web::block(move || prepare(config)).await.expect("blocking pool").expect("prepare app");
+        let service = boxed::service(init_service(build_app(state.clone())).await);
+        Self { service, state, database: Arc::clone(&self.database) }
     }
 
     /// A second application instance over the same database (its own pool,
     /// settings as this one's), as a second server process would be.
     pub async fn another_instance(&self) -> AppState {
-        let config = (*self.state.config).clone();
-        actix_web::web::block(move || prepare(config)).await.expect("blocking pool").expect("prepare app")
+        self.second_instance().await.state
     }
 
     /// Drops the PostgreSQL database under the running app (connections included).
     pub fn drop_database_now(&self) {
-        if let TestDatabase::Postgres { admin_url, name, .. } = &self.database {
+        if let TestDatabase::Postgres { admin_url, name, .. } = &*self.database {
             let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
             conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).expect("drop database");
         }
@@ -210,7 +219,7 @@ impl TestApp {
     /// Creates the PostgreSQL database again (a fresh copy of the template) after
     /// [`Self::drop_database_now`], under the same name: the database is back.
     pub fn restore_database_now(&self) {
-        if let TestDatabase::Postgres { admin_url, name, .. } = &self.database {
+        if let TestDatabase::Postgres { admin_url, name, .. } = &*self.database {
             let template = test_databases::template(admin_url);
             let _one_at_a_time = test_databases::CLONING.lock().unwrap_or_else(PoisonError::into_inner);
             let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");

@@ -1,8 +1,9 @@
 //! Conditional reads and compression: what a polling web client and a phone on
 //! mobile data rely on.
 
-use crate::factories::{id, shift_id, visit_every_stop};
+use crate::factories::{TestUser, id, shift_id, visit_every_stop};
 use crate::helpers::TestApp;
+use serde_json::{Value, json};
 
 on_both_databases!(an_unchanged_read_is_304_and_a_change_gives_a_new_tag);
 async fn an_unchanged_read_is_304_and_a_change_gives_a_new_tag(app: TestApp) {
@@ -102,4 +103,71 @@ async fn a_change_shown_in_a_record_gives_it_a_new_version_and_stamp(app: TestAp
     app.sync_visits(&walker, &route, &visit_every_stop(&route)[..1]).await;
     let after = read(path).await;
     assert!(after.0 > before.0 && after.1 > before.1, "{before:?} -> {after:?}");
+}
+
+on_both_databases!(a_kept_events_page_changes_with_every_write_on_every_instance);
+async fn a_kept_events_page_changes_with_every_write_on_every_instance(app: TestApp) {
+    let admin = app.admin().await;
+    let other = app.second_instance().await;
+    let coordinator = app.user("coordinator", Some("KZ-71")).await;
+    let event = app.scheduled_event(&coordinator, "KZ-71", "2027-04-01T04:00:00Z", "2027-04-01T08:00:00Z", 3).await;
+    let shift = shift_id(&event, 0);
+    let page = KZ_71_EVENTS;
+    // Both instances keep the page; they agree on it and on its tag.
+    assert_eq!(first_event(&app, &coordinator).await, first_event(&other, &coordinator).await);
+    let tag = tag_of(&app, &coordinator).await;
+    assert_eq!(tag_of(&other, &coordinator).await, tag);
+    for instance in [&app, &other] {
+        let unchanged = instance.get(page).bearer(&coordinator.token).header("if-none-match", &tag).send().await;
+        unchanged.assert_status(304);
+    }
+
+    // A sign-up through one instance shows on the very next read of the other.
+    app.sign_up_volunteer(&coordinator, &shift, &app.volunteer(&coordinator, "KZ-71").await).await;
+    assert_eq!(first_event(&other, &coordinator).await["counts"]["signed_up"], 1);
+    let changed = other.get(page).bearer(&coordinator.token).header("if-none-match", &tag).send().await;
+    changed.assert_status(200);
+    let tag = changed.header("etag").unwrap().to_owned();
+
+    // A shift change and an event change, each through the other instance.
+    let path = format!("/api/v1/shifts/{shift}");
+    other.patch(&path).bearer(&coordinator.token).json(&json!({"capacity": 5})).send().await.assert_status(200);
+    assert_eq!(first_event(&app, &coordinator).await["counts"]["capacity"], 5);
+    let path = format!("/api/v1/events/{}", id(&event));
+    other
+        .patch(&path)
+        .bearer(&coordinator.token)
+        .json(&json!({"title": "Стенд у акимата"}))
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(first_event(&app, &coordinator).await["title"], "Стенд у акимата");
+
+    // Another branch's write leaves the page (and its tag) as it was.
+    let current = tag_of(&app, &coordinator).await;
+    assert_ne!(current, tag);
+    app.scheduled_event(&admin, "KZ-75", "2027-04-01T04:00:00Z", "2027-04-01T08:00:00Z", 3).await;
+    app.get(page).bearer(&coordinator.token).header("if-none-match", &current).send().await.assert_status(304);
+
+    // A draft changes the page; a volunteer's page of the same branch hides it.
+    let draft = json!({
+        "branch": "KZ-71", "kind": "training", "title": "Draft", "starts_at": "2027-03-01T04:00:00Z",
+        "ends_at": "2027-03-01T06:00:00Z",
+    });
+    app.post("/api/v1/events").bearer(&coordinator.token).json(&draft).send().await.assert_status(201);
+    assert_eq!(first_event(&other, &coordinator).await["title"], "Draft");
+    let (_, volunteer) = app.volunteer_user(&coordinator, "KZ-71").await;
+    let seen = other.get(page).bearer(&volunteer.token).send().await.assert_status(200).json();
+    assert_eq!(seen["items"].as_array().unwrap().len(), 1, "{seen}");
+    assert_eq!(seen["items"][0]["title"], "Стенд у акимата");
+}
+
+const KZ_71_EVENTS: &str = "/api/v1/events?branch=KZ-71";
+
+async fn first_event(instance: &TestApp, user: &TestUser) -> Value {
+    instance.get(KZ_71_EVENTS).bearer(&user.token).send().await.assert_status(200).json()["items"][0].clone()
+}
+
+async fn tag_of(instance: &TestApp, user: &TestUser) -> String {
+    instance.get(KZ_71_EVENTS).bearer(&user.token).send().await.header("etag").expect("a tag").to_owned()
 }

@@ -1,0 +1,16 @@
+DROP TABLE event_page_versions CASCADE;
+DROP TRIGGER event_page_versions_assignment_delete ON assignments;
+DROP TRIGGER event_page_versions_assignment_update ON assignments;
+DROP TRIGGER event_page_versions_assignment_insert ON assignments;
+DROP TRIGGER event_page_versions_shift_delete ON shifts;
+DROP TRIGGER event_page_versions_shift_update ON shifts;
+DROP TRIGGER event_page_versions_shift_insert ON shifts;
+DROP TRIGGER event_page_versions_event_delete ON events;
+DROP TRIGGER event_page_versions_event_update ON events;
+DROP TRIGGER event_page_versions_event_insert ON events;
+DROP TRIGGER event_page_versions_branch ON branches;
+DROP FUNCTION event_page_versions_assignments();
+DROP FUNCTION event_page_versions_shifts();
+DROP FUNCTION event_page_versions_events();
+DROP FUNCTION bump_event_page_versions(TEXT[]);
+DROP FUNCTION event_page_versions_branch();

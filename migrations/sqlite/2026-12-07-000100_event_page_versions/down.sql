@@ -1,0 +1,11 @@
+DROP TRIGGER event_page_versions_assignment_delete;
+DROP TRIGGER event_page_versions_assignment_update;
+DROP TRIGGER event_page_versions_assignment_insert;
+DROP TRIGGER event_page_versions_shift_delete;
+DROP TRIGGER event_page_versions_shift_update;
+DROP TRIGGER event_page_versions_shift_insert;
+DROP TRIGGER event_page_versions_event_delete;
+DROP TRIGGER event_page_versions_event_update;
+DROP TRIGGER event_page_versions_event_insert;
+DROP TRIGGER event_page_versions_branch;
+DROP TABLE event_page_versions;
