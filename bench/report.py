@@ -22,6 +22,8 @@ SCENARIOS = [
     ("visit_batch_sync_500", "POST /routes/{id}/visits:batch, 500 new visits"),
     ("visit_batch_sync_replay", "the same, re-sending a synced batch (500 duplicates)"),
     ("visit_batch_sync_500_materials", "POST /routes/{id}/visits:batch, 500 new visits each handing out a material"),
+    ("changes", "GET /changes?limit=100 (the feed from its start) as the coordinator, after the syncs"),
+    ("changes_observer", "the same as the observer (every branch)"),
     ("stock_balances", "GET /stock-balances?branch=&limit=50 as the coordinator"),
     ("stock_ledger", "GET /stock-movements?branch=&limit=50 as the coordinator"),
     ("progress_branch", "GET /progress/branches/{code} on the progress database"),

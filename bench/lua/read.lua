@@ -17,6 +17,7 @@
 --   series    GET /api/v1/reports/series?branch=B&from=&to=
 --   series_all GET /api/v1/reports/series?from=&to=       (the nation)
 --   branches  GET /api/v1/reports/branches?from=&to=      (the 20 branches)
+--   changes   GET /api/v1/changes?limit=100               (the change feed from its start)
 -- Staff reads go out as B's coordinator.
 --   BENCH_IDS     "BRANCH ID" lines (random volunteers); without them B is a random
 --                 branch of BENCH_TOKENS
@@ -104,6 +105,8 @@ function request()
     return wrk.format("GET", "/api/v1/reports/series?branch=" .. branch .. "&" .. REPORT_DAYS, headers)
   elseif kind == "series_all" then
     return wrk.format("GET", "/api/v1/reports/series?" .. REPORT_DAYS, headers)
+  elseif kind == "changes" then
+    return wrk.format("GET", "/api/v1/changes?limit=100", headers)
   elseif kind == "branches" then
     return wrk.format("GET", "/api/v1/reports/branches?" .. REPORT_DAYS, headers)
   end
