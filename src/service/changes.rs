@@ -40,7 +40,7 @@ use crate::domain::ids::{
 use crate::domain::role::Role;
 use crate::domain::time::utc;
 use crate::domain::volunteer::VolunteerStatus;
-use crate::dto::change::{ChangeOut, ChangePage};
+use crate::dto::change::{ChangeOut, ChangePage, SharedRecord};
 use crate::dto::locality::LocalityOut;
 use crate::dto::material::MaterialOut;
 use crate::dto::meeting::OrganisationOut;
@@ -56,7 +56,7 @@ use crate::error::ApiError;
 /// (deleted).
 enum Sight {
     /// As its own `GET` answers it for the caller.
-    Shown(serde_json::Value),
+    Shown(SharedRecord),
     /// It exists and is not the caller's to see.
     Hidden,
     /// It is gone for the caller, who may have held it: a tombstone.
@@ -173,7 +173,7 @@ fn render(conn: &mut DbConn, actor: &SessionUser, rows: Vec<OutboxRow>) -> Resul
                     None
                 }
             };
-            let version = record.as_ref().and_then(|record| record.get("version")).and_then(serde_json::Value::as_i64);
+            let version = record.as_ref().and_then(SharedRecord::version);
             Some(ChangeOut {
                 seq,
                 resource_type: row.resource_type,
@@ -193,8 +193,8 @@ fn parse_ids<T: std::str::FromStr>(ids: &[String]) -> Vec<T> {
     ids.iter().filter_map(|id| id.parse().ok()).collect()
 }
 
-fn json(value: &impl Serialize) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(value).map_err(ApiError::internal)
+fn json(value: &impl Serialize) -> Result<SharedRecord, ApiError> {
+    SharedRecord::new(value).map_err(ApiError::internal)
 }
 
 fn render_volunteers(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Result<Rendered, ApiError> {
