@@ -27,6 +27,8 @@ use crate::service;
 /// commit out of the order they started; none comes twice in one walk.
 /// Changes are kept for `CHANGE_RETENTION_DAYS` (90 by default): an older
 /// cursor answers 410 `cursor_expired`, and the client resyncs from the lists.
+/// A page ends early, with `has_more: true`, once its records add up to about
+/// 1 MB of JSON (a route carries all its stops): follow `next_cursor` as always.
 /// See the sync guide (docs/sync-guide.md). Every signed-in role.
 #[utoipa::path(
     tag = "changes",

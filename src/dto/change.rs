@@ -87,6 +87,11 @@ impl SharedRecord {
     pub fn version(&self) -> Option<i64> {
         self.version
     }
+
+    /// The length of its JSON, in bytes.
+    pub fn json_len(&self) -> usize {
+        self.json.get().len()
+    }
 }
 
 impl Serialize for SharedRecord {

@@ -97,6 +97,7 @@ pub async fn page(
             let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit;
             let next = rows.last().and_then(|row| row.seq).unwrap_or(start);
             let (items, personal_records) = render(conn, &reader, rows)?;
+            let (items, next, has_more) = cap_by_size(items, next, has_more);
             Ok((ChangePage { items, next_cursor: next.to_string(), has_more }, personal_records))
         })
         .await?;
@@ -112,6 +113,27 @@ pub async fn page(
         .await?;
     }
     Ok(page)
+}
+
+/// The JSON of records a page carries at most, besides `limit`: every item
+/// repeats its record, and a route with 500 stops is ~150 kB, so a page of 100
+/// route syncs was ~15 MB to build and send.
+pub const PAGE_RECORD_BYTES: usize = 1024 * 1024;
+
+/// `items` cut after the item that takes the records past [`PAGE_RECORD_BYTES`]
+/// (at least one item stays), with the cursor after the last item kept and
+/// `has_more`: the rest comes on the next page.
+fn cap_by_size(mut items: Vec<ChangeOut>, next: i64, has_more: bool) -> (Vec<ChangeOut>, i64, bool) {
+    let mut total = 0;
+    for index in 0..items.len() {
+        total += items[index].record.as_ref().map_or(0, SharedRecord::json_len);
+        if total > PAGE_RECORD_BYTES && index + 1 < items.len() {
+            items.truncate(index + 1);
+            let next = items[index].seq;
+            return (items, next, true);
+        }
+    }
+    (items, next, has_more)
 }
 
 /// The caller's items of `rows`, and how many volunteers' records they show.

@@ -493,3 +493,37 @@ async fn the_newer_record_types_come_as_their_get_shows_them_to_each_caller(app:
     assert_eq!(announced[2], ids(&[&organisation, &post]), "observers, without the personal data");
     assert_eq!(announced[3], ids(&[&organisation, &post, &draft]), "admins, drafts too");
 }
+
+on_both_databases!(a_page_of_large_records_ends_early_and_the_walk_still_gets_every_change);
+async fn a_page_of_large_records_ends_early_and_the_walk_still_gets_every_change(app: TestApp) {
+    let admin = app.admin().await;
+    let locality = app.locality(&admin, OWN_BRANCH, "village").await;
+    let route = app.route(&admin, &locality, 500, &[]).await;
+    let stops = route["stops"].as_array().unwrap().clone();
+    let now = app.get("/api/v1/changes?from=now&types=route").bearer(&admin.token).send().await;
+    let start = now.assert_status(200).json()["next_cursor"].as_str().unwrap().to_owned();
+    // Twelve syncs of one visit each: twelve changes of a route with 500 stops.
+    for stop in &stops[..12] {
+        app.sync_visits(&admin, &route, &[crate::factories::visit(id(stop))]).await;
+    }
+    let record_bytes = app.get(&format!("/api/v1/routes/{}", id(&route))).bearer(&admin.token).send().await.body.len();
+    assert!(record_bytes * 12 > 1024 * 1024, "the route is too small to test the cap: {record_bytes} bytes");
+
+    let first = app
+        .get(&format!("/api/v1/changes?limit=100&types=route&cursor={start}"))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .assert_status(200)
+        .json();
+    let kept = first["items"].as_array().unwrap().len();
+    assert!((1..12).contains(&kept), "a page of about 1 MB of records: {kept} items of {record_bytes} bytes");
+    assert_eq!(first["has_more"], true);
+
+    // Walking on (three a page) gives the other changes, each once, in order.
+    let (rest, _) = walk(&app, &admin, Some(first["next_cursor"].as_str().unwrap().to_owned()), "&types=route").await;
+    let seqs: Vec<i64> =
+        first["items"].as_array().unwrap().iter().chain(&rest).map(|item| item["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs.len(), 12, "{seqs:?}");
+    assert!(seqs.windows(2).all(|pair| pair[0] < pair[1]), "increasing: {seqs:?}");
+}
