@@ -147,6 +147,15 @@ async fn subscribe(app: &TestApp, admin: &TestUser, url: &str, events: &[&str]) 
         .json()
 }
 
+/// An admin, a receiver that fails its first `failures` deliveries (-1: every
+/// one), and a subscription of it to `volunteer.created`.
+async fn volunteer_created_hook(app: &TestApp, failures: i64) -> (TestUser, Receiver, Value) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(failures);
+    let webhook = subscribe(app, &admin, &receiver.url(), &["volunteer.created"]).await;
+    (admin, receiver, webhook)
+}
+
 async fn deliveries(app: &TestApp, admin: &TestUser, webhook: &Value) -> Vec<Value> {
     let path = format!("/api/v1/webhooks/{}/deliveries", webhook["id"].as_str().unwrap());
     let page = app.get(&path).bearer(&admin.token).send().await.assert_status(200).json();
@@ -190,9 +199,7 @@ fn verify(secret: &str, received: &Received) {
 
 on_both_databases!(deliveries_are_signed_after_standard_webhooks, configured by fast_webhooks);
 async fn deliveries_are_signed_after_standard_webhooks(app: TestApp) {
-    let admin = app.admin().await;
-    let receiver = Receiver::start(0);
-    let webhook = subscribe(&app, &admin, &receiver.url(), &["volunteer.created"]).await;
+    let (admin, receiver, webhook) = volunteer_created_hook(&app, 0).await;
     let secret = webhook["secret"].as_str().unwrap();
     assert!(secret.starts_with("whsec_"), "{webhook}");
     let dispatcher = Dispatcher::start(app.state.db.clone(), settings(&app)).unwrap();
@@ -224,9 +231,7 @@ async fn deliveries_are_signed_after_standard_webhooks(app: TestApp) {
 
 on_both_databases!(a_receiver_that_fails_three_times_gets_the_delivery, configured by fast_webhooks);
 async fn a_receiver_that_fails_three_times_gets_the_delivery(app: TestApp) {
-    let admin = app.admin().await;
-    let receiver = Receiver::start(3);
-    let webhook = subscribe(&app, &admin, &receiver.url(), &["volunteer.created"]).await;
+    let (admin, receiver, webhook) = volunteer_created_hook(&app, 3).await;
     let dispatcher = Dispatcher::start(app.state.db.clone(), settings(&app)).unwrap();
     app.volunteer(&admin, OWN_BRANCH).await;
 
@@ -242,9 +247,7 @@ async fn a_receiver_that_fails_three_times_gets_the_delivery(app: TestApp) {
 
 on_both_databases!(a_restart_mid_retry_delivers, configured by fast_webhooks);
 async fn a_restart_mid_retry_delivers(app: TestApp) {
-    let admin = app.admin().await;
-    let receiver = Receiver::start(-1);
-    let webhook = subscribe(&app, &admin, &receiver.url(), &["volunteer.created"]).await;
+    let (admin, receiver, webhook) = volunteer_created_hook(&app, -1).await;
     // Slow retries, so the process stops while the delivery waits for its next attempt.
     let slow = Settings { retry_base_ms: 1500, retry_max_ms: 1500, ..settings(&app) };
     let first = Dispatcher::start(app.state.db.clone(), slow).unwrap();
@@ -298,9 +301,7 @@ async fn two_instances_deliver_each_event_once(app: TestApp) {
 
 on_both_databases!(a_subscription_that_keeps_failing_is_disabled_and_audited, configured by fast_webhooks);
 async fn a_subscription_that_keeps_failing_is_disabled_and_audited(app: TestApp) {
-    let admin = app.admin().await;
-    let receiver = Receiver::start(-1);
-    let webhook = subscribe(&app, &admin, &receiver.url(), &["volunteer.created"]).await;
+    let (admin, receiver, webhook) = volunteer_created_hook(&app, -1).await;
     let id = webhook["id"].as_str().unwrap();
     // Two attempts per delivery; two failed deliveries in a row turn it off.
     let dispatcher = Dispatcher::start(app.state.db.clone(), Settings { max_attempts: 2, ..settings(&app) }).unwrap();
@@ -357,9 +358,7 @@ async fn a_subscription_that_keeps_failing_is_disabled_and_audited(app: TestApp)
 
 on_both_databases!(a_delivery_can_be_sent_again, configured by fast_webhooks);
 async fn a_delivery_can_be_sent_again(app: TestApp) {
-    let admin = app.admin().await;
-    let receiver = Receiver::start(0);
-    let webhook = subscribe(&app, &admin, &receiver.url(), &["volunteer.created"]).await;
+    let (admin, receiver, webhook) = volunteer_created_hook(&app, 0).await;
     let dispatcher = Dispatcher::start(app.state.db.clone(), settings(&app)).unwrap();
     app.volunteer(&admin, OWN_BRANCH).await;
     let log =
@@ -481,9 +480,7 @@ async fn the_metadata_address_is_refused_even_with_loopback_allowed(app: TestApp
 
 on_both_databases!(the_address_is_checked_again_at_delivery, configured by fast_webhooks);
 async fn the_address_is_checked_again_at_delivery(app: TestApp) {
-    let admin = app.admin().await;
-    let receiver = Receiver::start(0);
-    let webhook = subscribe(&app, &admin, &receiver.url(), &["volunteer.created"]).await;
+    let (admin, receiver, webhook) = volunteer_created_hook(&app, 0).await;
     // A dispatcher whose rules no longer allow loopback (as if the name now
     // resolved there): the attempt is refused before any connection.
     let mut strict = Settings { max_attempts: 1, ..settings(&app) };
@@ -499,9 +496,7 @@ async fn the_address_is_checked_again_at_delivery(app: TestApp) {
 
 on_both_databases!(finished_deliveries_are_forgotten_after_the_retention, configured by fast_webhooks);
 async fn finished_deliveries_are_forgotten_after_the_retention(app: TestApp) {
-    let admin = app.admin().await;
-    let receiver = Receiver::start(0);
-    let webhook = subscribe(&app, &admin, &receiver.url(), &["volunteer.created"]).await;
+    let (admin, _receiver, webhook) = volunteer_created_hook(&app, 0).await;
     let dispatcher = Dispatcher::start(app.state.db.clone(), settings(&app)).unwrap();
     app.volunteer(&admin, OWN_BRANCH).await;
     wait_for_deliveries(&app, &admin, &webhook, |items| items.iter().any(|d| d["status"] == "succeeded")).await;
