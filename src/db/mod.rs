@@ -33,6 +33,7 @@ mod raw_sql;
 pub mod read_audit;
 pub mod refresh_tokens;
 pub mod replica;
+pub mod report_days;
 pub mod reports;
 pub mod routes;
 pub mod schema;
@@ -128,11 +129,15 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 type MigrationError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Applies every pending migration of the connection's backend.
+/// Then sets the branches' UTC offsets, which the report triggers read (see
+/// [`report_days::sync_offsets`]).
 pub fn run_migrations(conn: &mut DbConn) -> Result<(), MigrationError> {
     match conn {
-        DbConn::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),
-        DbConn::Postgresql(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop),
+        DbConn::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map(drop)?,
+        DbConn::Postgresql(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop)?,
     }
+    report_days::sync_offsets(conn)?;
+    Ok(())
 }
 
 /// Reverts every applied migration (runs each `down.sql`); used by the test that

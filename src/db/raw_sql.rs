@@ -132,3 +132,18 @@ where
         }
     }
 }
+
+/// Runs the statement `build` makes for the connection's backend, returning
+/// the number of rows it changed.
+pub fn execute(conn: &mut DbConn, build: impl Fn(bool) -> (String, Vec<Param>)) -> QueryResult<usize> {
+    match conn {
+        DbConn::Sqlite(sqlite) => {
+            let (sql, params) = build(true);
+            bind(diesel::sql_query(sql).into_boxed(), params).execute(sqlite)
+        }
+        DbConn::Postgresql(pg) => {
+            let (sql, params) = build(false);
+            bind(diesel::sql_query(sql).into_boxed(), params).execute(pg)
+        }
+    }
+}

@@ -1,10 +1,13 @@
 //! The campaign reports (summary, time series, branches side by side): each
 //! figure is one grouped query per branch and branch-local day (or per branch
 //! for the figures as of now), whatever the number of rows; the service adds
-//! up at most 366 days x 20 branches of groups. Visits and hand-outs, the two
-//! tables of a million rows, are read from `visit_days` and `hand_out_days`,
-//! their sums per branch and local day kept in the same transaction as the
-//! rows (see [`add_visit_days`], [`add_hand_outs`]).
+//! up at most 366 days x 20 branches of groups. The large tables are read from
+//! sums per branch and local day kept in the same transaction as their rows:
+//! visits and hand-outs from `visit_days` and `hand_out_days` (see
+//! [`add_visit_days`], [`add_hand_outs`]); volunteers, events, shifts,
+//! sign-ups, routes and social-media posts from `report_days`, which triggers
+//! keep (see [`super::report_days`]). Meetings, poster placements and sites
+//! and rural settlements, thousands of rows at most, are counted from the rows.
 
 use std::collections::BTreeMap;
 
@@ -14,9 +17,9 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::DbConn;
 use super::raw_sql::{self, Param, Params};
+use super::report_days::{self, Measure};
 use super::schema::branches;
 use super::stock_movements::StockMovement;
-use crate::domain::event::MAX_EVENT_DAYS;
 use crate::domain::material::MovementKind;
 
 /// One group of a report query: a branch, its local day (in-range figures),
@@ -135,27 +138,14 @@ struct Grouped<'a> {
     values: &'a [&'a str],
     /// More conditions, each starting with ` AND `.
     filter: &'a str,
-    /// Shifts: bound their events' start too (an event lasts at most
-    /// [`MAX_EVENT_DAYS`] and holds its shifts), so the index on the events'
-    /// branch and start narrows the events instead of reading all of the branch's.
-    bound_events: bool,
 }
 
 fn per_day(scope: &Scope, sqlite: bool, grouped: &Grouped<'_>) -> (String, Vec<Param>) {
-    let Grouped { from, branch, at, keys, values, filter, bound_events } = grouped;
+    let Grouped { from, branch, at, keys, values, filter } = grouped;
     let mut params = Params::new(sqlite);
     let day = raw_sql::local_day(at, sqlite);
     let values_list = offsets(scope, &mut params);
-    let mut range = in_range(scope, at, &mut params);
-    if *bound_events {
-        let since = (scope.from - TimeDelta::days(MAX_EVENT_DAYS + 1)).and_hms_opt(0, 0, 0).unwrap_or_default();
-        let before = (scope.to + TimeDelta::days(2)).and_hms_opt(0, 0, 0).unwrap_or_default();
-        range.push_str(&format!(
-            " AND e.starts_at >= {} AND e.starts_at < {}",
-            params.next(Param::Time(since)),
-            params.next(Param::Time(before))
-        ));
-    }
+    let range = in_range(scope, at, &mut params);
     let group_keys: String = keys.iter().flatten().map(|key| format!(", {key}")).collect();
     let sql = format!(
         "SELECT {} FROM {from} JOIN {values_list} ON o.column1 = {branch} WHERE {range}{filter} \
@@ -185,9 +175,6 @@ fn per_branch(
     );
     (sql, params.values)
 }
-
-/// The statements of shifts and places: live shifts of live events.
-const LIVE_SHIFTS: &str = " AND s.cancelled_at IS NULL AND e.status IN ('scheduled', 'completed')";
 
 fn visits_statement(scope: &Scope, sqlite: bool) -> (String, Vec<Param>) {
     let mut params = Params::new(sqlite);
@@ -221,46 +208,6 @@ pub fn in_range_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies)
         return Ok(());
     }
     let mut grouped = |grouped: Grouped<'_>| raw_sql::load(conn, |sqlite| per_day(scope, sqlite, &grouped));
-    tallies.volunteers_new = grouped(Grouped {
-        from: "volunteers t",
-        branch: "t.branch_code",
-        at: "t.created_at",
-        keys: [None, None],
-        values: &["COUNT(*)"],
-        filter: "",
-        bound_events: false,
-    })?;
-    tallies.events = grouped(Grouped {
-        from: "events e",
-        branch: "e.branch_code",
-        at: "e.starts_at",
-        keys: [Some("e.kind"), Some("e.status")],
-        values: &["COUNT(*)"],
-        filter: "",
-        bound_events: false,
-    })?;
-    tallies.shifts = grouped(Grouped {
-        from: "shifts s JOIN events e ON e.id = s.event_id",
-        branch: "e.branch_code",
-        at: "s.starts_at",
-        keys: [None, None],
-        values: &["COUNT(*)", "SUM(s.capacity)"],
-        filter: LIVE_SHIFTS,
-        bound_events: true,
-    })?;
-    tallies.signups = grouped(Grouped {
-        from: "assignments a JOIN shifts s ON s.id = a.shift_id JOIN events e ON e.id = s.event_id",
-        branch: "e.branch_code",
-        at: "s.starts_at",
-        keys: [None, None],
-        values: &[
-            "SUM(CASE WHEN a.status IN ('signed_up', 'attended', 'no_show') THEN 1 ELSE 0 END)",
-            "SUM(CASE WHEN a.status = 'attended' THEN 1 ELSE 0 END)",
-            "SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END)",
-        ],
-        filter: LIVE_SHIFTS,
-        bound_events: true,
-    })?;
     tallies.meetings = grouped(Grouped {
         from: "meetings m JOIN events e ON e.id = m.event_id LEFT JOIN meeting_reports r ON r.meeting_id = m.event_id",
         branch: "e.branch_code",
@@ -272,7 +219,6 @@ pub fn in_range_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies)
             "COALESCE(SUM(CASE WHEN m.organisation_id IS NOT NULL THEN r.attendance ELSE 0 END), 0)",
         ],
         filter: " AND m.status = 'held'",
-        bound_events: false,
     })?;
     tallies.posters_placed = grouped(Grouped {
         from: "poster_placements p",
@@ -281,23 +227,12 @@ pub fn in_range_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies)
         keys: [None, None],
         values: &["SUM(p.quantity)", "COUNT(*)"],
         filter: "",
-        bound_events: false,
     })?;
-    tallies.social = grouped(Grouped {
-        from: "social_posts p",
-        branch: "p.branch_code",
-        at: "p.published_at",
-        keys: [None, None],
-        values: &[
-            "COUNT(*)",
-            "COALESCE(SUM(p.views), 0)",
-            "COALESCE(SUM(p.reactions), 0)",
-            "COALESCE(SUM(p.shares), 0)",
-            "COALESCE(SUM(p.comments), 0)",
-        ],
-        filter: " AND p.removed_at IS NULL",
-        bound_events: false,
-    })?;
+    tallies.volunteers_new = report_days::tallies(conn, scope, Measure::VolunteersNew)?;
+    tallies.events = report_days::tallies(conn, scope, Measure::Events)?;
+    tallies.shifts = report_days::tallies(conn, scope, Measure::Shifts)?;
+    tallies.signups = report_days::tallies(conn, scope, Measure::Signups)?;
+    tallies.social = report_days::tallies(conn, scope, Measure::Social)?;
     tallies.visits = raw_sql::load(conn, |sqlite| visits_statement(scope, sqlite))?;
     tallies.handed_out = raw_sql::load(conn, |sqlite| hand_outs_statement(scope, sqlite))?;
     tallies.organisations_met = raw_sql::load(conn, |sqlite| {
@@ -319,20 +254,8 @@ pub fn stock_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies) ->
     if scope.branches.is_empty() {
         return Ok(());
     }
-    tallies.volunteers = raw_sql::load(conn, |sqlite| {
-        per_branch(scope, sqlite, "volunteers t", "t.branch_code", Some("t.status"), &["COUNT(*)"], "")
-    })?;
-    tallies.routes = raw_sql::load(conn, |sqlite| {
-        per_branch(
-            scope,
-            sqlite,
-            "routes r",
-            "r.branch_code",
-            None,
-            &["COUNT(*)", "SUM(r.stops_total)", "SUM(r.stops_visited)"],
-            "",
-        )
-    })?;
+    tallies.volunteers = report_days::tallies(conn, scope, Measure::Volunteers)?;
+    tallies.routes = report_days::tallies(conn, scope, Measure::Routes)?;
     tallies.poster_sites = raw_sql::load(conn, |sqlite| {
         per_branch(
             scope,

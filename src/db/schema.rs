@@ -19,6 +19,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        /// Set from `timezone` by the server after migrating (`db::report_days`).
+        utc_offset_minutes -> Nullable<Integer>,
     }
 }
 

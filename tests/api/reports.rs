@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::factories::{OWN_BRANCH, TestUser, id, visit};
 use crate::helpers::TestApp;
 use crate::stock::{issue, receipt};
+use outreach::db::report_days::{self, ReportDay};
 
 const AKTOBE: &str = "KZ-15";
 
@@ -752,4 +753,91 @@ async fn reports_come_as_csv_with_cyrillic_intact(app: TestApp) {
         assert_eq!(row[4], point["visits"].to_string());
     }
     drop(admin);
+}
+
+/// `report_days` as the triggers keep it, and as the raw rows give it.
+async fn kept_and_recomputed(app: &TestApp) -> (Vec<ReportDay>, Vec<ReportDay>) {
+    app.state.db.run(|conn| Ok((report_days::stored(conn)?, report_days::recomputed(conn)?))).await.unwrap()
+}
+
+on_both_databases!(the_kept_daily_figures_equal_the_raw_rows_through_every_kind_of_change);
+async fn the_kept_daily_figures_equal_the_raw_rows_through_every_kind_of_change(app: TestApp) {
+    let (_, observer) = campaign(&app).await;
+    let aktobe = app.user("coordinator", Some(AKTOBE)).await;
+    let (kept, recomputed) = kept_and_recomputed(&app).await;
+    assert_eq!(kept, recomputed, "after the campaign");
+    for measure in ["volunteers_new", "volunteers", "events", "shifts", "signups", "routes", "social"] {
+        assert!(kept.iter().any(|row| row.measure == measure), "{measure} is kept");
+    }
+
+    // A full shift with a waitlist: a cancellation promotes the first waiting.
+    let event = app.scheduled_event(&aktobe, AKTOBE, "2027-03-05T15:00:00Z", "2027-03-06T12:00:00Z", 1).await;
+    let shift = event["shifts"][0]["id"].as_str().unwrap().to_owned();
+    let first = app.sign_up_volunteer(&aktobe, &shift, &app.volunteer(&aktobe, AKTOBE).await).await;
+    let waiting = app.sign_up_volunteer(&aktobe, &shift, &app.volunteer(&aktobe, AKTOBE).await).await;
+    assert_eq!(waiting["status"], "waitlisted");
+    app.post(&format!("/api/v1/assignments/{}/cancel", id(&first)))
+        .bearer(&aktobe.token)
+        .send()
+        .await
+        .assert_status(200);
+    // The shift grows and moves to the next local day (01:00 in Aktobe); its
+    // sign-ups move with it.
+    let moved = json!({"starts_at": "2027-03-05T20:00:00Z", "ends_at": "2027-03-06T02:00:00Z", "capacity": 3});
+    app.patch(&format!("/api/v1/shifts/{shift}")).bearer(&aktobe.token).json(&moved).send().await.assert_status(200);
+    let (kept, recomputed) = kept_and_recomputed(&app).await;
+    assert_eq!(kept, recomputed, "after sign-ups, a promotion and a moved shift");
+
+    // A second shift cancelled, then the whole event cancelled: its shifts and
+    // sign-ups stop counting, the event counts as cancelled.
+    let extra = json!({"starts_at": "2027-03-05T16:00:00Z", "ends_at": "2027-03-05T18:00:00Z", "capacity": 2});
+    let added = app
+        .post(&format!("/api/v1/events/{}/shifts", id(&event)))
+        .bearer(&aktobe.token)
+        .json(&extra)
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let second = added["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|added| added["id"].as_str().unwrap().to_owned())
+        .find(|added| *added != shift)
+        .unwrap();
+    app.sign_up_volunteer(&aktobe, &second, &app.volunteer(&aktobe, AKTOBE).await).await;
+    app.post(&format!("/api/v1/shifts/{second}/cancel")).bearer(&aktobe.token).send().await.assert_status(200);
+    let (kept, recomputed) = kept_and_recomputed(&app).await;
+    assert_eq!(kept, recomputed, "after a cancelled shift");
+    let before = app.get("/api/v1/reports/summary?from=2027-03-01&to=2027-03-31").bearer(&observer.token).send().await;
+    let before = before.assert_status(200).json();
+    app.set_event_status(&aktobe, &event, json!({"status": "cancelled", "reason": "Дождь"})).await;
+    let (kept, recomputed) = kept_and_recomputed(&app).await;
+    assert_eq!(kept, recomputed, "after a cancelled event");
+    let after = app.get("/api/v1/reports/summary?from=2027-03-01&to=2027-03-31").bearer(&observer.token).send().await;
+    let after = after.assert_status(200).json();
+    assert_eq!(
+        after["shifts"]["capacity"].as_i64().unwrap(),
+        before["shifts"]["capacity"].as_i64().unwrap() - 3,
+        "the cancelled event's live shift no longer counts"
+    );
+
+    // A removed post and a volunteer who left.
+    let posts = app.get("/api/v1/social-posts").bearer(&aktobe.token).send().await.assert_status(200).json();
+    let post = posts["items"][0]["id"].as_str().unwrap().to_owned();
+    app.delete(&format!("/api/v1/social-posts/{post}")).bearer(&aktobe.token).send().await.assert_status(204);
+    let leaving = app.volunteer(&aktobe, AKTOBE).await;
+    app.patch(&format!("/api/v1/volunteers/{}", id(&leaving)))
+        .bearer(&aktobe.token)
+        .json(&json!({"status": "left", "version": leaving["version"]}))
+        .send()
+        .await
+        .assert_status(200);
+    let (kept, recomputed) = kept_and_recomputed(&app).await;
+    assert_eq!(kept, recomputed, "after a removed post and a volunteer who left");
+
+    // A rebuild (as after a change of a branch's UTC offset) gives the same rows.
+    app.state.db.run(|conn| Ok(report_days::rebuild(conn)?)).await.unwrap();
+    assert_eq!(kept_and_recomputed(&app).await.0, kept);
 }

@@ -1,0 +1,272 @@
+//! The campaign reports' daily figures, kept per measure, branch and
+//! branch-local day in `report_days` by triggers in the transaction of every
+//! write to the raw rows (migration `2026-12-08-000110_report_days`). A
+//! national report reads 20 branches x its days of these rows instead of
+//! 100,000 volunteers and 200,000 sign-ups.
+//!
+//! This module reads them, recomputes them from the raw rows (the test that
+//! proves the triggers right compares the two) and rebuilds them when a
+//! branch's UTC offset changes, which the triggers need to tell a local day.
+
+use chrono::{Offset, TimeZone, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use super::DbConn;
+use super::raw_sql::{self, Param, Params};
+use super::reports::{Scope, Tally};
+use super::schema::branches;
+
+/// A figure `report_days` keeps; each states what its numbers are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Per day: v0 volunteers whose record was created that day.
+    VolunteersNew,
+    /// As of now, key: status, v0 volunteers.
+    Volunteers,
+    /// Per day of the start, key: kind, key2: status, v0 events.
+    Events,
+    /// Per day of the start, live shifts (not cancelled, of scheduled or
+    /// completed events): v0 shifts, v1 their capacity.
+    Shifts,
+    /// Per day of the shift's start, places on live shifts: v0 taken (signed
+    /// up, attended, no-show), v1 attended, v2 no-show.
+    Signups,
+    /// As of now: v0 routes, v1 stops, v2 stops visited.
+    Routes,
+    /// Per day published, posts not removed: v0 posts, v1 views, v2 reactions,
+    /// v3 shares, v4 comments (each post's latest reach).
+    Social,
+}
+
+impl Measure {
+    pub const ALL: [Self; 7] =
+        [Self::VolunteersNew, Self::Volunteers, Self::Events, Self::Shifts, Self::Signups, Self::Routes, Self::Social];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VolunteersNew => "volunteers_new",
+            Self::Volunteers => "volunteers",
+            Self::Events => "events",
+            Self::Shifts => "shifts",
+            Self::Signups => "signups",
+            Self::Routes => "routes",
+            Self::Social => "social",
+        }
+    }
+
+    /// Whether the measure is kept per day (or only as of now, `day` = '').
+    fn daily(self) -> bool {
+        !matches!(self, Self::Volunteers | Self::Routes)
+    }
+
+    /// The figures of the raw rows, grouped as `report_days` keeps them:
+    /// `measure, branch_code, day, key, key2, v0..v4`. `day` makes the local
+    /// day of an instant column of a row of branch `b`.
+    fn recompute(self, day: &dyn Fn(&str) -> String) -> String {
+        const LIVE: &str = "s.cancelled_at IS NULL AND e.status IN ('scheduled', 'completed')";
+        let measure = self.as_str();
+        let (select, from, group) = match self {
+            Self::VolunteersNew => (
+                format!("t.branch_code, {}, '', '', COUNT(*), 0, 0, 0, 0", day("t.created_at")),
+                "volunteers t JOIN branches b ON b.code = t.branch_code".to_owned(),
+                "2, 3",
+            ),
+            Self::Volunteers => {
+                ("t.branch_code, '', t.status, '', COUNT(*), 0, 0, 0, 0".to_owned(), "volunteers t".to_owned(), "2, 4")
+            }
+            Self::Events => (
+                format!("e.branch_code, {}, e.kind, e.status, COUNT(*), 0, 0, 0, 0", day("e.starts_at")),
+                "events e JOIN branches b ON b.code = e.branch_code".to_owned(),
+                "2, 3, 4, 5",
+            ),
+            Self::Shifts => (
+                format!("e.branch_code, {}, '', '', COUNT(*), SUM(s.capacity), 0, 0, 0", day("s.starts_at")),
+                format!(
+                    "shifts s JOIN events e ON e.id = s.event_id JOIN branches b ON b.code = e.branch_code WHERE {LIVE}"
+                ),
+                "2, 3",
+            ),
+            Self::Signups => (
+                format!(
+                    "e.branch_code, {}, '', '', \
+                     SUM(CASE WHEN a.status IN ('signed_up', 'attended', 'no_show') THEN 1 ELSE 0 END), \
+                     SUM(CASE WHEN a.status = 'attended' THEN 1 ELSE 0 END), \
+                     SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END), 0, 0",
+                    day("s.starts_at")
+                ),
+                format!(
+                    "assignments a JOIN shifts s ON s.id = a.shift_id JOIN events e ON e.id = s.event_id \
+                     JOIN branches b ON b.code = e.branch_code WHERE {LIVE}"
+                ),
+                "2, 3",
+            ),
+            Self::Routes => (
+                "r.branch_code, '', '', '', COUNT(*), SUM(r.stops_total), SUM(r.stops_visited), 0, 0".to_owned(),
+                "routes r".to_owned(),
+                "2",
+            ),
+            Self::Social => (
+                format!(
+                    "p.branch_code, {}, '', '', COUNT(*), SUM(COALESCE(p.views, 0)), SUM(COALESCE(p.reactions, 0)), \
+                     SUM(COALESCE(p.shares, 0)), SUM(COALESCE(p.comments, 0))",
+                    day("p.published_at")
+                ),
+                "social_posts p JOIN branches b ON b.code = p.branch_code WHERE p.removed_at IS NULL".to_owned(),
+                "2, 3",
+            ),
+        };
+        let names = ["branch_code", "day", "key", "key2", "v0", "v1", "v2", "v3", "v4"];
+        let aliased: Vec<String> =
+            split_top_level(&select).iter().zip(names).map(|(expr, name)| format!("{expr} AS {name}")).collect();
+        format!("SELECT '{measure}' AS measure, {} FROM {from} GROUP BY {group}", aliased.join(", "))
+    }
+}
+
+/// `list` split at its commas outside parentheses.
+fn split_top_level(list: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut depth = 0;
+    for c in list.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(part) = parts.last_mut() {
+            part.push(c);
+        }
+    }
+    parts.iter().map(|part| part.trim().to_owned()).collect()
+}
+
+/// One row of `report_days`.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct ReportDay {
+    #[diesel(sql_type = Text)]
+    pub measure: String,
+    #[diesel(sql_type = Text)]
+    pub branch_code: String,
+    #[diesel(sql_type = Text)]
+    pub day: String,
+    #[diesel(sql_type = Text)]
+    pub key: String,
+    #[diesel(sql_type = Text)]
+    pub key2: String,
+    #[diesel(sql_type = BigInt)]
+    pub v0: i64,
+    #[diesel(sql_type = BigInt)]
+    pub v1: i64,
+    #[diesel(sql_type = BigInt)]
+    pub v2: i64,
+    #[diesel(sql_type = BigInt)]
+    pub v3: i64,
+    #[diesel(sql_type = BigInt)]
+    pub v4: i64,
+}
+
+const COLUMNS: &str = "measure, branch_code, day, key, key2, v0, v1, v2, v3, v4";
+const NOT_ZERO: &str = "NOT (v0 = 0 AND v1 = 0 AND v2 = 0 AND v3 = 0 AND v4 = 0)";
+
+/// The local day of `column` for a row of branch `b` (`branches.utc_offset_minutes`).
+fn local_day(column: &str, sqlite: bool) -> String {
+    if sqlite {
+        format!("date({column}, printf('%+d minutes', b.utc_offset_minutes))")
+    } else {
+        format!("to_char({column} + b.utc_offset_minutes * INTERVAL '1 minute', 'YYYY-MM-DD')")
+    }
+}
+
+/// Every measure recomputed from the raw rows, as one `SELECT` of [`COLUMNS`].
+fn recomputed_sql(sqlite: bool) -> String {
+    let day = |column: &str| local_day(column, sqlite);
+    let selects: Vec<String> = Measure::ALL.iter().map(|measure| measure.recompute(&day)).collect();
+    // PostgreSQL sums BIGINTs to NUMERIC: the casts keep every value a BIGINT.
+    format!(
+        "SELECT measure, branch_code, day, key, key2, CAST(v0 AS BIGINT) AS v0, CAST(v1 AS BIGINT) AS v1, \
+         CAST(v2 AS BIGINT) AS v2, CAST(v3 AS BIGINT) AS v3, CAST(v4 AS BIGINT) AS v4 FROM ({}) AS raw WHERE {NOT_ZERO}",
+        selects.join(" UNION ALL ")
+    )
+}
+
+/// The rows of `report_days` that hold anything, in key order.
+pub fn stored(conn: &mut DbConn) -> QueryResult<Vec<ReportDay>> {
+    raw_sql::load(conn, |_| {
+        (format!("SELECT {COLUMNS} FROM report_days WHERE {NOT_ZERO} ORDER BY 1, 2, 3, 4, 5"), vec![])
+    })
+}
+
+/// What [`stored`] must give: the same figures recomputed from the raw rows.
+pub fn recomputed(conn: &mut DbConn) -> QueryResult<Vec<ReportDay>> {
+    raw_sql::load(conn, |sqlite| (format!("{} ORDER BY 1, 2, 3, 4, 5", recomputed_sql(sqlite)), vec![]))
+}
+
+/// Replaces `report_days` with the figures of the raw rows.
+pub fn rebuild(conn: &mut DbConn) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        raw_sql::execute(conn, |_| ("DELETE FROM report_days".to_owned(), vec![]))?;
+        raw_sql::execute(conn, |sqlite| {
+            (format!("INSERT INTO report_days ({COLUMNS}) {}", recomputed_sql(sqlite)), vec![])
+        })
+        .map(drop)
+    })
+}
+
+/// Sets each branch's UTC offset from its time zone as of now and, when any
+/// changed (or was never set: a new database), rebuilds `report_days` in the
+/// same transaction. Runs after the migrations, before anything writes.
+pub fn sync_offsets(conn: &mut DbConn) -> QueryResult<bool> {
+    conn.transaction(|conn| {
+        let rows: Vec<(String, String, Option<i32>)> = branches::table
+            .select((branches::code, branches::timezone, branches::utc_offset_minutes))
+            .order(branches::code)
+            .load(conn)?;
+        let now = Utc::now().naive_utc();
+        let mut changed = false;
+        for (code, timezone, stored) in rows {
+            let zone: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::Asia::Almaty);
+            let minutes = zone.offset_from_utc_datetime(&now).fix().local_minus_utc() / 60;
+            if stored != Some(minutes) {
+                diesel::update(branches::table.find(&code))
+                    .set(branches::utc_offset_minutes.eq(minutes))
+                    .execute(conn)?;
+                changed = true;
+            }
+        }
+        if changed {
+            rebuild(conn)?;
+        }
+        Ok(changed)
+    })
+}
+
+/// The rows of `measure` for `scope`'s branches, as report groups: over its
+/// days for a daily measure, as of now otherwise.
+pub fn tallies(conn: &mut DbConn, scope: &Scope, measure: Measure) -> QueryResult<Vec<Tally>> {
+    if scope.branches.is_empty() {
+        return Ok(Vec::new());
+    }
+    raw_sql::load(conn, |sqlite| {
+        let mut params = Params::new(sqlite);
+        let measure_param = params.next(Param::Text(measure.as_str().to_owned()));
+        let branches: Vec<String> =
+            scope.branches.iter().map(|(code, _)| params.next(Param::Text(code.clone()))).collect();
+        let days = if measure.daily() {
+            let from = params.next(Param::Text(scope.from.to_string()));
+            let to = params.next(Param::Text(scope.to.to_string()));
+            format!("day >= {from} AND day <= {to}")
+        } else {
+            "day = ''".to_owned()
+        };
+        let sql = format!(
+            "SELECT branch_code AS branch, NULLIF(day, '') AS day, NULLIF(key, '') AS key, NULLIF(key2, '') AS key2, \
+             v0, v1, v2, v3, v4 FROM report_days WHERE measure = {measure_param} AND branch_code IN ({}) AND {days}",
+            branches.join(", ")
+        );
+        (sql, params.values)
+    })
+}
