@@ -37,11 +37,28 @@ pub enum Measure {
     /// Per day published, posts not removed: v0 posts, v1 views, v2 reactions,
     /// v3 shares, v4 comments (each post's latest reach).
     Social,
+    /// Per day placed: v0 posters (the placements' quantities), v1 placements.
+    Posters,
+    /// As of now: v0 active poster sites, v1 of them with a poster hanging.
+    PosterSites,
+    /// Per day of the event's start, meetings held: v0 meetings, v1 attendance
+    /// (their reports'), v2 attendance at work-collective meetings.
+    Meetings,
 }
 
 impl Measure {
-    pub const ALL: [Self; 7] =
-        [Self::VolunteersNew, Self::Volunteers, Self::Events, Self::Shifts, Self::Signups, Self::Routes, Self::Social];
+    pub const ALL: [Self; 10] = [
+        Self::VolunteersNew,
+        Self::Volunteers,
+        Self::Events,
+        Self::Shifts,
+        Self::Signups,
+        Self::Routes,
+        Self::Social,
+        Self::Posters,
+        Self::PosterSites,
+        Self::Meetings,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,12 +69,15 @@ impl Measure {
             Self::Signups => "signups",
             Self::Routes => "routes",
             Self::Social => "social",
+            Self::Posters => "posters",
+            Self::PosterSites => "poster_sites",
+            Self::Meetings => "meetings",
         }
     }
 
     /// Whether the measure is kept per day (or only as of now, `day` = '').
     fn daily(self) -> bool {
-        !matches!(self, Self::Volunteers | Self::Routes)
+        !matches!(self, Self::Volunteers | Self::Routes | Self::PosterSites)
     }
 
     /// The figures of the raw rows, grouped as `report_days` keeps them:
@@ -113,6 +133,29 @@ impl Measure {
                     day("p.published_at")
                 ),
                 "social_posts p JOIN branches b ON b.code = p.branch_code WHERE p.removed_at IS NULL".to_owned(),
+                "2, 3",
+            ),
+            Self::Posters => (
+                format!("p.branch_code, {}, '', '', SUM(p.quantity), COUNT(*), 0, 0, 0", day("p.placed_at")),
+                "poster_placements p JOIN branches b ON b.code = p.branch_code".to_owned(),
+                "2, 3",
+            ),
+            Self::PosterSites => (
+                "p.branch_code, '', '', '', SUM(CASE WHEN p.status = 'active' THEN 1 ELSE 0 END), \
+                 SUM(CASE WHEN p.status = 'active' AND p.current_posters > 0 THEN 1 ELSE 0 END), 0, 0, 0"
+                    .to_owned(),
+                "poster_sites p".to_owned(),
+                "2",
+            ),
+            Self::Meetings => (
+                format!(
+                    "e.branch_code, {}, '', '', COUNT(*), SUM(COALESCE(r.attendance, 0)), \
+                     SUM(CASE WHEN m.organisation_id IS NOT NULL THEN COALESCE(r.attendance, 0) ELSE 0 END), 0, 0",
+                    day("e.starts_at")
+                ),
+                "meetings m JOIN events e ON e.id = m.event_id JOIN branches b ON b.code = e.branch_code \
+                 LEFT JOIN meeting_reports r ON r.meeting_id = m.event_id WHERE m.status = 'held'"
+                    .to_owned(),
                 "2, 3",
             ),
         };

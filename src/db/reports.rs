@@ -128,33 +128,6 @@ fn in_range(scope: &Scope, column: &str, params: &mut Params) -> String {
     raw_sql::within_local_days(column, Some(scope.from), Some(scope.to), params).join(" AND ")
 }
 
-/// Rows grouped per branch and local day: `from` (tables, aliases, joins)
-/// whose branch column is `branch` and whose instant is `at`.
-struct Grouped<'a> {
-    from: &'a str,
-    branch: &'a str,
-    at: &'a str,
-    keys: [Option<&'a str>; 2],
-    values: &'a [&'a str],
-    /// More conditions, each starting with ` AND `.
-    filter: &'a str,
-}
-
-fn per_day(scope: &Scope, sqlite: bool, grouped: &Grouped<'_>) -> (String, Vec<Param>) {
-    let Grouped { from, branch, at, keys, values, filter } = grouped;
-    let mut params = Params::new(sqlite);
-    let day = raw_sql::local_day(at, sqlite);
-    let values_list = offsets(scope, &mut params);
-    let range = in_range(scope, at, &mut params);
-    let group_keys: String = keys.iter().flatten().map(|key| format!(", {key}")).collect();
-    let sql = format!(
-        "SELECT {} FROM {from} JOIN {values_list} ON o.column1 = {branch} WHERE {range}{filter} \
-         GROUP BY {branch}, {day}{group_keys}",
-        columns(branch, Some(&day), *keys, values)
-    );
-    (sql, params.values)
-}
-
 /// A statement over `from` grouped per branch only (figures as of now, or over
 /// the whole range).
 fn per_branch(
@@ -207,32 +180,13 @@ pub fn in_range_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies)
     if scope.branches.is_empty() {
         return Ok(());
     }
-    let mut grouped = |grouped: Grouped<'_>| raw_sql::load(conn, |sqlite| per_day(scope, sqlite, &grouped));
-    tallies.meetings = grouped(Grouped {
-        from: "meetings m JOIN events e ON e.id = m.event_id LEFT JOIN meeting_reports r ON r.meeting_id = m.event_id",
-        branch: "e.branch_code",
-        at: "e.starts_at",
-        keys: [None, None],
-        values: &[
-            "COUNT(*)",
-            "COALESCE(SUM(r.attendance), 0)",
-            "COALESCE(SUM(CASE WHEN m.organisation_id IS NOT NULL THEN r.attendance ELSE 0 END), 0)",
-        ],
-        filter: " AND m.status = 'held'",
-    })?;
-    tallies.posters_placed = grouped(Grouped {
-        from: "poster_placements p",
-        branch: "p.branch_code",
-        at: "p.placed_at",
-        keys: [None, None],
-        values: &["SUM(p.quantity)", "COUNT(*)"],
-        filter: "",
-    })?;
     tallies.volunteers_new = report_days::tallies(conn, scope, Measure::VolunteersNew)?;
     tallies.events = report_days::tallies(conn, scope, Measure::Events)?;
     tallies.shifts = report_days::tallies(conn, scope, Measure::Shifts)?;
     tallies.signups = report_days::tallies(conn, scope, Measure::Signups)?;
     tallies.social = report_days::tallies(conn, scope, Measure::Social)?;
+    tallies.meetings = report_days::tallies(conn, scope, Measure::Meetings)?;
+    tallies.posters_placed = report_days::tallies(conn, scope, Measure::Posters)?;
     tallies.visits = raw_sql::load(conn, |sqlite| visits_statement(scope, sqlite))?;
     tallies.handed_out = raw_sql::load(conn, |sqlite| hand_outs_statement(scope, sqlite))?;
     tallies.organisations_met = raw_sql::load(conn, |sqlite| {
@@ -256,22 +210,15 @@ pub fn stock_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies) ->
     }
     tallies.volunteers = report_days::tallies(conn, scope, Measure::Volunteers)?;
     tallies.routes = report_days::tallies(conn, scope, Measure::Routes)?;
-    tallies.poster_sites = raw_sql::load(conn, |sqlite| {
-        per_branch(
-            scope,
-            sqlite,
-            "poster_sites p",
-            "p.branch_code",
-            None,
-            &["COUNT(*)", "SUM(CASE WHEN p.current_posters > 0 THEN 1 ELSE 0 END)"],
-            " AND p.status = 'active'",
-        )
-    })?;
+    tallies.poster_sites = report_days::tallies(conn, scope, Measure::PosterSites)?;
     // A rural settlement is reached once anything happened in it: a visited
     // stop of a route, a completed event or held meeting, a poster hanging.
+    // Each branch of the OR is one probe of a partial index (migration
+    // `2026-12-08-000110_report_days`); held meetings are few, listed once.
     let reached = "CASE WHEN EXISTS (SELECT 1 FROM routes r WHERE r.locality_id = l.id AND r.stops_visited > 0) \
-         OR EXISTS (SELECT 1 FROM events e LEFT JOIN meetings m ON m.event_id = e.id \
-                    WHERE e.locality_id = l.id AND (e.status = 'completed' OR m.status = 'held')) \
+         OR EXISTS (SELECT 1 FROM events e WHERE e.locality_id = l.id AND e.status = 'completed') \
+         OR l.id IN (SELECT e.locality_id FROM meetings m JOIN events e ON e.id = m.event_id \
+                     WHERE m.status = 'held' AND e.locality_id IS NOT NULL) \
          OR EXISTS (SELECT 1 FROM poster_sites p WHERE p.locality_id = l.id AND p.status = 'active' \
                     AND p.current_posters > 0) THEN 1 ELSE 0 END";
     tallies.rural = raw_sql::load(conn, |sqlite| {

@@ -766,7 +766,18 @@ async fn the_kept_daily_figures_equal_the_raw_rows_through_every_kind_of_change(
     let aktobe = app.user("coordinator", Some(AKTOBE)).await;
     let (kept, recomputed) = kept_and_recomputed(&app).await;
     assert_eq!(kept, recomputed, "after the campaign");
-    for measure in ["volunteers_new", "volunteers", "events", "shifts", "signups", "routes", "social"] {
+    for measure in [
+        "volunteers_new",
+        "volunteers",
+        "events",
+        "shifts",
+        "signups",
+        "routes",
+        "social",
+        "posters",
+        "poster_sites",
+        "meetings",
+    ] {
         assert!(kept.iter().any(|row| row.measure == measure), "{measure} is kept");
     }
 
@@ -822,6 +833,19 @@ async fn the_kept_daily_figures_equal_the_raw_rows_through_every_kind_of_change(
         before["shifts"]["capacity"].as_i64().unwrap() - 3,
         "the cancelled event's live shift no longer counts"
     );
+
+    // A held meeting whose report is filed, then corrected.
+    let astana = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let organisation = app.organisation(&astana, "050240002349", 60).await;
+    let meeting = app.meeting(&astana, &organisation, "2027-02-11T06:00:00Z", "2027-02-11T07:00:00Z").await;
+    app.hold_meeting(&astana, id(&meeting)).await;
+    for attendance in [40, 25] {
+        let mut report = crate::factories::meeting_report();
+        report["attendance"] = json!(attendance);
+        app.file_report(&astana, id(&meeting), report).await;
+    }
+    let (kept, recomputed) = kept_and_recomputed(&app).await;
+    assert_eq!(kept, recomputed, "after a meeting's report and its correction");
 
     // A removed post and a volunteer who left.
     let posts = app.get("/api/v1/social-posts").bearer(&aktobe.token).send().await.assert_status(200).json();

@@ -248,3 +248,140 @@ CREATE TRIGGER report_days_social_post_update AFTER UPDATE ON social_posts FOR E
           OR OLD.reactions IS DISTINCT FROM NEW.reactions OR OLD.shares IS DISTINCT FROM NEW.shares
           OR OLD.comments IS DISTINCT FROM NEW.comments)
     EXECUTE FUNCTION report_days_social_posts();
+
+-- Poster sites as of now: v0 active sites, v1 of them with a poster hanging.
+CREATE FUNCTION report_days_poster_sites() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    deltas report_delta[] := '{}';
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        deltas := deltas || ROW('poster_sites', OLD.branch_code, '', '', '', -(OLD.status = 'active')::int,
+                                -(OLD.status = 'active' AND OLD.current_posters > 0)::int, 0, 0, 0)::report_delta;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        deltas := deltas || ROW('poster_sites', NEW.branch_code, '', '', '', (NEW.status = 'active')::int,
+                                (NEW.status = 'active' AND NEW.current_posters > 0)::int, 0, 0, 0)::report_delta;
+    END IF;
+    PERFORM report_days_apply(deltas);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER report_days_poster_site_insert AFTER INSERT OR DELETE ON poster_sites
+    FOR EACH ROW EXECUTE FUNCTION report_days_poster_sites();
+CREATE TRIGGER report_days_poster_site_update AFTER UPDATE ON poster_sites FOR EACH ROW
+    WHEN (OLD.branch_code IS DISTINCT FROM NEW.branch_code OR OLD.status IS DISTINCT FROM NEW.status
+          OR OLD.current_posters IS DISTINCT FROM NEW.current_posters)
+    EXECUTE FUNCTION report_days_poster_sites();
+
+-- Poster placements by the day placed: v0 posters (their quantities), v1 placements.
+CREATE FUNCTION report_days_poster_placements() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    deltas report_delta[] := '{}';
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        deltas := deltas || ROW('posters', OLD.branch_code, report_local_day(OLD.placed_at, OLD.branch_code), '', '',
+                                -OLD.quantity, -1, 0, 0, 0)::report_delta;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        deltas := deltas || ROW('posters', NEW.branch_code, report_local_day(NEW.placed_at, NEW.branch_code), '', '',
+                                NEW.quantity, 1, 0, 0, 0)::report_delta;
+    END IF;
+    PERFORM report_days_apply(deltas);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER report_days_poster_placement_insert AFTER INSERT OR DELETE ON poster_placements
+    FOR EACH ROW EXECUTE FUNCTION report_days_poster_placements();
+CREATE TRIGGER report_days_poster_placement_update AFTER UPDATE ON poster_placements FOR EACH ROW
+    WHEN (OLD.branch_code IS DISTINCT FROM NEW.branch_code OR OLD.placed_at IS DISTINCT FROM NEW.placed_at
+          OR OLD.quantity IS DISTINCT FROM NEW.quantity)
+    EXECUTE FUNCTION report_days_poster_placements();
+
+-- Meetings held, by their event's start: v0 meetings, v1 attendance (their
+-- reports'), v2 attendance at work-collective meetings (with an organisation).
+-- What a meeting contributes, signed, for the meeting, its event and its report
+-- as the arguments say (NULL: as stored).
+CREATE FUNCTION report_meeting_deltas(in_meeting TEXT, in_status TEXT, in_organisation TEXT,
+                                      in_branch TEXT, in_starts_at TIMESTAMP, in_sign BIGINT)
+RETURNS report_delta[] LANGUAGE sql STABLE AS $$
+    SELECT ARRAY(
+        SELECT ROW('meetings', COALESCE(in_branch, e.branch_code),
+                   report_local_day(COALESCE(in_starts_at, e.starts_at), COALESCE(in_branch, e.branch_code)), '', '',
+                   in_sign, in_sign * COALESCE(r.attendance, 0),
+                   in_sign * CASE WHEN in_organisation IS NOT NULL THEN COALESCE(r.attendance, 0) ELSE 0 END,
+                   0, 0)::report_delta
+        FROM events e LEFT JOIN meeting_reports r ON r.meeting_id = in_meeting
+        WHERE e.id = in_meeting AND in_status = 'held'
+    );
+$$;
+CREATE FUNCTION report_days_meetings() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    deltas report_delta[] := '{}';
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        deltas := deltas || report_meeting_deltas(OLD.event_id, OLD.status, OLD.organisation_id, NULL, NULL, -1);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        deltas := deltas || report_meeting_deltas(NEW.event_id, NEW.status, NEW.organisation_id, NULL, NULL, 1);
+    END IF;
+    PERFORM report_days_apply(deltas);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER report_days_meeting_insert AFTER INSERT OR DELETE ON meetings
+    FOR EACH ROW EXECUTE FUNCTION report_days_meetings();
+CREATE TRIGGER report_days_meeting_update AFTER UPDATE ON meetings FOR EACH ROW
+    WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.organisation_id IS DISTINCT FROM NEW.organisation_id)
+    EXECUTE FUNCTION report_days_meetings();
+
+-- A report's attendance, signed, into its held meeting's figures.
+CREATE FUNCTION report_meeting_report_deltas(in_meeting TEXT, in_attendance INTEGER, in_sign BIGINT)
+RETURNS report_delta[] LANGUAGE sql STABLE AS $$
+    SELECT ARRAY(
+        SELECT ROW('meetings', e.branch_code, report_local_day(e.starts_at, e.branch_code), '', '', 0,
+                   in_sign * in_attendance,
+                   in_sign * CASE WHEN m.organisation_id IS NOT NULL THEN in_attendance ELSE 0 END, 0, 0)::report_delta
+        FROM meetings m JOIN events e ON e.id = m.event_id
+        WHERE m.event_id = in_meeting AND m.status = 'held'
+    );
+$$;
+CREATE FUNCTION report_days_meeting_reports() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    deltas report_delta[] := '{}';
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        deltas := deltas || report_meeting_report_deltas(OLD.meeting_id, OLD.attendance, -1);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        deltas := deltas || report_meeting_report_deltas(NEW.meeting_id, NEW.attendance, 1);
+    END IF;
+    PERFORM report_days_apply(deltas);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER report_days_meeting_report_insert AFTER INSERT OR DELETE ON meeting_reports
+    FOR EACH ROW EXECUTE FUNCTION report_days_meeting_reports();
+CREATE TRIGGER report_days_meeting_report_update AFTER UPDATE ON meeting_reports FOR EACH ROW
+    WHEN (OLD.attendance IS DISTINCT FROM NEW.attendance OR OLD.meeting_id IS DISTINCT FROM NEW.meeting_id)
+    EXECUTE FUNCTION report_days_meeting_reports();
+
+-- A meeting's event moved in time or to another branch moves the meeting's figures.
+CREATE FUNCTION report_days_meeting_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM report_days_apply(
+        ARRAY(SELECT unnest(report_meeting_deltas(m.event_id, m.status, m.organisation_id, OLD.branch_code, OLD.starts_at, -1))
+              FROM meetings m WHERE m.event_id = OLD.id)
+        || ARRAY(SELECT unnest(report_meeting_deltas(m.event_id, m.status, m.organisation_id, NEW.branch_code, NEW.starts_at, 1))
+                 FROM meetings m WHERE m.event_id = NEW.id));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER report_days_meeting_event_update AFTER UPDATE ON events FOR EACH ROW
+    WHEN (OLD.branch_code IS DISTINCT FROM NEW.branch_code OR OLD.starts_at IS DISTINCT FROM NEW.starts_at)
+    EXECUTE FUNCTION report_days_meeting_events();
+
+-- The reports' rural settlements reached: one index probe per settlement.
+CREATE INDEX routes_visited_locality_idx ON routes (locality_id) WHERE stops_visited > 0;
+CREATE INDEX events_completed_locality_idx ON events (locality_id) WHERE status = 'completed';
+CREATE INDEX poster_sites_hanging_locality_idx ON poster_sites (locality_id)
+    WHERE status = 'active' AND current_posters > 0;

@@ -274,3 +274,106 @@ BEGIN
     ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1,
         v2 = v2 + excluded.v2, v3 = v3 + excluded.v3, v4 = v4 + excluded.v4;
 END;
+
+-- Poster sites as of now: v0 active sites, v1 of them with a poster hanging.
+CREATE TRIGGER report_days_poster_site_insert AFTER INSERT ON poster_sites
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1)
+    VALUES ('poster_sites', NEW.branch_code, '', '', '', 1 * (NEW.status = 'active'), 1 * (NEW.status = 'active' AND NEW.current_posters > 0))
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1;
+END;
+CREATE TRIGGER report_days_poster_site_delete AFTER DELETE ON poster_sites
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1)
+    VALUES ('poster_sites', OLD.branch_code, '', '', '', -1 * (OLD.status = 'active'), -1 * (OLD.status = 'active' AND OLD.current_posters > 0))
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1;
+END;
+CREATE TRIGGER report_days_poster_site_update AFTER UPDATE ON poster_sites
+WHEN OLD.branch_code IS NOT NEW.branch_code OR OLD.status IS NOT NEW.status
+    OR OLD.current_posters IS NOT NEW.current_posters
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1)
+    VALUES ('poster_sites', OLD.branch_code, '', '', '', -1 * (OLD.status = 'active'), -1 * (OLD.status = 'active' AND OLD.current_posters > 0)),
+           ('poster_sites', NEW.branch_code, '', '', '', 1 * (NEW.status = 'active'), 1 * (NEW.status = 'active' AND NEW.current_posters > 0))
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1;
+END;
+
+-- Poster placements by the day placed: v0 posters (their quantities), v1 placements.
+CREATE TRIGGER report_days_poster_placement_insert AFTER INSERT ON poster_placements
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1)
+    VALUES ('posters', NEW.branch_code, date(NEW.placed_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = NEW.branch_code)), '', '', 1 * NEW.quantity, 1)
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1;
+END;
+CREATE TRIGGER report_days_poster_placement_delete AFTER DELETE ON poster_placements
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1)
+    VALUES ('posters', OLD.branch_code, date(OLD.placed_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = OLD.branch_code)), '', '', -1 * OLD.quantity, -1)
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1;
+END;
+CREATE TRIGGER report_days_poster_placement_update AFTER UPDATE ON poster_placements
+WHEN OLD.branch_code IS NOT NEW.branch_code OR OLD.placed_at IS NOT NEW.placed_at
+    OR OLD.quantity IS NOT NEW.quantity
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1)
+    VALUES ('posters', OLD.branch_code, date(OLD.placed_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = OLD.branch_code)), '', '', -1 * OLD.quantity, -1),
+           ('posters', NEW.branch_code, date(NEW.placed_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = NEW.branch_code)), '', '', 1 * NEW.quantity, 1)
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1;
+END;
+
+-- Meetings held, by their event's start: v0 meetings, v1 attendance (their
+-- reports'), v2 attendance at work-collective meetings (with an organisation).
+CREATE TRIGGER report_days_meeting_insert AFTER INSERT ON meetings
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
+    SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', 1, 1 * COALESCE(rep.attendance, 0), 1 * CASE WHEN NEW.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = NEW.event_id WHERE e.id = NEW.event_id AND NEW.status = 'held') WHERE true
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
+END;
+CREATE TRIGGER report_days_meeting_delete AFTER DELETE ON meetings
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
+    SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', -1, -1 * COALESCE(rep.attendance, 0), -1 * CASE WHEN OLD.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = OLD.event_id WHERE e.id = OLD.event_id AND OLD.status = 'held') WHERE true
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
+END;
+CREATE TRIGGER report_days_meeting_update AFTER UPDATE ON meetings
+WHEN OLD.status IS NOT NEW.status OR OLD.organisation_id IS NOT NEW.organisation_id
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
+    SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', -1, -1 * COALESCE(rep.attendance, 0), -1 * CASE WHEN OLD.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = OLD.event_id WHERE e.id = OLD.event_id AND OLD.status = 'held'
+    UNION ALL SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', 1, 1 * COALESCE(rep.attendance, 0), 1 * CASE WHEN NEW.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = NEW.event_id WHERE e.id = NEW.event_id AND NEW.status = 'held') WHERE true
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
+END;
+CREATE TRIGGER report_days_meeting_report_insert AFTER INSERT ON meeting_reports
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
+    SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', 0, 1 * NEW.attendance, 1 * CASE WHEN m.organisation_id IS NOT NULL THEN NEW.attendance ELSE 0 END FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.event_id = NEW.meeting_id AND m.status = 'held') WHERE true
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
+END;
+CREATE TRIGGER report_days_meeting_report_delete AFTER DELETE ON meeting_reports
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
+    SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', 0, -1 * OLD.attendance, -1 * CASE WHEN m.organisation_id IS NOT NULL THEN OLD.attendance ELSE 0 END FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.event_id = OLD.meeting_id AND m.status = 'held') WHERE true
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
+END;
+CREATE TRIGGER report_days_meeting_report_update AFTER UPDATE ON meeting_reports
+WHEN OLD.attendance IS NOT NEW.attendance OR OLD.meeting_id IS NOT NEW.meeting_id
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
+    SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', 0, -1 * OLD.attendance, -1 * CASE WHEN m.organisation_id IS NOT NULL THEN OLD.attendance ELSE 0 END FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.event_id = OLD.meeting_id AND m.status = 'held'
+    UNION ALL SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', 0, 1 * NEW.attendance, 1 * CASE WHEN m.organisation_id IS NOT NULL THEN NEW.attendance ELSE 0 END FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.event_id = NEW.meeting_id AND m.status = 'held') WHERE true
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
+END;
+CREATE TRIGGER report_days_meeting_event_update AFTER UPDATE ON events
+WHEN OLD.branch_code IS NOT NEW.branch_code OR OLD.starts_at IS NOT NEW.starts_at
+BEGIN
+    INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
+    SELECT * FROM (SELECT 'meetings', OLD.branch_code, date(OLD.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = OLD.branch_code)), '', '', -1, -1 * COALESCE(rep.attendance, 0), -1 * CASE WHEN m.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM meetings m LEFT JOIN meeting_reports rep ON rep.meeting_id = m.event_id WHERE m.event_id = OLD.id AND m.status = 'held'
+    UNION ALL SELECT 'meetings', NEW.branch_code, date(NEW.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = NEW.branch_code)), '', '', 1, 1 * COALESCE(rep.attendance, 0), 1 * CASE WHEN m.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM meetings m LEFT JOIN meeting_reports rep ON rep.meeting_id = m.event_id WHERE m.event_id = NEW.id AND m.status = 'held') WHERE true
+    ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
+END;
+
+-- The reports' rural settlements reached: one index probe per settlement.
+CREATE INDEX routes_visited_locality_idx ON routes (locality_id) WHERE stops_visited > 0;
+CREATE INDEX events_completed_locality_idx ON events (locality_id) WHERE status = 'completed';
+CREATE INDEX poster_sites_hanging_locality_idx ON poster_sites (locality_id)
+    WHERE status = 'active' AND current_posters > 0;
