@@ -17,7 +17,8 @@ use crate::service;
 /// Every create, update, deletion and anonymisation of the records the caller
 /// may read (volunteers, events, meetings, routes, localities, member
 /// organisations, work collectives, materials, poster sites, poster
-/// placements, social-media posts, talking points), oldest first in commit
+/// placements, social-media posts, talking points, sign-ups to shifts),
+/// oldest first in commit
 /// order, each with the record as its own `GET` answers it now for this
 /// caller, or a tombstone (`deleted: true`) for a record that is gone or that
 /// the change took out of the caller's sight (a volunteer taken off a route, a

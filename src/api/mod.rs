@@ -116,6 +116,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(shifts::cancel_shift)
             .service(signups::sign_up)
             .service(signups::list_signups)
+            .service(signups::get_signup)
             .service(signups::cancel_signup)
             .service(signups::mark_attendance)
             .service(door_routes::create_route)

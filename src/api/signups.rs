@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, post, web};
 
+use crate::api::etag;
 use crate::api::idempotency::{IdempotencyKey, create_once};
 use crate::api::json::{OptionalJson, ValidJson};
 use crate::api::paging::{Listed, Paging};
@@ -85,6 +86,31 @@ pub async fn list_signups(
         None
     };
     Ok(page.respond(Page { items, next_cursor }))
+}
+
+/// Get a sign-up
+///
+/// One assignment as the list of its shift's sign-ups shows it: to staff of
+/// the event's branch (admins every branch) with the volunteer's name (the read
+/// is audited), to observers without it, to a volunteer only their own. The
+/// change feed carries it as `assignment`.
+#[utoipa::path(
+    tag = "shifts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Assignment id")),
+    responses(
+        (status = 200, description = "The sign-up", body = SignupOut),
+        (status = 404, description = "No such sign-up in the caller's scope"),
+    )
+)]
+#[get("/assignments/{id}")]
+pub async fn get_signup(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<AssignmentId>,
+) -> Result<HttpResponse, ApiError> {
+    let signup = service::signups::get(&db, &user, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(signup.version)).json(signup))
 }
 
 /// Cancel a sign-up

@@ -7,9 +7,11 @@
 //! an audit entry to the change it stands for, or to none (reads, exports,
 //! logins, and records the feed does not carry). A few changes are not audited
 //! under the record a replica holds (a sign-up changes its event, a volunteer
-//! released from every route changes those routes): their queries append here
-//! themselves ([`super::events::touch`], [`super::meetings::touch`],
-//! [`super::routes::unassign_everywhere`]).
+//! released from every route changes those routes, a cancelled shift cancels
+//! its sign-ups): their queries append here themselves
+//! ([`super::events::touch`], [`super::meetings::touch`],
+//! [`super::routes::unassign_everywhere`], [`super::shifts::cancel_all_for_shift`]
+//! and its kin).
 //!
 //! The row's `seq`, the feed's order, is commit order on both backends: see the
 //! migration `2026-12-07-000060_outbox`.
@@ -100,7 +102,12 @@ pub fn change_of<'a>(event: &'a AuditEvent<'a>) -> Option<Change<'a>> {
         "social_post" if action == "social_post_removed" => (ChangeType::SocialPost, ChangeOperation::Delete),
         "social_post" => (ChangeType::SocialPost, created_updated_or_deleted(action)),
         "talking_point" => (ChangeType::TalkingPoint, created_updated_or_deleted(action)),
-        // Shifts and sign-ups are part of their event (`events::touch`), a
+        // A sign-up is a record of its own (`GET /assignments/{id}`) and also
+        // changes its event's counts, which `events::touch` appends. Only a
+        // first sign-up creates the row: signing up again after a
+        // cancellation (`signed_up_again`) takes the same row back.
+        "assignment" => (ChangeType::Assignment, created_or_updated(action, "signed_up")),
+        // Shifts are part of their event (`events::touch`), a
         // site's posters part of the site (`poster_sites::add_posters`);
         // follow-ups (no `GET` of their own) part of their meeting's report,
         // accounts are no replica's records.
@@ -154,6 +161,18 @@ pub fn append(conn: &mut DbConn, change: &Change<'_>) -> QueryResult<()> {
 
 /// Appends an update of each record of `ids`.
 pub fn append_updates(conn: &mut DbConn, resource_type: ChangeType, ids: &[&str]) -> QueryResult<()> {
+    append_updates_as(conn, resource_type, ids, None)
+}
+
+/// Appends an update of each record of `ids`, named by `action` as an audited
+/// change would be (webhooks send finer events by it: a sign-up cancelled
+/// with its shift is `assignment.cancelled` like one cancelled on its own).
+pub fn append_updates_as(
+    conn: &mut DbConn,
+    resource_type: ChangeType,
+    ids: &[&str],
+    action: Option<&str>,
+) -> QueryResult<()> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -166,7 +185,7 @@ pub fn append_updates(conn: &mut DbConn, resource_type: ChangeType, ids: &[&str]
             operation: ChangeOperation::Update,
             subject_id: None,
             at,
-            action: None,
+            action,
         })
         .collect();
     insert_many(conn, &rows)
@@ -275,5 +294,18 @@ mod tests {
         let unassigned = audited("route_unassigned", "route", Some("volunteer=v-9"));
         let change = change_of(&unassigned).unwrap();
         assert_eq!((change.operation, change.subject_id), (ChangeOperation::Update, Some("v-9")));
+    }
+
+    #[test]
+    fn a_first_sign_up_creates_an_assignment_and_the_rest_update_it() {
+        let signed_up = audited("signed_up", "assignment", Some("waitlisted"));
+        let change = change_of(&signed_up).unwrap();
+        assert_eq!((change.resource_type, change.operation), (ChangeType::Assignment, ChangeOperation::Create));
+        for action in ["signed_up_again", "promoted_from_waitlist", "signup_cancelled", "attendance_marked"] {
+            let event = audited(action, "assignment", None);
+            let change = change_of(&event).unwrap();
+            assert_eq!((change.resource_type, change.operation), (ChangeType::Assignment, ChangeOperation::Update));
+            assert_eq!(change.action, Some(action));
+        }
     }
 }

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{assignments, events, shift_requests, shifts, volunteers};
+use crate::domain::change::ChangeType;
 use crate::domain::event::AssignmentStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -243,35 +244,46 @@ pub fn live_of_shift(conn: &mut DbConn, shift_id: &ShiftId) -> QueryResult<Vec<A
         .load(conn)
 }
 
-/// Cancels every live assignment of the shift (the shift is cancelled).
+/// Cancels every live assignment of the shift (the shift is cancelled), each
+/// with its change in the outbox (no audit entry of its own names them).
 pub fn cancel_all_for_shift(conn: &mut DbConn, shift_id: &ShiftId, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(
-        assignments::table
-            .filter(assignments::shift_id.eq(shift_id))
-            .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted])),
-    )
-    .set((
-        assignments::status.eq(AssignmentStatus::Cancelled),
-        assignments::updated_at.eq(now),
-        assignments::version.eq(assignments::version + 1),
-    ))
-    .execute(conn)
+    let live: Vec<AssignmentId> = assignments::table
+        .filter(assignments::shift_id.eq(shift_id))
+        .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted]))
+        .select(assignments::id)
+        .load(conn)?;
+    cancel_each(conn, &live, now)
 }
 
-/// Cancels every live assignment of the event's shifts (the event is cancelled).
+/// Cancels every live assignment of the event's shifts (the event is
+/// cancelled), each with its change in the outbox.
 pub fn cancel_all_for_event(conn: &mut DbConn, event_id: &EventId, now: NaiveDateTime) -> QueryResult<usize> {
     let shift_ids = shifts::table.filter(shifts::event_id.eq(event_id)).select(shifts::id);
-    diesel::update(
-        assignments::table
-            .filter(assignments::shift_id.eq_any(shift_ids))
-            .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted])),
-    )
-    .set((
-        assignments::status.eq(AssignmentStatus::Cancelled),
-        assignments::updated_at.eq(now),
-        assignments::version.eq(assignments::version + 1),
-    ))
-    .execute(conn)
+    let live: Vec<AssignmentId> = assignments::table
+        .filter(assignments::shift_id.eq_any(shift_ids))
+        .filter(assignments::status.eq_any([AssignmentStatus::SignedUp, AssignmentStatus::Waitlisted]))
+        .select(assignments::id)
+        .load(conn)?;
+    cancel_each(conn, &live, now)
+}
+
+/// Cancels `ids` (read under the caller's lock of their shift or event) and
+/// appends their changes as `signup_cancelled`, the action of a single
+/// cancellation, so webhooks send `assignment.cancelled` for them too.
+fn cancel_each(conn: &mut DbConn, ids: &[AssignmentId], now: NaiveDateTime) -> QueryResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let cancelled = diesel::update(assignments::table.filter(assignments::id.eq_any(ids)))
+        .set((
+            assignments::status.eq(AssignmentStatus::Cancelled),
+            assignments::updated_at.eq(now),
+            assignments::version.eq(assignments::version + 1),
+        ))
+        .execute(conn)?;
+    let ids: Vec<&str> = ids.iter().map(AssignmentId::as_str).collect();
+    super::outbox::append_updates_as(conn, ChangeType::Assignment, &ids, Some("signup_cancelled"))?;
+    Ok(cancelled)
 }
 
 /// A page of the shift's assignments in waitlist order, with the volunteers'
@@ -354,15 +366,33 @@ pub fn restart_queue_position(conn: &mut DbConn, id: &AssignmentId, now: NaiveDa
     diesel::update(assignments::table.find(id)).set(assignments::created_at.eq(now)).execute(conn).map(drop)
 }
 
-/// Moves a shift and the copied times of its assignments.
+/// Moves a shift and the copied times of its assignments, which are then
+/// changed records for the feed (their `shift_starts_at`/`shift_ends_at`).
 pub fn move_shift(conn: &mut DbConn, id: &ShiftId, starts: NaiveDateTime, ends: NaiveDateTime) -> QueryResult<()> {
     diesel::update(shifts::table.find(id))
         .set((shifts::starts_at.eq(starts), shifts::ends_at.eq(ends)))
         .execute(conn)?;
+    let moved: Vec<AssignmentId> =
+        assignments::table.filter(assignments::shift_id.eq(id)).select(assignments::id).load(conn)?;
     diesel::update(assignments::table.filter(assignments::shift_id.eq(id)))
         .set((assignments::shift_starts_at.eq(starts), assignments::shift_ends_at.eq(ends)))
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    let moved: Vec<&str> = moved.iter().map(AssignmentId::as_str).collect();
+    super::outbox::append_updates(conn, ChangeType::Assignment, &moved)
+}
+
+/// The assignments of `ids` with their volunteer's name (`None` once
+/// anonymised) and their event, for the change feed.
+pub fn find_many_with_names(
+    conn: &mut DbConn,
+    ids: &[AssignmentId],
+) -> QueryResult<Vec<(Assignment, Option<String>, super::events::Event)>> {
+    assignments::table
+        .inner_join(volunteers::table)
+        .inner_join(shifts::table.inner_join(events::table))
+        .filter(assignments::id.eq_any(ids))
+        .select((Assignment::as_select(), volunteers::full_name, super::events::Event::as_select()))
+        .load(conn)
 }
 
 /// The volunteer's places on shifts that have not started yet.

@@ -24,6 +24,9 @@ pub enum ChangeType {
     PosterPlacement,
     SocialPost,
     TalkingPoint,
+    /// A volunteer's place on a shift (`GET /assignments/{id}`): sign-ups,
+    /// the waitlist, cancellations and attendance.
+    Assignment,
 }
 
 crate::text_enum!(ChangeType {
@@ -39,6 +42,7 @@ crate::text_enum!(ChangeType {
     PosterPlacement = "poster_placement",
     SocialPost = "social_post",
     TalkingPoint = "talking_point",
+    Assignment = "assignment",
 });
 
 /// What happened to the record. An unassignment is an `update` of the route

@@ -92,6 +92,20 @@ pub enum EventType {
     TalkingPointPublished,
     #[serde(rename = "talking_point.deleted")]
     TalkingPointDeleted,
+    /// A sign-up: a place on a shift, or on its waitlist.
+    #[serde(rename = "assignment.created")]
+    AssignmentCreated,
+    /// A sign-up changed otherwise: promoted from the waitlist, signed up again
+    /// after a cancellation, its shift moved.
+    #[serde(rename = "assignment.updated")]
+    AssignmentUpdated,
+    /// A sign-up cancelled: by the volunteer or staff, by the volunteer's
+    /// leaving, or with its shift or event.
+    #[serde(rename = "assignment.cancelled")]
+    AssignmentCancelled,
+    /// Attendance recorded (`attended` or `no_show`) or corrected.
+    #[serde(rename = "assignment.attendance_marked")]
+    AssignmentAttendanceMarked,
 }
 
 crate::text_enum!(EventType {
@@ -131,6 +145,10 @@ crate::text_enum!(EventType {
     TalkingPointUpdated = "talking_point.updated",
     TalkingPointPublished = "talking_point.published",
     TalkingPointDeleted = "talking_point.deleted",
+    AssignmentCreated = "assignment.created",
+    AssignmentUpdated = "assignment.updated",
+    AssignmentCancelled = "assignment.cancelled",
+    AssignmentAttendanceMarked = "assignment.attendance_marked",
 });
 
 impl EventType {
@@ -145,6 +163,8 @@ impl EventType {
             (T::Meeting, Update, Some("meeting_cancelled")) => Self::MeetingCancelled,
             (T::Route, Update, Some("visits_synced")) => Self::VisitBatchSynced,
             (T::TalkingPoint, Update, Some("talking_point_published")) => Self::TalkingPointPublished,
+            (T::Assignment, Update, Some("signup_cancelled")) => Self::AssignmentCancelled,
+            (T::Assignment, Update, Some("attendance_marked")) => Self::AssignmentAttendanceMarked,
             (T::Volunteer, Create, _) => Self::VolunteerCreated,
             (T::Volunteer, Update, _) => Self::VolunteerUpdated,
             (T::Volunteer, Anonymise, _) => Self::VolunteerAnonymised,
@@ -177,6 +197,8 @@ impl EventType {
             (T::TalkingPoint, Create, _) => Self::TalkingPointCreated,
             (T::TalkingPoint, Update, _) => Self::TalkingPointUpdated,
             (T::TalkingPoint, Delete, _) => Self::TalkingPointDeleted,
+            (T::Assignment, Create, _) => Self::AssignmentCreated,
+            (T::Assignment, Update, _) => Self::AssignmentUpdated,
             _ => return None,
         };
         Some(event)
@@ -256,6 +278,23 @@ mod tests {
             Some(EventType::VolunteerCreated)
         );
         assert_eq!(EventType::of(ChangeType::Event, ChangeOperation::Delete, None), None);
+        assert_eq!(
+            EventType::of(ChangeType::Assignment, ChangeOperation::Update, Some("signup_cancelled")),
+            Some(EventType::AssignmentCancelled)
+        );
+        assert_eq!(
+            EventType::of(ChangeType::Assignment, ChangeOperation::Update, Some("attendance_marked")),
+            Some(EventType::AssignmentAttendanceMarked)
+        );
+        assert_eq!(
+            EventType::of(ChangeType::Assignment, ChangeOperation::Update, Some("promoted_from_waitlist")),
+            Some(EventType::AssignmentUpdated)
+        );
+        assert_eq!(
+            EventType::of(ChangeType::Assignment, ChangeOperation::Create, Some("signed_up")),
+            Some(EventType::AssignmentCreated)
+        );
+        assert_eq!(EventType::of(ChangeType::Assignment, ChangeOperation::Delete, None), None);
     }
 
     #[test]

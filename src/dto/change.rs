@@ -16,8 +16,8 @@ pub struct ChangesQuery {
     /// Comma-separated record types to keep (`volunteer,route`); all when absent.
     /// The types: `volunteer`, `event`, `meeting`, `route`, `locality`,
     /// `member_organisation`, `organisation`, `material`, `poster_site`,
-    /// `poster_placement`, `social_post`, `talking_point` (the `ChangeType`
-    /// schema). A cursor is sealed to the types it was issued with.
+    /// `poster_placement`, `social_post`, `talking_point`, `assignment` (the
+    /// `ChangeType` schema). A cursor is sealed to the types it was issued with.
     #[param(example = "volunteer,route")]
     pub types: Option<String>,
     /// Where a walk without `cursor` starts: `start` (default), the oldest change

@@ -15,6 +15,12 @@
 //! to those who read only published items) or for a route the calling
 //! volunteer was taken off.
 //!
+//! Sign-ups (`assignment`) are records of their own too (`GET
+//! /assignments/{id}`): a sign-up, cancellation, promotion or attendance mark
+//! changes the assignment and its event (counts, waitlist), and each gets its
+//! change. A volunteer reads only their own; observers read them without the
+//! volunteer's name.
+//!
 //! Poster placements are records of their own (`GET /poster-placements/{id}`,
 //! with their status history), not part of their site: the site's own `GET`
 //! shows only what they add up to (`current_posters`, `last_checked_at`), and
@@ -34,8 +40,8 @@ use crate::db::{
 };
 use crate::domain::change::ChangeType;
 use crate::domain::ids::{
-    EventId, LocalityId, MaterialId, MemberOrganisationId, OrganisationId, PlacementId, PosterSiteId, RouteId,
-    SocialPostId, TalkingPointId, VolunteerId,
+    AssignmentId, EventId, LocalityId, MaterialId, MemberOrganisationId, OrganisationId, PlacementId, PosterSiteId,
+    RouteId, SocialPostId, TalkingPointId, VolunteerId,
 };
 use crate::domain::role::Role;
 use crate::domain::time::utc;
@@ -47,6 +53,7 @@ use crate::dto::meeting::OrganisationOut;
 use crate::dto::member_organisation::MemberOrganisationOut;
 use crate::dto::poster::{PlacementOut, SiteOut};
 use crate::dto::route::RouteOut;
+use crate::dto::shift::SignupOut;
 use crate::dto::social::PostOut;
 use crate::dto::talking_point::TalkingPointOut;
 use crate::dto::volunteer::VolunteerOut;
@@ -108,7 +115,7 @@ pub async fn page(
             record_type: "volunteer",
             record_id: None,
             request_id: actor.request_id.as_deref(),
-            details: Some(format!("{personal_records} volunteers in the change feed")),
+            details: Some(format!("{personal_records} volunteers or sign-ups with names in the change feed")),
         })
         .await?;
     }
@@ -161,9 +168,14 @@ fn render(conn: &mut DbConn, actor: &SessionUser, rows: Vec<OutboxRow>) -> Resul
             ChangeType::PosterPlacement => render_placements(conn, actor, &ids)?,
             ChangeType::SocialPost => render_social_posts(conn, actor, &ids)?,
             ChangeType::TalkingPoint => render_talking_points(conn, actor, &ids)?,
+            ChangeType::Assignment => {
+                let (records, named) = render_assignments(conn, actor, &ids)?;
+                personal_records += named;
+                records
+            }
         };
         if resource_type == ChangeType::Volunteer {
-            personal_records = records.values().filter(|record| matches!(record, Sight::Shown(_))).count();
+            personal_records += records.values().filter(|record| matches!(record, Sight::Shown(_))).count();
         }
         rendered.insert(resource_type, records);
     }
@@ -408,6 +420,27 @@ fn render_social_posts(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -
         rendered.insert(id, sight);
     }
     Ok(rendered)
+}
+
+/// Shown as `GET /assignments/{id}` answers it (with the volunteer's name for
+/// staff and the volunteer, without for observers); the second value counts
+/// those shown with a name, whose read is audited.
+fn render_assignments(conn: &mut DbConn, actor: &SessionUser, ids: &[String]) -> Result<(Rendered, usize), ApiError> {
+    let visibility = actor.visibility();
+    let mut rendered = Rendered::new();
+    let mut named = 0;
+    for (assignment, name, event) in shifts::find_many_with_names(conn, &parse_ids::<AssignmentId>(ids))? {
+        let id = assignment.id.to_string();
+        let sight = if super::signups::sees(actor, &assignment, &event) {
+            let name = visibility.personal(name);
+            named += usize::from(name.is_some());
+            Sight::Shown(json(&SignupOut::new(assignment, name))?)
+        } else {
+            Sight::Hidden
+        };
+        rendered.insert(id, sight);
+    }
+    Ok((rendered, named))
 }
 
 /// Admins read every item as it is; the others read what is published, and a

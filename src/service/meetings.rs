@@ -308,6 +308,18 @@ pub fn add_speaker(
             version: 1,
         };
         shifts::insert_assignment(conn, &assignment)?;
+        // The booking is a sign-up of its own in the feed; the audit entry
+        // names the meeting, so the change is appended here.
+        crate::db::outbox::append(
+            conn,
+            &crate::db::outbox::Change {
+                resource_type: crate::domain::change::ChangeType::Assignment,
+                resource_id: &assignment.id,
+                operation: crate::domain::change::ChangeOperation::Create,
+                subject_id: None,
+                action: Some("speaker_booked"),
+            },
+        )?;
         assignment_id = Some(assignment.id);
     }
     if let Some(organisation) = &input.member_organisation_id

@@ -18,7 +18,6 @@ use crate::domain::volunteer::VolunteerStatus;
 use crate::dto::event::ScheduleItem;
 use crate::dto::shift::SignupOut;
 use crate::error::{ApiError, ErrorCode};
-use crate::service::events::sees;
 use chrono::NaiveDateTime;
 
 /// The shift and its event, when `actor` may see the event.
@@ -29,7 +28,9 @@ pub(crate) fn load_shift(
 ) -> Result<(Shift, Event), ApiError> {
     let not_found = || ApiError::not_found(format!("shift {shift_id}"));
     let shift = shifts::find(conn, shift_id)?.ok_or_else(not_found)?;
-    let event = events::find(conn, &shift.event_id)?.filter(|event| sees(actor, event)).ok_or_else(not_found)?;
+    let event = events::find(conn, &shift.event_id)?
+        .filter(|event| crate::service::events::sees(actor, event))
+        .ok_or_else(not_found)?;
     Ok((shift, event))
 }
 
@@ -145,6 +146,7 @@ pub fn sign_up(
     let status =
         if taken < i64::from(shift.capacity) { AssignmentStatus::SignedUp } else { AssignmentStatus::Waitlisted };
     let at = now();
+    let existing_row = existing.is_some();
     let assignment = match existing {
         // A cancelled place is taken again, at the end of the waitlist if full.
         Some(cancelled) => {
@@ -169,7 +171,10 @@ pub fn sign_up(
         }
     };
     events::touch(conn, &event.id, at)?;
-    audit::record(conn, assignment_audit(actor, "signed_up", &assignment.id, Some(status.to_string())))?;
+    // The feed and webhooks tell a new row (`create`) from a cancelled one
+    // taken back (`update`) by the action.
+    let action = if existing_row { "signed_up_again" } else { "signed_up" };
+    audit::record(conn, assignment_audit(actor, action, &assignment.id, Some(status.to_string())))?;
     Ok((assignment, true))
 }
 
@@ -181,11 +186,39 @@ fn load_assignment(
     let not_found = || ApiError::not_found(format!("assignment {id}"));
     let assignment = shifts::find_assignment(conn, id)?.ok_or_else(not_found)?;
     let (shift, event) = load_shift(conn, actor, &assignment.shift_id).map_err(|_| not_found())?;
-    let own = actor.volunteer_id.as_deref() == Some(assignment.volunteer_id.as_str());
-    match actor.role {
-        Role::Volunteer if !own => Err(not_found()),
-        _ => Ok((assignment, shift, event)),
+    if !sees(actor, &assignment, &event) {
+        return Err(not_found());
     }
+    Ok((assignment, shift, event))
+}
+
+/// Whether `actor` may read the assignment (on a shift of `event`): whoever
+/// sees the event (staff their branch, admins and observers every branch),
+/// except volunteers, who read only their own.
+pub(crate) fn sees(actor: &SessionUser, assignment: &Assignment, event: &Event) -> bool {
+    let own = actor.volunteer_id.as_ref() == Some(&assignment.volunteer_id);
+    crate::service::events::sees(actor, event) && (actor.role != Role::Volunteer || own)
+}
+
+/// One sign-up as the caller may read it: with the volunteer's name for staff
+/// and the volunteer themself (the read is audited), without it for observers.
+pub async fn get(db: &Db, actor: &AuthUser, id: AssignmentId) -> Result<SignupOut, ApiError> {
+    let reader = SessionUser::clone(actor);
+    let wanted = id.clone();
+    let (assignment, name) = db
+        .run(move |conn| {
+            shifts::find_many_with_names(conn, std::slice::from_ref(&wanted))?
+                .into_iter()
+                .find(|(assignment, _, event)| sees(&reader, assignment, event))
+                .map(|(assignment, name, _)| (assignment, name))
+                .ok_or_else(|| ApiError::not_found(format!("assignment {wanted}")))
+        })
+        .await?;
+    let visibility = actor.visibility();
+    if visibility.shows_personal_data() && name.is_some() {
+        db.record_read(super::audit(actor, "assignment_viewed", "assignment", &id, None)).await?;
+    }
+    Ok(SignupOut::new(assignment, visibility.personal(name)))
 }
 
 /// Cancels a sign-up (the volunteer's own, or by staff of the branch) and gives

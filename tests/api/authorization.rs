@@ -168,6 +168,7 @@ fn matrix() -> Vec<Case> {
         case_on(Target::FreshShift, "POST", "/api/v1/shifts/{id}/cancel", None, [401, 200, 200, 404, 403, 403]),
         case_on(Target::Shift, "POST", "/api/v1/shifts/{id}/signups", Some(json!({"volunteer_id": "{fresh_volunteer_id}"})), [401, 201, 201, 404, 403, 403]),
         case_on(Target::Shift, "GET", "/api/v1/shifts/{id}/signups", None, [401, 200, 200, 404, 403, 200]),
+        case_on(Target::FreshAssignment, "GET", "/api/v1/assignments/{id}", None, [401, 200, 200, 404, 404, 200]),
         case_on(Target::FreshAssignment, "POST", "/api/v1/assignments/{id}/cancel", None, [401, 200, 200, 404, 404, 403]),
         case_on(Target::FreshStartedAssignment, "POST", "/api/v1/assignments/{id}/attendance", Some(json!({"status": "attended"})), [401, 200, 200, 404, 403, 403]),
         case("GET", "/api/v1/me/schedule", None, [401, 200, 200, 200, 200, 200]),

@@ -221,6 +221,21 @@ fn apply(replica: &mut Replica, items: &[Value]) {
     }
 }
 
+/// The sign-ups of every shift of every event the caller lists (meetings
+/// included: a volunteer speaker's booking is a sign-up), for the replica
+/// comparison: there is no list of every assignment, so a replica that keeps
+/// them loads them shift by shift.
+async fn load_signups(app: &TestApp, user: &TestUser, replica: &mut Replica) {
+    for event in list_all(app, user, "/api/v1/events").await {
+        for shift in event["shifts"].as_array().into_iter().flatten() {
+            let path = format!("/api/v1/shifts/{}/signups", id(shift));
+            for signup in list_all(app, user, &path).await {
+                replica.insert(("assignment".to_owned(), id(&signup).to_owned()), signup);
+            }
+        }
+    }
+}
+
 const LISTS: [(&str, &str); 12] = [
     ("volunteer", "/api/v1/volunteers"),
     ("event", "/api/v1/events"),
@@ -243,6 +258,7 @@ async fn load_lists(app: &TestApp, user: &TestUser) -> Replica {
             replica.insert((kind.to_owned(), record["id"].as_str().unwrap().to_owned()), record);
         }
     }
+    load_signups(app, user, &mut replica).await;
     replica
 }
 
@@ -357,6 +373,8 @@ async fn a_replica_kept_with_the_feed_equals_the_lists(app: TestApp) {
         items.iter().filter(|item| item["type"] == kind && item["id"] == record_id).count()
     };
     assert_eq!(feed_of("talking_point", id(&draft)), 0, "a draft is not announced to coordinators");
+    let signups_held = replica.keys().filter(|(kind, _)| kind == "assignment").count();
+    assert_eq!(signups_held, 3, "two sign-ups and a speaker's booking: {replica:?}");
 
     let lists = load_lists(&app, &coordinator).await;
     assert_eq!(comparable(&replica), comparable(&lists));
@@ -526,4 +544,112 @@ async fn a_page_of_large_records_ends_early_and_the_walk_still_gets_every_change
         first["items"].as_array().unwrap().iter().chain(&rest).map(|item| item["seq"].as_i64().unwrap()).collect();
     assert_eq!(seqs.len(), 12, "{seqs:?}");
     assert!(seqs.windows(2).all(|pair| pair[0] < pair[1]), "increasing: {seqs:?}");
+}
+
+/// The ids of `kind` in `items`, with their operations, in feed order.
+fn changes_of(items: &[Value], kind: &str) -> Vec<(String, String)> {
+    items
+        .iter()
+        .filter(|item| item["type"] == kind)
+        .map(|item| (item["id"].as_str().unwrap().to_owned(), item["operation"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn change(record_id: &str, operation: &str) -> (String, String) {
+    (record_id.to_owned(), operation.to_owned())
+}
+
+on_both_databases!(sign_ups_come_to_staff_and_their_volunteer_only);
+async fn sign_ups_come_to_staff_and_their_volunteer_only(app: TestApp) {
+    let admin = app.admin().await;
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let stranger = app.user("coordinator", Some(OTHER_BRANCH)).await;
+    let observer = app.user("observer", None).await;
+    let (_, first_user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let (second, second_user) = app.volunteer_user(&coordinator, OWN_BRANCH).await;
+    let (_, foreigner) = app.volunteer_user(&admin, OTHER_BRANCH).await;
+    let callers = [&admin, &coordinator, &stranger, &observer, &first_user, &second_user, &foreigner];
+    let mut cursors = Vec::new();
+    for user in callers {
+        let now = app.get("/api/v1/changes?from=now&types=assignment").bearer(&user.token).send().await;
+        cursors.push(now.assert_status(200).json()["next_cursor"].as_str().unwrap().to_owned());
+    }
+
+    // One place: the first volunteer signs up, the second waits, the first
+    // cancels and the second is promoted.
+    let event = app.scheduled_event(&coordinator, OWN_BRANCH, "2027-04-01T09:00:00Z", "2027-04-01T12:00:00Z", 1).await;
+    let shift = crate::factories::shift_id(&event, 0);
+    let own = app
+        .post(&format!("/api/v1/shifts/{shift}/signups"))
+        .bearer(&first_user.token)
+        .json(&json!({}))
+        .send()
+        .await
+        .assert_status(201)
+        .json();
+    let waiting = app.sign_up_volunteer(&coordinator, &shift, &second).await;
+    assert_eq!((own["status"].as_str(), waiting["status"].as_str()), (Some("signed_up"), Some("waitlisted")));
+    let cancel = format!("/api/v1/assignments/{}/cancel", id(&own));
+    app.post(&cancel).bearer(&first_user.token).send().await.assert_status(200);
+
+    let mut seen = Vec::new();
+    for (user, cursor) in callers.into_iter().zip(cursors) {
+        let (items, _) = walk(&app, user, Some(cursor), "&types=assignment").await;
+        // Each record as the caller's own GET shows it now.
+        for item in &items {
+            let path = format!("/api/v1/assignments/{}", item["id"].as_str().unwrap());
+            let get = app.get(&path).bearer(&user.token).send().await.assert_status(200).json();
+            assert_eq!(item["record"], get, "the feed shows {path} as its GET does");
+            assert_eq!(item["deleted"], false);
+        }
+        seen.push(items);
+    }
+    let whole = vec![
+        change(id(&own), "create"),
+        change(id(&waiting), "create"),
+        // The promotion is written before the cancellation that freed the place.
+        change(id(&waiting), "update"),
+        change(id(&own), "update"),
+    ];
+    assert_eq!(changes_of(&seen[0], "assignment"), whole, "admins");
+    assert_eq!(changes_of(&seen[1], "assignment"), whole, "the branch's coordinator");
+    assert_eq!(changes_of(&seen[2], "assignment"), vec![], "another branch's coordinator");
+    assert_eq!(changes_of(&seen[3], "assignment"), whole, "observers");
+    assert_eq!(
+        changes_of(&seen[4], "assignment"),
+        vec![change(id(&own), "create"), change(id(&own), "update")],
+        "the volunteer, their own only"
+    );
+    assert_eq!(
+        changes_of(&seen[5], "assignment"),
+        vec![change(id(&waiting), "create"), change(id(&waiting), "update")],
+        "the other volunteer, their own only"
+    );
+    assert_eq!(changes_of(&seen[6], "assignment"), vec![], "a volunteer of another branch");
+
+    // Staff read the names; observers never do.
+    let last = |items: &[Value], record_id: &str| {
+        items.iter().rev().find(|item| item["id"] == record_id).unwrap()["record"].clone()
+    };
+    assert_eq!(last(&seen[1], id(&own))["volunteer_name"], "Test Volunteer");
+    assert_eq!(last(&seen[1], id(&own))["status"], "cancelled");
+    assert_eq!(last(&seen[1], id(&waiting))["status"], "signed_up");
+    for item in &seen[3] {
+        assert!(item["record"].get("volunteer_name").is_none(), "observers see no names: {item}");
+    }
+    // Out of scope: 404, as for any record.
+    let path = format!("/api/v1/assignments/{}", id(&own));
+    for user in [&stranger, &second_user, &foreigner] {
+        app.get(&path).bearer(&user.token).send().await.problem(404);
+    }
+    app.get(&format!("/api/v1/assignments/{}", uuid::Uuid::now_v7())).bearer(&admin.token).send().await.problem(404);
+    // The event changes with its sign-ups, as before.
+    let (events, _) = walk(&app, &coordinator, None, "&types=event").await;
+    assert!(events.iter().filter(|item| item["id"] == id(&event)).count() >= 3, "{events:?}");
+    // A cancelled shift cancels its sign-ups, each with its change.
+    let (_, cursor) = walk(&app, &coordinator, None, "&types=assignment").await;
+    app.post(&format!("/api/v1/shifts/{shift}/cancel")).bearer(&coordinator.token).send().await.assert_status(200);
+    let (items, _) = walk(&app, &coordinator, Some(cursor), "&types=assignment").await;
+    assert_eq!(changes_of(&items, "assignment"), vec![change(id(&waiting), "update")]);
+    assert_eq!(items[0]["record"]["status"], "cancelled");
 }

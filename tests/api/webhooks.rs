@@ -405,6 +405,98 @@ async fn finer_events_name_what_happened(app: TestApp) {
     stop(dispatcher).await;
 }
 
+on_both_databases!(sign_ups_and_cancellations_are_sent_as_assignment_events, configured by fast_webhooks);
+async fn sign_ups_and_cancellations_are_sent_as_assignment_events(app: TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(0);
+    let assignment_events = ["assignment.created", "assignment.updated", "assignment.cancelled"];
+    let webhook = subscribe(&app, &admin, &receiver.url(), &assignment_events).await;
+    let secret = webhook["secret"].as_str().unwrap();
+    let dispatcher = Dispatcher::start(app.state.db.clone(), settings(&app)).unwrap();
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    // One place: the first signs up, the second waits; the first's
+    // cancellation promotes the second.
+    let event = app.scheduled_event(&coordinator, OWN_BRANCH, "2027-04-01T09:00:00Z", "2027-04-01T12:00:00Z", 1).await;
+    let shift = crate::factories::shift_id(&event, 0);
+    let first = app.volunteer(&coordinator, OWN_BRANCH).await;
+    let second = app.volunteer(&coordinator, OWN_BRANCH).await;
+    let placed = app.sign_up_volunteer(&coordinator, &shift, &first).await;
+    let waiting = app.sign_up_volunteer(&coordinator, &shift, &second).await;
+    app.post(&format!("/api/v1/assignments/{}/cancel", placed["id"].as_str().unwrap()))
+        .bearer(&coordinator.token)
+        .send()
+        .await
+        .assert_status(200);
+
+    let received = receiver.wait_for("four events", |received| received.len() >= 4).await;
+    // Time for anything more (an `event.updated` was not asked for).
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(receiver.received().len(), 4, "{:?}", receiver.received());
+    let mut sent = Vec::new();
+    for message in &received {
+        verify(secret, message);
+        let body: Value = serde_json::from_str(&message.body).unwrap();
+        assert_eq!(body["data"]["resource_type"], "assignment", "{body}");
+        sent.push((body["data"]["seq"].as_i64().unwrap(), json!([body["type"], body["data"]["id"]])));
+    }
+    sent.sort_by_key(|(seq, _)| *seq);
+    let sent: Vec<Value> = sent.into_iter().map(|(_, event)| event).collect();
+    assert_eq!(
+        sent,
+        vec![
+            json!(["assignment.created", placed["id"]]),
+            json!(["assignment.created", waiting["id"]]),
+            json!(["assignment.updated", waiting["id"]]),
+            json!(["assignment.cancelled", placed["id"]]),
+        ]
+    );
+    stop(dispatcher).await;
+}
+
+on_both_databases!(attendance_and_a_volunteer_leaving_are_sent_as_finer_assignment_events, configured by fast_webhooks);
+async fn attendance_and_a_volunteer_leaving_are_sent_as_finer_assignment_events(app: TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(0);
+    subscribe(&app, &admin, &receiver.url(), &["assignment.attendance_marked", "assignment.cancelled"]).await;
+    let dispatcher = Dispatcher::start(app.state.db.clone(), settings(&app)).unwrap();
+    let coordinator = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let hours_from_now = |hours: i64| {
+        (chrono::Utc::now() + chrono::Duration::hours(hours)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let started = app.scheduled_event(&coordinator, OWN_BRANCH, &hours_from_now(-1), &hours_from_now(3), 5).await;
+    let later = app.scheduled_event(&coordinator, OWN_BRANCH, &hours_from_now(48), &hours_from_now(50), 5).await;
+    let present = app.volunteer(&coordinator, OWN_BRANCH).await;
+    let leaving = app.volunteer(&coordinator, OWN_BRANCH).await;
+    let attended = app.sign_up_volunteer(&coordinator, &crate::factories::shift_id(&started, 0), &present).await;
+    let released = app.sign_up_volunteer(&coordinator, &crate::factories::shift_id(&later, 0), &leaving).await;
+    app.post(&format!("/api/v1/assignments/{}/attendance", attended["id"].as_str().unwrap()))
+        .bearer(&coordinator.token)
+        .json(&json!({"status": "attended"}))
+        .send()
+        .await
+        .assert_status(200);
+    // A volunteer who leaves gives up their places to come.
+    app.patch(&format!("/api/v1/volunteers/{}", leaving["id"].as_str().unwrap()))
+        .bearer(&coordinator.token)
+        .json(&json!({"status": "left"}))
+        .send()
+        .await
+        .assert_status(200);
+
+    receiver.wait_for("two events", |received| received.len() >= 2).await;
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    let sent: Vec<Value> = receiver
+        .received()
+        .iter()
+        .map(|r| serde_json::from_str::<Value>(&r.body).unwrap())
+        .map(|body| json!([body["type"], body["data"]["id"]]))
+        .collect();
+    assert_eq!(sent.len(), 2, "the sign-ups themselves were not asked for: {sent:?}");
+    assert!(sent.contains(&json!(["assignment.attendance_marked", attended["id"]])), "{sent:?}");
+    assert!(sent.contains(&json!(["assignment.cancelled", released["id"]])), "{sent:?}");
+    stop(dispatcher).await;
+}
+
 on_both_databases!(ssrf_targets_are_refused);
 async fn ssrf_targets_are_refused(app: TestApp) {
     let admin = app.admin().await;
