@@ -44,10 +44,13 @@ pub enum Measure {
     /// Per day of the event's start, meetings held: v0 meetings, v1 attendance
     /// (their reports'), v2 attendance at work-collective meetings.
     Meetings,
+    /// Per day of the event's start, key: a work collective, v0 its meetings
+    /// held (read as the number of collectives met, [`distinct_keys`]).
+    Organisations,
 }
 
 impl Measure {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::VolunteersNew,
         Self::Volunteers,
         Self::Events,
@@ -58,6 +61,7 @@ impl Measure {
         Self::Posters,
         Self::PosterSites,
         Self::Meetings,
+        Self::Organisations,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +76,7 @@ impl Measure {
             Self::Posters => "posters",
             Self::PosterSites => "poster_sites",
             Self::Meetings => "meetings",
+            Self::Organisations => "organisations",
         }
     }
 
@@ -157,6 +162,13 @@ impl Measure {
                  LEFT JOIN meeting_reports r ON r.meeting_id = m.event_id WHERE m.status = 'held'"
                     .to_owned(),
                 "2, 3",
+            ),
+            Self::Organisations => (
+                format!("e.branch_code, {}, m.organisation_id, '', COUNT(*), 0, 0, 0, 0", day("e.starts_at")),
+                "meetings m JOIN events e ON e.id = m.event_id JOIN branches b ON b.code = e.branch_code \
+                 WHERE m.status = 'held' AND m.organisation_id IS NOT NULL"
+                    .to_owned(),
+                "2, 3, 4",
             ),
         };
         let names = ["branch_code", "day", "key", "key2", "v0", "v1", "v2", "v3", "v4"];
@@ -288,7 +300,8 @@ pub fn sync_offsets(conn: &mut DbConn) -> QueryResult<bool> {
 }
 
 /// The rows of `measure` for `scope`'s branches, as report groups: over its
-/// days for a daily measure, as of now otherwise.
+/// days for a daily measure (per day, or summed when `scope` needs no days),
+/// as of now otherwise.
 pub fn tallies(conn: &mut DbConn, scope: &Scope, measure: Measure) -> QueryResult<Vec<Tally>> {
     if scope.branches.is_empty() {
         return Ok(Vec::new());
@@ -305,9 +318,48 @@ pub fn tallies(conn: &mut DbConn, scope: &Scope, measure: Measure) -> QueryResul
         } else {
             "day = ''".to_owned()
         };
+        let branches = branches.join(", ");
+        let sql = if scope.per_day || !measure.daily() {
+            format!(
+                "SELECT branch_code AS branch, NULLIF(day, '') AS day, NULLIF(key, '') AS key, \
+                 NULLIF(key2, '') AS key2, v0, v1, v2, v3, v4 FROM report_days \
+                 WHERE measure = {measure_param} AND branch_code IN ({branches}) AND {days}"
+            )
+        } else {
+            // PostgreSQL sums BIGINTs to NUMERIC: the casts keep them BIGINTs.
+            let sums: Vec<String> = (0..5).map(|n| format!("CAST(SUM(v{n}) AS BIGINT) AS v{n}")).collect();
+            format!(
+                "SELECT branch_code AS branch, CAST(NULL AS TEXT) AS day, NULLIF(key, '') AS key, \
+                 NULLIF(key2, '') AS key2, {} FROM report_days \
+                 WHERE measure = {measure_param} AND branch_code IN ({branches}) AND {days} \
+                 GROUP BY branch_code, key, key2",
+                sums.join(", ")
+            )
+        };
+        (sql, params.values)
+    })
+}
+
+/// Per branch of `scope`, v0: how many keys of `measure` hold anything over its
+/// days (the work collectives met).
+pub fn distinct_keys(conn: &mut DbConn, scope: &Scope, measure: Measure) -> QueryResult<Vec<Tally>> {
+    if scope.branches.is_empty() {
+        return Ok(Vec::new());
+    }
+    raw_sql::load(conn, |sqlite| {
+        let mut params = Params::new(sqlite);
+        let measure_param = params.next(Param::Text(measure.as_str().to_owned()));
+        let branches: Vec<String> =
+            scope.branches.iter().map(|(code, _)| params.next(Param::Text(code.clone()))).collect();
+        let from = params.next(Param::Text(scope.from.to_string()));
+        let to = params.next(Param::Text(scope.to.to_string()));
         let sql = format!(
-            "SELECT branch_code AS branch, NULLIF(day, '') AS day, NULLIF(key, '') AS key, NULLIF(key2, '') AS key2, \
-             v0, v1, v2, v3, v4 FROM report_days WHERE measure = {measure_param} AND branch_code IN ({}) AND {days}",
+            "SELECT branch, CAST(NULL AS TEXT) AS day, CAST(NULL AS TEXT) AS key, CAST(NULL AS TEXT) AS key2, \
+             CAST(COUNT(*) AS BIGINT) AS v0, CAST(0 AS BIGINT) AS v1, CAST(0 AS BIGINT) AS v2, \
+             CAST(0 AS BIGINT) AS v3, CAST(0 AS BIGINT) AS v4 FROM ( \
+             SELECT branch_code AS branch, key FROM report_days WHERE measure = {measure_param} \
+             AND branch_code IN ({}) AND day >= {from} AND day <= {to} \
+             GROUP BY branch_code, key HAVING SUM(v0) > 0) AS held GROUP BY branch",
             branches.join(", ")
         );
         (sql, params.values)

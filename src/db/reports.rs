@@ -6,8 +6,8 @@
 //! visits and hand-outs from `visit_days` and `hand_out_days` (see
 //! [`add_visit_days`], [`add_hand_outs`]); volunteers, events, shifts,
 //! sign-ups, routes and social-media posts from `report_days`, which triggers
-//! keep (see [`super::report_days`]). Meetings, poster placements and sites
-//! and rural settlements, thousands of rows at most, are counted from the rows.
+//! keep (see [`super::report_days`]), as are meetings, posters and the work
+//! collectives met. Rural settlements reached are counted from the rows.
 
 use std::collections::BTreeMap;
 
@@ -57,6 +57,10 @@ pub struct Scope {
     /// Local days, inclusive.
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// Whether the in-range figures kept in `report_days` come per day (a
+    /// series) or summed over the range (`day` `None`: a summary needs no more,
+    /// and a national one then reads 30 times fewer rows).
+    pub per_day: bool,
 }
 
 /// Every query of a report, grouped per branch (and local day for the
@@ -121,13 +125,6 @@ fn offsets(scope: &Scope, params: &mut Params) -> String {
     format!("{} AS o", raw_sql::branch_offsets(&scope.branches, params))
 }
 
-/// The conditions keeping the instants of `column` whose local day lies in
-/// the scope: a coarse bound in UTC first (a day either side covers every
-/// offset), so an index on the column narrows the rows.
-fn in_range(scope: &Scope, column: &str, params: &mut Params) -> String {
-    raw_sql::within_local_days(column, Some(scope.from), Some(scope.to), params).join(" AND ")
-}
-
 /// A statement over `from` grouped per branch only (figures as of now, or over
 /// the whole range).
 fn per_branch(
@@ -189,17 +186,7 @@ pub fn in_range_tallies(conn: &mut DbConn, scope: &Scope, tallies: &mut Tallies)
     tallies.posters_placed = report_days::tallies(conn, scope, Measure::Posters)?;
     tallies.visits = raw_sql::load(conn, |sqlite| visits_statement(scope, sqlite))?;
     tallies.handed_out = raw_sql::load(conn, |sqlite| hand_outs_statement(scope, sqlite))?;
-    tallies.organisations_met = raw_sql::load(conn, |sqlite| {
-        let mut params = Params::new(sqlite);
-        let values_list = offsets(scope, &mut params);
-        let range = in_range(scope, "e.starts_at", &mut params);
-        let sql = format!(
-            "SELECT {} FROM meetings m JOIN events e ON e.id = m.event_id JOIN {values_list} \
-             ON o.column1 = e.branch_code WHERE {range} AND m.status = 'held' GROUP BY e.branch_code",
-            columns("e.branch_code", None, [None, None], &["COUNT(DISTINCT m.organisation_id)"])
-        );
-        (sql, params.values)
-    })?;
+    tallies.organisations_met = report_days::distinct_keys(conn, scope, Measure::Organisations)?;
     Ok(())
 }
 
@@ -295,7 +282,7 @@ pub fn visit_days_from_visits(conn: &mut DbConn, branches: &[(String, i32)]) -> 
     raw_sql::load(conn, |sqlite| {
         let mut params = Params::new(sqlite);
         let day = raw_sql::local_day("v.visited_at", sqlite);
-        let scope = Scope { branches: branches.to_vec(), from: NaiveDate::MIN, to: NaiveDate::MAX };
+        let scope = Scope { branches: branches.to_vec(), from: NaiveDate::MIN, to: NaiveDate::MAX, per_day: true };
         let values_list = offsets(&scope, &mut params);
         let sql = format!(
             "SELECT r.branch_code AS branch_code, {day} AS day, {} AS visits, {} AS doors_knocked, \
@@ -417,7 +404,7 @@ pub fn hand_out_days_from_movements(conn: &mut DbConn, branches: &[(String, i32)
     raw_sql::load(conn, |sqlite| {
         let mut params = Params::new(sqlite);
         let day = raw_sql::local_day("m.created_at", sqlite);
-        let scope = Scope { branches: branches.to_vec(), from: NaiveDate::MIN, to: NaiveDate::MAX };
+        let scope = Scope { branches: branches.to_vec(), from: NaiveDate::MIN, to: NaiveDate::MAX, per_day: true };
         let values_list = offsets(&scope, &mut params);
         let sql = format!(
             "SELECT m.branch_code AS branch_code, {day} AS day, m.material_id AS material_id, {} AS quantity \

@@ -82,7 +82,8 @@ fn load(
     };
     let today = (Utc::now().naive_utc() + TimeDelta::minutes(i64::from(minutes))).date();
     let (from, to) = days(from, to, today)?;
-    let scope = Scope { branches: offsets, from, to };
+    // The figures as of now come with the summaries, which need no days.
+    let scope = Scope { branches: offsets, from, to, per_day: !stock };
     let mut tallies = Tallies::default();
     reports::in_range_tallies(conn, &scope, &mut tallies)?;
     if stock {

@@ -777,6 +777,7 @@ async fn the_kept_daily_figures_equal_the_raw_rows_through_every_kind_of_change(
         "posters",
         "poster_sites",
         "meetings",
+        "organisations",
     ] {
         assert!(kept.iter().any(|row| row.measure == measure), "{measure} is kept");
     }

@@ -298,7 +298,8 @@ CREATE TRIGGER report_days_poster_placement_update AFTER UPDATE ON poster_placem
     EXECUTE FUNCTION report_days_poster_placements();
 
 -- Meetings held, by their event's start: v0 meetings, v1 attendance (their
--- reports'), v2 attendance at work-collective meetings (with an organisation).
+-- reports'), v2 attendance at work-collective meetings (with an organisation);
+-- and `organisations`: per work collective met (key), v0 its held meetings.
 -- What a meeting contributes, signed, for the meeting, its event and its report
 -- as the arguments say (NULL: as stored).
 CREATE FUNCTION report_meeting_deltas(in_meeting TEXT, in_status TEXT, in_organisation TEXT,
@@ -312,6 +313,12 @@ RETURNS report_delta[] LANGUAGE sql STABLE AS $$
                    0, 0)::report_delta
         FROM events e LEFT JOIN meeting_reports r ON r.meeting_id = in_meeting
         WHERE e.id = in_meeting AND in_status = 'held'
+        UNION ALL
+        SELECT ROW('organisations', COALESCE(in_branch, e.branch_code),
+                   report_local_day(COALESCE(in_starts_at, e.starts_at), COALESCE(in_branch, e.branch_code)),
+                   in_organisation, '', in_sign, 0, 0, 0, 0)::report_delta
+        FROM events e
+        WHERE e.id = in_meeting AND in_status = 'held' AND in_organisation IS NOT NULL
     );
 $$;
 CREATE FUNCTION report_days_meetings() RETURNS trigger LANGUAGE plpgsql AS $$

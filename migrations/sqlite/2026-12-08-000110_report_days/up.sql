@@ -322,17 +322,20 @@ BEGIN
 END;
 
 -- Meetings held, by their event's start: v0 meetings, v1 attendance (their
--- reports'), v2 attendance at work-collective meetings (with an organisation).
+-- reports'), v2 attendance at work-collective meetings (with an organisation);
+-- and `organisations`: per work collective met (key), v0 its held meetings.
 CREATE TRIGGER report_days_meeting_insert AFTER INSERT ON meetings
 BEGIN
     INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
-    SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', 1, 1 * COALESCE(rep.attendance, 0), 1 * CASE WHEN NEW.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = NEW.event_id WHERE e.id = NEW.event_id AND NEW.status = 'held') WHERE true
+    SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', 1, 1 * COALESCE(rep.attendance, 0), 1 * CASE WHEN NEW.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = NEW.event_id WHERE e.id = NEW.event_id AND NEW.status = 'held'
+    UNION ALL SELECT 'organisations', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), NEW.organisation_id, '', 1, 0, 0 FROM events e WHERE e.id = NEW.event_id AND NEW.status = 'held' AND NEW.organisation_id IS NOT NULL) WHERE true
     ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
 END;
 CREATE TRIGGER report_days_meeting_delete AFTER DELETE ON meetings
 BEGIN
     INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
-    SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', -1, -1 * COALESCE(rep.attendance, 0), -1 * CASE WHEN OLD.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = OLD.event_id WHERE e.id = OLD.event_id AND OLD.status = 'held') WHERE true
+    SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', -1, -1 * COALESCE(rep.attendance, 0), -1 * CASE WHEN OLD.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = OLD.event_id WHERE e.id = OLD.event_id AND OLD.status = 'held'
+    UNION ALL SELECT 'organisations', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), OLD.organisation_id, '', -1, 0, 0 FROM events e WHERE e.id = OLD.event_id AND OLD.status = 'held' AND OLD.organisation_id IS NOT NULL) WHERE true
     ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
 END;
 CREATE TRIGGER report_days_meeting_update AFTER UPDATE ON meetings
@@ -340,7 +343,9 @@ WHEN OLD.status IS NOT NEW.status OR OLD.organisation_id IS NOT NEW.organisation
 BEGIN
     INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
     SELECT * FROM (SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', -1, -1 * COALESCE(rep.attendance, 0), -1 * CASE WHEN OLD.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = OLD.event_id WHERE e.id = OLD.event_id AND OLD.status = 'held'
-    UNION ALL SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', 1, 1 * COALESCE(rep.attendance, 0), 1 * CASE WHEN NEW.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = NEW.event_id WHERE e.id = NEW.event_id AND NEW.status = 'held') WHERE true
+    UNION ALL SELECT 'organisations', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), OLD.organisation_id, '', -1, 0, 0 FROM events e WHERE e.id = OLD.event_id AND OLD.status = 'held' AND OLD.organisation_id IS NOT NULL
+    UNION ALL SELECT 'meetings', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), '', '', 1, 1 * COALESCE(rep.attendance, 0), 1 * CASE WHEN NEW.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM events e LEFT JOIN meeting_reports rep ON rep.meeting_id = NEW.event_id WHERE e.id = NEW.event_id AND NEW.status = 'held'
+    UNION ALL SELECT 'organisations', e.branch_code, date(e.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = e.branch_code)), NEW.organisation_id, '', 1, 0, 0 FROM events e WHERE e.id = NEW.event_id AND NEW.status = 'held' AND NEW.organisation_id IS NOT NULL) WHERE true
     ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
 END;
 CREATE TRIGGER report_days_meeting_report_insert AFTER INSERT ON meeting_reports
@@ -368,7 +373,9 @@ WHEN OLD.branch_code IS NOT NEW.branch_code OR OLD.starts_at IS NOT NEW.starts_a
 BEGIN
     INSERT INTO report_days (measure, branch_code, day, key, key2, v0, v1, v2)
     SELECT * FROM (SELECT 'meetings', OLD.branch_code, date(OLD.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = OLD.branch_code)), '', '', -1, -1 * COALESCE(rep.attendance, 0), -1 * CASE WHEN m.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM meetings m LEFT JOIN meeting_reports rep ON rep.meeting_id = m.event_id WHERE m.event_id = OLD.id AND m.status = 'held'
-    UNION ALL SELECT 'meetings', NEW.branch_code, date(NEW.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = NEW.branch_code)), '', '', 1, 1 * COALESCE(rep.attendance, 0), 1 * CASE WHEN m.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM meetings m LEFT JOIN meeting_reports rep ON rep.meeting_id = m.event_id WHERE m.event_id = NEW.id AND m.status = 'held') WHERE true
+    UNION ALL SELECT 'organisations', OLD.branch_code, date(OLD.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = OLD.branch_code)), m.organisation_id, '', -1, 0, 0 FROM meetings m WHERE m.event_id = OLD.id AND m.status = 'held' AND m.organisation_id IS NOT NULL
+    UNION ALL SELECT 'meetings', NEW.branch_code, date(NEW.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = NEW.branch_code)), '', '', 1, 1 * COALESCE(rep.attendance, 0), 1 * CASE WHEN m.organisation_id IS NOT NULL THEN COALESCE(rep.attendance, 0) ELSE 0 END FROM meetings m LEFT JOIN meeting_reports rep ON rep.meeting_id = m.event_id WHERE m.event_id = NEW.id AND m.status = 'held'
+    UNION ALL SELECT 'organisations', NEW.branch_code, date(NEW.starts_at, (SELECT printf('%+d minutes', utc_offset_minutes) FROM branches WHERE code = NEW.branch_code)), m.organisation_id, '', 1, 0, 0 FROM meetings m WHERE m.event_id = NEW.id AND m.status = 'held' AND m.organisation_id IS NOT NULL) WHERE true
     ON CONFLICT (measure, branch_code, day, key, key2) DO UPDATE SET v0 = v0 + excluded.v0, v1 = v1 + excluded.v1, v2 = v2 + excluded.v2;
 END;
 
