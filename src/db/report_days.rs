@@ -299,6 +299,13 @@ pub fn sync_offsets(conn: &mut DbConn) -> QueryResult<bool> {
     })
 }
 
+/// The condition keeping the rows of `measure` of `scope`'s branches.
+fn rows_of(measure: Measure, scope: &Scope, params: &mut Params) -> String {
+    let measure = params.next(Param::Text(measure.as_str().to_owned()));
+    let branches: Vec<String> = scope.branches.iter().map(|(code, _)| params.next(Param::Text(code.clone()))).collect();
+    format!("measure = {measure} AND branch_code IN ({})", branches.join(", "))
+}
+
 /// The rows of `measure` for `scope`'s branches, as report groups: over its
 /// days for a daily measure (per day, or summed when `scope` needs no days),
 /// as of now otherwise.
@@ -308,9 +315,7 @@ pub fn tallies(conn: &mut DbConn, scope: &Scope, measure: Measure) -> QueryResul
     }
     raw_sql::load(conn, |sqlite| {
         let mut params = Params::new(sqlite);
-        let measure_param = params.next(Param::Text(measure.as_str().to_owned()));
-        let branches: Vec<String> =
-            scope.branches.iter().map(|(code, _)| params.next(Param::Text(code.clone()))).collect();
+        let rows = rows_of(measure, scope, &mut params);
         let days = if measure.daily() {
             let from = params.next(Param::Text(scope.from.to_string()));
             let to = params.next(Param::Text(scope.to.to_string()));
@@ -318,20 +323,17 @@ pub fn tallies(conn: &mut DbConn, scope: &Scope, measure: Measure) -> QueryResul
         } else {
             "day = ''".to_owned()
         };
-        let branches = branches.join(", ");
         let sql = if scope.per_day || !measure.daily() {
             format!(
                 "SELECT branch_code AS branch, NULLIF(day, '') AS day, NULLIF(key, '') AS key, \
-                 NULLIF(key2, '') AS key2, v0, v1, v2, v3, v4 FROM report_days \
-                 WHERE measure = {measure_param} AND branch_code IN ({branches}) AND {days}"
+                 NULLIF(key2, '') AS key2, v0, v1, v2, v3, v4 FROM report_days WHERE {rows} AND {days}"
             )
         } else {
             // PostgreSQL sums BIGINTs to NUMERIC: the casts keep them BIGINTs.
             let sums: Vec<String> = (0..5).map(|n| format!("CAST(SUM(v{n}) AS BIGINT) AS v{n}")).collect();
             format!(
                 "SELECT branch_code AS branch, CAST(NULL AS TEXT) AS day, NULLIF(key, '') AS key, \
-                 NULLIF(key2, '') AS key2, {} FROM report_days \
-                 WHERE measure = {measure_param} AND branch_code IN ({branches}) AND {days} \
+                 NULLIF(key2, '') AS key2, {} FROM report_days WHERE {rows} AND {days} \
                  GROUP BY branch_code, key, key2",
                 sums.join(", ")
             )
@@ -348,19 +350,15 @@ pub fn distinct_keys(conn: &mut DbConn, scope: &Scope, measure: Measure) -> Quer
     }
     raw_sql::load(conn, |sqlite| {
         let mut params = Params::new(sqlite);
-        let measure_param = params.next(Param::Text(measure.as_str().to_owned()));
-        let branches: Vec<String> =
-            scope.branches.iter().map(|(code, _)| params.next(Param::Text(code.clone()))).collect();
+        let rows = rows_of(measure, scope, &mut params);
         let from = params.next(Param::Text(scope.from.to_string()));
         let to = params.next(Param::Text(scope.to.to_string()));
         let sql = format!(
             "SELECT branch, CAST(NULL AS TEXT) AS day, CAST(NULL AS TEXT) AS key, CAST(NULL AS TEXT) AS key2, \
              CAST(COUNT(*) AS BIGINT) AS v0, CAST(0 AS BIGINT) AS v1, CAST(0 AS BIGINT) AS v2, \
              CAST(0 AS BIGINT) AS v3, CAST(0 AS BIGINT) AS v4 FROM ( \
-             SELECT branch_code AS branch, key FROM report_days WHERE measure = {measure_param} \
-             AND branch_code IN ({}) AND day >= {from} AND day <= {to} \
-             GROUP BY branch_code, key HAVING SUM(v0) > 0) AS held GROUP BY branch",
-            branches.join(", ")
+             SELECT branch_code AS branch, key FROM report_days WHERE {rows} AND day >= {from} AND day <= {to} \
+             GROUP BY branch_code, key HAVING SUM(v0) > 0) AS held GROUP BY branch"
         );
         (sql, params.values)
     })

@@ -12,7 +12,8 @@ use crate::db::events::{self, Event, EventChanges};
 use crate::db::meetings::{self, CoverageScope, FollowUp, Meeting, MeetingFilter, Question, Report, Speaker};
 use crate::db::shifts::{self, Assignment, Shift};
 use crate::db::talking_points::{self, PointFilter};
-use crate::db::{Db, DbConn, branches, localities, member_organisations, volunteers, write_transaction};
+use crate::db::{Db, DbConn, branches, localities, member_organisations, outbox, volunteers, write_transaction};
+use crate::domain::change::{ChangeOperation, ChangeType};
 use crate::domain::event::{AssignmentStatus, EventKind, EventStatus};
 use crate::domain::role::Role;
 use crate::domain::route::QuestionTopic;
@@ -310,12 +311,12 @@ pub fn add_speaker(
         shifts::insert_assignment(conn, &assignment)?;
         // The booking is a sign-up of its own in the feed; the audit entry
         // names the meeting, so the change is appended here.
-        crate::db::outbox::append(
+        outbox::append(
             conn,
-            &crate::db::outbox::Change {
-                resource_type: crate::domain::change::ChangeType::Assignment,
+            &outbox::Change {
+                resource_type: ChangeType::Assignment,
                 resource_id: &assignment.id,
-                operation: crate::domain::change::ChangeOperation::Create,
+                operation: ChangeOperation::Create,
                 subject_id: None,
                 action: Some("speaker_booked"),
             },
