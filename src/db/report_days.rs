@@ -8,7 +8,7 @@
 //! proves the triggers right compares the two) and rebuilds them when a
 //! branch's UTC offset changes, which the triggers need to tell a local day.
 
-use chrono::{Offset, TimeZone, Utc};
+use chrono::Utc;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
@@ -16,9 +16,11 @@ use super::DbConn;
 use super::raw_sql::{self, Param, Params};
 use super::reports::{Scope, Tally};
 use super::schema::branches;
+use crate::domain::branch::utc_offset_minutes;
 
 /// A figure `report_days` keeps; each states what its numbers are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = Text)]
 pub enum Measure {
     /// Per day: v0 volunteers whose record was created that day.
     VolunteersNew,
@@ -49,37 +51,21 @@ pub enum Measure {
     Organisations,
 }
 
+crate::text_enum!(Measure {
+    VolunteersNew = "volunteers_new",
+    Volunteers = "volunteers",
+    Events = "events",
+    Shifts = "shifts",
+    Signups = "signups",
+    Routes = "routes",
+    Social = "social",
+    Posters = "posters",
+    PosterSites = "poster_sites",
+    Meetings = "meetings",
+    Organisations = "organisations",
+});
+
 impl Measure {
-    pub const ALL: [Self; 11] = [
-        Self::VolunteersNew,
-        Self::Volunteers,
-        Self::Events,
-        Self::Shifts,
-        Self::Signups,
-        Self::Routes,
-        Self::Social,
-        Self::Posters,
-        Self::PosterSites,
-        Self::Meetings,
-        Self::Organisations,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::VolunteersNew => "volunteers_new",
-            Self::Volunteers => "volunteers",
-            Self::Events => "events",
-            Self::Shifts => "shifts",
-            Self::Signups => "signups",
-            Self::Routes => "routes",
-            Self::Social => "social",
-            Self::Posters => "posters",
-            Self::PosterSites => "poster_sites",
-            Self::Meetings => "meetings",
-            Self::Organisations => "organisations",
-        }
-    }
-
     /// Whether the measure is kept per day (or only as of now, `day` = '').
     fn daily(self) -> bool {
         !matches!(self, Self::Volunteers | Self::Routes | Self::PosterSites)
@@ -91,35 +77,37 @@ impl Measure {
     fn recompute(self, day: &dyn Fn(&str) -> String) -> String {
         const LIVE: &str = "s.cancelled_at IS NULL AND e.status IN ('scheduled', 'completed')";
         let measure = self.as_str();
-        let (select, from, group) = match self {
+        let (columns, from, group) = match self {
             Self::VolunteersNew => (
-                format!("t.branch_code, {}, '', '', COUNT(*), 0, 0, 0, 0", day("t.created_at")),
+                columns(&["t.branch_code", &day("t.created_at"), "''", "''", "COUNT(*)"]),
                 "volunteers t JOIN branches b ON b.code = t.branch_code".to_owned(),
                 "2, 3",
             ),
             Self::Volunteers => {
-                ("t.branch_code, '', t.status, '', COUNT(*), 0, 0, 0, 0".to_owned(), "volunteers t".to_owned(), "2, 4")
+                (columns(&["t.branch_code", "''", "t.status", "''", "COUNT(*)"]), "volunteers t".to_owned(), "2, 4")
             }
             Self::Events => (
-                format!("e.branch_code, {}, e.kind, e.status, COUNT(*), 0, 0, 0, 0", day("e.starts_at")),
+                columns(&["e.branch_code", &day("e.starts_at"), "e.kind", "e.status", "COUNT(*)"]),
                 "events e JOIN branches b ON b.code = e.branch_code".to_owned(),
                 "2, 3, 4, 5",
             ),
             Self::Shifts => (
-                format!("e.branch_code, {}, '', '', COUNT(*), SUM(s.capacity), 0, 0, 0", day("s.starts_at")),
+                columns(&["e.branch_code", &day("s.starts_at"), "''", "''", "COUNT(*)", "SUM(s.capacity)"]),
                 format!(
                     "shifts s JOIN events e ON e.id = s.event_id JOIN branches b ON b.code = e.branch_code WHERE {LIVE}"
                 ),
                 "2, 3",
             ),
             Self::Signups => (
-                format!(
-                    "e.branch_code, {}, '', '', \
-                     SUM(CASE WHEN a.status IN ('signed_up', 'attended', 'no_show') THEN 1 ELSE 0 END), \
-                     SUM(CASE WHEN a.status = 'attended' THEN 1 ELSE 0 END), \
-                     SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END), 0, 0",
-                    day("s.starts_at")
-                ),
+                columns(&[
+                    "e.branch_code",
+                    &day("s.starts_at"),
+                    "''",
+                    "''",
+                    "SUM(CASE WHEN a.status IN ('signed_up', 'attended', 'no_show') THEN 1 ELSE 0 END)",
+                    "SUM(CASE WHEN a.status = 'attended' THEN 1 ELSE 0 END)",
+                    "SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END)",
+                ]),
                 format!(
                     "assignments a JOIN shifts s ON s.id = a.shift_id JOIN events e ON e.id = s.event_id \
                      JOIN branches b ON b.code = e.branch_code WHERE {LIVE}"
@@ -127,83 +115,87 @@ impl Measure {
                 "2, 3",
             ),
             Self::Routes => (
-                "r.branch_code, '', '', '', COUNT(*), SUM(r.stops_total), SUM(r.stops_visited), 0, 0".to_owned(),
+                columns(&["r.branch_code", "''", "''", "''", "COUNT(*)", "SUM(r.stops_total)", "SUM(r.stops_visited)"]),
                 "routes r".to_owned(),
                 "2",
             ),
             Self::Social => (
-                format!(
-                    "p.branch_code, {}, '', '', COUNT(*), SUM(COALESCE(p.views, 0)), SUM(COALESCE(p.reactions, 0)), \
-                     SUM(COALESCE(p.shares, 0)), SUM(COALESCE(p.comments, 0))",
-                    day("p.published_at")
-                ),
+                columns(&[
+                    "p.branch_code",
+                    &day("p.published_at"),
+                    "''",
+                    "''",
+                    "COUNT(*)",
+                    "SUM(COALESCE(p.views, 0))",
+                    "SUM(COALESCE(p.reactions, 0))",
+                    "SUM(COALESCE(p.shares, 0))",
+                    "SUM(COALESCE(p.comments, 0))",
+                ]),
                 "social_posts p JOIN branches b ON b.code = p.branch_code WHERE p.removed_at IS NULL".to_owned(),
                 "2, 3",
             ),
             Self::Posters => (
-                format!("p.branch_code, {}, '', '', SUM(p.quantity), COUNT(*), 0, 0, 0", day("p.placed_at")),
+                columns(&["p.branch_code", &day("p.placed_at"), "''", "''", "SUM(p.quantity)", "COUNT(*)"]),
                 "poster_placements p JOIN branches b ON b.code = p.branch_code".to_owned(),
                 "2, 3",
             ),
             Self::PosterSites => (
-                "p.branch_code, '', '', '', SUM(CASE WHEN p.status = 'active' THEN 1 ELSE 0 END), \
-                 SUM(CASE WHEN p.status = 'active' AND p.current_posters > 0 THEN 1 ELSE 0 END), 0, 0, 0"
-                    .to_owned(),
+                columns(&[
+                    "p.branch_code",
+                    "''",
+                    "''",
+                    "''",
+                    "SUM(CASE WHEN p.status = 'active' THEN 1 ELSE 0 END)",
+                    "SUM(CASE WHEN p.status = 'active' AND p.current_posters > 0 THEN 1 ELSE 0 END)",
+                ]),
                 "poster_sites p".to_owned(),
                 "2",
             ),
             Self::Meetings => (
-                format!(
-                    "e.branch_code, {}, '', '', COUNT(*), SUM(COALESCE(r.attendance, 0)), \
-                     SUM(CASE WHEN m.organisation_id IS NOT NULL THEN COALESCE(r.attendance, 0) ELSE 0 END), 0, 0",
-                    day("e.starts_at")
-                ),
+                columns(&[
+                    "e.branch_code",
+                    &day("e.starts_at"),
+                    "''",
+                    "''",
+                    "COUNT(*)",
+                    "SUM(COALESCE(r.attendance, 0))",
+                    "SUM(CASE WHEN m.organisation_id IS NOT NULL THEN COALESCE(r.attendance, 0) ELSE 0 END)",
+                ]),
                 "meetings m JOIN events e ON e.id = m.event_id JOIN branches b ON b.code = e.branch_code \
                  LEFT JOIN meeting_reports r ON r.meeting_id = m.event_id WHERE m.status = 'held'"
                     .to_owned(),
                 "2, 3",
             ),
             Self::Organisations => (
-                format!("e.branch_code, {}, m.organisation_id, '', COUNT(*), 0, 0, 0, 0", day("e.starts_at")),
+                columns(&["e.branch_code", &day("e.starts_at"), "m.organisation_id", "''", "COUNT(*)"]),
                 "meetings m JOIN events e ON e.id = m.event_id JOIN branches b ON b.code = e.branch_code \
                  WHERE m.status = 'held' AND m.organisation_id IS NOT NULL"
                     .to_owned(),
                 "2, 3, 4",
             ),
         };
-        let names = ["branch_code", "day", "key", "key2", "v0", "v1", "v2", "v3", "v4"];
-        let aliased: Vec<String> =
-            split_top_level(&select).iter().zip(names).map(|(expr, name)| format!("{expr} AS {name}")).collect();
-        format!("SELECT '{measure}' AS measure, {} FROM {from} GROUP BY {group}", aliased.join(", "))
+        format!("SELECT '{measure}' AS measure, {columns} FROM {from} GROUP BY {group}")
     }
 }
 
-/// `list` split at its commas outside parentheses.
-fn split_top_level(list: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
-    let mut depth = 0;
-    for c in list.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        if let Some(part) = parts.last_mut() {
-            part.push(c);
-        }
-    }
-    parts.iter().map(|part| part.trim().to_owned()).collect()
+/// The select list of a recomputed measure: `branch_code, day, key, key2`
+/// and up to five numbers (the rest zero), each under its column's name so
+/// that the union of the measures has them.
+fn columns(expressions: &[&str]) -> String {
+    const NAMES: [&str; 9] = ["branch_code", "day", "key", "key2", "v0", "v1", "v2", "v3", "v4"];
+    NAMES
+        .iter()
+        .enumerate()
+        .map(|(index, name)| format!("{} AS {name}", expressions.get(index).copied().unwrap_or("0")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One row of `report_days`.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct ReportDay {
     #[diesel(sql_type = Text)]
-    pub measure: String,
+    pub measure: Measure,
     #[diesel(sql_type = Text)]
     pub branch_code: String,
     #[diesel(sql_type = Text)]
@@ -283,8 +275,7 @@ pub fn sync_offsets(conn: &mut DbConn) -> QueryResult<bool> {
         let now = Utc::now().naive_utc();
         let mut changed = false;
         for (code, timezone, stored) in rows {
-            let zone: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::Asia::Almaty);
-            let minutes = zone.offset_from_utc_datetime(&now).fix().local_minus_utc() / 60;
+            let minutes = utc_offset_minutes(&timezone, now);
             if stored != Some(minutes) {
                 diesel::update(branches::table.find(&code))
                     .set(branches::utc_offset_minutes.eq(minutes))

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, Offset, TimeDelta, TimeZone, Utc};
+use chrono::{NaiveDate, TimeDelta, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
@@ -20,6 +20,7 @@ use super::raw_sql::{self, Param, Params};
 use super::report_days::{self, Measure};
 use super::schema::branches;
 use super::stock_movements::StockMovement;
+use crate::domain::branch::utc_offset_minutes;
 use crate::domain::material::MovementKind;
 
 /// One group of a report query: a branch, its local day (in-range figures),
@@ -336,8 +337,7 @@ pub struct HandOutDay {
 /// time; Astana time when the zone is unknown).
 fn offset_minutes(conn: &mut DbConn, code: &str) -> QueryResult<i32> {
     let zone: String = branches::table.find(code).select(branches::timezone).first(conn)?;
-    let zone: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::Asia::Almaty);
-    Ok(zone.offset_from_utc_datetime(&Utc::now().naive_utc()).fix().local_minus_utc() / 60)
+    Ok(utc_offset_minutes(&zone, Utc::now().naive_utc()))
 }
 
 /// Adds the hand-outs among `rows` (counter-movements subtract) to their

@@ -30,3 +30,13 @@ pub const BRANCH_CODES: [&str; 20] = [
 pub fn is_branch_code(code: &str) -> bool {
     BRANCH_CODES.contains(&code)
 }
+
+/// The UTC offset in minutes at `at` of the IANA zone `timezone` (Astana time
+/// when the name is unknown). Kazakhstan keeps no daylight saving time, so a
+/// branch's offset is the same all year; reports turn instants into the
+/// branch's local days with it.
+pub fn utc_offset_minutes(timezone: &str, at: chrono::NaiveDateTime) -> i32 {
+    use chrono::{Offset, TimeZone};
+    let zone: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::Asia::Almaty);
+    zone.offset_from_utc_datetime(&at).fix().local_minus_utc() / 60
+}

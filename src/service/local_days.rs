@@ -1,11 +1,11 @@
 //! What the reports by branch-local day share: the `from`/`to` days in order,
 //! and each branch's UTC offset for the SQL that turns instants into days.
 
-use chrono::{NaiveDate, Offset, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{NaiveDate, Utc};
 
 use crate::db::DbConn;
 use crate::db::branches::{self, BranchFilter};
+use crate::domain::branch::utc_offset_minutes;
 use crate::error::{ApiError, ErrorCode};
 
 /// `to` may not come before `from`.
@@ -26,8 +26,7 @@ pub fn branch_offsets(conn: &mut DbConn, only: Option<&str>) -> Result<Vec<(Stri
         .into_iter()
         .filter(|row| only.is_none_or(|wanted| wanted == row.code))
         .map(|row| {
-            let zone: Tz = row.timezone.parse().unwrap_or(chrono_tz::Asia::Almaty);
-            let minutes = zone.offset_from_utc_datetime(&now).fix().local_minus_utc() / 60;
+            let minutes = utc_offset_minutes(&row.timezone, now);
             (row.code, minutes)
         })
         .collect())
