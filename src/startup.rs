@@ -56,6 +56,13 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     let pool = db::build_pool(&config.database_url, config.pool_size)?;
     let mut conn = pool.get().map_err(|err| format!("cannot connect to {}: {err}", config.database_url))?;
     db::run_migrations(&mut conn).map_err(|err| format!("migrations failed on {}: {err}", config.database_url))?;
+    if let Ok(Some(collation)) = db::slow_text_collation(&mut conn) {
+        tracing::warn!(
+            %collation,
+            "the database compares text by a locale, not byte by byte (C): slower writes and key lookups; \
+             docs/deploy.md says how to create it with the C collation"
+        );
+    }
     drop(conn);
     let configured_secret = config.jwt_secret.as_ref().map(ExposeSecret::expose_secret);
     let secret = jwt::load_or_create_secret(configured_secret, &config.data_dir)?;
