@@ -8,7 +8,9 @@
 CREATE UNIQUE INDEX route_stops_route_id_key ON route_stops (route_id, id);
 ALTER TABLE visits
   ADD CONSTRAINT visits_route_stop_fkey FOREIGN KEY (route_id, stop_id) REFERENCES route_stops (route_id, id) NOT VALID;
--- Validating takes no lock that blocks writes.
+-- NOT VALID then VALIDATE: the check of the existing rows is one scan of them
+-- (not a probe per row). It runs in the migration's transaction, so writes to
+-- visits and stops wait for it (docs/deploy.md).
 ALTER TABLE visits VALIDATE CONSTRAINT visits_route_stop_fkey;
 ALTER TABLE visits DROP CONSTRAINT visits_route_id_fkey;
 ALTER TABLE visits DROP CONSTRAINT visits_stop_id_fkey;
