@@ -297,6 +297,13 @@ fn rows_of(measure: Measure, scope: &Scope, params: &mut Params) -> String {
     format!("measure = {measure} AND branch_code IN ({})", branches.join(", "))
 }
 
+/// The condition on `day` for the days of `scope`'s range.
+fn in_range(scope: &Scope, params: &mut Params) -> String {
+    let from = params.next(Param::Text(scope.from.to_string()));
+    let to = params.next(Param::Text(scope.to.to_string()));
+    format!("day >= {from} AND day <= {to}")
+}
+
 /// The rows of `measure` for `scope`'s branches, as report groups: over its
 /// days for a daily measure (per day, or summed when `scope` needs no days),
 /// as of now otherwise.
@@ -307,13 +314,7 @@ pub fn tallies(conn: &mut DbConn, scope: &Scope, measure: Measure) -> QueryResul
     raw_sql::load(conn, |sqlite| {
         let mut params = Params::new(sqlite);
         let rows = rows_of(measure, scope, &mut params);
-        let days = if measure.daily() {
-            let from = params.next(Param::Text(scope.from.to_string()));
-            let to = params.next(Param::Text(scope.to.to_string()));
-            format!("day >= {from} AND day <= {to}")
-        } else {
-            "day = ''".to_owned()
-        };
+        let days = if measure.daily() { in_range(scope, &mut params) } else { "day = ''".to_owned() };
         let sql = if scope.per_day || !measure.daily() {
             format!(
                 "SELECT branch_code AS branch, NULLIF(day, '') AS day, NULLIF(key, '') AS key, \
@@ -342,13 +343,12 @@ pub fn distinct_keys(conn: &mut DbConn, scope: &Scope, measure: Measure) -> Quer
     raw_sql::load(conn, |sqlite| {
         let mut params = Params::new(sqlite);
         let rows = rows_of(measure, scope, &mut params);
-        let from = params.next(Param::Text(scope.from.to_string()));
-        let to = params.next(Param::Text(scope.to.to_string()));
+        let days = in_range(scope, &mut params);
         let sql = format!(
             "SELECT branch, CAST(NULL AS TEXT) AS day, CAST(NULL AS TEXT) AS key, CAST(NULL AS TEXT) AS key2, \
              CAST(COUNT(*) AS BIGINT) AS v0, CAST(0 AS BIGINT) AS v1, CAST(0 AS BIGINT) AS v2, \
              CAST(0 AS BIGINT) AS v3, CAST(0 AS BIGINT) AS v4 FROM ( \
-             SELECT branch_code AS branch, key FROM report_days WHERE {rows} AND day >= {from} AND day <= {to} \
+             SELECT branch_code AS branch, key FROM report_days WHERE {rows} AND {days} \
              GROUP BY branch_code, key HAVING SUM(v0) > 0) AS held GROUP BY branch"
         );
         (sql, params.values)

@@ -395,61 +395,43 @@ pub struct StopVisits {
 /// Adds new visits to the stops they were made at, in one statement: only the
 /// touched stops are written, whatever the number of visits stored before.
 pub fn add_stop_visits(conn: &mut DbConn, added: &[StopVisits]) -> QueryResult<()> {
-    // SQLite (3.33+) and PostgreSQL both name a VALUES list's columns column1..n.
-    const SET: &str = "UPDATE route_stops AS s SET visits_count = s.visits_count + d.column2, \
-        first_visited_at = CASE WHEN s.first_visited_at IS NULL OR d.column3 < s.first_visited_at \
-        THEN d.column3 ELSE s.first_visited_at END FROM (VALUES ";
-    const WHERE: &str = ") AS d WHERE s.id = d.column1";
-    // Three parameters a stop: far below either backend's limit for 500 stops.
-    for chunk in added.chunks(1000) {
-        match conn {
-            DbConn::Sqlite(sqlite) => {
+    match conn {
+        DbConn::Sqlite(sqlite) => {
+            // A VALUES list (SQLite 3.33+ names its columns column1..n), three
+            // parameters a stop: far below SQLite's limit for 500 stops.
+            const SET: &str = "UPDATE route_stops AS s SET visits_count = s.visits_count + d.column2, \
+                first_visited_at = CASE WHEN s.first_visited_at IS NULL OR d.column3 < s.first_visited_at \
+                THEN d.column3 ELSE s.first_visited_at END FROM (VALUES ";
+            const WHERE: &str = ") AS d WHERE s.id = d.column1";
+            for chunk in added.chunks(1000) {
                 let rows = vec!["(?, ?, ?)"; chunk.len()].join(", ");
-                bind_stop_visits(diesel::sql_query(format!("{SET}{rows}{WHERE}")).into_boxed(), chunk)
-                    .execute(sqlite)?;
+                let mut query = diesel::sql_query(format!("{SET}{rows}{WHERE}")).into_boxed();
+                for stop in chunk {
+                    query = query
+                        .bind::<Text, _>(stop.stop_id.as_str())
+                        .bind::<Integer, _>(stop.visits)
+                        .bind::<Timestamp, _>(stop.first_visited_at);
+                }
+                query.execute(sqlite)?;
             }
-            DbConn::Postgresql(pg) => {
-                // Three arrays instead of a VALUES list: a statement of three
-                // parameters, parsed and planned in microseconds.
-                use diesel::sql_types::Array;
-                diesel::sql_query(
-                    "UPDATE route_stops AS s SET visits_count = s.visits_count + d.visits, \
-                     first_visited_at = CASE WHEN s.first_visited_at IS NULL OR d.first < s.first_visited_at \
-                     THEN d.first ELSE s.first_visited_at END \
-                     FROM unnest($1::text[], $2::int4[], $3::timestamp[]) AS d(id, visits, first) WHERE s.id = d.id",
-                )
-                .bind::<Array<Text>, _>(chunk.iter().map(|stop| stop.stop_id.as_str()).collect::<Vec<_>>())
-                .bind::<Array<Integer>, _>(chunk.iter().map(|stop| stop.visits).collect::<Vec<_>>())
-                .bind::<Array<Timestamp>, _>(chunk.iter().map(|stop| stop.first_visited_at).collect::<Vec<_>>())
-                .execute(pg)?;
-            }
+        }
+        DbConn::Postgresql(pg) => {
+            // Three arrays instead of a VALUES list: a statement of three
+            // parameters, parsed and planned in microseconds.
+            use diesel::sql_types::Array;
+            diesel::sql_query(
+                "UPDATE route_stops AS s SET visits_count = s.visits_count + d.visits, \
+                 first_visited_at = CASE WHEN s.first_visited_at IS NULL OR d.first < s.first_visited_at \
+                 THEN d.first ELSE s.first_visited_at END \
+                 FROM unnest($1::text[], $2::int4[], $3::timestamp[]) AS d(id, visits, first) WHERE s.id = d.id",
+            )
+            .bind::<Array<Text>, _>(added.iter().map(|stop| stop.stop_id.as_str()).collect::<Vec<_>>())
+            .bind::<Array<Integer>, _>(added.iter().map(|stop| stop.visits).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(added.iter().map(|stop| stop.first_visited_at).collect::<Vec<_>>())
+            .execute(pg)?;
         }
     }
     Ok(())
-}
-
-/// Binds each stop's id, new visits and earliest new visit, in the order of the
-/// VALUES rows.
-fn bind_stop_visits<'a, DB>(
-    mut query: diesel::query_builder::BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>,
-    stops: &'a [StopVisits],
-) -> diesel::query_builder::BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>
-where
-    DB: diesel::backend::Backend
-        + diesel::sql_types::HasSqlType<Text>
-        + diesel::sql_types::HasSqlType<Integer>
-        + diesel::sql_types::HasSqlType<Timestamp>,
-    str: diesel::serialize::ToSql<Text, DB>,
-    i32: diesel::serialize::ToSql<Integer, DB>,
-    NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
-{
-    for stop in stops {
-        query = query
-            .bind::<Text, _>(stop.stop_id.as_str())
-            .bind::<Integer, _>(stop.visits)
-            .bind::<Timestamp, _>(stop.first_visited_at);
-    }
-    query
 }
 
 /// Each stop of the route: its doors, and whether it has been visited.
