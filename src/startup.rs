@@ -187,17 +187,13 @@ pub fn http_server(state: AppState, listen: Listen) -> Result<actix_server::Serv
     use actix_web::rt::net::TcpStream;
 
     let workers = state.config.http_workers;
-    // Database work is all that runs on the blocking threads (password hashing has
-    // threads of its own). This limit is per worker: each worker runtime has its
-    // own blocking pool, so up to workers x pool size threads may exist. What
-    // bounds the work is the `Db`'s semaphore, one slot per pooled connection and
-    // shared by all workers: at most pool-size blocking threads run database work
-    // at once, and requests beyond that wait as futures, not as threads. A worker
-    // still needs up to pool-size threads of its own, since one worker may get
-    // every slot; a thread it no longer needs ends after 10 s idle (tokio's
-    // default), so the pool-size x workers bound is only reached briefly, when
-    // the busy work moves from worker to worker. Without a limit tokio allows 512
-    // per worker, each holding a stack and, with glibc, possibly its own heap.
+    // Database work on the primary runs on threads of its own (`db::threads`).
+    // tokio's blocking threads are left with reports on a read replica, DNS
+    // lookups of webhook targets, and start-up and shutdown work. The limit is per
+    // worker (each worker runtime has its own blocking pool): the replica's pool
+    // size, since one worker may hold every replica connection. Without a limit
+    // tokio allows 512 per worker, each holding a stack and, with glibc, possibly
+    // its own heap.
     let blocking_threads = usize::try_from(state.config.pool_size).unwrap_or(usize::MAX).max(2);
     let mut builder =
         actix_server::Server::build().backlog(1024).shutdown_timeout(30).worker_max_blocking_threads(blocking_threads);

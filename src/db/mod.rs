@@ -44,6 +44,7 @@ pub mod social_report;
 pub mod stock_balances;
 pub mod stock_movements;
 pub mod talking_points;
+pub mod threads;
 pub mod throttle_events;
 pub mod volunteer_holdings;
 pub mod volunteers;
@@ -170,11 +171,12 @@ pub struct Db {
     pool: DbPool,
     read_audit: read_audit::ReadAuditQueue,
     /// One permit per pooled connection, shared by every HTTP worker: a request
-    /// takes one before it goes to a blocking thread, so at most that many blocking
-    /// threads do database work at once, however many workers there are (each
-    /// worker has a blocking pool of its own). A request beyond that waits here,
-    /// as a future, rather than on a blocking thread.
+    /// takes one before its work goes to a database thread, so the work in flight
+    /// never exceeds the connections. A request beyond that waits here, as a
+    /// future, rather than on a thread.
     slots: Arc<Semaphore>,
+    /// Where the work of a slot runs: one thread per pooled connection.
+    threads: threads::DbThreads,
     /// The writer queue and account change count of this application.
     shared: Arc<scope::Shared>,
     /// Fails requests at once while the database is down (see [`breaker`]).
@@ -212,11 +214,14 @@ impl Db {
     pub fn new(pool: DbPool) -> Result<Self, String> {
         let shared = Arc::new(scope::Shared::default());
         let read_audit = read_audit::ReadAuditQueue::start(pool.clone(), Arc::clone(&shared))?;
-        let slots = Arc::new(Semaphore::new(usize::try_from(pool.max_size()).unwrap_or(1)));
+        let connections = usize::try_from(pool.max_size()).unwrap_or(1);
+        let slots = Arc::new(Semaphore::new(connections));
+        let threads = threads::DbThreads::start(connections)?;
         Ok(Self {
             pool,
             read_audit,
             slots,
+            threads,
             shared,
             breaker: Arc::default(),
             idempotency_crash: idempotency::InjectedCrash::default(),
@@ -292,7 +297,7 @@ impl Db {
         self.read_audit.flush().await;
     }
 
-    /// Runs `work` with one pooled connection on the blocking thread pool, so diesel
+    /// Runs `work` with one pooled connection on a database thread, so diesel
     /// never blocks an async worker.
     pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where
@@ -306,7 +311,7 @@ impl Db {
         // so the checkout may still wait, for what is left of the timeout.
         let left = CHECKOUT_TIMEOUT.saturating_sub(started.elapsed()).max(Duration::from_millis(1));
         let (pool, shared, breaker) = (self.pool.clone(), Arc::clone(&self.shared), Arc::clone(&self.breaker));
-        tokio::task::spawn_blocking(move || {
+        self.on_db_thread(move || {
             let done = checkout(&pool, &breaker, left).and_then(|mut conn| {
                 let done = scope::enter(&shared, || work(&mut conn));
                 // A failure on a connection that no longer answers is an outage
@@ -326,7 +331,14 @@ impl Db {
             done
         })
         .await
-        .map_err(ApiError::internal)?
+    }
+
+    /// Runs `work` on a database thread (see [`threads`]); a panic in it is a 500.
+    async fn on_db_thread<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.threads.run(work).await.unwrap_or_else(|| Err(ApiError::internal("the database work did not finish")))
     }
 
     /// Whether the circuit breaker is open (the database is taken for down).
@@ -354,7 +366,7 @@ impl Db {
         self.breaker.check()?;
         let slot = self.slot(READY_CHECKOUT_TIMEOUT).await?;
         let (pool, breaker) = (self.pool.clone(), Arc::clone(&self.breaker));
-        tokio::task::spawn_blocking(move || {
+        self.on_db_thread(move || {
             use diesel::connection::SimpleConnection;
             let answered = checkout(&pool, &breaker, READY_CHECKOUT_TIMEOUT)
                 .and_then(|mut conn| conn.batch_execute("SELECT 1").map_err(ApiError::unavailable));
@@ -363,7 +375,6 @@ impl Db {
             answered
         })
         .await
-        .map_err(ApiError::internal)?
     }
 }
 

@@ -18,10 +18,16 @@ pub type DbPool = Pool<Manager>;
 /// Settings applied to every SQLite connection: write-ahead logging so readers do
 /// not block the writer, foreign keys enforced, and a wait instead of an immediate
 /// "database is locked" when another connection holds the write lock.
+///
+/// The page cache is 512 KiB per connection instead of SQLite's 2 MiB: the
+/// operating system caches the file anyway, and a page missing from SQLite's
+/// cache is one `pread` from it. The default made the connections' caches,
+/// filled and fragmented over a day of requests, the largest part of the heap.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA foreign_keys = ON;
-PRAGMA busy_timeout = 5000;";
+PRAGMA busy_timeout = 5000;
+PRAGMA cache_size = -512;";
 
 #[derive(Debug)]
 pub struct Manager {
