@@ -350,7 +350,17 @@ pub fn set_stop_position(conn: &mut DbConn, id: &StopId, position: i32) -> Query
 
 /// Visits already stored under any of `ids`.
 pub fn visits_by_ids(conn: &mut DbConn, ids: &[VisitId]) -> QueryResult<Vec<Visit>> {
-    visits::table.filter(visits::id.eq_any(ids)).select(Visit::as_select()).load(conn)
+    match conn {
+        // One array parameter (`= ANY($1)`, what diesel writes for PostgreSQL
+        // itself): a statement prepared once for every batch size, where the
+        // multi-backend's `IN` list of 500 parameters was parsed and planned again
+        // on each batch.
+        DbConn::Postgresql(pg) => {
+            let ids: Vec<&str> = ids.iter().map(VisitId::as_str).collect();
+            visits::table.filter(visits::id.eq_any(ids)).select(Visit::as_select()).load(pg)
+        }
+        DbConn::Sqlite(_) => visits::table.filter(visits::id.eq_any(ids)).select(Visit::as_select()).load(conn),
+    }
 }
 
 pub fn insert_visit(conn: &mut DbConn, visit: &Visit) -> QueryResult<()> {

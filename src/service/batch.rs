@@ -164,7 +164,8 @@ pub fn counts<S>(decisions: &[Decision<S>]) -> (usize, usize, usize) {
 
 /// Runs a parsed batch under the contract: `load` reads the records stored under
 /// the items' ids. When every readable item is stored already (or none is
-/// readable), `replay` decides it without a transaction. Otherwise, in one write
+/// readable), `replay` decides it without a transaction; a batch whose first
+/// item is new goes straight to the transaction. Otherwise, in one write
 /// transaction, `lock` locks what the batch changes (and re-reads it), the
 /// stored records are read again under that lock, and `apply` decides and writes.
 pub fn sync<T: BatchItem, S, C, R>(
@@ -176,11 +177,19 @@ pub fn sync<T: BatchItem, S, C, R>(
     apply: impl FnOnce(&mut DbConn, C, ParsedBatch<T>, HashMap<T::Id, S>) -> Result<R, ApiError>,
 ) -> Result<R, ApiError> {
     let ids = ids(&parsed);
-    let stored = load(conn, &ids)?;
-    let writes_nothing =
-        parsed.iter().all(|(_, item)| item.as_ref().map_or(true, |item| stored.contains_key(item.id())));
-    if writes_nothing {
-        return replay(conn, parsed, stored);
+    // A new batch, the common case, is told by its first item alone: one lookup
+    // instead of the whole batch's, which the transaction reads again anyway.
+    let first_is_new = match ids.first() {
+        Some(first) => load(conn, std::slice::from_ref(first))?.is_empty(),
+        None => false,
+    };
+    if !first_is_new {
+        let stored = load(conn, &ids)?;
+        let writes_nothing =
+            parsed.iter().all(|(_, item)| item.as_ref().map_or(true, |item| stored.contains_key(item.id())));
+        if writes_nothing {
+            return replay(conn, parsed, stored);
+        }
     }
     write_transaction(conn, |conn| {
         let context = lock(conn)?;

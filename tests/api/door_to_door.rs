@@ -53,13 +53,18 @@ async fn a_batch_replayed_stores_nothing_twice_and_answers_with_the_stored_visit
         assert_eq!((replay["created"].as_u64(), replay["duplicates"].as_u64()), (Some(0), Some(30)));
         assert_eq!(replay["items"][0]["visit"]["note"], "Подъезд закрыт, код 12");
     }
+    // A replay with one new visit at its end (its first item stored) stores that one.
+    let mut grown = batch.clone();
+    grown.push(visit(id(&route["stops"][0])));
+    let result = app.sync_visits(&walker, &route, &grown).await;
+    assert_eq!((result["created"].as_u64(), result["duplicates"].as_u64()), (Some(1), Some(30)), "{result}");
     let visits = app
         .get(&format!("/api/v1/visits?route_id={}&limit=200", id(&route)))
         .bearer(&coordinator.token)
         .send()
         .await
         .json();
-    assert_eq!(visits["items"].as_array().unwrap().len(), 30);
+    assert_eq!(visits["items"].as_array().unwrap().len(), 31);
 }
 
 on_both_databases!(a_route_with_every_stop_visited_is_completed_with_totals_that_match_its_visits);

@@ -1,0 +1,1 @@
+CREATE INDEX visits_stop_idx ON visits (stop_id);
