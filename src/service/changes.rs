@@ -102,9 +102,7 @@ pub async fn page(
             }
             let rows = outbox::page(conn, start, &types, limit)?;
             let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit;
-            let next = rows.last().and_then(|row| row.seq).unwrap_or(start);
-            let (items, personal_records) = render(conn, &reader, rows)?;
-            let (items, next, has_more) = cap_by_size(items, next, has_more);
+            let (items, next, has_more, personal_records) = render_capped(conn, &reader, rows, start, has_more)?;
             Ok((ChangePage { items, next_cursor: next.to_string(), has_more }, personal_records))
         })
         .await?;
@@ -126,6 +124,39 @@ pub async fn page(
 /// repeats its record, and a route with 500 stops is ~150 kB, so a page of 100
 /// route syncs was ~15 MB to build and send.
 pub const PAGE_RECORD_BYTES: usize = 1024 * 1024;
+
+/// The caller's items of `rows`, rendered in growing chunks (8, 16, 32, ...
+/// rows) until their records pass [`PAGE_RECORD_BYTES`], then cut by
+/// [`cap_by_size`]; with the cursor after the last row read, whether more
+/// follow, and how many volunteers' records the items show. A page of large
+/// records (routes of 500 stops) stops after its first chunk instead of building
+/// every record of the page and then dropping most of them: eight clients
+/// reading such pages at once held tens of megabytes.
+fn render_capped(
+    conn: &mut DbConn,
+    actor: &SessionUser,
+    rows: Vec<OutboxRow>,
+    start: i64,
+    has_more: bool,
+) -> Result<(Vec<ChangeOut>, i64, bool, usize), ApiError> {
+    let (mut items, mut next, mut bytes, mut personal_records) = (Vec::new(), start, 0, 0);
+    let mut rows = rows.into_iter().peekable();
+    let mut chunk = 8;
+    while rows.peek().is_some() {
+        let part: Vec<OutboxRow> = rows.by_ref().take(chunk).collect();
+        next = part.last().and_then(|row| row.seq).unwrap_or(next);
+        let (rendered, personal) = render(conn, actor, part)?;
+        personal_records += personal;
+        bytes += rendered.iter().map(|item| item.record.as_ref().map_or(0, SharedRecord::json_len)).sum::<usize>();
+        items.extend(rendered);
+        if bytes > PAGE_RECORD_BYTES {
+            let (items, next, has_more) = cap_by_size(items, next, has_more || rows.peek().is_some());
+            return Ok((items, next, has_more, personal_records));
+        }
+        chunk *= 2;
+    }
+    Ok((items, next, has_more, personal_records))
+}
 
 /// `items` cut after the item that takes the records past [`PAGE_RECORD_BYTES`]
 /// (at least one item stays), with the cursor after the last item kept and
