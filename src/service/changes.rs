@@ -125,13 +125,17 @@ pub async fn page(
 /// route syncs was ~15 MB to build and send.
 pub const PAGE_RECORD_BYTES: usize = 1024 * 1024;
 
-/// The caller's items of `rows`, rendered in growing chunks (8, 16, 32, ...
-/// rows) until their records pass [`PAGE_RECORD_BYTES`], then cut by
-/// [`cap_by_size`]; with the cursor after the last row read, whether more
-/// follow, and how many volunteers' records the items show. A page of large
-/// records (routes of 500 stops) stops after its first chunk instead of building
-/// every record of the page and then dropping most of them: eight clients
-/// reading such pages at once held tens of megabytes.
+/// Rows in the first chunk [`render_capped`] renders.
+const FIRST_CHUNK: usize = 8;
+
+/// The caller's items of `rows`, rendered in chunks until their records pass
+/// [`PAGE_RECORD_BYTES`], then cut by [`cap_by_size`]; with the cursor after the
+/// last row read, whether more follow, and how many volunteers' records the
+/// items show. The first chunk is 8 rows; each next one as many as the records
+/// so far say fit in what is left of the cap. A page of large records (routes of
+/// 500 stops) stops after its first chunk instead of building every record of
+/// the page and then dropping most of them (eight clients reading such pages at
+/// once held tens of megabytes); a page of small ones takes two chunks.
 fn render_capped(
     conn: &mut DbConn,
     actor: &SessionUser,
@@ -139,11 +143,12 @@ fn render_capped(
     start: i64,
     has_more: bool,
 ) -> Result<(Vec<ChangeOut>, i64, bool, usize), ApiError> {
-    let (mut items, mut next, mut bytes, mut personal_records) = (Vec::new(), start, 0, 0);
+    let (mut items, mut next, mut bytes, mut personal_records, mut read) = (Vec::new(), start, 0, 0, 0);
     let mut rows = rows.into_iter().peekable();
-    let mut chunk = 8;
+    let mut chunk = FIRST_CHUNK;
     while rows.peek().is_some() {
         let part: Vec<OutboxRow> = rows.by_ref().take(chunk).collect();
+        read += part.len();
         next = part.last().and_then(|row| row.seq).unwrap_or(next);
         let (rendered, personal) = render(conn, actor, part)?;
         personal_records += personal;
@@ -153,7 +158,8 @@ fn render_capped(
             let (items, next, has_more) = cap_by_size(items, next, has_more || rows.peek().is_some());
             return Ok((items, next, has_more, personal_records));
         }
-        chunk *= 2;
+        let per_row = (bytes / read).max(1);
+        chunk = ((PAGE_RECORD_BYTES - bytes) / per_row).max(FIRST_CHUNK);
     }
     Ok((items, next, has_more, personal_records))
 }
