@@ -187,14 +187,12 @@ pub fn http_server(state: AppState, listen: Listen) -> Result<actix_server::Serv
     use actix_web::rt::net::TcpStream;
 
     let workers = state.config.http_workers;
-    // Database work on the primary runs on threads of its own (`db::threads`).
-    // tokio's blocking threads are left with reports on a read replica, DNS
-    // lookups of webhook targets, and start-up and shutdown work. The limit is per
-    // worker (each worker runtime has its own blocking pool): the replica's pool
-    // size, since one worker may hold every replica connection. Without a limit
-    // tokio allows 512 per worker, each holding a stack and, with glibc, possibly
-    // its own heap.
-    let blocking_threads = usize::try_from(state.config.pool_size).unwrap_or(usize::MAX).max(2);
+    // Database work runs on threads of its own, one per pooled connection of the
+    // primary and of the replica (`db::threads`). tokio's blocking threads are
+    // left with DNS lookups of webhook targets and start-up and shutdown work. The
+    // limit is per worker (each worker runtime has its own blocking pool); without
+    // one tokio allows 512 per worker.
+    let blocking_threads = 2;
     let mut builder =
         actix_server::Server::build().backlog(1024).shutdown_timeout(30).worker_max_blocking_threads(blocking_threads);
     if workers > 0 {

@@ -247,20 +247,21 @@ impl Db {
         let Some(replica) = self.replica.clone() else {
             return self.run(work).await;
         };
-        let (on_replica, shared) = (work.clone(), Arc::clone(&self.shared));
-        let answered = tokio::task::spawn_blocking(move || {
-            let mut conn = replica.connection()?;
-            match scope::enter(&shared, || on_replica(&mut conn)) {
-                Err(ApiError::Unavailable(cause)) => {
-                    tracing::warn!(error = %cause, "a report failed on the read replica; the primary answers it");
-                    replica.failed();
-                    None
+        let (on_replica, shared, threads) = (work.clone(), Arc::clone(&self.shared), replica.threads.clone());
+        let answered = threads
+            .run(move || {
+                let mut conn = replica.connection()?;
+                match scope::enter(&shared, || on_replica(&mut conn)) {
+                    Err(ApiError::Unavailable(cause)) => {
+                        tracing::warn!(error = %cause, "a report failed on the read replica; the primary answers it");
+                        replica.failed();
+                        None
+                    }
+                    answered => Some(answered),
                 }
-                answered => Some(answered),
-            }
-        })
-        .await
-        .map_err(ApiError::internal)?;
+            })
+            .await
+            .ok_or_else(|| ApiError::internal("the report on the read replica did not finish"))?;
         match answered {
             Some(answered) => answered,
             None => self.run(work).await,

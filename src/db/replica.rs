@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Double;
 
 use super::pool::{DbPool, build_lazy_pool, build_pool};
+use super::threads::DbThreads;
 use super::{DatabaseUrl, DbConn};
 
 /// How long a report waits for a replica connection before using the primary.
@@ -24,6 +25,9 @@ const CHECK_EVERY: Duration = Duration::from_secs(1);
 #[derive(Debug)]
 pub struct ReadReplica {
     pool: DbPool,
+    /// Where the reports on the replica run: one thread per replica connection,
+    /// as on the primary (see [`super::threads`]).
+    pub(super) threads: DbThreads,
     max_lag: Duration,
     health: Mutex<Health>,
 }
@@ -57,11 +61,12 @@ impl ReadReplica {
             tracing::warn!(replica = %url, error = %err, "read replica unreachable at start; reports use the primary");
             build_lazy_pool(url, pool_size)
         })?;
-        Ok(Self { pool, max_lag, health: Mutex::new(Health { checked_at: None, usable: true }) })
+        let threads = DbThreads::start(usize::try_from(pool_size).unwrap_or(1))?;
+        Ok(Self { pool, threads, max_lag, health: Mutex::new(Health { checked_at: None, usable: true }) })
     }
 
     /// A replica connection when the replica is fit to answer, `None` to use the
-    /// primary. Runs on a blocking thread.
+    /// primary. Runs on one of the replica's threads.
     pub(super) fn connection(&self) -> Option<diesel::r2d2::PooledConnection<super::pool::Manager>> {
         let health = self.health();
         let due = health.checked_at.is_none_or(|at| at.elapsed() >= CHECK_EVERY);

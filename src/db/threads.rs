@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 type Job = Box<dyn FnOnce() + Send>;
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct DbThreads {
     jobs: Sender<Job>,
 }
