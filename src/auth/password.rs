@@ -13,7 +13,7 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 use crate::error::ApiError;
 
 /// argon2 with `params` over `password` and `salt` into `out`. Its working memory
-/// (9 MiB at our cost, see [`MEMORY_KIB`]) is allocated for the hash and freed
+/// (7 MiB at our cost, see [`MEMORY_KIB`]) is allocated for the hash and freed
 /// after it: with the server's allocator (jemalloc, see Cargo.toml) a freed array
 /// goes back to the system within half a second, so the arrays are resident only
 /// while logins are being verified. (With glibc's malloc they stayed in the
@@ -23,13 +23,15 @@ fn compute(argon: &Argon2<'_>, password: &str, salt: &[u8], out: &mut [u8]) -> R
     argon.hash_password_into_with_memory(password.as_bytes(), salt, out, &mut blocks[..])
 }
 
-/// The cost of new hashes: argon2id with 9 MiB, 4 passes, 1 lane, one of the
-/// configurations OWASP's password storage cheat sheet lists as equally strong as
-/// 19 MiB with 2 passes (argon2's default) for about the same CPU time, chosen for
-/// the memory each hash in flight takes.
-/// Hashes stored with other costs keep verifying with their own.
-const MEMORY_KIB: u32 = 9 * 1024;
-const PASSES: u32 = 4;
+/// The cost of new hashes: argon2id with 7 MiB, 5 passes, 1 lane, the least
+/// memory of the configurations OWASP's password storage cheat sheet lists as
+/// equally strong as 19 MiB with 2 passes (argon2's default), for about the same
+/// CPU time. Chosen for the memory each hash in flight takes: the hashes of
+/// logins at peak were the server's highest resident memory (BENCHMARKS.md).
+/// Hashes stored with other costs (9 MiB and 4 passes before) keep verifying
+/// with their own.
+const MEMORY_KIB: u32 = 7 * 1024;
+const PASSES: u32 = 5;
 
 fn hasher() -> Result<Argon2<'static>, argon2::Error> {
     let params = Params::new(MEMORY_KIB, PASSES, 1, Some(Params::DEFAULT_OUTPUT_LEN))?;
@@ -202,7 +204,7 @@ mod tests {
     #[test]
     fn a_hash_verifies_its_password_only() {
         let stored = hash("correct horse battery").unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=9216,t=4,p=1$"), "{stored}");
+        assert!(stored.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{stored}");
         assert!(verify("correct horse battery", Some(&stored)));
         assert!(!verify("correct horse battery!", Some(&stored)));
         assert!(!verify("correct horse battery", None));
