@@ -29,7 +29,7 @@ fn compute(argon: &Argon2<'_>, password: &str, salt: &[u8], out: &mut [u8]) -> R
 /// CPU time. Chosen for the memory each hash in flight takes: the hashes of
 /// logins at peak were the server's highest resident memory (BENCHMARKS.md).
 /// Hashes stored with other costs (9 MiB and 4 passes before) keep verifying
-/// with their own.
+/// with their own, and are made anew at the next login ([`is_current`]).
 const MEMORY_KIB: u32 = 7 * 1024;
 const PASSES: u32 = 5;
 
@@ -40,11 +40,15 @@ fn hasher() -> Result<Argon2<'static>, argon2::Error> {
 
 /// A new argon2id hash of `password` with a random salt, as a PHC string.
 pub fn hash(password: &str) -> Result<String, ApiError> {
+    let argon = hasher().map_err(|err| ApiError::internal(format!("argon2: {err}")))?;
+    hash_with(&argon, password)
+}
+
+fn hash_with(argon: &Argon2<'_>, password: &str) -> Result<String, ApiError> {
     let failed = |err: &dyn std::fmt::Display| ApiError::internal(format!("argon2: {err}"));
     let salt = argon2::password_hash::try_generate_salt().map_err(|err| failed(&err))?;
-    let argon = hasher().map_err(|err| failed(&err))?;
     let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
-    compute(&argon, password, &salt, &mut out).map_err(|err| failed(&err))?;
+    compute(argon, password, &salt, &mut out).map_err(|err| failed(&err))?;
     let hash = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
@@ -162,6 +166,17 @@ fn start_hashing_threads() -> Option<mpsc::Sender<HashingJob>> {
     Some(sender)
 }
 
+/// Whether `stored` was made with the current algorithm, version and cost: a
+/// hash of an older cost is replaced at the account's next successful login,
+/// the only time the password is known.
+pub fn is_current(stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else { return false };
+    let Ok(params) = Params::try_from(&parsed) else { return false };
+    parsed.algorithm == Algorithm::Argon2id.ident()
+        && parsed.version == Some(Version::V0x13.into())
+        && (params.m_cost(), params.t_cost(), params.p_cost()) == (MEMORY_KIB, PASSES, 1)
+}
+
 /// Whether `password` matches `stored`. With no stored hash (unknown account) a
 /// dummy hash is checked anyway, so both failures take the same time.
 pub fn verify(password: &str, stored: Option<&str>) -> bool {
@@ -208,6 +223,12 @@ mod tests {
         assert!(verify("correct horse battery", Some(&stored)));
         assert!(!verify("correct horse battery!", Some(&stored)));
         assert!(!verify("correct horse battery", None));
+        assert!(is_current(&stored));
+        let older_cost = Params::new(9 * 1024, 4, 1, Some(Params::DEFAULT_OUTPUT_LEN)).unwrap();
+        let older = hash_with(&Argon2::new(Algorithm::Argon2id, Version::V0x13, older_cost), "pw").unwrap();
+        assert!(older.starts_with("$argon2id$v=19$m=9216,t=4,p=1$"), "{older}");
+        assert!(verify("pw", Some(&older)), "an older cost still verifies");
+        assert!(!is_current(&older) && !is_current("not a hash"));
     }
 
     #[test]

@@ -79,7 +79,9 @@ pub async fn login(
         .await?;
 
     let stored_hash = account.as_ref().and_then(|account| account.password_hash.clone());
-    let password_ok = passwords.verify(password, stored_hash).await?;
+    let outdated = stored_hash.as_deref().is_some_and(|stored| !super::password::is_current(stored));
+    let password_for_upgrade = outdated.then(|| password.clone());
+    let password_ok = passwords.verify(password, stored_hash.clone()).await?;
 
     let Some(account) = account.filter(|account| password_ok && account.active) else {
         let address_key = throttle_keys[1].clone();
@@ -98,6 +100,12 @@ pub async fn login(
         return Err(ApiError::unauthorized(ErrorCode::WrongCredentials, WRONG_CREDENTIALS));
     };
 
+    // A hash of an older cost is made anew from the password just checked; if
+    // no hashing slot frees up, it waits for the next login.
+    let upgrade = match password_for_upgrade.zip(stored_hash) {
+        Some((password, old)) => passwords.hash(password).await.ok().map(|new| (old, new)),
+        None => None,
+    };
     let family = uuid::Uuid::now_v7().to_string();
     let (refresh_token, new_refresh) = new_refresh_token(&account.id, &family, now())?;
     let account_key = throttle_keys[0].clone();
@@ -110,6 +118,9 @@ pub async fn login(
             throttle_events::lock_key(conn, &account_key)?;
             throttle_events::clear(conn, &account_key)?;
             refresh_tokens::insert(conn, &new_refresh)?;
+            if let Some((old, new)) = &upgrade {
+                accounts::upgrade_password_hash(conn, &account_for_db.id, old, new)?;
+            }
             let event = AuditEvent {
                 actor_id: Some(&account_for_db.id),
                 action: "login",

@@ -140,6 +140,17 @@ pub fn bump_token_epoch(conn: &mut DbConn, id: &AccountId) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Replaces the account's password hash `old` by `new`, the same password at
+/// the current cost, unless the hash changed meanwhile (a password change wins).
+/// Neither the record's version nor its sessions change: it is not an edit.
+pub fn upgrade_password_hash(conn: &mut DbConn, id: &AccountId, old: &str, new: &str) -> QueryResult<bool> {
+    note_change();
+    diesel::update(accounts::table.find(id).filter(accounts::password_hash.eq(old)))
+        .set(accounts::password_hash.eq(new))
+        .execute(conn)
+        .map(|updated| updated == 1)
+}
+
 /// The accounts linked to a volunteer record.
 pub fn linked_to_volunteer(conn: &mut DbConn, volunteer_id: &VolunteerId) -> QueryResult<Vec<Account>> {
     accounts::table.filter(accounts::volunteer_id.eq(volunteer_id)).select(Account::as_select()).load(conn)

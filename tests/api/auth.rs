@@ -819,3 +819,70 @@ async fn a_secret_rotation_accepts_the_previous_secret_for_one_token_lifetime_an
     assert!(JwtKeys::new(ROTATED_SECRET.as_bytes()).verify(&token).is_ok());
     me(token).await.assert_status(200);
 }
+
+/// `password` hashed at the cost used before (9 MiB, 4 passes), as stored then.
+fn hash_of_the_older_cost(password: &str) -> String {
+    use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+    use argon2::{Algorithm, Argon2, Params, Version};
+    let params = Params::new(9 * 1024, 4, 1, Some(Params::DEFAULT_OUTPUT_LEN)).unwrap();
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+    let salt = *b"a salt of before";
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    argon.hash_password_into(password.as_bytes(), &salt, &mut out).unwrap();
+    PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon.params()).unwrap(),
+        salt: Some(Salt::new(&salt).unwrap()),
+        hash: Some(Output::new(&out).unwrap()),
+    }
+    .to_string()
+}
+
+on_both_databases!(a_password_hash_of_an_older_cost_is_made_anew_at_the_next_login);
+async fn a_password_hash_of_an_older_cost_is_made_anew_at_the_next_login(app: TestApp) {
+    use diesel::prelude::*;
+    use outreach::db::schema::accounts;
+    let user = app.user("coordinator", Some(OWN_BRANCH)).await;
+    let older = hash_of_the_older_cost(&user.password);
+    let stored = |app: &TestApp| -> (Option<String>, i32) {
+        let id = user.id.clone();
+        app.state
+            .db
+            .run_blocking(move |conn| {
+                accounts::table
+                    .find(&id)
+                    .select((accounts::password_hash, accounts::version))
+                    .first(conn)
+                    .map_err(|err| err.to_string())
+            })
+            .unwrap()
+    };
+    let id = user.id.clone();
+    let set = older.clone();
+    app.state
+        .db
+        .run_blocking(move |conn| {
+            diesel::update(accounts::table.find(&id))
+                .set(accounts::password_hash.eq(&set))
+                .execute(conn)
+                .map_err(|err| err.to_string())
+        })
+        .unwrap();
+    let (_, version) = stored(&app);
+    // A wrong password changes nothing.
+    let wrong = json!({"email": user.email, "password": "not the password at all"});
+    app.post("/api/v1/auth/login").json(&wrong).send().await.problem(401);
+    assert_eq!(stored(&app), (Some(older.clone()), version));
+    // The right one signs in against the older hash, which is then made anew at
+    // the current cost: not an edit of the account, and no session ends.
+    app.sign_in(&user.email, &user.password).await;
+    let (renewed, after) = stored(&app);
+    let renewed = renewed.unwrap();
+    assert!(renewed.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{renewed}");
+    assert_eq!(after, version);
+    app.get("/api/v1/me").bearer(&user.token).send().await.assert_status(200);
+    // It signs in again, and a current hash is left as it is.
+    app.sign_in(&user.email, &user.password).await;
+    assert_eq!(stored(&app), (Some(renewed), version));
+}
