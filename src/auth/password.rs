@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::{Semaphore, SemaphorePermit, oneshot};
 
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -105,10 +105,19 @@ impl PasswordHasher {
     /// Runs `work` (a hash or a verification) on the hashing threads once a
     /// hashing slot is free.
     async fn with_slot<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-        let _slot = tokio::time::timeout(HASHING_WAIT, self.slots.acquire())
+        let slot = tokio::time::timeout(HASHING_WAIT, self.slots.acquire())
             .await
             .map_err(|_| ApiError::unavailable("every password-hashing slot stayed busy"))?
             .map_err(ApiError::internal)?;
+        self.run_holding(slot, work).await
+    }
+
+    /// Runs `work` on the hashing threads, holding `_slot` until it is done.
+    async fn run_holding<T: Send + 'static>(
+        &self,
+        _slot: SemaphorePermit<'_>,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
         let (reply, result) = oneshot::channel();
         self.submit(Box::new(move || {
             let _ = reply.send(work());
@@ -131,6 +140,14 @@ impl PasswordHasher {
     /// [`hash`], bounded and off the async workers.
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
         self.with_slot(move || hash(&password)).await?
+    }
+
+    /// [`hash`] if a hashing slot is free right now, else `None` (and `None` when
+    /// it fails): for work that can wait for a quieter time, such as a hash
+    /// made anew at the current cost, which must not slow a login at peak.
+    pub async fn hash_if_free(&self, password: String) -> Option<String> {
+        let slot = self.slots.try_acquire().ok()?;
+        self.run_holding(slot, move || hash(&password)).await.ok()?.ok()
     }
 
     /// [`verify`], bounded and off the async workers.

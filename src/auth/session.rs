@@ -100,10 +100,10 @@ pub async fn login(
         return Err(ApiError::unauthorized(ErrorCode::WrongCredentials, WRONG_CREDENTIALS));
     };
 
-    // A hash of an older cost is made anew from the password just checked; if
-    // no hashing slot frees up, it waits for the next login.
+    // A hash of an older cost is made anew from the password just checked, when
+    // a hashing slot is free; otherwise at a later login.
     let upgrade = match password_for_upgrade.zip(stored_hash) {
-        Some((password, old)) => passwords.hash(password).await.ok().map(|new| (old, new)),
+        Some((password, old)) => passwords.hash_if_free(password).await.map(|new| (old, new)),
         None => None,
     };
     let family = uuid::Uuid::now_v7().to_string();
