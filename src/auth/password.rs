@@ -142,12 +142,18 @@ impl PasswordHasher {
         self.with_slot(move || hash(&password)).await?
     }
 
-    /// [`hash`] if a hashing slot is free right now, else `None` (and `None` when
-    /// it fails): for work that can wait for a quieter time, such as a hash
-    /// made anew at the current cost, which must not slow a login at peak.
+    /// [`hash`] if a hashing slot is free right now, else `None` (a failure is
+    /// logged and `None` too): for work that can wait for a quieter time, such
+    /// as a hash made anew at the current cost, which must not slow a login at peak.
     pub async fn hash_if_free(&self, password: String) -> Option<String> {
         let slot = self.slots.try_acquire().ok()?;
-        self.run_holding(slot, move || hash(&password)).await.ok()?.ok()
+        match self.run_holding(slot, move || hash(&password)).await.and_then(|hashed| hashed) {
+            Ok(hashed) => Some(hashed),
+            Err(error) => {
+                tracing::warn!(%error, "a password hash could not be made anew; the next login tries again");
+                None
+            }
+        }
     }
 
     /// [`verify`], bounded and off the async workers.

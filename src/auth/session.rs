@@ -79,9 +79,12 @@ pub async fn login(
         .await?;
 
     let stored_hash = account.as_ref().and_then(|account| account.password_hash.clone());
-    let outdated = stored_hash.as_deref().is_some_and(|stored| !super::password::is_current(stored));
-    let password_for_upgrade = outdated.then(|| password.clone());
-    let password_ok = passwords.verify(password, stored_hash.clone()).await?;
+    // The password and the hash it replaces, when the hash is of an older cost.
+    let upgrade_from = stored_hash
+        .as_deref()
+        .filter(|stored| !super::password::is_current(stored))
+        .map(|stored| (password.clone(), stored.to_owned()));
+    let password_ok = passwords.verify(password, stored_hash).await?;
 
     let Some(account) = account.filter(|account| password_ok && account.active) else {
         let address_key = throttle_keys[1].clone();
@@ -102,7 +105,7 @@ pub async fn login(
 
     // A hash of an older cost is made anew from the password just checked, when
     // a hashing slot is free; otherwise at a later login.
-    let upgrade = match password_for_upgrade.zip(stored_hash) {
+    let upgrade = match upgrade_from {
         Some((password, old)) => passwords.hash_if_free(password).await.map(|new| (old, new)),
         None => None,
     };

@@ -143,12 +143,12 @@ pub fn bump_token_epoch(conn: &mut DbConn, id: &AccountId) -> QueryResult<()> {
 /// Replaces the account's password hash `old` by `new`, the same password at
 /// the current cost, unless the hash changed meanwhile (a password change wins).
 /// Neither the record's version nor its sessions change: it is not an edit.
-pub fn upgrade_password_hash(conn: &mut DbConn, id: &AccountId, old: &str, new: &str) -> QueryResult<bool> {
+pub fn upgrade_password_hash(conn: &mut DbConn, id: &AccountId, old: &str, new: &str) -> QueryResult<()> {
     note_change();
     diesel::update(accounts::table.find(id).filter(accounts::password_hash.eq(old)))
         .set(accounts::password_hash.eq(new))
         .execute(conn)
-        .map(|updated| updated == 1)
+        .map(drop)
 }
 
 /// The accounts linked to a volunteer record.
