@@ -50,5 +50,6 @@ mod stored_values;
 mod sync_contract;
 mod talking_points;
 mod test_databases;
+mod visit_references;
 mod volunteers;
 mod webhooks;

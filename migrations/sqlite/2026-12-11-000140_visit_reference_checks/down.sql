@@ -1,0 +1,3 @@
+DROP TRIGGER route_stops_route_fixed;
+DROP TRIGGER visits_stop_of_route_update;
+DROP TRIGGER visits_stop_of_route_insert;
