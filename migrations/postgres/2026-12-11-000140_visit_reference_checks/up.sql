@@ -27,7 +27,8 @@ DECLARE
     volunteer_ids TEXT[];
     missing TEXT;
 BEGIN
-    -- The parents, each once and in one order.
+    -- The parents, each once and in one order (as arrays: `IN (SELECT ...)` over
+    -- the transition table was planned as a scan of every route).
     SELECT array_agg(DISTINCT route_id ORDER BY route_id),
            array_agg(DISTINCT volunteer_id ORDER BY volunteer_id) FILTER (WHERE volunteer_id IS NOT NULL)
         INTO route_ids, volunteer_ids FROM new_visits;
@@ -64,7 +65,9 @@ CREATE FUNCTION route_stops_check_visits() RETURNS trigger LANGUAGE plpgsql AS $
 DECLARE
     visited TEXT;
 BEGIN
-    PERFORM 1 FROM routes WHERE id IN (SELECT route_id FROM old_stops) ORDER BY id FOR NO KEY UPDATE;
+    -- An array, as above: `IN (SELECT ...)` over a transition table was planned
+    -- as a scan of every route.
+    PERFORM 1 FROM routes WHERE id = ANY (ARRAY(SELECT DISTINCT route_id FROM old_stops)) ORDER BY id FOR NO KEY UPDATE;
     SELECT o.id INTO visited FROM old_stops o
         WHERE EXISTS (SELECT 1 FROM visits v WHERE v.route_id = o.route_id AND v.stop_id = o.id)
         LIMIT 1;
